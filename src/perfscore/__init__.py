@@ -1,0 +1,58 @@
+"""perfscore: score Chinese budget-performance self-evaluation tables (绩效自评表) from data.
+
+Rulesets (one per region, form and edition) are TOML files; formulas are a safe, compiled
+expression language; table text such as "≧95%" or "不超过预算投入" is parsed; every score comes
+with its rule, inputs and reason.
+
+>>> import perfscore
+>>> ruleset = perfscore.load_ruleset("cn-project")
+>>> ruleset.total
+Decimal('100')
+"""
+
+from .api import ruleset_for, score, score_file
+from .errors import (
+    EditionNotFoundError,
+    EvaluationError,
+    FormulaError,
+    PerfscoreError,
+    Problem,
+    RulesetError,
+    RulesetNotFoundError,
+)
+from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_evaluation
+from .loading import RulesetInfo, available_rulesets, find_ruleset, load_ruleset
+from .model import Ruleset
+from .report import BlockResult, BudgetResult, CategoryResult, Finding, Report, RowResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BlockResult",
+    "BudgetLine",
+    "BudgetResult",
+    "BudgetTable",
+    "CategoryResult",
+    "EditionNotFoundError",
+    "EvaluationError",
+    "Evaluation",
+    "Finding",
+    "FormulaError",
+    "IndicatorRow",
+    "PerfscoreError",
+    "Problem",
+    "Report",
+    "RowResult",
+    "Ruleset",
+    "RulesetError",
+    "RulesetInfo",
+    "RulesetNotFoundError",
+    "__version__",
+    "available_rulesets",
+    "find_ruleset",
+    "load_ruleset",
+    "read_evaluation",
+    "ruleset_for",
+    "score",
+    "score_file",
+]

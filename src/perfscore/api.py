@@ -1,0 +1,55 @@
+"""The public entry points that tie loading and scoring together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+from .evaluation import Evaluation, read_evaluation
+from .loading import find_ruleset, load_ruleset
+from .model import Ruleset
+from .report import Report
+from .scoring import score as _score
+
+__all__ = ["ruleset_for", "score", "score_file"]
+
+
+def ruleset_for(evaluation: Evaluation, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
+    """The ruleset an evaluation names, or else the one for its region, form and year
+    (walking up county → city → province → national), in the edition in force that year."""
+    if evaluation.ruleset:
+        return load_ruleset(evaluation.ruleset, year=evaluation.year or None, paths=paths)
+    return find_ruleset(evaluation.region, evaluation.form, evaluation.year, paths=paths)
+
+
+def score(
+    evaluation: Union[Evaluation, Mapping[str, Any]],
+    ruleset: Union[Ruleset, str, Path, None] = None,
+    *,
+    paths: Sequence[Union[str, Path]] = (),
+) -> Report:
+    """Score an evaluation and return its :class:`Report`.
+
+    ``evaluation`` is an :class:`Evaluation` or a dict in the evaluation file format.
+    ``ruleset`` is a loaded :class:`Ruleset`, a ruleset id or file, or None to let the
+    evaluation's region, form and year choose. Raises :class:`EvaluationError` for a
+    malformed evaluation and the lookup errors of :func:`load_ruleset`; a row that cannot be
+    scored never raises (it is reported).
+    """
+    if not isinstance(evaluation, Evaluation):
+        evaluation = Evaluation.from_dict(evaluation)
+    if ruleset is None:
+        ruleset = ruleset_for(evaluation, paths=paths)
+    elif not isinstance(ruleset, Ruleset):
+        ruleset = load_ruleset(ruleset, year=evaluation.year or None, paths=paths)
+    return _score(evaluation, ruleset)
+
+
+def score_file(
+    path: Union[str, Path], ruleset: Union[Ruleset, str, Path, None] = None, *, paths: Sequence[Union[str, Path]] = ()
+) -> Report:
+    """Read an evaluation file (``.toml`` or ``.json``) and score it."""
+    return score(read_evaluation(path), ruleset, paths=paths)
+
+

@@ -1,0 +1,48 @@
+"""The one number type: ``Decimal``, with the rounding modes a ruleset may name.
+
+Scores and money are Decimals end to end so that grade boundaries compare exactly
+(89.995 rounded to 2 places half-up is 90.00, which is 优).
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from typing import Union
+
+__all__ = ["ROUNDING_MODES", "Number", "quantize", "to_decimal"]
+
+Number = Union[int, float, str, Decimal]
+
+#: Rounding modes a ruleset may name, mapped to ``decimal`` constants.
+#: ``half_up`` is the default: it is how tables are rounded by hand (and 四舍五入).
+ROUNDING_MODES: dict[str, str] = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+    "floor": decimal.ROUND_FLOOR,
+    "ceiling": decimal.ROUND_CEILING,
+}
+
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+
+
+def to_decimal(value: Number) -> Decimal:
+    """Convert an int, str or Decimal exactly; a float through its shortest repr
+    (``0.1`` becomes ``Decimal('0.1')``, not the binary expansion)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number here")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
+    """Round ``value`` to ``places`` decimal places with the named ``mode``."""
+    exponent = _EXPONENTS.get(places)
+    if exponent is None:
+        exponent = Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUNDING_MODES[mode])

@@ -1,0 +1,328 @@
+"""An evaluation: one filled-in self-evaluation table (自评表), as data.
+
+Cells keep their text (``target``, ``actual``): parsing them is the scorer's job, so a
+reviewer always sees what the unit wrote. Numeric cells that must be numbers (weights,
+reported scores, budget amounts) are Decimals; a cell that cannot be read as one is an
+:class:`~perfscore.errors.EvaluationError` naming the file, line and key path — or, for a
+weight that is a number but cannot be a weight (such as ``153.67`` where the block holds 30),
+a finding at scoring time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import attrs
+
+from .decimals import to_decimal
+from .errors import EvaluationError, Problem
+from .suggest import close_matches
+from .tomlfile import TomlDocument, TomlSyntax, parse_toml
+
+__all__ = ["BudgetLine", "BudgetTable", "Evaluation", "IndicatorRow", "read_evaluation"]
+
+
+@attrs.frozen
+class BudgetLine:
+    """A sub-row of the budget block (其中：当年财政拨款 / 上年结转资金 / 其他资金)."""
+
+    name: str
+    initial: Optional[Decimal] = None
+    full_year: Optional[Decimal] = None
+    executed: Optional[Decimal] = None
+
+
+@attrs.frozen
+class BudgetTable:
+    """The 项目资金 block: 年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分."""
+
+    initial: Optional[Decimal] = None
+    """年初预算数"""
+    full_year: Optional[Decimal] = None
+    """全年预算数 (调整后预算数 in some layouts)"""
+    executed: Optional[Decimal] = None
+    """全年执行数"""
+    adjustment: Optional[Decimal] = None
+    """预算调整数, where the layout prints one"""
+    points: Optional[Decimal] = None
+    """分值 as printed"""
+    rate: str = ""
+    """执行率 exactly as printed, e.g. ``"99.75%"``"""
+    reported_score: Optional[Decimal] = None
+    lines: tuple[BudgetLine, ...] = ()
+
+
+@attrs.frozen
+class IndicatorRow:
+    """One 三级 indicator row of the grid."""
+
+    block: str
+    """一级指标 as written, e.g. ``"产出指标(50 分)"``"""
+    category: str
+    """二级指标, e.g. ``"数量指标"``"""
+    name: str
+    """三级指标"""
+    target: str = ""
+    """年度指标值, as written"""
+    actual: str = ""
+    """实际完成值, as written"""
+    weight: Optional[Decimal] = None
+    """分值"""
+    reported_score: Optional[Decimal] = None
+    """自评得分"""
+    note: str = ""
+    """偏差原因分析及改进措施"""
+    level: str = ""
+    """Qualitative level, when the table states one (达成年度指标, ...)"""
+    method: str = ""
+    """A method named for this row, overriding the ruleset's choice by comparator"""
+    inputs: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """Extra inputs a method declares (e.g. ``events`` for deduction per event)"""
+    where: str = ""
+    """Where the row came from (``rows[3]``, or a cell address)"""
+
+
+@attrs.frozen
+class Evaluation:
+    """A whole self-evaluation table with its metadata."""
+
+    region: str
+    """GB/T 2260 code (``430602``) or ``CN``"""
+    form: str
+    """``project``, ``department`` or ``special_fund``"""
+    year: int
+    title: str = ""
+    unit: str = ""
+    """预算单位 / 实施单位"""
+    department: str = ""
+    """主管部门"""
+    project: str = ""
+    """项目支出名称, for project forms"""
+    ruleset: str = ""
+    """A ruleset id, when the evaluation names one explicitly"""
+    budget: Optional[BudgetTable] = None
+    rows: tuple[IndicatorRow, ...] = ()
+    reported_total: Optional[Decimal] = None
+    reported_grade: str = ""
+    source: str = ""
+    """The file it was read from, if any"""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict that :meth:`from_dict` reads back to an equal evaluation."""
+        from .serialize import dump
+
+        data = dump(self)
+        assert isinstance(data, dict)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "") -> Evaluation:
+        """Build an evaluation from a dict (as in the TOML/JSON file format).
+
+        Raises :class:`EvaluationError` listing every problem, each with its key path.
+        """
+        return _Reader(source, None).evaluation(data)
+
+
+def read_evaluation(path: Union[str, Path]) -> Evaluation:
+    """Read an evaluation from a ``.toml`` or ``.json`` file.
+
+    Raises :class:`EvaluationError` with file, line and key path for every problem.
+    """
+    file = Path(path)
+    name = str(path)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvaluationError([Problem("file-unreadable", f"cannot read: {exc}", file=name)]) from None
+    suffix = file.suffix.lower()
+    if suffix == ".toml":
+        try:
+            doc = parse_toml(text, name)
+        except TomlSyntax as exc:
+            raise EvaluationError([exc.problem]) from None
+        return _Reader(name, doc).evaluation(doc.data)
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problem = Problem("json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)
+            raise EvaluationError([problem]) from None
+        if not isinstance(data, dict):
+            raise EvaluationError([Problem("wrong-type", "must be an object", file=name, found=type(data).__name__)])
+        return _Reader(name, None).evaluation(data)
+    raise EvaluationError(
+        [Problem("unknown-format", "unknown evaluation format", file=name, found=suffix or "(none)", expected=".toml or .json")]
+    )
+
+
+_EVALUATION_KEYS = {
+    "region", "form", "year", "title", "unit", "department", "project", "ruleset",
+    "reported_total", "reported_grade",
+}  # fmt: skip
+_BUDGET_KEYS = {"initial", "full_year", "executed", "adjustment", "points", "rate", "reported_score", "lines"}
+_LINE_KEYS = {"name", "initial", "full_year", "executed"}
+_ROW_KEYS = {
+    "block", "category", "name", "target", "actual", "weight", "reported_score", "note", "level",
+    "method", "inputs",
+}  # fmt: skip
+
+
+class _Reader:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self, file: str, doc: Optional[TomlDocument]) -> None:
+        self.file = file
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def problem(self, code: str, path: str, message: str, **extra: Any) -> None:
+        if self.doc is not None:
+            self.problems.append(self.doc.problem(code, path, message, **extra))
+        else:
+            self.problems.append(Problem(code, message, file=self.file or None, path=path, **extra))
+
+    def keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                self.problem("unknown-key", where, "unknown key", suggestions=close_matches(key, allowed))
+
+    def text(self, table: Mapping[str, Any], key: str, path: str, required: bool = False) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem("missing-key", path_join(path, key), "required key is missing")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem("wrong-type", path_join(path, key), "must be text", found=repr(value))
+            return ""
+        return str(value) if not isinstance(value, float) else repr(value)
+
+    def number(self, table: Mapping[str, Any], key: str, path: str) -> Optional[Decimal]:
+        value = table.get(key)
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            return None
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return to_decimal(value)
+        if isinstance(value, str):
+            try:
+                number = Decimal(value.strip().replace(",", ""))
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite():
+                return number
+        self.problem("not-a-number", path_join(path, key), "must be a number", found=repr(value))
+        return None
+
+    def table(self, value: Any, path: str) -> Mapping[str, Any]:
+        if isinstance(value, Mapping):
+            return value
+        self.problem("wrong-type", path, "must be a table", found=type(value).__name__)
+        return {}
+
+    def tables(self, data: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping[str, Any]]]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.problem("wrong-type", path_join(path, key), "must be an array of tables", found=type(value).__name__)
+            return []
+        out = []
+        for index, item in enumerate(value):
+            where = f"{path_join(path, key)}[{index}]"
+            out.append((where, self.table(item, where)))
+        return out
+
+    def evaluation(self, data: Mapping[str, Any]) -> Evaluation:
+        self.keys(data, {"evaluation", "budget", "rows"}, "")
+        meta = self.table(data.get("evaluation", {}), "evaluation")
+        if "evaluation" not in data:
+            self.problem("missing-key", "evaluation", "required table [evaluation] is missing")
+        self.keys(meta, _EVALUATION_KEYS, "evaluation")
+        year_value = meta.get("year")
+        year = 0
+        if isinstance(year_value, int) and not isinstance(year_value, bool) and 1990 <= year_value <= 2100:
+            year = year_value
+        elif "evaluation" in data:
+            self.problem("bad-year", "evaluation.year", "must be a year", expected="an integer such as 2023",
+                         found=repr(year_value))  # fmt: skip
+        form = self.text(meta, "form", "evaluation", required="evaluation" in data)
+        if form and form not in ("project", "department", "special_fund"):
+            self.problem("bad-form", "evaluation.form", "unknown form", found=repr(form),
+                         expected="project, department or special_fund")  # fmt: skip
+        budget = self.budget(data["budget"]) if "budget" in data else None
+        rows = tuple(self.row(where, row) for where, row in self.tables(data, "rows", ""))
+        evaluation = Evaluation(
+            region=self.text(meta, "region", "evaluation", required="evaluation" in data),
+            form=form,
+            year=year,
+            title=self.text(meta, "title", "evaluation"),
+            unit=self.text(meta, "unit", "evaluation"),
+            department=self.text(meta, "department", "evaluation"),
+            project=self.text(meta, "project", "evaluation"),
+            ruleset=self.text(meta, "ruleset", "evaluation"),
+            budget=budget,
+            rows=rows,
+            reported_total=self.number(meta, "reported_total", "evaluation"),
+            reported_grade=self.text(meta, "reported_grade", "evaluation"),
+            source=self.file,
+        )
+        if self.problems:
+            raise EvaluationError(self.problems, f"{self.file or 'evaluation'}: {len(self.problems)} problem(s)")
+        return evaluation
+
+    def budget(self, value: Any) -> BudgetTable:
+        table = self.table(value, "budget")
+        self.keys(table, _BUDGET_KEYS, "budget")
+        lines = []
+        for where, line in self.tables(table, "lines", "budget"):
+            self.keys(line, _LINE_KEYS, where)
+            lines.append(
+                BudgetLine(
+                    name=self.text(line, "name", where, required=True),
+                    initial=self.number(line, "initial", where),
+                    full_year=self.number(line, "full_year", where),
+                    executed=self.number(line, "executed", where),
+                )
+            )
+        return BudgetTable(
+            initial=self.number(table, "initial", "budget"),
+            full_year=self.number(table, "full_year", "budget"),
+            executed=self.number(table, "executed", "budget"),
+            adjustment=self.number(table, "adjustment", "budget"),
+            points=self.number(table, "points", "budget"),
+            rate=self.text(table, "rate", "budget"),
+            reported_score=self.number(table, "reported_score", "budget"),
+            lines=tuple(lines),
+        )
+
+    def row(self, where: str, row: Mapping[str, Any]) -> IndicatorRow:
+        self.keys(row, _ROW_KEYS, where)
+        inputs: dict[str, Decimal] = {}
+        raw_inputs = self.table(row.get("inputs", {}), f"{where}.inputs")
+        for key in raw_inputs:
+            number = self.number(raw_inputs, key, f"{where}.inputs")
+            if number is not None:
+                inputs[key] = number
+        return IndicatorRow(
+            block=self.text(row, "block", where, required=True),
+            category=self.text(row, "category", where),
+            name=self.text(row, "name", where),
+            target=self.text(row, "target", where),
+            actual=self.text(row, "actual", where),
+            weight=self.number(row, "weight", where),
+            reported_score=self.number(row, "reported_score", where),
+            note=self.text(row, "note", where),
+            level=self.text(row, "level", where),
+            method=self.text(row, "method", where),
+            inputs=inputs,
+            where=where,
+        )
+
+
+def path_join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+

@@ -1,0 +1,797 @@
+"""Finding, merging, checking and building rulesets.
+
+Only this module (and the CLI) touches ruleset files. Every check runs at load, every problem
+is collected, and :class:`~perfscore.errors.RulesetError` reports them all at once with file,
+line, column, key path, a stable code and the value found.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Optional, Union
+
+import attrs
+
+from .decimals import ROUNDING_MODES, to_decimal
+from .errors import (
+    EditionNotFoundError,
+    FormulaError,
+    Problem,
+    RulesetError,
+    RulesetNotFoundError,
+)
+from .expressions import Formula, compile_formula
+from .merge import Origins, merge, origins_of
+from .model import (
+    EVIDENCE_LEVELS,
+    FORMS,
+    SELECTION_KEYS,
+    Block,
+    BudgetRule,
+    Case,
+    Category,
+    GradeBand,
+    Indicator,
+    Level,
+    Method,
+    Rounding,
+    Ruleset,
+    Source,
+    Text,
+)
+from .suggest import close_matches
+from .tomlfile import TomlDocument, TomlSyntax, read_toml
+
+__all__ = ["RulesetInfo", "available_rulesets", "find_ruleset", "load_ruleset", "parent_regions"]
+
+#: The environment variable naming extra ruleset directories (``os.pathsep``-separated).
+ENV_PATH = "PERFSCORE_RULESETS"
+
+ROW_NAMES = ("W", "T", "A")
+BUDGET_NAMES = ("W", "rate", "base", "executed")
+BUDGET_BASES = {
+    "full_year": "全年预算数",
+    "initial": "年初预算数",
+    "initial_plus_adjustment": "年初预算数 + 预算调整数",
+}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_REGION = re.compile(r"^(CN|\d{6})$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+@attrs.frozen
+class RulesetInfo:
+    """What the registry knows of a ruleset file without building it."""
+
+    id: str
+    edition: str
+    region: str
+    form: str
+    year_from: int
+    year_to: Optional[int]
+    name: Text
+    aliases: tuple[str, ...]
+    file: str
+    extends: str = ""
+
+    def in_force(self, year: int) -> bool:
+        return self.year_from <= year and (self.year_to is None or year <= self.year_to)
+
+    @property
+    def label(self) -> str:
+        return f"{self.id}@{self.edition}"
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def _bundled_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    found = []
+    for candidate in (here / "rulesets", here.parent.parent / "rulesets"):
+        if candidate.is_dir():
+            found.append(candidate)
+    return found
+
+
+def _search_dirs(paths: Sequence[Union[str, Path]]) -> tuple[Path, ...]:
+    dirs = [Path(p) for p in paths]
+    env = os.environ.get(ENV_PATH, "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    return tuple(dict.fromkeys([*(d.resolve() for d in dirs), *_bundled_dirs()]))
+
+
+@functools.lru_cache(maxsize=32)
+def _registry(dirs: tuple[Path, ...]) -> tuple[RulesetInfo, ...]:
+    infos: list[RulesetInfo] = []
+    seen: set[tuple[str, str]] = set()
+    for directory in dirs:
+        for file in sorted(directory.rglob("*.toml")):
+            info = _peek(file)
+            if info is not None and (info.id, info.edition) not in seen:
+                seen.add((info.id, info.edition))
+                infos.append(info)
+    return tuple(infos)
+
+
+def _peek(file: Path) -> Optional[RulesetInfo]:
+    """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...)."""
+    try:
+        data = read_toml(file).data
+    except TomlSyntax:
+        return None
+    meta = data.get("ruleset")
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        return None
+    in_force = meta.get("in_force") if isinstance(meta.get("in_force"), dict) else {}
+    name = meta.get("name") if isinstance(meta.get("name"), dict) else {}
+    year_to = in_force.get("to")
+    return RulesetInfo(
+        id=meta["id"],
+        edition=str(meta.get("edition", "")),
+        region=str(meta.get("region", "")),
+        form=str(meta.get("form", "")),
+        year_from=int(in_force.get("from", 0)) if isinstance(in_force.get("from", 0), int) else 0,
+        year_to=year_to if isinstance(year_to, int) else None,
+        name=Text(str(name.get("zh", meta["id"])), str(name.get("en", ""))),
+        aliases=tuple(a for a in meta.get("aliases", []) if isinstance(a, str)),
+        file=str(file),
+        extends=str(meta.get("extends", "")),
+    )
+
+
+def available_rulesets(paths: Sequence[Union[str, Path]] = ()) -> tuple[RulesetInfo, ...]:
+    """Every ruleset edition found in ``paths``, ``$PERFSCORE_RULESETS`` and the shipped rulesets.
+
+    A directory named earlier shadows a later one for the same id and edition.
+    """
+    return _registry(_search_dirs(paths))
+
+
+def parent_regions(region: str) -> list[str]:
+    """A GB/T 2260 code and the codes above it: 430602 → 430600 → 430000 → CN."""
+    chain = [region]
+    if _REGION.match(region) and region != "CN":
+        city, province = region[:4] + "00", region[:2] + "0000"
+        chain += [c for c in (city, province) if c not in chain]
+        chain.append("CN")
+    return chain
+
+
+def _pick_edition(candidates: Sequence[RulesetInfo], name: str, year: Optional[int]) -> RulesetInfo:
+    if year is None:
+        return max(candidates, key=lambda info: info.year_from)
+    in_force = [info for info in candidates if info.in_force(year)]
+    if not in_force:
+        editions = [f"{info.edition} ({info.year_from}–{info.year_to or ''})" for info in candidates]
+        raise EditionNotFoundError(name, year, editions)
+    return max(in_force, key=lambda info: info.year_from)
+
+
+def load_ruleset(
+    id_or_path: Union[str, Path], *, year: Optional[int] = None, paths: Sequence[Union[str, Path]] = ()
+) -> Ruleset:
+    """Load a ruleset by id, alias or file path, in the edition in force in ``year``.
+
+    Without ``year`` the newest edition is taken (never by today's date). Raises
+    :class:`RulesetNotFoundError` (with near matches), :class:`EditionNotFoundError`
+    (naming the editions that exist) or :class:`RulesetError` (every problem in the file).
+    """
+    dirs = _search_dirs(paths)
+    text = str(id_or_path)
+    if isinstance(id_or_path, Path) or text.endswith(".toml") or os.sep in text or "/" in text:
+        file = Path(text)
+        if not file.is_file():
+            raise RulesetNotFoundError(text, detail="no such file")
+        return _build_file(str(file.resolve()), dirs, ())
+    registry = _registry(dirs)
+    candidates = [info for info in registry if text == info.id or text in info.aliases]
+    if not candidates:
+        names = {info.id for info in registry} | {a for info in registry for a in info.aliases}
+        raise RulesetNotFoundError(text, close_matches(text, names))
+    chosen = _pick_edition(candidates, candidates[0].id, year)
+    return _build_file(str(Path(chosen.file).resolve()), dirs, ())
+
+
+def find_ruleset(
+    region: str, form: str, year: int, *, paths: Sequence[Union[str, Path]] = ()
+) -> Ruleset:
+    """The ruleset for a region's form in force in ``year``, walking up the region hierarchy
+    (county → city → province → national) until one is found."""
+    registry = available_rulesets(paths)
+    for code in parent_regions(region):
+        candidates = [info for info in registry if info.region == code and info.form == form]
+        if candidates:
+            chosen = _pick_edition(candidates, candidates[0].id, year)
+            return load_ruleset(chosen.file, paths=paths)
+    known = sorted({f"{info.region}/{info.form}" for info in registry})
+    raise RulesetNotFoundError(
+        f"{region}/{form}", close_matches(f"{region}/{form}", known), detail=f"no ruleset for this region or above in {year}"
+    )
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@functools.lru_cache(maxsize=128)
+def _build_file(file: str, dirs: tuple[Path, ...], chain: tuple[str, ...]) -> Ruleset:
+    data, origins, docs, parents = _resolve(file, dirs, chain)
+    return _Builder(file, data, origins, docs, parents).build()
+
+
+def _resolve(
+    file: str, dirs: tuple[Path, ...], chain: tuple[str, ...]
+) -> tuple[dict[str, Any], Origins, dict[str, TomlDocument], tuple[str, ...]]:
+    """Read ``file`` and its ``extends`` chain; return merged data, origins, documents and parents."""
+    try:
+        doc = read_toml(Path(file))
+    except TomlSyntax as exc:
+        raise RulesetError([exc.problem], f"{file}: not valid TOML") from None
+    data = doc.data
+    origins = origins_of(data, file)
+    docs = {file: doc}
+    meta = data.get("ruleset") if isinstance(data.get("ruleset"), dict) else {}
+    parent_name = meta.get("extends")
+    if parent_name is None:
+        return data, origins, docs, ()
+    if not isinstance(parent_name, str):
+        raise RulesetError([doc.problem("wrong-type", "ruleset.extends", "must be a ruleset id", found=repr(parent_name))])
+    if file in chain or parent_name in chain:
+        cycle = " → ".join([*chain, file])
+        raise RulesetError([doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)])
+    own_dir = Path(file).parent
+    search = (*dirs, own_dir) if own_dir not in dirs else dirs
+    registry = _registry(search)
+    candidates = [info for info in registry if info.id == parent_name]
+    if not candidates:
+        names = {info.id for info in registry}
+        raise RulesetError([doc.problem("unknown-parent", "ruleset.extends", "no ruleset with this id to extend",
+                                        found=parent_name, suggestions=close_matches(parent_name, names))])  # fmt: skip
+    in_force = meta.get("in_force", {})
+    year = in_force.get("from") if isinstance(in_force, dict) and isinstance(in_force.get("from"), int) else None
+    try:
+        parent_info = _pick_edition(candidates, parent_name, year)
+    except EditionNotFoundError as exc:
+        raise RulesetError([doc.problem("parent-edition", "ruleset.extends", str(exc), found=parent_name)]) from None
+    parent_file = str(Path(parent_info.file).resolve())
+    if parent_file in chain or parent_file == file:
+        cycle = " → ".join([*chain, file, parent_file])
+        raise RulesetError([doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)])
+    pdata, porigins, pdocs, grandparents = _resolve(parent_file, dirs, (*chain, file))
+    merged, merged_origins = merge(pdata, porigins, data, origins)
+    return merged, merged_origins, {**pdocs, **docs}, (parent_info.label, *grandparents)
+
+
+# --------------------------------------------------------------------------- checking and building
+
+
+_TOP_KEYS = {
+    "schema", "ruleset", "sources", "params", "rounding", "not_applicable", "actuals", "budget",
+    "blocks", "methods", "selection", "grades", "grading",
+}  # fmt: skip
+_RULESET_KEYS = {"id", "region", "form", "edition", "in_force", "name", "aliases", "extends", "total"}
+_SOURCE_KEYS = {"id", "title", "evidence", "url", "note"}
+_TEXT_KEYS = {"zh", "en"}
+_ROUNDING_KEYS = {"places", "mode"}
+_BUDGET_KEYS = {"name", "points", "base", "formula", "params", "rounding", "source"}
+_BLOCK_KEYS = {"key", "name", "aliases", "points", "categories", "indicators", "source", "remove"}
+_CATEGORY_KEYS = {"zh", "en", "aliases"}
+_INDICATOR_KEYS = {"key", "name", "aliases", "category", "weight", "method", "source", "remove"}
+_METHOD_KEYS = {"name", "kind", "formula", "reason", "cases", "tiers", "on", "levels", "inputs", "params", "source"}
+_CASE_KEYS = {"when", "score", "zh", "en"}
+_TIER_KEYS = {"min", "max", "min_open", "max_closed", "points"}
+_LEVEL_KEYS = {"key", "zh", "en", "aliases", "low", "high", "score"}
+_GRADE_KEYS = {"label", "en", "aliases", "min", "max"}
+_GRADING_KEYS = {"optional"}
+
+
+class _Builder:
+    def __init__(
+        self, file: str, data: dict[str, Any], origins: Origins, docs: dict[str, TomlDocument], parents: tuple[str, ...]
+    ) -> None:
+        self.file = file
+        self.data = data
+        self.origins = origins
+        self.docs = docs
+        self.parents = parents
+        self.problems: list[Problem] = []
+        self.source_ids: set[str] = set()
+
+    # -- problem reporting -------------------------------------------------------------
+    def problem(self, code: str, path: str, message: str, **extra: Any) -> None:
+        probe = path
+        while probe not in self.origins and probe:
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        file, source_path = self.origins.get(probe, (self.file, ""))
+        doc = self.docs.get(file)
+        line, column = doc.position(source_path + path[len(probe):]) if doc else (None, None)
+        self.problems.append(Problem(code, message, file=file, line=line, column=column, path=path, **extra))
+
+    def keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.problem("unknown-key", _join(path, key), "unknown key",
+                             suggestions=close_matches(key, allowed))  # fmt: skip
+
+    # -- typed getters -------------------------------------------------------------------
+    def table(self, value: Any, path: str) -> Mapping[str, Any]:
+        if isinstance(value, Mapping):
+            return value
+        self.problem("wrong-type", path, "must be a table", found=_show(value))
+        return {}
+
+    def array(self, value: Any, path: str) -> list[Any]:
+        if isinstance(value, list):
+            return value
+        self.problem("wrong-type", path, "must be an array", found=_show(value))
+        return []
+
+    def string(self, table: Mapping[str, Any], key: str, path: str, required: bool = False, default: str = "") -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem("missing-key", _join(path, key), "required key is missing")
+            return default
+        if not isinstance(value, str):
+            self.problem("wrong-type", _join(path, key), "must be a string", found=_show(value))
+            return default
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        items = self.array(value, _join(path, key))
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                self.problem("wrong-type", f"{_join(path, key)}[{i}]", "must be a string", found=_show(item))
+        return tuple(out)
+
+    def number(
+        self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
+        default: Optional[Decimal] = None, positive: bool = False,
+    ) -> Optional[Decimal]:  # fmt: skip
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.problem("missing-key", _join(path, key), "required key is missing")
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem("wrong-type", _join(path, key), "must be a number", found=_show(value))
+            return default
+        number = to_decimal(value)
+        if not number.is_finite() or (positive and number <= 0) or number < 0:
+            self.problem("bad-number", _join(path, key), "must be > 0" if positive else "must be ≥ 0", found=_show(value))
+            return default
+        return number
+
+    def boolean(self, table: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.problem("wrong-type", _join(path, key), "must be true or false", found=_show(value))
+            return default
+        return value
+
+    def text(self, value: Any, path: str, fallback: str = "") -> Text:
+        if value is None:
+            if not fallback:
+                self.problem("missing-key", path, "required key is missing", expected="{ zh = \"…\", en = \"…\" }")
+            return Text(fallback)
+        table = self.table(value, path)
+        self.keys(table, _TEXT_KEYS, path)
+        return Text(self.string(table, "zh", path, required=True), self.string(table, "en", path))
+
+    def source_ref(self, table: Mapping[str, Any], path: str) -> str:
+        ref = self.string(table, "source", path)
+        if ref and ref not in self.source_ids:
+            self.problem("unknown-source", _join(path, "source"), "no source with this id",
+                         found=ref, suggestions=close_matches(ref, self.source_ids))  # fmt: skip
+        return ref
+
+    def formula(self, source: Any, names: Iterable[str], path: str) -> Optional[Formula]:
+        if not isinstance(source, (str, int, float)) or isinstance(source, bool):
+            self.problem("wrong-type", path, "must be a formula string", found=_show(source))
+            return None
+        try:
+            return compile_formula(str(source), tuple(names))
+        except FormulaError as exc:
+            self.problem(exc.code, path, exc.reason + (f" at column {exc.column}" if exc.column else ""), found=str(source))
+            return None
+
+    def rounding(self, value: Any, path: str, default: Rounding) -> Rounding:
+        if value is None:
+            return default
+        table = self.table(value, path)
+        self.keys(table, _ROUNDING_KEYS, path)
+        places = table.get("places", default.places)
+        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:
+            self.problem("bad-rounding", _join(path, "places"), "must be an integer from 0 to 6", found=_show(places))
+            places = default.places
+        mode = self.string(table, "mode", path, default=default.mode)
+        if mode not in ROUNDING_MODES:
+            self.problem("bad-rounding", _join(path, "mode"), "unknown rounding mode",
+                         found=mode, suggestions=close_matches(mode, ROUNDING_MODES))  # fmt: skip
+            mode = default.mode
+        return Rounding(places, mode)
+
+    def params(self, value: Any, path: str) -> dict[str, Decimal]:
+        table = self.table(value if value is not None else {}, path)
+        out = {}
+        for key in table:
+            if not _NAME.match(key) or key in ROW_NAMES or key in BUDGET_NAMES:
+                self.problem("bad-param", _join(path, key), "parameter names are identifiers, not W, T, A, rate, base or executed",
+                             found=key)  # fmt: skip
+                continue
+            number = table[key]
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                self.problem("wrong-type", _join(path, key), "must be a number", found=_show(number))
+                continue
+            out[key] = to_decimal(number)
+        return out
+
+    # -- the build -------------------------------------------------------------------------
+    def build(self) -> Ruleset:
+        data = self.data
+        self.keys(data, _TOP_KEYS, "")
+        schema = data.get("schema", 1)
+        if schema != 1:
+            self.problem("bad-schema", "schema", "unsupported schema version", found=_show(schema), expected="1")
+        meta = self.table(data.get("ruleset"), "ruleset")
+        self.keys(meta, _RULESET_KEYS, "ruleset")
+        rid = self.string(meta, "id", "ruleset", required=True)
+        if rid and not _ID.match(rid):
+            self.problem("bad-id", "ruleset.id", "must be lower-case letters, digits, '-' or '_'", found=rid)
+        region = self.string(meta, "region", "ruleset", required=True)
+        if region and not _REGION.match(region):
+            self.problem("bad-region", "ruleset.region", "must be a GB/T 2260 code (6 digits) or CN", found=region)
+        form = self.string(meta, "form", "ruleset", required=True)
+        if form and form not in FORMS:
+            self.problem("bad-form", "ruleset.form", "unknown form", found=form, suggestions=close_matches(form, FORMS))
+        edition = self.string(meta, "edition", "ruleset", required=True)
+        in_force = self.table(meta.get("in_force", {}), "ruleset.in_force")
+        self.keys(in_force, {"from", "to"}, "ruleset.in_force")
+        year_from = in_force.get("from")
+        year_to = in_force.get("to")
+        if not isinstance(year_from, int) or isinstance(year_from, bool):
+            self.problem("bad-year", "ruleset.in_force.from", "must be a year", found=_show(year_from))
+            year_from = 0
+        if year_to is not None and (not isinstance(year_to, int) or isinstance(year_to, bool) or year_to < year_from):
+            self.problem("bad-year", "ruleset.in_force.to", f"must be a year ≥ {year_from}", found=_show(year_to))
+            year_to = None
+        name = self.text(meta.get("name"), "ruleset.name")
+        aliases = self.strings(meta, "aliases", "ruleset")
+        total = self.number(meta, "total", "ruleset", default=Decimal(100), positive=True) or Decimal(100)
+
+        sources = self.sources(data.get("sources", []))
+        params = self.params(data.get("params"), "params")
+        rounding = self.table(data.get("rounding", {}), "rounding")
+        self.keys(rounding, {"row", "total"}, "rounding")
+        row_rounding = self.rounding(rounding.get("row"), "rounding.row", Rounding())
+        total_rounding = self.rounding(rounding.get("total"), "rounding.total", Rounding())
+        na = self.table(data.get("not_applicable", {}), "not_applicable")
+        self.keys(na, {"policy"}, "not_applicable")
+        na_policy = self.string(na, "policy", "not_applicable", default="no_weight")
+        if na_policy not in ("no_weight", "rescale"):
+            self.problem("bad-policy", "not_applicable.policy", "unknown 不适用 policy", found=na_policy,
+                         expected="no_weight or rescale")  # fmt: skip
+        actuals = self.table(data.get("actuals", {}), "actuals")
+        self.keys(actuals, {"clamp_negative"}, "actuals")
+        clamp = self.boolean(actuals, "clamp_negative", "actuals", True)
+
+        methods = self.methods(data.get("methods", {}), params)
+        selection = self.selection(data.get("selection", {}), methods)
+        blocks = self.blocks(data.get("blocks", []), methods)
+        budget = self.budget(data.get("budget"), params, row_rounding)
+        grading = self.table(data.get("grading", {}), "grading")
+        self.keys(grading, _GRADING_KEYS, "grading")
+        grading_optional = self.boolean(grading, "optional", "grading", False)
+        grades = self.grades(data.get("grades", []), total, grading_optional)
+
+        allotted = sum((b.points for b in blocks), Decimal(0)) + (budget.points if budget else Decimal(0))
+        if blocks and allotted != total:
+            self.problem("points-sum", "blocks", "block points and the budget row must add up to the total",
+                         expected=str(total), found=str(allotted))  # fmt: skip
+
+        if self.problems:
+            raise RulesetError(self.problems, f"{self.file}: {len(self.problems)} problem(s)")
+        return Ruleset(
+            id=rid, region=region, form=form, edition=edition, year_from=year_from, year_to=year_to,
+            name=name, aliases=aliases, sources=sources, total=total, blocks=blocks,
+            methods=MappingProxyType(methods), selection=MappingProxyType(selection), budget=budget,
+            grades=grades, grading_optional=grading_optional, row_rounding=row_rounding,
+            total_rounding=total_rounding, not_applicable=na_policy, clamp_negative_actual=clamp,
+            file=self.file, extends=self.parents,
+            provenance=MappingProxyType({path: file for path, (file, _) in self.origins.items() if path}),
+        )  # fmt: skip
+
+    def sources(self, value: Any) -> tuple[Source, ...]:
+        out = []
+        for i, item in enumerate(self.array(value, "sources")):
+            path = f"sources[{i}]"
+            table = self.table(item, path)
+            self.keys(table, _SOURCE_KEYS, path)
+            sid = self.string(table, "id", path, required=True)
+            if sid in self.source_ids:
+                self.problem("duplicate-key", _join(path, "id"), "source ids must be unique", found=sid)
+            self.source_ids.add(sid)
+            evidence = self.string(table, "evidence", path, required=True)
+            if evidence and evidence not in EVIDENCE_LEVELS:
+                self.problem("bad-evidence", _join(path, "evidence"), "unknown evidence level", found=evidence,
+                             expected=", ".join(EVIDENCE_LEVELS))  # fmt: skip
+            out.append(Source(sid, self.string(table, "title", path, required=True), evidence,
+                              self.string(table, "url", path), self.string(table, "note", path)))  # fmt: skip
+        if not out:
+            self.problem("missing-key", "sources", "a ruleset must cite at least one source")
+        return tuple(out)
+
+    def methods(self, value: Any, params: Mapping[str, Decimal]) -> dict[str, Method]:
+        table = self.table(value, "methods")
+        out = {}
+        for key, raw in table.items():
+            path = f"methods.{key}"
+            spec = self.table(raw, path)
+            self.keys(spec, _METHOD_KEYS, path)
+            kind = self.string(spec, "kind", path, default="formula")
+            if kind not in ("formula", "tiers", "qualitative"):
+                self.problem("bad-kind", _join(path, "kind"), "unknown method kind", found=kind,
+                             expected="formula, tiers or qualitative")  # fmt: skip
+                continue
+            own = self.params(spec.get("params"), _join(path, "params"))
+            inputs = self.strings(spec, "inputs", path)
+            for i, name in enumerate(inputs):
+                if not _NAME.match(name) or name in ROW_NAMES:
+                    self.problem("bad-input", f"{path}.inputs[{i}]", "input names are identifiers other than W, T, A",
+                                 found=name)  # fmt: skip
+            names = (*ROW_NAMES, *params, *own, *inputs)
+            cases: tuple[Case, ...] = ()
+            levels: tuple[Level, ...] = ()
+            if kind == "formula":
+                cases = self.cases(spec, names, path)
+            elif kind == "tiers":
+                cases = self.tiers(spec, names, path)
+            else:
+                levels = self.levels(spec.get("levels"), _join(path, "levels"))
+            name = self.text(spec.get("name"), _join(path, "name"), fallback=key)
+            out[key] = Method(key, name, "qualitative" if kind == "qualitative" else "formula", cases, levels,
+                              inputs, MappingProxyType({**params, **own}), self.source_ref(spec, path))  # fmt: skip
+        return out
+
+    def cases(self, spec: Mapping[str, Any], names: Sequence[str], path: str) -> tuple[Case, ...]:
+        if "formula" in spec and "cases" in spec:
+            self.problem("conflicting-keys", path, "give either formula or cases, not both")
+        if "formula" in spec:
+            reason = self.text(spec.get("reason"), _join(path, "reason"), fallback="按公式计分")
+            formula = self.formula(spec["formula"], names, _join(path, "formula"))
+            return (Case(formula, reason),) if formula else ()
+        raw_cases = self.array(spec.get("cases"), _join(path, "cases"))
+        if not raw_cases:
+            self.problem("missing-key", _join(path, "cases"), "a formula method needs formula or cases")
+        out = []
+        for i, raw in enumerate(raw_cases):
+            where = f"{path}.cases[{i}]"
+            case = self.table(raw, where)
+            self.keys(case, _CASE_KEYS, where)
+            when = self.formula(case["when"], names, _join(where, "when")) if "when" in case else None
+            if "when" not in case and i != len(raw_cases) - 1:
+                self.problem("unreachable-case", where, "a case without 'when' must be the last one")
+            if "score" not in case:
+                self.problem("missing-key", _join(where, "score"), "required key is missing")
+                continue
+            score = self.formula(case["score"], names, _join(where, "score"))
+            reason = Text(self.string(case, "zh", where, required=True), self.string(case, "en", where))
+            if score is not None:
+                out.append(Case(score, reason, when))
+        return tuple(out)
+
+    def tiers(self, spec: Mapping[str, Any], names: Sequence[str], path: str) -> tuple[Case, ...]:
+        on = spec.get("on", "A")
+        if self.formula(on, names, _join(path, "on")) is None:
+            return ()
+        out = []
+        bounds: list[tuple[Decimal, Decimal]] = []
+        for i, raw in enumerate(self.array(spec.get("tiers"), _join(path, "tiers"))):
+            where = f"{path}.tiers[{i}]"
+            tier = self.table(raw, where)
+            self.keys(tier, _TIER_KEYS, where)
+            low = tier.get("min")
+            high = tier.get("max")
+            points = self.number(tier, "points", where, required=True)
+            if points is None:
+                continue
+            low_open = self.boolean(tier, "min_open", where, False)
+            high_closed = self.boolean(tier, "max_closed", where, False)
+            parts, shown = [], ["(" if low_open else "[", "", ", ", "", "]" if high_closed else ")"]
+            for bound, op, slot in ((low, ">" if low_open else ">=", 1), (high, "<=" if high_closed else "<", 3)):
+                if bound is None:
+                    shown[slot] = "−∞" if slot == 1 else "+∞"
+                    continue
+                if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                    self.problem("wrong-type", f"{where}.{'min' if slot == 1 else 'max'}", "must be a number",
+                                 found=_show(bound))  # fmt: skip
+                    continue
+                parts.append(f"({on}) {op} {to_decimal(bound)}")
+                shown[slot] = str(to_decimal(bound))
+            lo_d = to_decimal(low) if isinstance(low, (int, float)) and not isinstance(low, bool) else Decimal("-Infinity")
+            hi_d = to_decimal(high) if isinstance(high, (int, float)) and not isinstance(high, bool) else Decimal("Infinity")
+            if lo_d > hi_d:
+                self.problem("bad-tier", where, "min must not exceed max", found=f"{lo_d} > {hi_d}")
+            bounds.append((lo_d, hi_d))
+            interval = "".join(shown)
+            when = self.formula(" and ".join(parts), names, where) if parts else None
+            score = self.formula(str(points), names, _join(where, "points"))
+            if score is not None:
+                reason = Text(f"{on} 落在 {interval} 档，得 {points} 分", f"{on} in {interval}: {points} points")
+                out.append(Case(score, reason, when))
+        if not out:
+            self.problem("missing-key", _join(path, "tiers"), "a tiers method needs at least one tier")
+        return tuple(out)
+
+    def levels(self, value: Any, path: str) -> tuple[Level, ...]:
+        out = []
+        for i, raw in enumerate(self.array(value, path)):
+            where = f"{path}[{i}]"
+            spec = self.table(raw, where)
+            self.keys(spec, _LEVEL_KEYS, where)
+            low = self.number(spec, "low", where, required=True, default=Decimal(0)) or Decimal(0)
+            high = self.number(spec, "high", where, required=True, default=Decimal(1)) or Decimal(0)
+            score = self.number(spec, "score", where, required=True, default=high) or Decimal(0)
+            if not (low <= score <= high <= 1):
+                self.problem("bad-level", where, "need 0 ≤ low ≤ score ≤ high ≤ 1 (fractions of the weight)",
+                             found=f"low={low} score={score} high={high}")  # fmt: skip
+            label = Text(self.string(spec, "zh", where, required=True), self.string(spec, "en", where))
+            out.append(Level(self.string(spec, "key", where, required=True), label,
+                             self.strings(spec, "aliases", where), low, high, i == 0, score))  # fmt: skip
+        if not out:
+            self.problem("missing-key", path, "a qualitative method needs levels")
+        # Levels run from the best down; each band must begin where the next one ends.
+        for upper, lower in zip(out, out[1:]):
+            if lower.high != upper.low:
+                self.problem("level-gap", path, "level bands must be contiguous, best first",
+                             found=f"{upper.key} starts at {upper.low}, {lower.key} ends at {lower.high}")  # fmt: skip
+        if out and (out[0].high != 1 or out[-1].low != 0):
+            self.problem("level-gap", path, "level bands must cover 0 to 1 of the weight",
+                         found=f"{out[-1].low}–{out[0].high}")  # fmt: skip
+        return tuple(out)
+
+    def selection(self, value: Any, methods: Mapping[str, Method]) -> dict[str, str]:
+        table = self.table(value, "selection")
+        out = {}
+        for key, method in table.items():
+            path = f"selection.{key}"
+            if key not in SELECTION_KEYS:
+                self.problem("unknown-key", path, "unknown comparator kind",
+                             suggestions=close_matches(key, SELECTION_KEYS))  # fmt: skip
+            elif not isinstance(method, str) or method not in methods:
+                self.problem("unknown-method", path, "no method with this name", found=_show(method),
+                             suggestions=close_matches(str(method), methods))  # fmt: skip
+            else:
+                out[key] = method
+        return out
+
+    def blocks(self, value: Any, methods: Mapping[str, Method]) -> tuple[Block, ...]:
+        out = []
+        keys: set[str] = set()
+        for i, raw in enumerate(self.array(value, "blocks")):
+            path = f"blocks[{i}]"
+            spec = self.table(raw, path)
+            self.keys(spec, _BLOCK_KEYS, path)
+            key = self.string(spec, "key", path, required=True)
+            if key in keys:
+                self.problem("duplicate-key", _join(path, "key"), "block keys must be unique", found=key)
+            keys.add(key)
+            points = self.number(spec, "points", path, required=True, positive=True) or Decimal(0)
+            categories = []
+            for j, craw in enumerate(self.array(spec.get("categories", []), _join(path, "categories"))):
+                where = f"{path}.categories[{j}]"
+                cat = self.table(craw, where)
+                self.keys(cat, _CATEGORY_KEYS, where)
+                categories.append(Category(Text(self.string(cat, "zh", where, required=True),
+                                                self.string(cat, "en", where)), self.strings(cat, "aliases", where)))  # fmt: skip
+            indicators = []
+            ikeys: set[str] = set()
+            for j, iraw in enumerate(self.array(spec.get("indicators", []), _join(path, "indicators"))):
+                where = f"{path}.indicators[{j}]"
+                ind = self.table(iraw, where)
+                self.keys(ind, _INDICATOR_KEYS, where)
+                ikey = self.string(ind, "key", where, required=True)
+                if ikey in ikeys:
+                    self.problem("duplicate-key", _join(where, "key"), "indicator keys must be unique in a block", found=ikey)
+                ikeys.add(ikey)
+                method = self.string(ind, "method", where, required=True)
+                if method and method not in methods:
+                    self.problem("unknown-method", _join(where, "method"), "no method with this name", found=method,
+                                 suggestions=close_matches(method, methods))  # fmt: skip
+                indicators.append(Indicator(
+                    ikey, self.text(ind.get("name"), _join(where, "name")),
+                    self.number(ind, "weight", where, required=True, positive=True) or Decimal(0),
+                    method, self.string(ind, "category", where), self.strings(ind, "aliases", where),
+                    self.source_ref(ind, where),
+                ))  # fmt: skip
+            if indicators:
+                weights = sum((ind.weight for ind in indicators), Decimal(0))
+                if weights != points:
+                    self.problem("weights-sum", _join(path, "indicators"), "indicator weights must add up to the block's points",
+                                 expected=str(points), found=str(weights))  # fmt: skip
+            out.append(Block(key, self.text(spec.get("name"), _join(path, "name")), points,
+                             self.strings(spec, "aliases", path), tuple(categories), tuple(indicators),
+                             self.source_ref(spec, path)))  # fmt: skip
+        return tuple(out)
+
+    def budget(self, value: Any, params: Mapping[str, Decimal], row_rounding: Rounding) -> Optional[BudgetRule]:
+        if value is None:
+            return None
+        spec = self.table(value, "budget")
+        self.keys(spec, _BUDGET_KEYS, "budget")
+        points = self.number(spec, "points", "budget", required=True, positive=True) or Decimal(0)
+        base = self.string(spec, "base", "budget", default="full_year")
+        if base not in BUDGET_BASES:
+            self.problem("bad-base", "budget.base", "unknown budget base", found=base,
+                         suggestions=close_matches(base, BUDGET_BASES))  # fmt: skip
+        own = self.params(spec.get("params"), "budget.params")
+        formula = self.formula(spec.get("formula", "W * min(rate, 1)"), (*BUDGET_NAMES, *params, *own), "budget.formula")
+        return BudgetRule(
+            self.text(spec.get("name"), "budget.name", fallback="预算执行率"), points, base,
+            formula or compile_formula("0", ()), self.rounding(spec.get("rounding"), "budget.rounding", row_rounding),
+            MappingProxyType({**params, **own}), self.source_ref(spec, "budget"),
+        )  # fmt: skip
+
+    def grades(self, value: Any, total: Decimal, optional: bool) -> tuple[GradeBand, ...]:
+        raw: list[tuple[str, Decimal, Optional[Decimal], str, tuple[str, ...]]] = []
+        for i, item in enumerate(self.array(value, "grades")):
+            path = f"grades[{i}]"
+            spec = self.table(item, path)
+            self.keys(spec, _GRADE_KEYS, path)
+            low = self.number(spec, "min", path, required=True, default=Decimal(0)) or Decimal(0)
+            high = self.number(spec, "max", path)
+            raw.append((self.string(spec, "label", path, required=True), low, high,
+                        self.string(spec, "en", path), self.strings(spec, "aliases", path)))  # fmt: skip
+        if not raw:
+            if not optional:
+                self.problem("missing-key", "grades", "grade bands are required unless grading.optional = true")
+            return ()
+        order = sorted(range(len(raw)), key=lambda k: raw[k][1], reverse=True)
+        if order != list(range(len(raw))):
+            self.problem("grade-order", "grades", "list grade bands from the highest down")
+        bands = []
+        names: dict[str, int] = {}
+        for rank, k in enumerate(order):
+            label, low, high, en, aliases = raw[k]
+            implied = total if rank == 0 else raw[order[rank - 1]][1]
+            if high is None:
+                high = implied
+            elif high != implied:
+                kind = "gap" if high < implied else "overlap"
+                self.problem(f"grade-{kind}", f"grades[{k}].max", f"grade bands must meet: {kind} between "
+                             f"{label!r} and the band above", expected=str(implied), found=str(high))  # fmt: skip
+            if low >= high and not (rank == 0 and low == high):
+                self.problem("grade-empty", f"grades[{k}]", "band is empty", found=f"{low}–{high}")
+            for name in (label, *aliases):
+                if name in names:
+                    self.problem("duplicate-key", f"grades[{k}]", "grade labels and aliases must be unique", found=name)
+                names[name] = k
+            bands.append(GradeBand(label, low, high, rank == 0, en, aliases))
+        if raw[order[0]][2] not in (None, total):
+            self.problem("grade-gap", f"grades[{order[0]}].max", "the top band must reach the total",
+                         expected=str(total), found=str(raw[order[0]][2]))  # fmt: skip
+        if raw[order[-1]][1] != 0:
+            self.problem("grade-gap", f"grades[{order[-1]}].min", "the lowest band must start at 0",
+                         found=str(raw[order[-1]][1]))  # fmt: skip
+        return tuple(bands)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,253 @@
+"""The loaded, checked, immutable form of a ruleset.
+
+A :class:`Ruleset` is produced only by :mod:`perfscore.loading`, after every check has passed;
+nothing here reads files. All collections are tuples or read-only mappings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Optional
+
+import attrs
+
+from .expressions import Formula
+
+__all__ = [
+    "Block",
+    "BudgetRule",
+    "Case",
+    "Category",
+    "GradeBand",
+    "Indicator",
+    "Level",
+    "Method",
+    "Rounding",
+    "Ruleset",
+    "Source",
+    "Text",
+]
+
+#: Evidence grades, as defined in the project's domain notes.
+EVIDENCE_LEVELS: Mapping[str, str] = {
+    "S": "seen in a published source",
+    "SEED": "read in a real self-evaluation report",
+    "SYS": "seen in a deployed provincial system's code (vendor practice, not regulation)",
+    "R": "widely reported wording, not checked against the official text (unconfirmed)",
+}
+
+FORMS: Mapping[str, str] = {
+    "project": "项目支出",
+    "department": "部门整体支出",
+    "special_fund": "专项资金",
+}
+
+#: How a row's method is chosen from its parsed target when the row names none.
+SELECTION_KEYS = ("GE", "GT", "EQ", "LE", "LT", "implicit", "budget_ref", "qualitative")
+
+
+@attrs.frozen
+class Text:
+    """A label in Chinese with its English beside it."""
+
+    zh: str
+    en: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.zh} ({self.en})" if self.en else self.zh
+
+
+@attrs.frozen
+class Source:
+    """A document a ruleset's facts come from, with its evidence grade."""
+
+    id: str
+    title: str
+    evidence: str
+    url: str = ""
+    note: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.evidence != "R"
+
+
+@attrs.frozen
+class Rounding:
+    places: int = 2
+    mode: str = "half_up"
+
+    def __str__(self) -> str:
+        return f"{self.places} dp {self.mode}"
+
+
+@attrs.frozen
+class Case:
+    """One branch of a method: where ``when`` holds (or always, if None), the score is ``score``."""
+
+    score: Formula
+    reason: Text
+    when: Optional[Formula] = None
+
+
+@attrs.frozen
+class Level:
+    """A qualitative level: its score band as fractions of the weight, and its auto-score."""
+
+    key: str
+    label: Text
+    aliases: tuple[str, ...]
+    low: Decimal
+    """Inclusive lower bound of the band, as a fraction of the weight."""
+    high: Decimal
+    """Upper bound, as a fraction of the weight; inclusive only for the top level."""
+    high_inclusive: bool
+    score: Decimal
+    """The fraction of the weight given when the level is known but no score is reported."""
+
+
+@attrs.frozen
+class Method:
+    """A named scoring rule.
+
+    ``kind`` is ``formula`` (ordered cases over W, T, A, params and declared inputs) or
+    ``qualitative`` (levels with score bands). Tier tables are compiled to cases at load.
+    """
+
+    key: str
+    name: Text
+    kind: str
+    cases: tuple[Case, ...] = ()
+    levels: tuple[Level, ...] = ()
+    inputs: tuple[str, ...] = ()
+    """Extra per-row inputs the formulas use (e.g. ``events`` for a deduction per event)."""
+    params: Mapping[str, Decimal] = attrs.field(factory=dict)
+    source: str = ""
+
+
+@attrs.frozen
+class Category:
+    """A 二级 category within a block (数量指标, 质量指标, ...)."""
+
+    name: Text
+    aliases: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Indicator:
+    """A 三级 indicator fixed by the ruleset (department frameworks)."""
+
+    key: str
+    name: Text
+    weight: Decimal
+    method: str
+    category: str = ""
+    aliases: tuple[str, ...] = ()
+    source: str = ""
+
+
+@attrs.frozen
+class Block:
+    """A 一级 block (产出指标 50, ...). Rows come from the evaluation unless ``indicators`` fixes them."""
+
+    key: str
+    name: Text
+    points: Decimal
+    aliases: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    source: str = ""
+
+    @property
+    def fixed(self) -> bool:
+        return bool(self.indicators)
+
+
+@attrs.frozen
+class BudgetRule:
+    """The budget-execution row: rate = executed / base, score by ``formula``."""
+
+    name: Text
+    points: Decimal
+    base: str
+    formula: Formula
+    rounding: Rounding
+    params: Mapping[str, Decimal] = attrs.field(factory=dict)
+    source: str = ""
+
+
+@attrs.frozen
+class GradeBand:
+    """A grade: ``low`` inclusive, ``high`` exclusive except for the top band."""
+
+    label: str
+    low: Decimal
+    high: Decimal
+    high_inclusive: bool
+    en: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def contains(self, total: Decimal) -> bool:
+        return self.low <= total and (total < self.high or (self.high_inclusive and total == self.high))
+
+    def answers_to(self, label: str) -> bool:
+        return label.strip() in (self.label, *self.aliases)
+
+
+@attrs.frozen(eq=False)
+class Ruleset:
+    """A region's scoring framework for one form, in one edition. Immutable.
+
+    Compared and hashed by identity: the loader builds each file's ruleset once and caches it.
+    """
+
+    id: str
+    region: str
+    form: str
+    edition: str
+    year_from: int
+    year_to: Optional[int]
+    name: Text
+    aliases: tuple[str, ...]
+    sources: tuple[Source, ...]
+    total: Decimal
+    blocks: tuple[Block, ...]
+    methods: Mapping[str, Method]
+    selection: Mapping[str, str]
+    budget: Optional[BudgetRule]
+    grades: tuple[GradeBand, ...]
+    grading_optional: bool
+    row_rounding: Rounding
+    total_rounding: Rounding
+    not_applicable: str
+    """``no_weight`` (N/A rows carry no weight) or ``rescale`` (total rescaled to the applicable weights)."""
+    clamp_negative_actual: bool
+    file: str
+    extends: tuple[str, ...] = ()
+    """The chain of parents, nearest first (ids with editions)."""
+    provenance: Mapping[str, str] = attrs.field(factory=dict)
+    """Key path → the file that set it, for every leaf value after ``extends`` merging."""
+
+    def in_force(self, year: int) -> bool:
+        return self.year_from <= year and (self.year_to is None or year <= self.year_to)
+
+    @property
+    def years(self) -> str:
+        return f"{self.year_from}–{self.year_to if self.year_to is not None else ''}"
+
+    def where(self, path: str) -> str:
+        """``file: key.path`` for the value at ``path`` (or its nearest recorded parent)."""
+        probe = path
+        while probe:
+            found = self.provenance.get(probe)
+            if found is not None:
+                return f"{found}: {path}"
+            probe = probe.rpartition(".")[0]
+        return f"{self.file}: {path}"
+
+    def grade_for(self, total: Decimal) -> Optional[GradeBand]:
+        for band in self.grades:
+            if band.contains(total):
+                return band
+        return None

@@ -1,0 +1,461 @@
+"""Scoring: a ruleset and an evaluation in, a report out. Pure: no I/O, inputs never mutated.
+
+A row that cannot be scored (a garbled cell, a weight that cannot be a weight, a division by
+zero) is reported as ``not_scorable`` with its reason and a finding; it is never scored 0 in
+silence, and the report is then marked incomplete.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Optional
+
+import attrs
+
+from .decimals import quantize
+from .errors import FormulaEvaluationError
+from .evaluation import Evaluation, IndicatorRow
+from .model import Block, Indicator, Method, Ruleset
+from .report import (
+    NOT_APPLICABLE,
+    NOT_SCORABLE,
+    SCORED,
+    BlockResult,
+    BudgetResult,
+    CategoryResult,
+    Finding,
+    Report,
+    RowResult,
+)
+from .targets import CellValue, ValueKind, convert, parse_cell, units_compatible
+
+__all__ = ["normalize_label", "score"]
+
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_POINTS_SUFFIX = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[)）]$")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_label(text: str) -> str:
+    """A table label as a lookup key: no whitespace or line breaks, no trailing "(50 分)"."""
+    return _POINTS_SUFFIX.sub("", _SPACE.sub("", text))
+
+
+@attrs.frozen
+class _Index:
+    blocks: Mapping[str, tuple[int, Block]]
+    indicators: Mapping[tuple[str, str], tuple[int, Indicator]]
+
+
+_INDEXES: weakref.WeakKeyDictionary[Ruleset, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(ruleset: Ruleset) -> _Index:
+    found = _INDEXES.get(ruleset)
+    if found is None:
+        blocks: dict[str, tuple[int, Block]] = {}
+        indicators: dict[tuple[str, str], tuple[int, Indicator]] = {}
+        for i, block in enumerate(ruleset.blocks):
+            for name in (block.key, block.name.zh, block.name.en, *block.aliases):
+                if name:
+                    blocks.setdefault(normalize_label(name), (i, block))
+            for j, ind in enumerate(block.indicators):
+                for name in (ind.key, ind.name.zh, ind.name.en, *ind.aliases):
+                    if name:
+                        indicators.setdefault((block.key, normalize_label(name)), (j, ind))
+        found = _Index(blocks, indicators)
+        _INDEXES[ruleset] = found
+    return found
+
+
+def _fmt(value: Optional[Decimal]) -> str:
+    if value is None:
+        return "—"
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return text
+
+
+class _Scorer:
+    def __init__(self, ruleset: Ruleset, evaluation: Evaluation) -> None:
+        self.ruleset = ruleset
+        self.evaluation = evaluation
+        self.findings: list[Finding] = []
+        self.complete = True
+        self.source = evaluation.source or "evaluation"
+
+    def finding(self, code: str, severity: str, location: str, zh: str, en: str,
+                expected: Optional[str] = None, found: Optional[str] = None) -> None:  # fmt: skip
+        self.findings.append(Finding(code, severity, location, zh, en, expected, found))
+
+    # -- rows ----------------------------------------------------------------------------
+    def unscorable(self, row: IndicatorRow, block: str, weight: Optional[Decimal], zh: str, en: str,
+                   **extra: object) -> RowResult:  # fmt: skip
+        self.complete = False
+        return RowResult(
+            where=row.where, block=block, category=row.category, name=row.name, target_text=row.target,
+            actual_text=row.actual, weight=weight, status=NOT_SCORABLE, reason_zh=zh, reason_en=en,
+            reported=row.reported_score, **extra,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    def row(self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], indicator_path: str) -> RowResult:
+        ruleset = self.ruleset
+        where = row.where
+        target = parse_cell(row.target)
+        actual = parse_cell(row.actual)
+        name = parse_cell(row.name)
+        if ValueKind.NOT_APPLICABLE in (name.kind, target.kind, actual.kind) or (
+            name.kind is ValueKind.BLANK and target.kind is ValueKind.BLANK and actual.kind is ValueKind.BLANK
+        ):
+            if row.weight and self.ruleset.not_applicable == "no_weight":
+                self.finding("weight-on-not-applicable", "warning", f"{where}.weight",
+                             "不适用行不应有分值", "a not-applicable row carries a weight", "no weight", _fmt(row.weight))  # fmt: skip
+            return RowResult(
+                where=where, block=block.key, category=row.category, name=row.name, target_text=row.target,
+                actual_text=row.actual, weight=row.weight, status=NOT_APPLICABLE, reason_zh="不适用，不计分值",
+                reason_en="not applicable: carries no weight", reported=row.reported_score,
+            )  # fmt: skip
+
+        provenance: dict[str, str] = {}
+        if indicator is not None:
+            weight: Optional[Decimal] = indicator.weight
+            provenance["weight"] = ruleset.where(f"{indicator_path}.weight")
+            if row.weight is not None and row.weight != indicator.weight:
+                self.finding("weight-differs", "warning", f"{where}.weight", "分值与规则集不一致",
+                             "the weight differs from the ruleset's", _fmt(indicator.weight), _fmt(row.weight))  # fmt: skip
+        else:
+            weight = row.weight
+            provenance["weight"] = f"{self.source}: {where}.weight"
+        if weight is None:
+            self.finding("missing-weight", "error", f"{where}.weight", "分值为空", "the weight cell is empty")
+            return self.unscorable(row, block.key, None, "分值为空，无法计分", "no weight: cannot score")
+        if weight <= 0 or weight > block.points:
+            self.finding("implausible-weight", "error", f"{where}.weight",
+                         f"分值 {_fmt(weight)} 不可能是本一级指标（{_fmt(block.points)} 分）下的分值",
+                         f"{_fmt(weight)} cannot be a weight in a block of {_fmt(block.points)} points",
+                         f"0 < weight ≤ {_fmt(block.points)}", _fmt(weight))  # fmt: skip
+            return self.unscorable(row, block.key, weight, f"分值 {_fmt(weight)} 超出一级指标分值，无法计分",
+                                   f"weight {_fmt(weight)} exceeds the block's points: cannot score")  # fmt: skip
+
+        method_key, chosen_by = self.choose(row, indicator, target)
+        if method_key is None:
+            return self.unscorable(row, block.key, weight, chosen_by, chosen_by_en(chosen_by, target))
+        method = ruleset.methods[method_key]
+        provenance["method"] = ruleset.where(f"methods.{method_key}")
+        if chosen_by:
+            provenance["selection"] = ruleset.where(f"selection.{chosen_by}")
+        if method.kind == "qualitative":
+            return self.qualitative(row, block, method, weight, target, actual, provenance)
+        return self.formula(row, block, method, weight, target, actual, provenance)
+
+    def choose(self, row: IndicatorRow, indicator: Optional[Indicator], target: CellValue) -> tuple[Optional[str], str]:
+        """The method key and the selection key that chose it (or None and a reason)."""
+        methods = self.ruleset.methods
+        if row.method:
+            if row.method in methods:
+                return row.method, ""
+            self.finding("unknown-method", "error", f"{row.where}.method", "规则集中没有该计分方法",
+                         "no such method in the ruleset", ", ".join(methods), row.method)  # fmt: skip
+            return None, f"计分方法 {row.method!r} 不存在"
+        if indicator is not None:
+            return indicator.method, ""
+        kind = target.kind
+        if kind is ValueKind.NUMBER:
+            key = target.comparator.name if target.comparator is not None else "implicit"
+        elif kind is ValueKind.BUDGET_REF:
+            key = "budget_ref"
+        elif kind is ValueKind.QUALITATIVE:
+            key = "qualitative"
+        else:
+            self.finding("unparseable-target", "error", f"{row.where}.target", "年度指标值无法识别",
+                         "the target cell cannot be read", "a value such as ≥95%, 9次 or a description",
+                         repr(row.target))  # fmt: skip
+            return None, f"年度指标值 {row.target!r} 无法识别"
+        method = self.ruleset.selection.get(key)
+        if method is None:
+            self.finding("no-method", "error", f"{row.where}.target", "规则集没有为此类指标值指定计分方法",
+                         "the ruleset names no method for this kind of target", key, repr(row.target))  # fmt: skip
+            return None, f"规则集未为 {key} 指定计分方法"
+        return method, key
+
+    def qualitative(self, row: IndicatorRow, block: Block, method: Method, weight: Decimal,
+                    target: CellValue, actual: CellValue, provenance: dict[str, str]) -> RowResult:  # fmt: skip
+        level = None
+        how = ""
+        wanted = normalize_label(row.level) if row.level else ""
+        for candidate in method.levels:
+            names = {normalize_label(n) for n in (candidate.key, candidate.label.zh, candidate.label.en, *candidate.aliases)}
+            if wanted and wanted in names:
+                level, how = candidate, "表中注明的等级"
+                break
+            if not wanted and normalize_label(row.actual) in names:
+                level, how = candidate, "实际完成值表述"
+                break
+        if level is None and not wanted and actual.kind is not ValueKind.BLANK:
+            if normalize_label(row.actual) == normalize_label(row.target):
+                level, how = method.levels[0], "实际完成值与年度指标值一致"
+        if level is None:
+            self.finding("level-unknown", "error", f"{row.where}.actual", "无法确定定性指标的达成等级",
+                         "the qualitative level cannot be determined",
+                         "the target's own words, a level label, or a level column", repr(row.actual))  # fmt: skip
+            return self.unscorable(row, block.key, weight, "无法确定达成等级，请注明等级",
+                                   "level unknown: state the level", method=method.key, method_name=method.name.zh,
+                                   provenance=provenance)  # fmt: skip
+        raw = level.score * weight
+        points = quantize(raw, self.ruleset.row_rounding.places, self.ruleset.row_rounding.mode)
+        band = f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
+        return RowResult(
+            where=row.where, block=block.key, category=row.category, name=row.name, target_text=row.target,
+            actual_text=row.actual, weight=weight, status=SCORED, method=method.key, method_name=method.name.zh,
+            formula=f"{_fmt(level.score)} × W", inputs={"W": _fmt(weight), "level": level.label.zh},
+            raw=raw, capped=raw, points=points,
+            reason_zh=f"{method.name.zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {_fmt(points)} 分",
+            reason_en=f"{method.name.en or method.key}: level '{level.label.en or level.key}' ({how}); band {band};"
+            f" {_fmt(points)} points",
+            reported=row.reported_score, provenance=provenance,
+        )  # fmt: skip
+
+    def amount(self, cell: CellValue, role: str, row: IndicatorRow) -> tuple[Optional[Decimal], str]:
+        """The number a cell stands for, or None and why not."""
+        if cell.kind is ValueKind.NUMBER and cell.number is not None:
+            return cell.number, ""
+        if cell.kind is ValueKind.BUDGET_REF:
+            base = self.budget_base()
+            if base is None:
+                return None, f"{role}引用预算数，但表中没有预算数"
+            return base, ""
+        text = row.target if role == "年度指标值" else row.actual
+        column = "target" if role == "年度指标值" else "actual"
+        if cell.kind is ValueKind.GARBLED:
+            self.finding("garbled-cell", "error", f"{row.where}.{column}", f"{role}无法识别（疑似录入错误）",
+                         f"the {column} cell is garbled ({cell.problem})", "one number", repr(text))  # fmt: skip
+            return None, f"{role} {text!r} 无法识别"
+        if cell.kind is ValueKind.BLANK:
+            self.finding("missing-value", "error", f"{row.where}.{column}", f"{role}为空",
+                         f"the {column} cell is empty")  # fmt: skip
+            return None, f"{role}为空"
+        self.finding("not-a-number", "error", f"{row.where}.{column}", f"{role}不是数值，无法按定量方法计分",
+                     f"the {column} is not a number for a quantitative method", "a number", repr(text))  # fmt: skip
+        return None, f"{role} {text!r} 不是数值"
+
+    def formula(self, row: IndicatorRow, block: Block, method: Method, weight: Decimal,
+                target: CellValue, actual: CellValue, provenance: dict[str, str]) -> RowResult:  # fmt: skip
+        extra = {"method": method.key, "method_name": method.name.zh, "provenance": provenance}
+        t_value, why = self.amount(target, "年度指标值", row)
+        a_value, why_a = (None, "") if t_value is None else self.amount(actual, "实际完成值", row)
+        if t_value is None or a_value is None:
+            reason = why or why_a
+            return self.unscorable(row, block.key, weight, reason, "target or actual cannot be read", **extra)
+        t_unit = "万元" if target.kind is ValueKind.BUDGET_REF else target.unit
+        a_unit = actual.unit
+        if not units_compatible(t_unit, a_unit):
+            self.finding("unit-mismatch", "error", f"{row.where}.actual", "实际完成值与年度指标值单位不一致",
+                         "the actual's unit does not match the target's", t_unit, a_unit)  # fmt: skip
+            return self.unscorable(row, block.key, weight, f"单位不一致（{t_unit} / {a_unit}）",
+                                   f"units differ ({t_unit} / {a_unit})", **extra)  # fmt: skip
+        if a_unit and t_unit and a_unit != t_unit:
+            a_value = convert(a_value, a_unit, t_unit)
+        if a_value < 0 and self.ruleset.clamp_negative_actual:
+            a_value = _ZERO
+        env: dict[str, Decimal] = {**method.params, **row.inputs, "W": weight, "T": t_value, "A": a_value}
+        missing = [name for name in method.inputs if name not in row.inputs]
+        if missing:
+            self.finding("missing-input", "error", f"{row.where}.inputs", "缺少计分方法所需的输入",
+                         "an input the method needs is missing", ", ".join(method.inputs), ", ".join(row.inputs))  # fmt: skip
+            return self.unscorable(row, block.key, weight, f"缺少输入 {', '.join(missing)}",
+                                   f"missing input {', '.join(missing)}", **extra)  # fmt: skip
+        shown = {k: _fmt(v) for k, v in env.items()}
+        try:
+            for case in method.cases:
+                if case.when is None or case.when.truth(env):
+                    raw = case.score.number(env)
+                    break
+            else:
+                raise FormulaEvaluationError("no case applies")
+        except FormulaEvaluationError as exc:
+            self.finding("not-scorable", "error", row.where, "该行无法按规则计分", f"the row cannot be scored: {exc.reason}",
+                         found=", ".join(f"{k}={v}" for k, v in shown.items()))  # fmt: skip
+            return self.unscorable(row, block.key, weight, f"无法计分：{exc.reason}", f"not scorable: {exc.reason}",
+                                   inputs=shown, **extra)  # fmt: skip
+        capped = min(max(raw, _ZERO), weight)
+        points = quantize(capped, self.ruleset.row_rounding.places, self.ruleset.row_rounding.mode)
+        unit = t_unit or ""
+        detail = f"W={_fmt(weight)}，T={_fmt(t_value)}{unit}，A={_fmt(a_value)}{unit}"
+        steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
+        return RowResult(
+            where=row.where, block=block.key, category=row.category, name=row.name, target_text=row.target,
+            actual_text=row.actual, weight=weight, status=SCORED, formula=case.score.source, inputs=shown,
+            raw=raw, capped=capped, points=points,
+            reason_zh=f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {_fmt(points)} 分",
+            reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {_fmt(points)} points",
+            reported=row.reported_score, **extra,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    # -- budget ----------------------------------------------------------------------------
+    def budget_base(self) -> Optional[Decimal]:
+        table = self.evaluation.budget
+        rule = self.ruleset.budget
+        if table is None:
+            return None
+        base = rule.base if rule is not None else "full_year"
+        if base == "initial":
+            return table.initial
+        if base == "initial_plus_adjustment":
+            if table.initial is None:
+                return None
+            return table.initial + (table.adjustment or _ZERO)
+        return table.full_year
+
+    def budget(self) -> Optional[BudgetResult]:
+        rule = self.ruleset.budget
+        if rule is None:
+            return None
+        table = self.evaluation.budget
+        provenance = {"formula": self.ruleset.where("budget.formula"), "points": self.ruleset.where("budget.points")}
+        base = self.budget_base()
+        executed = table.executed if table is not None else None
+        common = {
+            "name_zh": rule.name.zh, "base": rule.base, "base_amount": base, "executed": executed,
+            "printed_rate": table.rate if table else "", "weight": rule.points, "formula": rule.formula.source,
+            "reported": table.reported_score if table else None, "provenance": provenance,
+        }  # fmt: skip
+        if table is not None and table.points is not None and table.points != rule.points:
+            self.finding("budget-points-differ", "warning", "budget.points", "预算执行率分值与规则集不一致",
+                         "the budget row's points differ from the ruleset's", _fmt(rule.points), _fmt(table.points))  # fmt: skip
+        if base is None or executed is None or base == 0:
+            self.complete = False
+            self.finding("budget-not-scorable", "error", "budget", "预算执行率无法计算（预算数或执行数缺失或为 0）",
+                         "the execution rate cannot be computed (amount missing or zero)",
+                         "a base amount > 0 and an executed amount", f"base={_fmt(base)}, executed={_fmt(executed)}")  # fmt: skip
+            return BudgetResult(rate=None, status=NOT_SCORABLE, reason_zh="预算执行率无法计算",
+                                reason_en="execution rate cannot be computed", **common)  # type: ignore[arg-type]
+        rate = executed / base
+        env = {**rule.params, "W": rule.points, "rate": rate, "base": base, "executed": executed}
+        try:
+            raw = rule.formula.number(env)
+        except FormulaEvaluationError as exc:
+            self.complete = False
+            self.finding("budget-not-scorable", "error", "budget", "预算执行率得分无法计算", exc.reason)
+            return BudgetResult(rate=rate, status=NOT_SCORABLE, reason_zh=f"无法计分：{exc.reason}",
+                                reason_en=f"not scorable: {exc.reason}", **common)  # type: ignore[arg-type]
+        capped = min(max(raw, _ZERO), rule.points)
+        points = quantize(capped, rule.rounding.places, rule.rounding.mode)
+        percent = quantize(rate * _HUNDRED, 2)
+        return BudgetResult(
+            rate=rate, status=SCORED, raw=raw, points=points,
+            reason_zh=f"执行率 = {_fmt(executed)} / {_fmt(base)} = {_fmt(percent)}%；{rule.formula.source} = {_fmt(raw)}"
+            f"，按 {rule.rounding} 取 {_fmt(points)} 分",
+            reason_en=f"rate = {_fmt(executed)} / {_fmt(base)} = {_fmt(percent)}%; {rule.formula.source} = {_fmt(raw)};"
+            f" rounded ({rule.rounding}) to {_fmt(points)}",
+            **common,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    # -- the whole -----------------------------------------------------------------------------
+    def run(self) -> Report:
+        ruleset, evaluation = self.ruleset, self.evaluation
+        index = _index(ruleset)
+        grouped: dict[str, list[RowResult]] = {block.key: [] for block in ruleset.blocks}
+        matched: dict[str, set[str]] = {block.key: set() for block in ruleset.blocks}
+        unmatched: list[RowResult] = []
+        for row in evaluation.rows:
+            found = index.blocks.get(normalize_label(row.block))
+            if found is None:
+                self.finding("unknown-block", "error", f"{row.where}.block", "一级指标不在规则集中",
+                             "the first-level block is not in the ruleset",
+                             ", ".join(b.name.zh for b in ruleset.blocks), repr(row.block))  # fmt: skip
+                unmatched.append(self.unscorable(row, "", row.weight, f"一级指标 {row.block!r} 不在规则集中",
+                                                 f"block {row.block!r} is not in the ruleset"))  # fmt: skip
+                continue
+            block_index, block = found
+            indicator, path = None, ""
+            if block.fixed and parse_cell(row.name).kind not in (ValueKind.NOT_APPLICABLE, ValueKind.BLANK):
+                hit = index.indicators.get((block.key, normalize_label(row.name)))
+                if hit is None:
+                    self.finding("unknown-indicator", "error", f"{row.where}.name", "三级指标不在规则集的框架中",
+                                 "the indicator is not in the ruleset's framework",
+                                 ", ".join(i.name.zh for i in block.indicators), repr(row.name))  # fmt: skip
+                    grouped[block.key].append(self.unscorable(row, block.key, row.weight, "三级指标不在框架中",
+                                                              "indicator not in the framework"))  # fmt: skip
+                    continue
+                indicator = hit[1]
+                path = f"blocks[{block_index}].indicators[{hit[0]}]"
+                matched[block.key].add(indicator.key)
+            grouped[block.key].append(self.row(row, block, indicator, path))
+
+        blocks = [self.block(block, grouped[block.key], matched[block.key]) for block in ruleset.blocks]
+        if unmatched:
+            blocks.append(self.block_of("unmatched", "未归类", "Unmatched", _ZERO, unmatched))
+        budget = self.budget()
+        raw_total = sum((b.points for b in blocks), _ZERO) + ((budget.points or _ZERO) if budget else _ZERO)
+        if ruleset.not_applicable == "rescale":
+            applicable = sum((b.weight_sum for b in blocks), _ZERO) + (budget.weight if budget else _ZERO)
+            if applicable > 0 and applicable != ruleset.total:
+                raw_total = raw_total / applicable * ruleset.total
+        total = quantize(min(raw_total, ruleset.total), ruleset.total_rounding.places, ruleset.total_rounding.mode)
+        band = ruleset.grade_for(total) if self.complete else None
+        if not self.complete:
+            self.finding("incomplete", "warning", "total", "有指标无法计分，总分只计可计分部分，不评定等级",
+                         "some rows could not be scored: the total counts only what could be, and no grade is given")  # fmt: skip
+        return Report(
+            ruleset=ruleset.id, ruleset_name=ruleset.name.zh, edition=ruleset.edition, region=evaluation.region,
+            form=evaluation.form, year=evaluation.year, title=evaluation.title, unit=evaluation.unit,
+            project=evaluation.project, blocks=tuple(blocks), budget=budget, total=total, max_total=ruleset.total,
+            complete=self.complete, grade=band.label if band else "", grade_en=band.en if band else "",
+            reported_total=evaluation.reported_total, reported_grade=evaluation.reported_grade,
+            findings=tuple(self.findings), source=evaluation.source,
+        )  # fmt: skip
+
+    def block(self, block: Block, rows: list[RowResult], matched: set[str]) -> BlockResult:
+        for indicator in block.indicators:
+            if indicator.key not in matched:
+                self.complete = False
+                self.finding("missing-indicator", "error", block.key, f"缺少框架指标“{indicator.name.zh}”",
+                             f"the framework's indicator '{indicator.name.en or indicator.key}' has no row")  # fmt: skip
+        result = self.block_of(block.key, block.name.zh, block.name.en, block.points, rows)
+        declared = result.weight_sum
+        if self.ruleset.not_applicable == "rescale":  # N/A rows keep their weight in the table; it is dropped when rescaling
+            declared += sum((r.weight or _ZERO for r in rows if r.status == NOT_APPLICABLE), _ZERO)
+        if not block.fixed and declared != block.points and rows:
+            self.finding("weights-sum", "error", block.key, f"“{block.name.zh}”各行分值之和与一级指标分值不符",
+                         f"the rows' weights in '{block.name.en or block.key}' do not add up to the block's points",
+                         _fmt(block.points), _fmt(declared))  # fmt: skip
+        return result
+
+    def block_of(self, key: str, zh: str, en: str, max_points: Decimal, rows: list[RowResult]) -> BlockResult:
+        categories: dict[str, list[RowResult]] = {}
+        for row in rows:
+            categories.setdefault(normalize_label(row.category), []).append(row)
+        cats = tuple(
+            CategoryResult(name, tuple(items), sum((r.points or _ZERO for r in items), _ZERO), _reported(items))
+            for name, items in categories.items()
+        )
+        points = sum((c.points for c in cats), _ZERO)
+        if max_points and points > max_points:
+            self.finding("block-capped", "warning", key, f"“{zh}”得分超过一级指标分值，按分值封顶",
+                         f"'{en or key}' scored above its points and was capped", _fmt(max_points), _fmt(points))  # fmt: skip
+            points = max_points
+        weights = sum((r.weight or _ZERO for r in rows if r.status != NOT_APPLICABLE), _ZERO)
+        return BlockResult(key, zh, en, max_points, cats, points, _reported(rows), weights)
+
+
+def _reported(rows: list[RowResult]) -> Optional[Decimal]:
+    values = [r.reported for r in rows if r.status != NOT_APPLICABLE]
+    if not values or any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), _ZERO)
+
+
+def chosen_by_en(reason: str, target: CellValue) -> str:
+    return f"no method: {reason}" if target.kind is not ValueKind.NUMBER else "no method for this target"
+
+
+def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
+    """Score ``evaluation`` under ``ruleset`` and return the full breakdown.
+
+    Never raises for a bad row: each comes back scored, not applicable, or not scorable with its
+    reason and a finding.
+    """
+    return _Scorer(ruleset, evaluation).run()

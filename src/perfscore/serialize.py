@@ -1,0 +1,78 @@
+"""Converting the attrs data classes to JSON-ready dicts and back.
+
+Decimals become strings (``"14.70"``) so that nothing is lost through a float; tuples become
+lists; read-only mappings become dicts. :func:`load` is driven by the classes' type hints.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Union
+
+import attrs
+
+from .errors import EvaluationError, Problem
+
+__all__ = ["dump", "load"]
+
+
+def dump(value: Any) -> Any:
+    if attrs.has(type(value)):
+        return {field.name: dump(getattr(value, field.name)) for field in attrs.fields(type(value))}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [dump(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): dump(v) for k, v in value.items()}
+    return value
+
+
+def load(cls: Any, data: Any, path: str = "") -> Any:
+    """Build ``cls`` from ``data`` as produced by :func:`dump`; raise EvaluationError with the path."""
+    origin = typing.get_origin(cls)
+    args = typing.get_args(cls)
+    if origin is Union:
+        if data is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return load(inner[0], data, path)
+    if attrs.has(cls):
+        if not isinstance(data, Mapping):
+            raise _bad(path, "an object", data)
+        hints = typing.get_type_hints(cls)
+        kwargs = {}
+        for field in attrs.fields(cls):
+            if field.name in data:
+                kwargs[field.name] = load(hints[field.name], data[field.name], f"{path}.{field.name}".lstrip("."))
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:
+            raise _bad(path, "all required keys", sorted(data)) from exc
+    if cls is Decimal:
+        try:
+            return Decimal(str(data))
+        except InvalidOperation:
+            raise _bad(path, "a number", data) from None
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise _bad(path, "a list", data)
+        return tuple(load(args[0], item, f"{path}[{i}]") for i, item in enumerate(data))
+    if origin in (Mapping, dict, typing.Mapping) or cls is dict:
+        if not isinstance(data, Mapping):
+            raise _bad(path, "an object", data)
+        value_type = args[1] if args else Any
+        return {str(k): load(value_type, v, f"{path}.{k}") for k, v in data.items()}
+    if cls is Any:
+        return data
+    if cls in (str, int, bool):
+        if not isinstance(data, cls) or (cls is int and isinstance(data, bool)):
+            raise _bad(path, cls.__name__, data)
+        return data
+    raise _bad(path, str(cls), data)  # pragma: no cover - a type this module does not know
+
+
+def _bad(path: str, expected: str, found: Any) -> EvaluationError:
+    return EvaluationError([Problem("wrong-type", "cannot read value", path=path, expected=expected, found=repr(found)[:60])])

@@ -1,0 +1,299 @@
+"""Parse the text of 年度指标值 (target) and 实际完成值 (actual) cells into structured values.
+
+A cell is one of: a number (maybe with a label, a comparator and a unit: "满意度≥95%", "9次",
+"办结率100%"), a reference to the budget ("不超过预算投入"), free text ("按月完成"), not applicable
+("不适用"), blank, or a garbled number ("153.673.67万元"). :func:`parse_cell` never raises and never
+guesses a number: a cell is a NUMBER only when the whole cell is
+``[label][：][word][symbol][sign]number[unit][suffix][。]``; a number inside a sentence
+("网上申报后30个工作日完成") is QUALITATIVE.
+
+Comparator words follow 民法典 第一千二百五十九条: "以上、以下、以内、届满，包括本数；不满、超过、以外，
+不包括本数". So 以上 / 不低于 / 不少于 / 达到 are ≥; 以下 / 以内 / 不超过 / 不高于 / 控制在 are ≤;
+超过 / 高于 / 大于 / 多于 are >; 低于 / 小于 / 少于 / 不足 / 不满 are <. A bare value states no
+comparator and is implicitly ≥ (:attr:`CellValue.effective_comparator`).
+
+Other decisions: "/" and "不涉及" are NOT_APPLICABLE like 不适用 (and its typo 不适应, flagged in
+``problem``); "无" is QUALITATIVE with a ``problem``, since in an actual it often means "none
+happened" (0 起), which a not-applicable reading would lose; "—", "-", "……" and "..." are BLANK;
+左右 / 约 / 上下 keep the number but flag it as approximate; a date "2024.5.9" is QUALITATIVE.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+__all__ = ["CellValue", "Comparator", "ValueKind", "convert", "parse_cell", "units_compatible"]
+
+
+class Comparator(enum.Enum):
+    """How an actual is compared with a target; the value is the canonical symbol."""
+
+    GE = "≥"
+    GT = ">"
+    LE = "≤"
+    LT = "<"
+    EQ = "="
+
+
+class ValueKind(enum.Enum):
+    """What a cell holds."""
+
+    NUMBER = "number"
+    """A number, maybe with comparator, unit and label."""
+    BUDGET_REF = "budget_ref"
+    """"不超过预算投入": the budget block's amount, comparator LE; ``reference`` names the budget."""
+    QUALITATIVE = "qualitative"
+    """Free text: "按月完成", "当日办结，即时办结。", "效益明显", "网上申报后30个工作日完成"."""
+    NOT_APPLICABLE = "not_applicable"
+    """不适用, its typo 不适应, 不涉及, 无此项, N/A, "/"."""
+    BLANK = "blank"
+    """Empty, whitespace, or filler: "……", "…", "...", "—", "-"."""
+    GARBLED = "garbled"
+    """Looks numeric but is broken ("153.673.67万元", "M.8万元", "1..5%"); ``problem`` says why."""
+
+
+@attrs.frozen
+class CellValue:
+    """One parsed cell. ``text`` is the cell exactly as given ("" for ``None``)."""
+
+    text: str
+    kind: ValueKind
+    comparator: Comparator | None = None
+    """The comparator the cell states, or ``None`` when it states none."""
+    number: Decimal | None = None
+    """Exact value as written (thousands separators removed): "≧95%" gives ``Decimal("95")``."""
+    unit: str | None = None
+    """Normalised unit: "%", "次", "万元", "个工作日", "元/人", ... (``None`` when none is written)."""
+    label: str | None = None
+    """Leading text before the number: "办结率" for "办结率100%"."""
+    reference: str | None = None
+    """BUDGET_REF only: the budget named, e.g. "预算投入", "区级专项投入"."""
+    problem: str | None = None
+    """A short English reason for GARBLED, or a note on anything odd worth a finding."""
+
+    @property
+    def effective_comparator(self) -> Comparator:
+        """The stated comparator, or ≥ when none is stated (a bare target is a floor)."""
+        return self.comparator if self.comparator is not None else Comparator.GE
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+# Full-width ASCII (０-９, ％, ．, ＞, ＝, ／ ...) to half-width, except the Chinese comma ，.
+_TRANSLATE: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
+_TRANSLATE.update({0x2212: "-", 0x3000: " ", 0xFE66: "=", 0xFE64: "<", 0xFE65: ">", 0x2A7E: "≥", 0x2A7D: "≤"})
+_TRANSLATE.update({0x2267: "≥", 0x2266: "≤"})  # ≧ ≦
+_FW_THOUSANDS = re.compile(r"(?<=[0-9])，(?=[0-9]{3}(?![0-9]))")
+
+# --- units -----------------------------------------------------------------------------------
+
+#: Canonical units and the spellings that mean them.
+_UNIT_ALIASES = {
+    "百分比": "%",
+    "个百分点": "百分点",
+    "工作日": "个工作日",
+    "日": "天",
+    "个月": "月",
+    "㎡": "平方米",
+    "m²": "平方米",
+    "m2": "平方米",
+}
+_BASE_UNITS = (  # noqa: SIM905  (one string reads better than 56 quoted items)
+    "% ‰ 百分点 个工作日 天 月 年 周 小时 分钟 次 人次 起 例 宗 个 人 名 位 篇 份 元 户 家 项 件 台 套 场 期 "
+    "所 座 处 条 批 本 册 张 辆 亩 吨 公斤 千克 克 公里 米 平方米 立方米 分 种 类 栋 间 床 课时 学时"
+).split()
+#: Scale prefixes: "万元" is 10^4 元. Only countable / money units take them.
+_SCALES = {"千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8}
+_SCALABLE = ("元", "人", "人次", "户", "次", "个", "件", "份", "册", "吨", "亩")
+_UNITS: dict[str, tuple[int, str]] = {u: (0, u) for u in _BASE_UNITS}
+_UNITS.update({p + u: (e, u) for p, e in _SCALES.items() for u in _SCALABLE})
+_UNIT_SPELLINGS = sorted([*_UNITS, *_UNIT_ALIASES], key=len, reverse=True)
+_UNIT_ALT = "|".join(re.escape(u) for u in _UNIT_SPELLINGS)
+_UNIT_RE = rf"(?:{_UNIT_ALT})(?:/(?:{_UNIT_ALT}))?"
+
+# --- comparators -----------------------------------------------------------------------------
+
+_GE, _GT, _LE, _LT = Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT
+_SYMBOLS = {
+    ">=": _GE,
+    "≥": _GE,
+    ">": _GT,
+    "<=": _LE,
+    "≤": _LE,
+    "<": _LT,
+    "==": Comparator.EQ,
+    "=": Comparator.EQ,
+}
+#: Words before the number. ``None``: a connector that states no comparator.
+_WORDS: dict[str, Comparator | None] = {
+    **dict.fromkeys(
+        ["大于等于", "大于或等于", "高于或等于", "不低于", "不少于", "不小于", "至少", "达到", "均达到"], _GE
+    ),
+    **dict.fromkeys(["大于", "高于", "超过", "多于"], _GT),
+    **dict.fromkeys(
+        [
+            "小于等于",
+            "小于或等于",
+            "低于或等于",
+            "不超过",
+            "不得超过",
+            "不超出",
+            "不高于",
+            "不大于",
+            "不多于",
+        ],
+        _LE,
+    ),
+    **dict.fromkeys(["至多", "最多", "控制在"], _LE),
+    **dict.fromkeys(["小于", "低于", "少于", "不足", "不满", "不到"], _LT),
+    **dict.fromkeys(["为", "均为", "在", "保持在", "维持在"], None),
+}
+_SUFFIXES: dict[str, Comparator | None] = {
+    **dict.fromkeys(["以上", "及以上", "或以上"], _GE),
+    **dict.fromkeys(["以下", "及以下", "或以下", "以内", "之内", "范围内", "内"], _LE),
+    **dict.fromkeys(["左右", "上下"], None),
+}
+_APPROX = frozenset({"左右", "上下"})
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_WORD_RE, _SYM_RE, _SUFFIX_RE = _alt(_WORDS), _alt(_SYMBOLS), _alt(_SUFFIXES)
+_LABEL_STOP = r"0-9\s.,，。;；:：!！?？、<>=≥≤%/…+\-"
+_NUMBER = re.compile(
+    rf"(?P<approx>大约|约为|约)?"
+    rf"(?P<label>[^{_LABEL_STOP}](?:[^{_LABEL_STOP}]|\s)*?)??\s*[:：]?\s*"  # lazy: the shortest label wins
+    rf"(?P<word>{_WORD_RE})?\s*(?P<sym>{_SYM_RE})?\s*(?P<sign>[+-])?"
+    rf"(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    rf"\s*(?P<unit>{_UNIT_RE})?\s*(?P<suffix>{_SUFFIX_RE})?[。.]?"
+)
+# A number-shaped cell whose number token is broken (letters, repeated points, bad grouping).
+_LOOSE = re.compile(
+    rf"[^{_LABEL_STOP}A-Za-z]*?\s*[:：]?\s*(?P<word>{_WORD_RE})?\s*(?P<sym>{_SYM_RE})?\s*[+-]?"
+    rf"(?P<tok>[0-9A-Za-z.,]*[0-9][0-9A-Za-z.,]*)\s*(?P<unit>{_UNIT_RE})?\s*(?:{_SUFFIX_RE})?。?"
+)
+_BUDGET = re.compile(
+    r"(?:不得超过|不超过|不超出|不超|不高于|不大于|控制在|在)"
+    r"(?P<ref>[^0-9，。;；,]*?(?:预算|投入|资金|批复|概算|经费|拨款|结转)[^0-9，。;；,]*?)"
+    r"(?:范围以内|范围内|以内|之内|以下|内)?[。.]?"
+)
+_DATE = re.compile(r"(?:19|20)[0-9]{2}([./-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])")
+_BLANK = re.compile(r"[\s…⋯.·。\-—–―─_]*")
+_NOT_APPLICABLE = frozenset(
+    {"不适用", "不适应", "不涉及", "本项不适用", "此项不适用", "无此项", "N/A", "NA", "/", "\\"}
+)
+
+
+def parse_cell(text: str | None) -> CellValue:
+    """Parse one target or actual cell. Never raises; ``text`` of the result is the input."""
+    raw = "" if text is None else text
+    s = _FW_THOUSANDS.sub(",", raw.translate(_TRANSLATE)).strip()
+    if _BLANK.fullmatch(s):
+        return CellValue(raw, ValueKind.BLANK)
+    bare = s.rstrip("。.")
+    if bare.upper() in _NOT_APPLICABLE:
+        typo = "typo '不适应' read as 不适用" if bare == "不适应" else None
+        return CellValue(raw, ValueKind.NOT_APPLICABLE, problem=typo)
+    if bare in ("无", "暂无"):
+        return CellValue(raw, ValueKind.QUALITATIVE, problem="'无' may mean none (zero) or not applicable")
+    m = _BUDGET.fullmatch(s)
+    if m:
+        return CellValue(raw, ValueKind.BUDGET_REF, comparator=Comparator.LE, reference=m["ref"].strip())
+    if _DATE.fullmatch(s):
+        return CellValue(raw, ValueKind.QUALITATIVE)
+    m = _NUMBER.fullmatch(s)
+    if m:
+        return _number(raw, m)
+    m = _LOOSE.fullmatch(s)
+    if m:
+        problem = _garbled(m["tok"], bool(m["unit"] or m["sym"] or m["word"]))
+        if problem:
+            return CellValue(raw, ValueKind.GARBLED, problem=problem)
+    return CellValue(raw, ValueKind.QUALITATIVE)
+
+
+def _number(raw: str, m: re.Match[str]) -> CellValue:
+    label = (m["label"] or "").strip() or None
+    word, sym, suffix = m["word"], m["sym"], m["suffix"]
+    touching = not (word or sym) and m.end("label") == m.start("sign" if m["sign"] else "num")
+    if label and touching and label[-1].isascii() and label[-1].isalpha():
+        return CellValue(raw, ValueKind.GARBLED, problem="letter attached to number (OCR?)")
+    stated = [
+        c
+        for c in (_SYMBOLS.get(sym or ""), _WORDS.get(word or ""), _SUFFIXES.get(suffix or ""))
+        if c is not None
+    ]
+    problem = None
+    if len(set(stated)) > 1:
+        problem = "conflicting comparators: " + " ".join(w for w in (word, sym, suffix) if w)
+    if m["approx"] or suffix in _APPROX:
+        problem = f"approximate value ({m['approx'] or suffix})"
+    number = Decimal(m["num"].replace(",", ""))
+    return CellValue(
+        raw,
+        ValueKind.NUMBER,
+        comparator=stated[0] if stated else None,
+        number=-number if m["sign"] == "-" else number,
+        unit=_normal_unit(m["unit"]),
+        label=label,
+        problem=problem,
+    )
+
+
+def _garbled(token: str, has_context: bool) -> str | None:
+    """Why a number-shaped token is broken, or ``None`` when it is plain text ("5G", "4A")."""
+    if any(c.isalpha() for c in token):
+        return "letter inside number (OCR?)" if has_context or "." in token else None
+    if ".." in token:
+        return "repeated decimal point"
+    if token.count(".") > 1:
+        return "more than one decimal point"
+    if token.startswith((".", ",")) or token.endswith((".", ",")):
+        return "number starts or ends with a separator"
+    return "malformed thousands separator"
+
+
+def _normal_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    return "/".join(_UNIT_ALIASES.get(part, part) for part in unit.split("/"))
+
+
+def _scale(unit: str) -> tuple[int, str]:
+    parts = unit.split("/")
+    exponent, base = _UNITS.get(parts[0], (0, parts[0]))
+    return exponent, "/".join([base, *parts[1:]])
+
+
+def units_compatible(a: str | None, b: str | None) -> bool:
+    """Whether values in units ``a`` and ``b`` can be compared. ``None`` (no unit written) is
+    compatible with anything; 元 and 万元 (and 千元, 亿元; 人 and 万人) are compatible."""
+    if a is None or b is None or a == b:
+        return True
+    return _scale(a)[1] == _scale(b)[1]
+
+
+def convert(value: Decimal, from_unit: str | None, to_unit: str | None) -> Decimal:
+    """Convert ``value`` from ``from_unit`` to ``to_unit`` exactly (元→万元 divides by 10000).
+
+    Identity when either unit is ``None`` or both are the same. Raises ``ValueError`` when the
+    units are not :func:`units_compatible`."""
+    if from_unit is None or to_unit is None or from_unit == to_unit:
+        return value
+    (e_from, base_from), (e_to, base_to) = _scale(from_unit), _scale(to_unit)
+    if base_from != base_to:
+        raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity: no scale to change
+        return value
+    exponent += e_from - e_to  # exact, unlike arithmetic under a context precision
+    if 0 < exponent <= 28:  # 1.5万元 -> 15000元, not 1.5E+4
+        digits, exponent = (*digits, *(0,) * exponent), 0
+    return Decimal((sign, digits, exponent))

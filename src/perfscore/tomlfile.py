@@ -1,0 +1,281 @@
+"""Reading TOML with positions.
+
+``tomllib`` parses strictly but does not say where a key is. Error messages must, so
+:func:`key_positions` scans the same text once and maps every key path it can see
+(``blocks[1].points``, ``methods.positive.cases[0].when``) to its 1-based line and column.
+The scan follows TOML's lexical rules for strings and comments; it only has to be right for
+text that ``tomllib`` has already accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Optional
+
+from .errors import Problem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+__all__ = ["TomlDocument", "key_positions", "parse_toml"]
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR = re.compile(r"[^,\]\}\n#]+")
+_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class TomlDocument:
+    """A parsed TOML file and the positions of its keys."""
+
+    def __init__(self, data: dict[str, Any], text: str, file: str) -> None:
+        self.data = data
+        self.file = file
+        self._text = text
+        self._positions: Optional[dict[str, tuple[int, int]]] = None
+
+    def position(self, path: str) -> tuple[Optional[int], Optional[int]]:
+        """Line and column of ``path``, or of its nearest parent that has one."""
+        if self._positions is None:
+            self._positions = key_positions(self._text)
+        probe = path
+        while probe:
+            found = self._positions.get(probe)
+            if found is not None:
+                return found
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return None, None
+
+    def problem(self, code: str, path: str, message: str, **extra: Any) -> Problem:
+        line, column = self.position(path)
+        return Problem(code=code, message=message, file=self.file, line=line, column=column, path=path, **extra)
+
+
+def parse_toml(text: str, file: str) -> TomlDocument:
+    """Parse ``text``; a syntax error becomes a ``Problem`` raised inside ``TomlSyntax``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _ERROR_AT.search(message)
+        line = int(match.group(1)) if match else None
+        column = int(match.group(2)) if match else None
+        reason = _ERROR_AT.sub("", message).strip()
+        raise TomlSyntax(
+            Problem(code="toml-syntax", message=f"invalid TOML: {reason}", file=file, line=line, column=column)
+        ) from None
+    return TomlDocument(data, text, file)
+
+
+def read_toml(path: Path) -> TomlDocument:
+    """Read and parse a TOML file; unreadable files and bad encodings become ``TomlSyntax``."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TomlSyntax(Problem(code="file-unreadable", message=f"cannot read: {exc}", file=str(path))) from None
+    return parse_toml(text, str(path))
+
+
+class TomlSyntax(Exception):
+    """Internal: carries the one problem of a file that is not valid TOML."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def key_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Map key paths to (line, column), both 1-based."""
+    scanner = _Scanner(text)
+    scanner.run()
+    return scanner.positions
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.array_counts: dict[str, int] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def where(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self.line_starts[lo] + 1
+
+    def record(self, path: str, offset: int) -> None:
+        self.positions.setdefault(path, self.where(offset))
+
+    # -- lexical helpers -------------------------------------------------------------
+    def skip_ws(self, newlines: bool) -> None:
+        text = self.text
+        while self.i < len(text):
+            ch = text[self.i]
+            if ch in " \t\r" or (newlines and ch == "\n"):
+                self.i += 1
+            elif ch == "#":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+            else:
+                return
+
+    def read_string(self) -> str:
+        text = self.text
+        quote = text[self.i]
+        triple = text.startswith(quote * 3, self.i)
+        if triple:
+            end = text.find(quote * 3, self.i + 3)
+            while end >= 0 and text.startswith(quote, end + 3):
+                end += 1  # up to two quotes may close a multi-line string
+            end = len(text) - 3 if end < 0 else end
+            value = text[self.i + 3 : end]
+            self.i = end + 3
+            return value
+        j = self.i + 1
+        while j < len(text) and text[j] != quote and text[j] != "\n":
+            j += 2 if (quote == '"' and text[j] == "\\") else 1
+        value = text[self.i + 1 : j]
+        self.i = j + 1
+        return value
+
+    def read_key(self) -> list[tuple[str, int]]:
+        parts: list[tuple[str, int]] = []
+        while True:
+            self.skip_ws(False)
+            start = self.i
+            if self.i < len(self.text) and self.text[self.i] in "\"'":
+                parts.append((self.read_string(), start))
+            else:
+                match = _BARE_KEY.match(self.text, self.i)
+                if not match:
+                    return parts
+                parts.append((match.group(0), start))
+                self.i = match.end()
+            self.skip_ws(False)
+            if self.i < len(self.text) and self.text[self.i] == ".":
+                self.i += 1
+                continue
+            return parts
+
+    # -- structure -------------------------------------------------------------------
+    def run(self) -> None:
+        text = self.text
+        prefix = ""
+        while True:
+            self.skip_ws(True)
+            if self.i >= len(text):
+                return
+            if text[self.i] == "[":
+                is_array = text.startswith("[[", self.i)
+                self.i += 2 if is_array else 1
+                parts = self.read_key()
+                prefix = self.join_table(parts, is_array)
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+                continue
+            parts = self.read_key()
+            if not parts or self.i >= len(text) or text[self.i] != "=":
+                end = text.find("\n", self.i)  # not something we understand: skip the line
+                self.i = len(text) if end < 0 else end + 1
+                continue
+            path = self.key_path(prefix, parts)
+            self.i += 1
+            self.value(path)
+
+    def key_path(self, prefix: str, parts: list[tuple[str, int]]) -> str:
+        path = prefix
+        for name, offset in parts:
+            path = f"{path}.{name}" if path else name
+            self.record(path, offset)
+        return path
+
+    def join_table(self, parts: list[tuple[str, int]], is_array: bool) -> str:
+        path = ""
+        for n, (name, offset) in enumerate(parts):
+            path = f"{path}.{name}" if path else name
+            last = n == len(parts) - 1
+            if last and is_array:
+                index = self.array_counts.get(path, 0)
+                self.array_counts[path] = index + 1
+                self.record(path, offset)
+                path = f"{path}[{index}]"
+                self.record(path, offset)
+            else:
+                count = self.array_counts.get(path)
+                if count:  # a sub-table of the current element of an array of tables
+                    path = f"{path}[{count - 1}]"
+                self.record(path, offset)
+        return path
+
+    def value(self, path: str) -> None:
+        self.skip_ws(False)
+        text = self.text
+        if self.i >= len(text):
+            return
+        ch = text[self.i]
+        if ch in "\"'":
+            self.read_string()
+        elif ch == "{":
+            self.i += 1
+            while True:
+                self.skip_ws(True)
+                if self.i >= len(text) or text[self.i] == "}":
+                    self.i += 1
+                    return
+                if text[self.i] == ",":
+                    self.i += 1
+                    continue
+                parts = self.read_key()
+                if not parts or self.i >= len(text) or text[self.i] != "=":
+                    self.i += 1
+                    continue
+                inner = self.key_path(path, parts)
+                self.i += 1
+                self.value(inner)
+        elif ch == "[":
+            self.i += 1
+            index = 0
+            while True:
+                self.skip_ws(True)
+                if self.i >= len(text):
+                    return
+                if text[self.i] == "]":
+                    self.i += 1
+                    return
+                if text[self.i] == ",":
+                    self.i += 1
+                    index += 1
+                    continue
+                element = f"{path}[{index}]"
+                self.record(element, self.i)
+                self.value(element)
+        else:
+            match = _SCALAR.match(text, self.i)
+            self.i = match.end() if match else self.i + 1
+
+
+def lookup(data: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted/indexed key path, or None."""
+    node: Any = data
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            if not isinstance(node, list) or index >= len(node):
+                return None
+            node = node[index]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
