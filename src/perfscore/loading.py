@@ -404,7 +404,8 @@ class _Builder:
         try:
             return compile_formula(str(source), tuple(names))
         except FormulaError as exc:
-            self.problem(exc.code, path, exc.reason + (f" at column {exc.column}" if exc.column else ""), found=str(source))
+            where = f"formula column {exc.column}: " if exc.column else ""
+            self.problem(exc.code, path, where + exc.reason, found=str(source))
             return None
 
     def rounding(self, value: Any, path: str, default: Rounding) -> Rounding:

@@ -1,0 +1,102 @@
+"""The ``perfscore`` command. The only module that prints or exits.
+
+Exit codes (also in docs/cli.md):
+
+- 0 — done
+- 2 — bad command line
+- 3 — a ruleset is invalid (every problem is printed)
+- 4 — an evaluation file is invalid (every problem is printed)
+- 5 — no such ruleset, or no edition in force in the evaluation's year
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Optional
+
+from . import __version__
+from .api import ruleset_for
+from .errors import EditionNotFoundError, EvaluationError, RulesetError, RulesetNotFoundError
+from .evaluation import read_evaluation
+from .loading import available_rulesets, load_ruleset
+from .render import fit, render_ruleset
+from .scoring import score
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_USAGE, EXIT_RULESET, EXIT_EVALUATION, EXIT_NOT_FOUND = 0, 2, 3, 4, 5
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="perfscore", description="Score 绩效自评表 (budget-performance self-evaluations) from data.")
+    parser.add_argument("--version", action="version", version=f"perfscore {__version__}")
+    parser.add_argument("--rulesets", action="append", default=[], metavar="DIR",
+                        help="also look for rulesets in DIR (repeatable; before the shipped ones)")  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("rulesets", help="list the rulesets found")
+    show = sub.add_parser("show", help="show a ruleset's framework as a tree")
+    show.add_argument("ruleset", help="ruleset id, alias or file")
+    show.add_argument("--year", type=int, help="the edition in force in YEAR (default: the newest)")
+    validate = sub.add_parser("validate", help="check ruleset files and print every problem")
+    validate.add_argument("files", nargs="+", metavar="RULESET_FILE")
+    score_cmd = sub.add_parser("score", help="score an evaluation file (.toml or .json)")
+    score_cmd.add_argument("evaluation", metavar="EVALUATION")
+    score_cmd.add_argument("--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)")
+    score_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    paths = args.rulesets
+    try:
+        if args.command == "rulesets":
+            for info in available_rulesets(paths):
+                years = f"{info.year_from}–{info.year_to or ''}"
+                print(f"{fit(info.id, 22)} {fit(info.edition, 6)} {fit(info.region, 7)} {fit(info.form, 11)} {fit(years, 10)} {info.name.zh}")
+            return EXIT_OK
+        if args.command == "show":
+            print(render_ruleset(load_ruleset(args.ruleset, year=args.year, paths=paths)), end="")
+            return EXIT_OK
+        if args.command == "validate":
+            status = EXIT_OK
+            for file in args.files:
+                try:
+                    ruleset = load_ruleset(file if file.endswith(".toml") else f"{file}", paths=paths)
+                except RulesetError as exc:
+                    status = EXIT_RULESET
+                    print(f"{file}: {len(exc.problems)} problem(s)")
+                    for problem in exc.problems:
+                        print(f"  {problem}")
+                else:
+                    print(f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)")
+            return status
+        evaluation = read_evaluation(args.evaluation)
+        ruleset = (
+            load_ruleset(args.ruleset, year=evaluation.year or None, paths=paths)
+            if args.ruleset
+            else ruleset_for(evaluation, paths=paths)
+        )
+        report = score(evaluation, ruleset)
+        if args.json:
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(report.to_text(), end="")
+        return EXIT_OK
+    except RulesetError as exc:
+        print(f"perfscore: invalid ruleset: {exc}", file=sys.stderr)
+        return EXIT_RULESET
+    except EvaluationError as exc:
+        print(f"perfscore: invalid evaluation: {exc}", file=sys.stderr)
+        return EXIT_EVALUATION
+    except (RulesetNotFoundError, EditionNotFoundError) as exc:
+        print(f"perfscore: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

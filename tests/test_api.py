@@ -1,0 +1,155 @@
+"""The public API: its names, its round trips, its errors, and the import direction."""
+
+from __future__ import annotations
+
+import ast
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import perfscore
+from perfscore.errors import EvaluationError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "430602" / "project-2023-transfer.toml"
+
+
+def test_all_is_pinned() -> None:
+    assert perfscore.__all__ == [
+        "BlockResult", "BudgetLine", "BudgetResult", "BudgetTable", "CategoryResult",
+        "EditionNotFoundError", "EvaluationError", "Evaluation", "Finding", "FormulaError",
+        "IndicatorRow", "PerfscoreError", "Problem", "Report", "RowResult", "Ruleset", "RulesetError",
+        "RulesetInfo", "RulesetNotFoundError", "__version__", "available_rulesets", "find_ruleset",
+        "load_ruleset", "read_evaluation", "ruleset_for", "score", "score_file",
+    ]  # fmt: skip
+    for name in perfscore.__all__:
+        assert hasattr(perfscore, name)
+
+
+def test_package_is_typed() -> None:
+    assert (Path(perfscore.__file__).parent / "py.typed").is_file()
+
+
+def test_report_round_trips_through_dict_and_json() -> None:
+    report = perfscore.score_file(EXAMPLE)
+    data = report.to_dict()
+    again = perfscore.Report.from_dict(json.loads(report.to_json()))
+    assert again == report
+    assert again.to_dict() == data
+    assert data["total"] == "100" and data["blocks"][1]["categories"][1]["rows"][0]["reported"] == "13"
+
+
+def test_evaluation_round_trips_through_dict() -> None:
+    evaluation = perfscore.read_evaluation(EXAMPLE)
+    data = evaluation.to_dict()
+    rebuilt = perfscore.Evaluation.from_dict(
+        {
+            "evaluation": {k: data[k] for k in ("region", "form", "year", "title", "unit", "project") if data[k]},
+            "budget": {k: v for k, v in data["budget"].items() if v not in (None, "", [])},
+            "rows": [
+                {k: v for k, v in row.items() if k != "where" and v not in (None, "", {})} for row in data["rows"]
+            ],
+        }
+    )
+    assert [r.weight for r in rebuilt.rows] == [r.weight for r in evaluation.rows]
+    assert perfscore.score(rebuilt).total == perfscore.score(evaluation).total
+
+
+def test_text_rendering_shows_the_tree_and_the_differences() -> None:
+    text = perfscore.score_file(EXAMPLE).to_text()
+    assert "产出指标 Outputs  50 / 50" in text
+    assert "总分 total: 100 / 100" in text
+    assert "正向指标：未达到年度指标值" in text
+    assert "等级 grade: 优 Excellent" in text
+
+
+def test_bad_evaluation_lists_every_problem_with_its_place(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[evaluation]\nregion = "430602"\nform = "projects"\nyear = 23\n\n'
+        '[[rows]]\nblock = "产出指标"\nweight = "五"\ncolour = 1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(EvaluationError) as caught:
+        perfscore.read_evaluation(bad)
+    found = {(p.code, p.path, p.line) for p in caught.value.problems}
+    assert found == {
+        ("bad-form", "evaluation.form", 3),
+        ("bad-year", "evaluation.year", 4),
+        ("not-a-number", "rows[0].weight", 8),
+        ("unknown-key", "rows[0].colour", 9),
+    }
+    assert str(bad) in str(caught.value)
+
+
+def test_broken_toml_and_json_are_evaluation_errors(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text("[evaluation\n", encoding="utf-8")
+    (tmp_path / "b.json").write_text("{", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("", encoding="utf-8")
+    for name, code in (("a.toml", "toml-syntax"), ("b.json", "json-syntax"), ("c.csv", "unknown-format")):
+        with pytest.raises(EvaluationError) as caught:
+            perfscore.read_evaluation(tmp_path / name)
+        assert caught.value.problems[0].code == code
+
+
+def test_score_accepts_a_dict_and_a_ruleset_id() -> None:
+    report = perfscore.score(
+        {
+            "evaluation": {"region": "CN", "form": "project", "year": 2022},
+            "budget": {"full_year": 10, "executed": 9.5},
+            "rows": [
+                {"block": "产出指标", "category": "数量指标", "name": "a", "target": "≥10次", "actual": "8次", "weight": 50},
+                {"block": "效益指标", "category": "社会效益指标", "name": "b", "target": "≤5天", "actual": "4天",
+                 "weight": 30},
+                {"block": "满意度指标", "category": "服务对象满意度指标", "name": "c", "target": "≥90%",
+                 "actual": "95%", "weight": 10},
+            ],
+        },
+        "cn-project",
+    )  # fmt: skip
+    assert [r.points for r in report.rows] == [Decimal("40.00"), Decimal("30.00"), Decimal("10.00")]
+    assert report.budget is not None and report.budget.points == Decimal("9.50")
+    assert report.total == Decimal("89.50") and report.grade == "良"
+
+
+def test_division_by_zero_makes_the_row_not_scorable() -> None:
+    report = perfscore.score(
+        {
+            "evaluation": {"region": "CN", "form": "project", "year": 2022},
+            "budget": {"full_year": 10, "executed": 10},
+            "rows": [{"block": "产出指标", "name": "a", "target": "≤-5万元", "actual": "0万元", "weight": 50}],
+        }
+    )
+    row = report.rows[0]
+    assert row.status == "not_scorable" and row.points is None
+    assert "division" in row.reason_en
+    assert not report.complete
+
+
+_LAYERS = ["errors", "decimals", "suggest", "tomlfile", "targets", "expressions", "merge", "model",
+           "evaluation", "report", "serialize", "loading", "scoring", "render", "api", "cli"]  # fmt: skip
+
+
+def test_imports_point_one_way() -> None:
+    """Lower layers never import higher ones (report/evaluation may reach serialize and render lazily)."""
+    package = Path(perfscore.__file__).parent
+    lazy = {("report", "serialize"), ("report", "render"), ("evaluation", "serialize")}
+    for module in _LAYERS:
+        tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                target = node.module.split(".")[0]
+                if target in _LAYERS and (module, target) not in lazy:
+                    assert _LAYERS.index(target) < _LAYERS.index(module), f"{module} imports {target}"
+
+
+def test_only_the_cli_prints() -> None:
+    package = Path(perfscore.__file__).parent
+    for file in package.glob("*.py"):
+        if file.stem in ("cli", "__main__"):
+            continue
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+        assert not [c for c in calls if c.func.id in ("print", "exit")], file.name  # type: ignore[attr-defined]

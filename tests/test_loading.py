@@ -1,0 +1,214 @@
+"""Loading and validation: every check at load, every problem at once, with its place."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+import perfscore
+from perfscore.errors import EditionNotFoundError, RulesetError, RulesetNotFoundError
+from perfscore.loading import available_rulesets, find_ruleset, load_ruleset, parent_regions
+
+DATA = Path(__file__).parent / "data"
+INVALID = sorted((DATA / "invalid").glob("*.toml"))
+MINIMAL = DATA / "valid" / "minimal.toml"
+
+
+def _expectation(file: Path) -> tuple[str, str, str, str]:
+    header = file.read_text(encoding="utf-8").splitlines()[0]
+    match = re.match(r"# expect: (\S+) (\S+) (\S+) \| (.+)$", header)
+    assert match, f"{file.name}: malformed expect header"
+    code, position, path, fragment = match.groups()
+    return code, position, path, fragment
+
+
+@pytest.mark.parametrize("file", INVALID, ids=[f.stem for f in INVALID])
+def test_each_invalid_ruleset_names_its_defect(file: Path) -> None:
+    code, position, path, fragment = _expectation(file)
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(file)
+    problems = [p for p in caught.value.problems if p.code == code]
+    assert problems, f"no {code} among {[str(p) for p in caught.value.problems]}"
+    problem = problems[0]
+    line, column = (int(n) for n in position.split(":"))
+    assert (problem.line, problem.column) == (line, column)
+    assert problem.path == ("" if path == "-" else path)
+    assert problem.file == str(file.resolve())
+    assert fragment in str(problem)
+    assert f"[{code}]" in str(caught.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = text.replace("total = 100", "totl = 100").replace('evidence = "R"', 'evidence = "X"')
+    text = text.replace('score = "W * A / T"', 'score = "W * A / T0"')
+    bad = tmp_path / "three.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(bad)
+    codes = sorted(p.code for p in caught.value.problems)
+    assert codes == ["bad-evidence", "formula-name", "unknown-key"]
+
+
+def test_errors_subclass_the_builtins() -> None:
+    assert issubclass(RulesetError, ValueError)
+    assert issubclass(RulesetNotFoundError, LookupError)
+    assert issubclass(EditionNotFoundError, LookupError)
+    assert issubclass(RulesetError, perfscore.PerfscoreError)
+
+
+def test_unknown_ruleset_suggests_near_matches() -> None:
+    with pytest.raises(RulesetNotFoundError) as caught:
+        load_ruleset("cn-projct")
+    assert "cn-project" in caught.value.suggestions
+    assert "did you mean 'cn-project'" in str(caught.value)
+
+
+def test_aliases_find_the_ruleset() -> None:
+    assert load_ruleset("全国项目支出绩效自评").id == "cn-project"
+    assert load_ruleset("岳阳楼区项目支出").id == "430602-project"
+
+
+def test_edition_not_in_force_names_the_editions() -> None:
+    with pytest.raises(EditionNotFoundError) as caught:
+        load_ruleset("430602-project", year=2019)
+    assert caught.value.editions == ("2023 (2023–2023)",)
+    assert "2019" in str(caught.value)
+
+
+def test_editions_are_chosen_by_the_year_never_today(tmp_path: Path) -> None:
+    old = MINIMAL.read_text(encoding="utf-8")
+    new = old.replace('edition = "2021"', 'edition = "2023"').replace("{ from = 2021, to = 2022 }", "{ from = 2023 }")
+    new = new.replace("points = 20\n", "points = 10\n").replace("points = 50\n", "points = 60\n")
+    (tmp_path / "a.toml").write_text(old, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(new, encoding="utf-8")
+    assert load_ruleset("test-minimal", year=2022, paths=[tmp_path]).edition == "2021"
+    assert load_ruleset("test-minimal", year=2030, paths=[tmp_path]).edition == "2023"
+    assert load_ruleset("test-minimal", paths=[tmp_path]).edition == "2023"  # newest, not by date
+    with pytest.raises(EditionNotFoundError, match="2021 .2021–2022., 2023 .2023–."):
+        load_ruleset("test-minimal", year=2020, paths=[tmp_path])
+
+
+def test_region_falls_back_up_the_hierarchy() -> None:
+    assert parent_regions("430621") == ["430621", "430600", "430000", "CN"]
+    assert find_ruleset("430602", "project", 2023).id == "430602-project"
+    # No 岳阳县 ruleset ships: the national one answers.
+    assert find_ruleset("430621", "project", 2021).id == "cn-project"
+    with pytest.raises(RulesetNotFoundError):
+        find_ruleset("430621", "special_fund", 2021)
+
+
+def test_extends_merges_and_records_provenance() -> None:
+    child = load_ruleset("430602-department")
+    assert child.extends == ("430602-project@2023", "cn-project@2020")
+    assert child.row_rounding.places == 0  # set by 430602-project
+    assert [b.points for b in child.blocks] == [Decimal(50), Decimal(30), Decimal(10)]  # from cn-project
+    assert child.where("blocks[0].points").startswith(str(Path("rulesets/CN/project.toml").resolve()))
+    assert "430602/project-2023.toml" in child.where("rounding.row.places")
+    assert "430602/department-2023.toml" in child.where("budget.source")
+    ids = [s.id for s in child.sources]
+    assert ids[:2] == ["mof-2020-10", "baise-2021-4"] and ids[-2:] == ["yyl-2023-annex4", "yyl-2023-annex3"]
+
+
+def test_extends_cycle_is_an_error(tmp_path: Path) -> None:
+    base = MINIMAL.read_text(encoding="utf-8")
+    a = base.replace('id = "test-minimal"', 'id = "cyc-a"\nextends = "cyc-b"')
+    b = base.replace('id = "test-minimal"', 'id = "cyc-b"\nextends = "cyc-a"')
+    (tmp_path / "a.toml").write_text(a, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(b, encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset("cyc-a", paths=[tmp_path])
+    assert caught.value.problems[0].code == "extends-cycle"
+
+
+def test_child_can_remove_and_add_blocks(tmp_path: Path) -> None:
+    child = """
+[ruleset]
+id = "child"
+region = "430000"
+form = "project"
+edition = "2021"
+in_force = { from = 2021 }
+extends = "cn-project"
+name = { zh = "子", en = "child" }
+
+[[sources]]
+id = "child-src"
+title = "fixture"
+evidence = "R"
+
+[[blocks]]
+key = "satisfaction"
+remove = true
+
+[[blocks]]
+key = "output"
+points = 60
+"""
+    (tmp_path / "child.toml").write_text(child, encoding="utf-8")
+    ruleset = load_ruleset("child", paths=[tmp_path])
+    assert [(b.key, b.points) for b in ruleset.blocks] == [("output", Decimal(60)), ("benefit", Decimal(30))]
+    assert ruleset.blocks[0].name.zh == "产出指标"  # merged over the parent's block
+    parent = load_ruleset("cn-project")
+    assert [b.points for b in parent.blocks] == [Decimal(50), Decimal(30), Decimal(10)]
+
+
+def test_a_loaded_ruleset_is_immutable() -> None:
+    ruleset = load_ruleset("cn-project")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        ruleset.total = Decimal(1)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ruleset.methods["x"] = ruleset.methods["positive"]  # type: ignore[index]
+    assert isinstance(ruleset.blocks, tuple)
+
+
+def test_every_shipped_ruleset_loads_and_cites_sources() -> None:
+    infos = available_rulesets()
+    assert {i.id for i in infos} >= {"cn-project", "430602-project", "430602-department"}
+    for info in infos:
+        ruleset = load_ruleset(info.file)
+        assert ruleset.sources, info.id
+        assert all(s.evidence in ("S", "SEED", "SYS", "R") for s in ruleset.sources)
+        allotted = sum((b.points for b in ruleset.blocks), Decimal(0))
+        assert allotted + (ruleset.budget.points if ruleset.budget else 0) == ruleset.total
+
+
+def test_fixed_indicator_methods_score_as_declared() -> None:
+    ruleset = load_ruleset(MINIMAL)
+    evaluation = perfscore.Evaluation.from_dict(
+        {
+            "evaluation": {"region": "CN", "form": "department", "year": 2021},
+            "budget": {"full_year": 100, "executed": 95},
+            "rows": [
+                {"block": "投入", "name": "重点支出安排率", "target": "≥90%", "actual": "85%"},
+                {"block": "投入", "name": "在职人员控制率", "target": "≤100%", "actual": "103.2%"},
+                {"block": "投入", "name": "资金使用合规性", "target": "0", "actual": "2", "inputs": {"events": 2}},
+                {"block": "产出", "category": "数量指标", "name": "x", "target": "10次", "actual": "8次", "weight": 50},
+            ],
+        }
+    )
+    report = perfscore.score(evaluation, ruleset)
+    points = {row.name: row.points for row in report.rows}
+    assert points["重点支出安排率"] == Decimal("8.00")  # tier [80, 90)
+    assert points["在职人员控制率"] == Decimal("8.00")  # 10 − 0.5 × ceil(3.2)
+    assert points["资金使用合规性"] == Decimal("8.00")  # 10 − 1 × 2 events
+    assert points["x"] == Decimal("40.00")
+    assert report.budget is not None and report.budget.points == Decimal("19.00")
+    assert report.total == Decimal("83.00") and report.grade == "良好"
+    tier_row = next(r for r in report.rows if r.name == "重点支出安排率")
+    assert "[80, 90)" in tier_row.reason_zh
+    assert tier_row.provenance["weight"].endswith("blocks[0].indicators[0].weight")
+
+
+def test_missing_fixed_indicator_is_reported_not_zeroed() -> None:
+    ruleset = load_ruleset(MINIMAL)
+    evaluation = perfscore.Evaluation.from_dict(
+        {"evaluation": {"region": "CN", "form": "department", "year": 2021}, "budget": {"full_year": 1, "executed": 1}}
+    )
+    report = perfscore.score(evaluation, ruleset)
+    assert not report.complete and report.grade == ""
+    assert [f.code for f in report.findings].count("missing-indicator") == 3
