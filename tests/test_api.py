@@ -18,12 +18,34 @@ EXAMPLE = ROOT / "examples" / "430602" / "project-2023-transfer.toml"
 
 def test_all_is_pinned() -> None:
     assert perfscore.__all__ == [
-        "BlockResult", "BudgetLine", "BudgetResult", "BudgetTable", "CategoryResult",
-        "EditionNotFoundError", "EvaluationError", "Evaluation", "Finding", "FormulaError",
-        "IndicatorRow", "PerfscoreError", "Problem", "Report", "RowResult", "Ruleset", "RulesetError",
-        "RulesetInfo", "RulesetNotFoundError", "__version__", "available_rulesets", "find_ruleset",
-        "load_ruleset", "read_evaluation", "ruleset_for", "score", "score_file",
-    ]  # fmt: skip
+        "BlockResult",
+        "BudgetLine",
+        "BudgetResult",
+        "BudgetTable",
+        "CategoryResult",
+        "EditionNotFoundError",
+        "Evaluation",
+        "EvaluationError",
+        "Finding",
+        "FormulaError",
+        "IndicatorRow",
+        "PerfscoreError",
+        "Problem",
+        "Report",
+        "RowResult",
+        "Ruleset",
+        "RulesetError",
+        "RulesetInfo",
+        "RulesetNotFoundError",
+        "__version__",
+        "available_rulesets",
+        "find_ruleset",
+        "load_ruleset",
+        "read_evaluation",
+        "ruleset_for",
+        "score",
+        "score_file",
+    ]
     for name in perfscore.__all__:
         assert hasattr(perfscore, name)
 
@@ -41,20 +63,19 @@ def test_report_round_trips_through_dict_and_json() -> None:
     assert data["total"] == "100" and data["blocks"][1]["categories"][1]["rows"][0]["reported"] == "13"
 
 
-def test_evaluation_round_trips_through_dict() -> None:
+def test_evaluation_round_trips_through_dict_and_json() -> None:
     evaluation = perfscore.read_evaluation(EXAMPLE)
-    data = evaluation.to_dict()
-    rebuilt = perfscore.Evaluation.from_dict(
-        {
-            "evaluation": {k: data[k] for k in ("region", "form", "year", "title", "unit", "project") if data[k]},
-            "budget": {k: v for k, v in data["budget"].items() if v not in (None, "", [])},
-            "rows": [
-                {k: v for k, v in row.items() if k != "where" and v not in (None, "", {})} for row in data["rows"]
-            ],
-        }
-    )
-    assert [r.weight for r in rebuilt.rows] == [r.weight for r in evaluation.rows]
-    assert perfscore.score(rebuilt).total == perfscore.score(evaluation).total
+    data = json.loads(json.dumps(evaluation.to_dict(), ensure_ascii=False))
+    assert perfscore.Evaluation.from_dict(data, source=evaluation.source) == evaluation
+    assert data["rows"][0] == {
+        "block": "产出指标(50 分)",
+        "category": "数量指标",
+        "name": "负责办理楼区用人单位参加工伤保险业务",
+        "target": "100%",
+        "actual": "100%",
+        "weight": "5",
+        "reported_score": "5",
+    }
 
 
 def test_text_rendering_shows_the_tree_and_the_differences() -> None:
@@ -100,15 +121,34 @@ def test_score_accepts_a_dict_and_a_ruleset_id() -> None:
             "evaluation": {"region": "CN", "form": "project", "year": 2022},
             "budget": {"full_year": 10, "executed": 9.5},
             "rows": [
-                {"block": "产出指标", "category": "数量指标", "name": "a", "target": "≥10次", "actual": "8次", "weight": 50},
-                {"block": "效益指标", "category": "社会效益指标", "name": "b", "target": "≤5天", "actual": "4天",
-                 "weight": 30},
-                {"block": "满意度指标", "category": "服务对象满意度指标", "name": "c", "target": "≥90%",
-                 "actual": "95%", "weight": 10},
+                {
+                    "block": "产出指标",
+                    "category": "数量指标",
+                    "name": "a",
+                    "target": "≥10次",
+                    "actual": "8次",
+                    "weight": 50,
+                },
+                {
+                    "block": "效益指标",
+                    "category": "社会效益指标",
+                    "name": "b",
+                    "target": "≤5天",
+                    "actual": "4天",
+                    "weight": 30,
+                },
+                {
+                    "block": "满意度指标",
+                    "category": "服务对象满意度指标",
+                    "name": "c",
+                    "target": "≥90%",
+                    "actual": "95%",
+                    "weight": 10,
+                },
             ],
         },
         "cn-project",
-    )  # fmt: skip
+    )
     assert [r.points for r in report.rows] == [Decimal("40.00"), Decimal("30.00"), Decimal("10.00")]
     assert report.budget is not None and report.budget.points == Decimal("9.50")
     assert report.total == Decimal("89.50") and report.grade == "良"
@@ -119,7 +159,9 @@ def test_division_by_zero_makes_the_row_not_scorable() -> None:
         {
             "evaluation": {"region": "CN", "form": "project", "year": 2022},
             "budget": {"full_year": 10, "executed": 10},
-            "rows": [{"block": "产出指标", "name": "a", "target": "≤-5万元", "actual": "0万元", "weight": 50}],
+            "rows": [
+                {"block": "产出指标", "name": "a", "target": "≤-5万元", "actual": "0万元", "weight": 50}
+            ],
         }
     )
     row = report.rows[0]
@@ -128,8 +170,24 @@ def test_division_by_zero_makes_the_row_not_scorable() -> None:
     assert not report.complete
 
 
-_LAYERS = ["errors", "decimals", "suggest", "tomlfile", "targets", "expressions", "merge", "model",
-           "evaluation", "report", "serialize", "loading", "scoring", "render", "api", "cli"]  # fmt: skip
+_LAYERS = [
+    "errors",
+    "decimals",
+    "suggest",
+    "tomlfile",
+    "targets",
+    "expressions",
+    "merge",
+    "model",
+    "evaluation",
+    "report",
+    "serialize",
+    "loading",
+    "scoring",
+    "render",
+    "api",
+    "cli",
+]
 
 
 def test_imports_point_one_way() -> None:

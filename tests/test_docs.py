@@ -21,7 +21,9 @@ def _toml_blocks(text: str) -> list[str]:
 
 
 def _ruleset_snippets() -> list[str]:
-    return [b for b in _toml_blocks((DOCS / "ruleset-format.md").read_text(encoding="utf-8")) if "[ruleset]" in b]
+    return [
+        b for b in _toml_blocks((DOCS / "ruleset-format.md").read_text(encoding="utf-8")) if "[ruleset]" in b
+    ]
 
 
 @pytest.mark.parametrize("snippet", _ruleset_snippets())
@@ -29,7 +31,9 @@ def test_every_ruleset_example_in_the_docs_loads(snippet: str, tmp_path: Path) -
     file = tmp_path / "snippet.toml"
     file.write_text(snippet, encoding="utf-8")
     ruleset = load_ruleset(file)
-    assert ruleset.total == sum(b.points for b in ruleset.blocks) + (ruleset.budget.points if ruleset.budget else 0)
+    assert ruleset.total == sum(b.points for b in ruleset.blocks) + (
+        ruleset.budget.points if ruleset.budget else 0
+    )
 
 
 def test_the_docs_have_ruleset_examples() -> None:
@@ -56,18 +60,24 @@ def test_every_error_and_finding_code_is_documented() -> None:
 
 
 def test_cli_exit_codes_match_the_docs() -> None:
-    table = dict(re.findall(r"^\| (\d) \| (.+?) \|$", (DOCS / "cli.md").read_text(encoding="utf-8"), flags=re.M))
+    table = dict(
+        re.findall(r"^\| (\d) \| (.+?) \|$", (DOCS / "cli.md").read_text(encoding="utf-8"), flags=re.M)
+    )
     from perfscore import cli
 
-    assert set(table) == {str(c) for c in (cli.EXIT_OK, cli.EXIT_USAGE, cli.EXIT_RULESET, cli.EXIT_EVALUATION,
-                                           cli.EXIT_NOT_FOUND)}  # fmt: skip
+    assert set(table) == {
+        str(c)
+        for c in (cli.EXIT_OK, cli.EXIT_USAGE, cli.EXIT_RULESET, cli.EXIT_EVALUATION, cli.EXIT_NOT_FOUND)
+    }
 
 
 def test_readme_api_example_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (example,) = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     assert len(example.strip().splitlines()) <= 12
-    result = subprocess.run([sys.executable, "-c", example], capture_output=True, text=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", example], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr
     expected = re.findall(r"^# prints: (.*)$", example, flags=re.M)
     assert expected and all(line in result.stdout for line in expected)

@@ -77,7 +77,12 @@ def test_district_fund_table_exposes_the_stale_budget_total() -> None:
     assert (cost.method, cost.inputs["T"], cost.inputs["A"]) == ("reverse", "4", "16.54")
     assert cost.points == D(2) and cost.reported == D(10)
     assert report.total == D(92) and report.grade == "优"
-    assert set(_differences(report)) == {"总成本控制", "增强用人单位和职工知法遵", "督促用工单位参加工伤保险", "群众满意度"}
+    assert set(_differences(report)) == {
+        "总成本控制",
+        "增强用人单位和职工知法遵",
+        "督促用工单位参加工伤保险",
+        "群众满意度",
+    }
 
 
 def test_department_table_refuses_impossible_weights_and_garbled_cells() -> None:

@@ -82,14 +82,16 @@ def test_edition_not_in_force_names_the_editions() -> None:
 
 def test_editions_are_chosen_by_the_year_never_today(tmp_path: Path) -> None:
     old = MINIMAL.read_text(encoding="utf-8")
-    new = old.replace('edition = "2021"', 'edition = "2023"').replace("{ from = 2021, to = 2022 }", "{ from = 2023 }")
+    new = old.replace('edition = "2021"', 'edition = "2023"').replace(
+        "{ from = 2021, to = 2022 }", "{ from = 2023 }"
+    )
     new = new.replace("points = 20\n", "points = 10\n").replace("points = 50\n", "points = 60\n")
     (tmp_path / "a.toml").write_text(old, encoding="utf-8")
     (tmp_path / "b.toml").write_text(new, encoding="utf-8")
     assert load_ruleset("test-minimal", year=2022, paths=[tmp_path]).edition == "2021"
     assert load_ruleset("test-minimal", year=2030, paths=[tmp_path]).edition == "2023"
     assert load_ruleset("test-minimal", paths=[tmp_path]).edition == "2023"  # newest, not by date
-    with pytest.raises(EditionNotFoundError, match="2021 .2021–2022., 2023 .2023–."):
+    with pytest.raises(EditionNotFoundError, match=r"2021 .2021–2022., 2023 .2023–."):
         load_ruleset("test-minimal", year=2020, paths=[tmp_path])
 
 
@@ -186,8 +188,21 @@ def test_fixed_indicator_methods_score_as_declared() -> None:
             "rows": [
                 {"block": "投入", "name": "重点支出安排率", "target": "≥90%", "actual": "85%"},
                 {"block": "投入", "name": "在职人员控制率", "target": "≤100%", "actual": "103.2%"},
-                {"block": "投入", "name": "资金使用合规性", "target": "0", "actual": "2", "inputs": {"events": 2}},
-                {"block": "产出", "category": "数量指标", "name": "x", "target": "10次", "actual": "8次", "weight": 50},
+                {
+                    "block": "投入",
+                    "name": "资金使用合规性",
+                    "target": "0",
+                    "actual": "2",
+                    "inputs": {"events": 2},
+                },
+                {
+                    "block": "产出",
+                    "category": "数量指标",
+                    "name": "x",
+                    "target": "10次",
+                    "actual": "8次",
+                    "weight": 50,
+                },
             ],
         }
     )
@@ -207,7 +222,10 @@ def test_fixed_indicator_methods_score_as_declared() -> None:
 def test_missing_fixed_indicator_is_reported_not_zeroed() -> None:
     ruleset = load_ruleset(MINIMAL)
     evaluation = perfscore.Evaluation.from_dict(
-        {"evaluation": {"region": "CN", "form": "department", "year": 2021}, "budget": {"full_year": 1, "executed": 1}}
+        {
+            "evaluation": {"region": "CN", "form": "department", "year": 2021},
+            "budget": {"full_year": 1, "executed": 1},
+        }
     )
     report = perfscore.score(evaluation, ruleset)
     assert not report.complete and report.grade == ""

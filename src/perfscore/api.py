@@ -47,9 +47,10 @@ def score(
 
 
 def score_file(
-    path: Union[str, Path], ruleset: Union[Ruleset, str, Path, None] = None, *, paths: Sequence[Union[str, Path]] = ()
+    path: Union[str, Path],
+    ruleset: Union[Ruleset, str, Path, None] = None,
+    *,
+    paths: Sequence[Union[str, Path]] = (),
 ) -> Report:
     """Read an evaluation file (``.toml`` or ``.json``) and score it."""
     return score(read_evaluation(path), ruleset, paths=paths)
-
-

@@ -31,10 +31,17 @@ EXIT_OK, EXIT_USAGE, EXIT_RULESET, EXIT_EVALUATION, EXIT_NOT_FOUND = 0, 2, 3, 4,
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="perfscore", description="Score 绩效自评表 (budget-performance self-evaluations) from data.")
+    parser = argparse.ArgumentParser(
+        prog="perfscore", description="Score 绩效自评表 (budget-performance self-evaluations) from data."
+    )
     parser.add_argument("--version", action="version", version=f"perfscore {__version__}")
-    parser.add_argument("--rulesets", action="append", default=[], metavar="DIR",
-                        help="also look for rulesets in DIR (repeatable; before the shipped ones)")  # fmt: skip
+    parser.add_argument(
+        "--rulesets",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for rulesets in DIR (repeatable; before the shipped ones)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("rulesets", help="list the rulesets found")
     show = sub.add_parser("show", help="show a ruleset's framework as a tree")
@@ -44,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="RULESET_FILE")
     score_cmd = sub.add_parser("score", help="score an evaluation file (.toml or .json)")
     score_cmd.add_argument("evaluation", metavar="EVALUATION")
-    score_cmd.add_argument("--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)")
+    score_cmd.add_argument(
+        "--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)"
+    )
     score_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -57,7 +66,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "rulesets":
             for info in available_rulesets(paths):
                 years = f"{info.year_from}–{info.year_to or ''}"
-                print(f"{fit(info.id, 22)} {fit(info.edition, 6)} {fit(info.region, 7)} {fit(info.form, 11)} {fit(years, 10)} {info.name.zh}")
+                print(
+                    f"{fit(info.id, 22)} {fit(info.edition, 6)} {fit(info.region, 7)} {fit(info.form, 11)} {fit(years, 10)} {info.name.zh}"
+                )
             return EXIT_OK
         if args.command == "show":
             print(render_ruleset(load_ruleset(args.ruleset, year=args.year, paths=paths)), end="")
@@ -73,7 +84,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     for problem in exc.problems:
                         print(f"  {problem}")
                 else:
-                    print(f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)")
+                    print(
+                        f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)"
+                    )
             return status
         evaluation = read_evaluation(args.evaluation)
         ruleset = (

@@ -112,11 +112,15 @@ class Evaluation:
     """The file it was read from, if any"""
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict that :meth:`from_dict` reads back to an equal evaluation."""
+        """The evaluation in the file layout (``evaluation``, ``budget``, ``rows``), JSON-ready
+        (numbers as strings), which :meth:`from_dict` reads back to an equal evaluation."""
         from .serialize import dump
 
-        data = dump(self)
-        assert isinstance(data, dict)
+        meta = {key: dump(getattr(self, key)) for key in sorted(_EVALUATION_KEYS)}
+        data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None)}}
+        if self.budget is not None:
+            data["budget"] = _compact(dump(self.budget))
+        data["rows"] = [_compact({k: v for k, v in dump(row).items() if k != "where"}) for row in self.rows]
         return data
 
     @classmethod
@@ -150,26 +154,55 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            problem = Problem("json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno)
+            problem = Problem(
+                "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
+            )
             raise EvaluationError([problem]) from None
         if not isinstance(data, dict):
-            raise EvaluationError([Problem("wrong-type", "must be an object", file=name, found=type(data).__name__)])
+            raise EvaluationError(
+                [Problem("wrong-type", "must be an object", file=name, found=type(data).__name__)]
+            )
         return _Reader(name, None).evaluation(data)
     raise EvaluationError(
-        [Problem("unknown-format", "unknown evaluation format", file=name, found=suffix or "(none)", expected=".toml or .json")]
+        [
+            Problem(
+                "unknown-format",
+                "unknown evaluation format",
+                file=name,
+                found=suffix or "(none)",
+                expected=".toml or .json",
+            )
+        ]
     )
 
 
 _EVALUATION_KEYS = {
-    "region", "form", "year", "title", "unit", "department", "project", "ruleset",
-    "reported_total", "reported_grade",
-}  # fmt: skip
+    "region",
+    "form",
+    "year",
+    "title",
+    "unit",
+    "department",
+    "project",
+    "ruleset",
+    "reported_total",
+    "reported_grade",
+}
 _BUDGET_KEYS = {"initial", "full_year", "executed", "adjustment", "points", "rate", "reported_score", "lines"}
 _LINE_KEYS = {"name", "initial", "full_year", "executed"}
 _ROW_KEYS = {
-    "block", "category", "name", "target", "actual", "weight", "reported_score", "note", "level",
-    "method", "inputs",
-}  # fmt: skip
+    "block",
+    "category",
+    "name",
+    "target",
+    "actual",
+    "weight",
+    "reported_score",
+    "note",
+    "level",
+    "method",
+    "inputs",
+}
 
 
 class _Reader:
@@ -228,7 +261,9 @@ class _Reader:
     def tables(self, data: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping[str, Any]]]:
         value = data.get(key, [])
         if not isinstance(value, list):
-            self.problem("wrong-type", path_join(path, key), "must be an array of tables", found=type(value).__name__)
+            self.problem(
+                "wrong-type", path_join(path, key), "must be an array of tables", found=type(value).__name__
+            )
             return []
         out = []
         for index, item in enumerate(value):
@@ -247,12 +282,22 @@ class _Reader:
         if isinstance(year_value, int) and not isinstance(year_value, bool) and 1990 <= year_value <= 2100:
             year = year_value
         elif "evaluation" in data:
-            self.problem("bad-year", "evaluation.year", "must be a year", expected="an integer such as 2023",
-                         found=repr(year_value))  # fmt: skip
+            self.problem(
+                "bad-year",
+                "evaluation.year",
+                "must be a year",
+                expected="an integer such as 2023",
+                found=repr(year_value),
+            )
         form = self.text(meta, "form", "evaluation", required="evaluation" in data)
         if form and form not in ("project", "department", "special_fund"):
-            self.problem("bad-form", "evaluation.form", "unknown form", found=repr(form),
-                         expected="project, department or special_fund")  # fmt: skip
+            self.problem(
+                "bad-form",
+                "evaluation.form",
+                "unknown form",
+                found=repr(form),
+                expected="project, department or special_fund",
+            )
         budget = self.budget(data["budget"]) if "budget" in data else None
         rows = tuple(self.row(where, row) for where, row in self.tables(data, "rows", ""))
         evaluation = Evaluation(
@@ -271,7 +316,9 @@ class _Reader:
             source=self.file,
         )
         if self.problems:
-            raise EvaluationError(self.problems, f"{self.file or 'evaluation'}: {len(self.problems)} problem(s)")
+            raise EvaluationError(
+                self.problems, f"{self.file or 'evaluation'}: {len(self.problems)} problem(s)"
+            )
         return evaluation
 
     def budget(self, value: Any) -> BudgetTable:
@@ -323,6 +370,16 @@ class _Reader:
         )
 
 
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty cells, so a dumped evaluation reads like a hand-written file."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            value = [_compact(v) if isinstance(v, dict) else v for v in value]
+        if value not in (None, "", {}, []):
+            out[key] = value
+    return out
+
+
 def path_join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
-

@@ -130,8 +130,8 @@ def _peek(file: Path) -> Optional[RulesetInfo]:
     meta = data.get("ruleset")
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         return None
-    in_force = meta.get("in_force") if isinstance(meta.get("in_force"), dict) else {}
-    name = meta.get("name") if isinstance(meta.get("name"), dict) else {}
+    in_force = _as_table(meta.get("in_force"))
+    name = _as_table(meta.get("name"))
     year_to = in_force.get("to")
     return RulesetInfo(
         id=meta["id"],
@@ -200,9 +200,7 @@ def load_ruleset(
     return _build_file(str(Path(chosen.file).resolve()), dirs, ())
 
 
-def find_ruleset(
-    region: str, form: str, year: int, *, paths: Sequence[Union[str, Path]] = ()
-) -> Ruleset:
+def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
     """The ruleset for a region's form in force in ``year``, walking up the region hierarchy
     (county → city → province → national) until one is found."""
     registry = available_rulesets(paths)
@@ -213,7 +211,9 @@ def find_ruleset(
             return load_ruleset(chosen.file, paths=paths)
     known = sorted({f"{info.region}/{info.form}" for info in registry})
     raise RulesetNotFoundError(
-        f"{region}/{form}", close_matches(f"{region}/{form}", known), detail=f"no ruleset for this region or above in {year}"
+        f"{region}/{form}",
+        close_matches(f"{region}/{form}", known),
+        detail=f"no ruleset for this region or above in {year}",
     )
 
 
@@ -237,33 +237,52 @@ def _resolve(
     data = doc.data
     origins = origins_of(data, file)
     docs = {file: doc}
-    meta = data.get("ruleset") if isinstance(data.get("ruleset"), dict) else {}
+    meta = _as_table(data.get("ruleset"))
     parent_name = meta.get("extends")
     if parent_name is None:
         return data, origins, docs, ()
     if not isinstance(parent_name, str):
-        raise RulesetError([doc.problem("wrong-type", "ruleset.extends", "must be a ruleset id", found=repr(parent_name))])
+        raise RulesetError(
+            [doc.problem("wrong-type", "ruleset.extends", "must be a ruleset id", found=repr(parent_name))]
+        )
     if file in chain or parent_name in chain:
         cycle = " → ".join([*chain, file])
-        raise RulesetError([doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)])
+        raise RulesetError(
+            [doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)]
+        )
     own_dir = Path(file).parent
     search = (*dirs, own_dir) if own_dir not in dirs else dirs
     registry = _registry(search)
     candidates = [info for info in registry if info.id == parent_name]
     if not candidates:
         names = {info.id for info in registry}
-        raise RulesetError([doc.problem("unknown-parent", "ruleset.extends", "no ruleset with this id to extend",
-                                        found=parent_name, suggestions=close_matches(parent_name, names))])  # fmt: skip
+        raise RulesetError(
+            [
+                doc.problem(
+                    "unknown-parent",
+                    "ruleset.extends",
+                    "no ruleset with this id to extend",
+                    found=parent_name,
+                    suggestions=close_matches(parent_name, names),
+                )
+            ]
+        )
     in_force = meta.get("in_force", {})
-    year = in_force.get("from") if isinstance(in_force, dict) and isinstance(in_force.get("from"), int) else None
+    year = (
+        in_force.get("from") if isinstance(in_force, dict) and isinstance(in_force.get("from"), int) else None
+    )
     try:
         parent_info = _pick_edition(candidates, parent_name, year)
     except EditionNotFoundError as exc:
-        raise RulesetError([doc.problem("parent-edition", "ruleset.extends", str(exc), found=parent_name)]) from None
+        raise RulesetError(
+            [doc.problem("parent-edition", "ruleset.extends", str(exc), found=parent_name)]
+        ) from None
     parent_file = str(Path(parent_info.file).resolve())
     if parent_file in chain or parent_file == file:
         cycle = " → ".join([*chain, file, parent_file])
-        raise RulesetError([doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)])
+        raise RulesetError(
+            [doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)]
+        )
     pdata, porigins, pdocs, grandparents = _resolve(parent_file, dirs, (*chain, file))
     merged, merged_origins = merge(pdata, porigins, data, origins)
     return merged, merged_origins, {**pdocs, **docs}, (parent_info.label, *grandparents)
@@ -273,9 +292,20 @@ def _resolve(
 
 
 _TOP_KEYS = {
-    "schema", "ruleset", "sources", "params", "rounding", "not_applicable", "actuals", "budget",
-    "blocks", "methods", "selection", "grades", "grading",
-}  # fmt: skip
+    "schema",
+    "ruleset",
+    "sources",
+    "params",
+    "rounding",
+    "not_applicable",
+    "actuals",
+    "budget",
+    "blocks",
+    "methods",
+    "selection",
+    "grades",
+    "grading",
+}
 _RULESET_KEYS = {"id", "region", "form", "edition", "in_force", "name", "aliases", "extends", "total"}
 _SOURCE_KEYS = {"id", "title", "evidence", "url", "note"}
 _TEXT_KEYS = {"zh", "en"}
@@ -284,7 +314,19 @@ _BUDGET_KEYS = {"name", "points", "base", "formula", "params", "rounding", "sour
 _BLOCK_KEYS = {"key", "name", "aliases", "points", "categories", "indicators", "source", "remove"}
 _CATEGORY_KEYS = {"zh", "en", "aliases"}
 _INDICATOR_KEYS = {"key", "name", "aliases", "category", "weight", "method", "source", "remove"}
-_METHOD_KEYS = {"name", "kind", "formula", "reason", "cases", "tiers", "on", "levels", "inputs", "params", "source"}
+_METHOD_KEYS = {
+    "name",
+    "kind",
+    "formula",
+    "reason",
+    "cases",
+    "tiers",
+    "on",
+    "levels",
+    "inputs",
+    "params",
+    "source",
+}
 _CASE_KEYS = {"when", "score", "zh", "en"}
 _TIER_KEYS = {"min", "max", "min_open", "max_closed", "points"}
 _LEVEL_KEYS = {"key", "zh", "en", "aliases", "low", "high", "score"}
@@ -294,7 +336,12 @@ _GRADING_KEYS = {"optional"}
 
 class _Builder:
     def __init__(
-        self, file: str, data: dict[str, Any], origins: Origins, docs: dict[str, TomlDocument], parents: tuple[str, ...]
+        self,
+        file: str,
+        data: dict[str, Any],
+        origins: Origins,
+        docs: dict[str, TomlDocument],
+        parents: tuple[str, ...],
     ) -> None:
         self.file = file
         self.data = data
@@ -312,14 +359,15 @@ class _Builder:
             probe = probe[:cut] if cut > 0 else ""
         file, source_path = self.origins.get(probe, (self.file, ""))
         doc = self.docs.get(file)
-        line, column = doc.position(source_path + path[len(probe):]) if doc else (None, None)
+        line, column = doc.position(source_path + path[len(probe) :]) if doc else (None, None)
         self.problems.append(Problem(code, message, file=file, line=line, column=column, path=path, **extra))
 
     def keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
         for key in table:
             if key not in allowed:
-                self.problem("unknown-key", _join(path, key), "unknown key",
-                             suggestions=close_matches(key, allowed))  # fmt: skip
+                self.problem(
+                    "unknown-key", _join(path, key), "unknown key", suggestions=close_matches(key, allowed)
+                )
 
     # -- typed getters -------------------------------------------------------------------
     def table(self, value: Any, path: str) -> Mapping[str, Any]:
@@ -334,7 +382,9 @@ class _Builder:
         self.problem("wrong-type", path, "must be an array", found=_show(value))
         return []
 
-    def string(self, table: Mapping[str, Any], key: str, path: str, required: bool = False, default: str = "") -> str:
+    def string(
+        self, table: Mapping[str, Any], key: str, path: str, required: bool = False, default: str = ""
+    ) -> str:
         value = table.get(key)
         if value is None:
             if required:
@@ -357,9 +407,15 @@ class _Builder:
         return tuple(out)
 
     def number(
-        self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False,
-        default: Optional[Decimal] = None, positive: bool = False,
-    ) -> Optional[Decimal]:  # fmt: skip
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        default: Optional[Decimal] = None,
+        positive: bool = False,
+    ) -> Optional[Decimal]:
         value = table.get(key)
         if value is None:
             if required:
@@ -370,7 +426,12 @@ class _Builder:
             return default
         number = to_decimal(value)
         if not number.is_finite() or (positive and number <= 0) or number < 0:
-            self.problem("bad-number", _join(path, key), "must be > 0" if positive else "must be ≥ 0", found=_show(value))
+            self.problem(
+                "bad-number",
+                _join(path, key),
+                "must be > 0" if positive else "must be ≥ 0",
+                found=_show(value),
+            )
             return default
         return number
 
@@ -384,7 +445,9 @@ class _Builder:
     def text(self, value: Any, path: str, fallback: str = "") -> Text:
         if value is None:
             if not fallback:
-                self.problem("missing-key", path, "required key is missing", expected="{ zh = \"…\", en = \"…\" }")
+                self.problem(
+                    "missing-key", path, "required key is missing", expected='{ zh = "…", en = "…" }'
+                )
             return Text(fallback)
         table = self.table(value, path)
         self.keys(table, _TEXT_KEYS, path)
@@ -393,8 +456,13 @@ class _Builder:
     def source_ref(self, table: Mapping[str, Any], path: str) -> str:
         ref = self.string(table, "source", path)
         if ref and ref not in self.source_ids:
-            self.problem("unknown-source", _join(path, "source"), "no source with this id",
-                         found=ref, suggestions=close_matches(ref, self.source_ids))  # fmt: skip
+            self.problem(
+                "unknown-source",
+                _join(path, "source"),
+                "no source with this id",
+                found=ref,
+                suggestions=close_matches(ref, self.source_ids),
+            )
         return ref
 
     def formula(self, source: Any, names: Iterable[str], path: str) -> Optional[Formula]:
@@ -415,12 +483,19 @@ class _Builder:
         self.keys(table, _ROUNDING_KEYS, path)
         places = table.get("places", default.places)
         if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:
-            self.problem("bad-rounding", _join(path, "places"), "must be an integer from 0 to 6", found=_show(places))
+            self.problem(
+                "bad-rounding", _join(path, "places"), "must be an integer from 0 to 6", found=_show(places)
+            )
             places = default.places
         mode = self.string(table, "mode", path, default=default.mode)
         if mode not in ROUNDING_MODES:
-            self.problem("bad-rounding", _join(path, "mode"), "unknown rounding mode",
-                         found=mode, suggestions=close_matches(mode, ROUNDING_MODES))  # fmt: skip
+            self.problem(
+                "bad-rounding",
+                _join(path, "mode"),
+                "unknown rounding mode",
+                found=mode,
+                suggestions=close_matches(mode, ROUNDING_MODES),
+            )
             mode = default.mode
         return Rounding(places, mode)
 
@@ -429,8 +504,12 @@ class _Builder:
         out = {}
         for key in table:
             if not _NAME.match(key) or key in ROW_NAMES or key in BUDGET_NAMES:
-                self.problem("bad-param", _join(path, key), "parameter names are identifiers, not W, T, A, rate, base or executed",
-                             found=key)  # fmt: skip
+                self.problem(
+                    "bad-param",
+                    _join(path, key),
+                    "parameter names are identifiers, not W, T, A, rate, base or executed",
+                    found=key,
+                )
                 continue
             number = table[key]
             if isinstance(number, bool) or not isinstance(number, (int, float)):
@@ -445,7 +524,9 @@ class _Builder:
         self.keys(data, _TOP_KEYS, "")
         schema = data.get("schema", 1)
         if schema != 1:
-            self.problem("bad-schema", "schema", "unsupported schema version", found=_show(schema), expected="1")
+            self.problem(
+                "bad-schema", "schema", "unsupported schema version", found=_show(schema), expected="1"
+            )
         meta = self.table(data.get("ruleset"), "ruleset")
         self.keys(meta, _RULESET_KEYS, "ruleset")
         rid = self.string(meta, "id", "ruleset", required=True)
@@ -453,10 +534,14 @@ class _Builder:
             self.problem("bad-id", "ruleset.id", "must be lower-case letters, digits, '-' or '_'", found=rid)
         region = self.string(meta, "region", "ruleset", required=True)
         if region and not _REGION.match(region):
-            self.problem("bad-region", "ruleset.region", "must be a GB/T 2260 code (6 digits) or CN", found=region)
+            self.problem(
+                "bad-region", "ruleset.region", "must be a GB/T 2260 code (6 digits) or CN", found=region
+            )
         form = self.string(meta, "form", "ruleset", required=True)
         if form and form not in FORMS:
-            self.problem("bad-form", "ruleset.form", "unknown form", found=form, suggestions=close_matches(form, FORMS))
+            self.problem(
+                "bad-form", "ruleset.form", "unknown form", found=form, suggestions=close_matches(form, FORMS)
+            )
         edition = self.string(meta, "edition", "ruleset", required=True)
         in_force = self.table(meta.get("in_force", {}), "ruleset.in_force")
         self.keys(in_force, {"from", "to"}, "ruleset.in_force")
@@ -465,8 +550,12 @@ class _Builder:
         if not isinstance(year_from, int) or isinstance(year_from, bool):
             self.problem("bad-year", "ruleset.in_force.from", "must be a year", found=_show(year_from))
             year_from = 0
-        if year_to is not None and (not isinstance(year_to, int) or isinstance(year_to, bool) or year_to < year_from):
-            self.problem("bad-year", "ruleset.in_force.to", f"must be a year ≥ {year_from}", found=_show(year_to))
+        if year_to is not None and (
+            not isinstance(year_to, int) or isinstance(year_to, bool) or year_to < year_from
+        ):
+            self.problem(
+                "bad-year", "ruleset.in_force.to", f"must be a year ≥ {year_from}", found=_show(year_to)
+            )
             year_to = None
         name = self.text(meta.get("name"), "ruleset.name")
         aliases = self.strings(meta, "aliases", "ruleset")
@@ -482,8 +571,13 @@ class _Builder:
         self.keys(na, {"policy"}, "not_applicable")
         na_policy = self.string(na, "policy", "not_applicable", default="no_weight")
         if na_policy not in ("no_weight", "rescale"):
-            self.problem("bad-policy", "not_applicable.policy", "unknown 不适用 policy", found=na_policy,
-                         expected="no_weight or rescale")  # fmt: skip
+            self.problem(
+                "bad-policy",
+                "not_applicable.policy",
+                "unknown 不适用 policy",
+                found=na_policy,
+                expected="no_weight or rescale",
+            )
         actuals = self.table(data.get("actuals", {}), "actuals")
         self.keys(actuals, {"clamp_negative"}, "actuals")
         clamp = self.boolean(actuals, "clamp_negative", "actuals", True)
@@ -499,20 +593,41 @@ class _Builder:
 
         allotted = sum((b.points for b in blocks), Decimal(0)) + (budget.points if budget else Decimal(0))
         if blocks and allotted != total:
-            self.problem("points-sum", "blocks", "block points and the budget row must add up to the total",
-                         expected=str(total), found=str(allotted))  # fmt: skip
+            self.problem(
+                "points-sum",
+                "blocks",
+                "block points and the budget row must add up to the total",
+                expected=str(total),
+                found=str(allotted),
+            )
 
         if self.problems:
             raise RulesetError(self.problems, f"{self.file}: {len(self.problems)} problem(s)")
         return Ruleset(
-            id=rid, region=region, form=form, edition=edition, year_from=year_from, year_to=year_to,
-            name=name, aliases=aliases, sources=sources, total=total, blocks=blocks,
-            methods=MappingProxyType(methods), selection=MappingProxyType(selection), budget=budget,
-            grades=grades, grading_optional=grading_optional, row_rounding=row_rounding,
-            total_rounding=total_rounding, not_applicable=na_policy, clamp_negative_actual=clamp,
-            file=self.file, extends=self.parents,
+            id=rid,
+            region=region,
+            form=form,
+            edition=edition,
+            year_from=year_from,
+            year_to=year_to,
+            name=name,
+            aliases=aliases,
+            sources=sources,
+            total=total,
+            blocks=blocks,
+            methods=MappingProxyType(methods),
+            selection=MappingProxyType(selection),
+            budget=budget,
+            grades=grades,
+            grading_optional=grading_optional,
+            row_rounding=row_rounding,
+            total_rounding=total_rounding,
+            not_applicable=na_policy,
+            clamp_negative_actual=clamp,
+            file=self.file,
+            extends=self.parents,
             provenance=MappingProxyType({path: file for path, (file, _) in self.origins.items() if path}),
-        )  # fmt: skip
+        )
 
     def sources(self, value: Any) -> tuple[Source, ...]:
         out = []
@@ -526,10 +641,22 @@ class _Builder:
             self.source_ids.add(sid)
             evidence = self.string(table, "evidence", path, required=True)
             if evidence and evidence not in EVIDENCE_LEVELS:
-                self.problem("bad-evidence", _join(path, "evidence"), "unknown evidence level", found=evidence,
-                             expected=", ".join(EVIDENCE_LEVELS))  # fmt: skip
-            out.append(Source(sid, self.string(table, "title", path, required=True), evidence,
-                              self.string(table, "url", path), self.string(table, "note", path)))  # fmt: skip
+                self.problem(
+                    "bad-evidence",
+                    _join(path, "evidence"),
+                    "unknown evidence level",
+                    found=evidence,
+                    expected=", ".join(EVIDENCE_LEVELS),
+                )
+            out.append(
+                Source(
+                    sid,
+                    self.string(table, "title", path, required=True),
+                    evidence,
+                    self.string(table, "url", path),
+                    self.string(table, "note", path),
+                )
+            )
         if not out:
             self.problem("missing-key", "sources", "a ruleset must cite at least one source")
         return tuple(out)
@@ -543,15 +670,24 @@ class _Builder:
             self.keys(spec, _METHOD_KEYS, path)
             kind = self.string(spec, "kind", path, default="formula")
             if kind not in ("formula", "tiers", "qualitative"):
-                self.problem("bad-kind", _join(path, "kind"), "unknown method kind", found=kind,
-                             expected="formula, tiers or qualitative")  # fmt: skip
+                self.problem(
+                    "bad-kind",
+                    _join(path, "kind"),
+                    "unknown method kind",
+                    found=kind,
+                    expected="formula, tiers or qualitative",
+                )
                 continue
             own = self.params(spec.get("params"), _join(path, "params"))
             inputs = self.strings(spec, "inputs", path)
             for i, name in enumerate(inputs):
                 if not _NAME.match(name) or name in ROW_NAMES:
-                    self.problem("bad-input", f"{path}.inputs[{i}]", "input names are identifiers other than W, T, A",
-                                 found=name)  # fmt: skip
+                    self.problem(
+                        "bad-input",
+                        f"{path}.inputs[{i}]",
+                        "input names are identifiers other than W, T, A",
+                        found=name,
+                    )
             names = (*ROW_NAMES, *params, *own, *inputs)
             cases: tuple[Case, ...] = ()
             levels: tuple[Level, ...] = ()
@@ -561,9 +697,17 @@ class _Builder:
                 cases = self.tiers(spec, names, path)
             else:
                 levels = self.levels(spec.get("levels"), _join(path, "levels"))
-            name = self.text(spec.get("name"), _join(path, "name"), fallback=key)
-            out[key] = Method(key, name, "qualitative" if kind == "qualitative" else "formula", cases, levels,
-                              inputs, MappingProxyType({**params, **own}), self.source_ref(spec, path))  # fmt: skip
+            label = self.text(spec.get("name"), _join(path, "name"), fallback=key)
+            out[key] = Method(
+                key,
+                label,
+                "qualitative" if kind == "qualitative" else "formula",
+                cases,
+                levels,
+                inputs,
+                MappingProxyType({**params, **own}),
+                self.source_ref(spec, path),
+            )
         return out
 
     def cases(self, spec: Mapping[str, Any], names: Sequence[str], path: str) -> tuple[Case, ...]:
@@ -611,18 +755,33 @@ class _Builder:
             low_open = self.boolean(tier, "min_open", where, False)
             high_closed = self.boolean(tier, "max_closed", where, False)
             parts, shown = [], ["(" if low_open else "[", "", ", ", "", "]" if high_closed else ")"]
-            for bound, op, slot in ((low, ">" if low_open else ">=", 1), (high, "<=" if high_closed else "<", 3)):
+            for bound, op, slot in (
+                (low, ">" if low_open else ">=", 1),
+                (high, "<=" if high_closed else "<", 3),
+            ):
                 if bound is None:
                     shown[slot] = "−∞" if slot == 1 else "+∞"
                     continue
                 if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-                    self.problem("wrong-type", f"{where}.{'min' if slot == 1 else 'max'}", "must be a number",
-                                 found=_show(bound))  # fmt: skip
+                    self.problem(
+                        "wrong-type",
+                        f"{where}.{'min' if slot == 1 else 'max'}",
+                        "must be a number",
+                        found=_show(bound),
+                    )
                     continue
                 parts.append(f"({on}) {op} {to_decimal(bound)}")
                 shown[slot] = str(to_decimal(bound))
-            lo_d = to_decimal(low) if isinstance(low, (int, float)) and not isinstance(low, bool) else Decimal("-Infinity")
-            hi_d = to_decimal(high) if isinstance(high, (int, float)) and not isinstance(high, bool) else Decimal("Infinity")
+            lo_d = (
+                to_decimal(low)
+                if isinstance(low, (int, float)) and not isinstance(low, bool)
+                else Decimal("-Infinity")
+            )
+            hi_d = (
+                to_decimal(high)
+                if isinstance(high, (int, float)) and not isinstance(high, bool)
+                else Decimal("Infinity")
+            )
             if lo_d > hi_d:
                 self.problem("bad-tier", where, "min must not exceed max", found=f"{lo_d} > {hi_d}")
             bounds.append((lo_d, hi_d))
@@ -630,7 +789,9 @@ class _Builder:
             when = self.formula(" and ".join(parts), names, where) if parts else None
             score = self.formula(str(points), names, _join(where, "points"))
             if score is not None:
-                reason = Text(f"{on} 落在 {interval} 档，得 {points} 分", f"{on} in {interval}: {points} points")
+                reason = Text(
+                    f"{on} 落在 {interval} 档，得 {points} 分", f"{on} in {interval}: {points} points"
+                )
                 out.append(Case(score, reason, when))
         if not out:
             self.problem("missing-key", _join(path, "tiers"), "a tiers method needs at least one tier")
@@ -646,21 +807,42 @@ class _Builder:
             high = self.number(spec, "high", where, required=True, default=Decimal(1)) or Decimal(0)
             score = self.number(spec, "score", where, required=True, default=high) or Decimal(0)
             if not (low <= score <= high <= 1):
-                self.problem("bad-level", where, "need 0 ≤ low ≤ score ≤ high ≤ 1 (fractions of the weight)",
-                             found=f"low={low} score={score} high={high}")  # fmt: skip
+                self.problem(
+                    "bad-level",
+                    where,
+                    "need 0 ≤ low ≤ score ≤ high ≤ 1 (fractions of the weight)",
+                    found=f"low={low} score={score} high={high}",
+                )
             label = Text(self.string(spec, "zh", where, required=True), self.string(spec, "en", where))
-            out.append(Level(self.string(spec, "key", where, required=True), label,
-                             self.strings(spec, "aliases", where), low, high, i == 0, score))  # fmt: skip
+            out.append(
+                Level(
+                    self.string(spec, "key", where, required=True),
+                    label,
+                    self.strings(spec, "aliases", where),
+                    low,
+                    high,
+                    i == 0,
+                    score,
+                )
+            )
         if not out:
             self.problem("missing-key", path, "a qualitative method needs levels")
         # Levels run from the best down; each band must begin where the next one ends.
         for upper, lower in zip(out, out[1:]):
             if lower.high != upper.low:
-                self.problem("level-gap", path, "level bands must be contiguous, best first",
-                             found=f"{upper.key} starts at {upper.low}, {lower.key} ends at {lower.high}")  # fmt: skip
+                self.problem(
+                    "level-gap",
+                    path,
+                    "level bands must be contiguous, best first",
+                    found=f"{upper.key} starts at {upper.low}, {lower.key} ends at {lower.high}",
+                )
         if out and (out[0].high != 1 or out[-1].low != 0):
-            self.problem("level-gap", path, "level bands must cover 0 to 1 of the weight",
-                         found=f"{out[-1].low}–{out[0].high}")  # fmt: skip
+            self.problem(
+                "level-gap",
+                path,
+                "level bands must cover 0 to 1 of the weight",
+                found=f"{out[-1].low}–{out[0].high}",
+            )
         return tuple(out)
 
     def selection(self, value: Any, methods: Mapping[str, Method]) -> dict[str, str]:
@@ -669,11 +851,20 @@ class _Builder:
         for key, method in table.items():
             path = f"selection.{key}"
             if key not in SELECTION_KEYS:
-                self.problem("unknown-key", path, "unknown comparator kind",
-                             suggestions=close_matches(key, SELECTION_KEYS))  # fmt: skip
+                self.problem(
+                    "unknown-key",
+                    path,
+                    "unknown comparator kind",
+                    suggestions=close_matches(key, SELECTION_KEYS),
+                )
             elif not isinstance(method, str) or method not in methods:
-                self.problem("unknown-method", path, "no method with this name", found=_show(method),
-                             suggestions=close_matches(str(method), methods))  # fmt: skip
+                self.problem(
+                    "unknown-method",
+                    path,
+                    "no method with this name",
+                    found=_show(method),
+                    suggestions=close_matches(str(method), methods),
+                )
             else:
                 out[key] = method
         return out
@@ -695,8 +886,12 @@ class _Builder:
                 where = f"{path}.categories[{j}]"
                 cat = self.table(craw, where)
                 self.keys(cat, _CATEGORY_KEYS, where)
-                categories.append(Category(Text(self.string(cat, "zh", where, required=True),
-                                                self.string(cat, "en", where)), self.strings(cat, "aliases", where)))  # fmt: skip
+                categories.append(
+                    Category(
+                        Text(self.string(cat, "zh", where, required=True), self.string(cat, "en", where)),
+                        self.strings(cat, "aliases", where),
+                    )
+                )
             indicators = []
             ikeys: set[str] = set()
             for j, iraw in enumerate(self.array(spec.get("indicators", []), _join(path, "indicators"))):
@@ -705,29 +900,59 @@ class _Builder:
                 self.keys(ind, _INDICATOR_KEYS, where)
                 ikey = self.string(ind, "key", where, required=True)
                 if ikey in ikeys:
-                    self.problem("duplicate-key", _join(where, "key"), "indicator keys must be unique in a block", found=ikey)
+                    self.problem(
+                        "duplicate-key",
+                        _join(where, "key"),
+                        "indicator keys must be unique in a block",
+                        found=ikey,
+                    )
                 ikeys.add(ikey)
                 method = self.string(ind, "method", where, required=True)
                 if method and method not in methods:
-                    self.problem("unknown-method", _join(where, "method"), "no method with this name", found=method,
-                                 suggestions=close_matches(method, methods))  # fmt: skip
-                indicators.append(Indicator(
-                    ikey, self.text(ind.get("name"), _join(where, "name")),
-                    self.number(ind, "weight", where, required=True, positive=True) or Decimal(0),
-                    method, self.string(ind, "category", where), self.strings(ind, "aliases", where),
-                    self.source_ref(ind, where),
-                ))  # fmt: skip
+                    self.problem(
+                        "unknown-method",
+                        _join(where, "method"),
+                        "no method with this name",
+                        found=method,
+                        suggestions=close_matches(method, methods),
+                    )
+                indicators.append(
+                    Indicator(
+                        ikey,
+                        self.text(ind.get("name"), _join(where, "name")),
+                        self.number(ind, "weight", where, required=True, positive=True) or Decimal(0),
+                        method,
+                        self.string(ind, "category", where),
+                        self.strings(ind, "aliases", where),
+                        self.source_ref(ind, where),
+                    )
+                )
             if indicators:
                 weights = sum((ind.weight for ind in indicators), Decimal(0))
                 if weights != points:
-                    self.problem("weights-sum", _join(path, "indicators"), "indicator weights must add up to the block's points",
-                                 expected=str(points), found=str(weights))  # fmt: skip
-            out.append(Block(key, self.text(spec.get("name"), _join(path, "name")), points,
-                             self.strings(spec, "aliases", path), tuple(categories), tuple(indicators),
-                             self.source_ref(spec, path)))  # fmt: skip
+                    self.problem(
+                        "weights-sum",
+                        _join(path, "indicators"),
+                        "indicator weights must add up to the block's points",
+                        expected=str(points),
+                        found=str(weights),
+                    )
+            out.append(
+                Block(
+                    key,
+                    self.text(spec.get("name"), _join(path, "name")),
+                    points,
+                    self.strings(spec, "aliases", path),
+                    tuple(categories),
+                    tuple(indicators),
+                    self.source_ref(spec, path),
+                )
+            )
         return tuple(out)
 
-    def budget(self, value: Any, params: Mapping[str, Decimal], row_rounding: Rounding) -> Optional[BudgetRule]:
+    def budget(
+        self, value: Any, params: Mapping[str, Decimal], row_rounding: Rounding
+    ) -> Optional[BudgetRule]:
         if value is None:
             return None
         spec = self.table(value, "budget")
@@ -735,15 +960,26 @@ class _Builder:
         points = self.number(spec, "points", "budget", required=True, positive=True) or Decimal(0)
         base = self.string(spec, "base", "budget", default="full_year")
         if base not in BUDGET_BASES:
-            self.problem("bad-base", "budget.base", "unknown budget base", found=base,
-                         suggestions=close_matches(base, BUDGET_BASES))  # fmt: skip
+            self.problem(
+                "bad-base",
+                "budget.base",
+                "unknown budget base",
+                found=base,
+                suggestions=close_matches(base, BUDGET_BASES),
+            )
         own = self.params(spec.get("params"), "budget.params")
-        formula = self.formula(spec.get("formula", "W * min(rate, 1)"), (*BUDGET_NAMES, *params, *own), "budget.formula")
+        formula = self.formula(
+            spec.get("formula", "W * min(rate, 1)"), (*BUDGET_NAMES, *params, *own), "budget.formula"
+        )
         return BudgetRule(
-            self.text(spec.get("name"), "budget.name", fallback="预算执行率"), points, base,
-            formula or compile_formula("0", ()), self.rounding(spec.get("rounding"), "budget.rounding", row_rounding),
-            MappingProxyType({**params, **own}), self.source_ref(spec, "budget"),
-        )  # fmt: skip
+            self.text(spec.get("name"), "budget.name", fallback="预算执行率"),
+            points,
+            base,
+            formula or compile_formula("0", ()),
+            self.rounding(spec.get("rounding"), "budget.rounding", row_rounding),
+            MappingProxyType({**params, **own}),
+            self.source_ref(spec, "budget"),
+        )
 
     def grades(self, value: Any, total: Decimal, optional: bool) -> tuple[GradeBand, ...]:
         raw: list[tuple[str, Decimal, Optional[Decimal], str, tuple[str, ...]]] = []
@@ -753,11 +989,20 @@ class _Builder:
             self.keys(spec, _GRADE_KEYS, path)
             low = self.number(spec, "min", path, required=True, default=Decimal(0)) or Decimal(0)
             high = self.number(spec, "max", path)
-            raw.append((self.string(spec, "label", path, required=True), low, high,
-                        self.string(spec, "en", path), self.strings(spec, "aliases", path)))  # fmt: skip
+            raw.append(
+                (
+                    self.string(spec, "label", path, required=True),
+                    low,
+                    high,
+                    self.string(spec, "en", path),
+                    self.strings(spec, "aliases", path),
+                )
+            )
         if not raw:
             if not optional:
-                self.problem("missing-key", "grades", "grade bands are required unless grading.optional = true")
+                self.problem(
+                    "missing-key", "grades", "grade bands are required unless grading.optional = true"
+                )
             return ()
         order = sorted(range(len(raw)), key=lambda k: raw[k][1], reverse=True)
         if order != list(range(len(raw))):
@@ -771,26 +1016,46 @@ class _Builder:
                 high = implied
             elif high != implied:
                 kind = "gap" if high < implied else "overlap"
-                self.problem(f"grade-{kind}", f"grades[{k}].max", f"grade bands must meet: {kind} between "
-                             f"{label!r} and the band above", expected=str(implied), found=str(high))  # fmt: skip
+                self.problem(
+                    f"grade-{kind}",
+                    f"grades[{k}].max",
+                    f"grade bands must meet: {kind} between {label!r} and the band above",
+                    expected=str(implied),
+                    found=str(high),
+                )
             if low >= high and not (rank == 0 and low == high):
                 self.problem("grade-empty", f"grades[{k}]", "band is empty", found=f"{low}–{high}")
             for name in (label, *aliases):
                 if name in names:
-                    self.problem("duplicate-key", f"grades[{k}]", "grade labels and aliases must be unique", found=name)
+                    self.problem(
+                        "duplicate-key", f"grades[{k}]", "grade labels and aliases must be unique", found=name
+                    )
                 names[name] = k
             bands.append(GradeBand(label, low, high, rank == 0, en, aliases))
         if raw[order[0]][2] not in (None, total):
-            self.problem("grade-gap", f"grades[{order[0]}].max", "the top band must reach the total",
-                         expected=str(total), found=str(raw[order[0]][2]))  # fmt: skip
+            self.problem(
+                "grade-gap",
+                f"grades[{order[0]}].max",
+                "the top band must reach the total",
+                expected=str(total),
+                found=str(raw[order[0]][2]),
+            )
         if raw[order[-1]][1] != 0:
-            self.problem("grade-gap", f"grades[{order[-1]}].min", "the lowest band must start at 0",
-                         found=str(raw[order[-1]][1]))  # fmt: skip
+            self.problem(
+                "grade-gap",
+                f"grades[{order[-1]}].min",
+                "the lowest band must start at 0",
+                found=str(raw[order[-1]][1]),
+            )
         return tuple(bands)
 
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def _as_table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _show(value: Any) -> str:

@@ -33,7 +33,9 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def origins_of(data: Any, file: str, path: str = "", source_path: str = "", out: Origins | None = None) -> Origins:
+def origins_of(
+    data: Any, file: str, path: str = "", source_path: str = "", out: Origins | None = None
+) -> Origins:
     """The origin table of a value that comes whole from one file."""
     table: Origins = {} if out is None else out
     table[path] = (file, source_path)
@@ -56,7 +58,9 @@ def _copy(value: Any, origins: Origins, src: str, dst: str, out: Origins) -> Any
     return value
 
 
-def merge(parent: Mapping[str, Any], parent_origins: Origins, child: Mapping[str, Any], child_origins: Origins) -> tuple[dict[str, Any], Origins]:
+def merge(
+    parent: Mapping[str, Any], parent_origins: Origins, child: Mapping[str, Any], child_origins: Origins
+) -> tuple[dict[str, Any], Origins]:
     """Merge ``child`` over ``parent``; return the data and its origin table."""
     out: Origins = {"": child_origins.get("", ("", ""))}
     data = _merge_tables(parent, "", parent_origins, child, "", child_origins, "", out)
@@ -70,10 +74,15 @@ def merge(parent: Mapping[str, Any], parent_origins: Origins, child: Mapping[str
 
 
 def _merge_tables(
-    parent: Mapping[str, Any], ppath: str, porig: Origins,
-    child: Mapping[str, Any], cpath: str, corig: Origins,
-    path: str, out: Origins,
-) -> dict[str, Any]:  # fmt: skip
+    parent: Mapping[str, Any],
+    ppath: str,
+    porig: Origins,
+    child: Mapping[str, Any],
+    cpath: str,
+    corig: Origins,
+    path: str,
+    out: Origins,
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     out[path] = corig.get(cpath, porig.get(ppath, ("", "")))
     for key in [*parent.keys(), *(k for k in child if k not in parent)]:
@@ -82,9 +91,13 @@ def _merge_tables(
         if in_parent and in_child:
             pv, cv = parent[key], child[key]
             if isinstance(pv, Mapping) and isinstance(cv, Mapping):
-                result[key] = _merge_tables(pv, _join(ppath, key), porig, cv, _join(cpath, key), corig, here, out)
+                result[key] = _merge_tables(
+                    pv, _join(ppath, key), porig, cv, _join(cpath, key), corig, here, out
+                )
             elif key in _KEYED_ARRAYS and isinstance(pv, list) and isinstance(cv, list):
-                result[key] = _merge_keyed(key, pv, _join(ppath, key), porig, cv, _join(cpath, key), corig, here, out)
+                result[key] = _merge_keyed(
+                    key, pv, _join(ppath, key), porig, cv, _join(cpath, key), corig, here, out
+                )
             else:
                 result[key] = _copy(cv, corig, _join(cpath, key), here, out)
         elif in_child:
@@ -96,10 +109,15 @@ def _merge_tables(
 
 def _merge_keyed(
     name: str,
-    parent: list[Any], ppath: str, porig: Origins,
-    child: list[Any], cpath: str, corig: Origins,
-    path: str, out: Origins,
-) -> list[Any]:  # fmt: skip
+    parent: list[Any],
+    ppath: str,
+    porig: Origins,
+    child: list[Any],
+    cpath: str,
+    corig: Origins,
+    path: str,
+    out: Origins,
+) -> list[Any]:
     id_key = _KEYED_ARRAYS[name]
     out[path] = corig.get(cpath, ("", ""))
     merged: list[tuple[Any, str, Origins, Any, str, Origins]] = []

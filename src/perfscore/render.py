@@ -46,13 +46,17 @@ def render_text(report: Report) -> str:
     lines = []
     title = report.title or report.project or "自评表"
     lines.append(f"{title}  {report.unit}".rstrip())
-    lines.append(f"规则集 ruleset: {report.ruleset} ({report.edition}) {report.ruleset_name}; {report.region} {report.form} {report.year}")
+    lines.append(
+        f"规则集 ruleset: {report.ruleset} ({report.edition}) {report.ruleset_name}; {report.region} {report.form} {report.year}"
+    )
     lines.append("")
     header = f"  {fit('指标 indicator', 44)} {fit('指标值', 14)} {fit('完成值', 14)} {'分值':>5} {'计算':>7} {'自评':>6} {'差':>6}"
     lines.append(header)
     for block in report.blocks:
-        lines.append(f"{block.name_zh} {block.name_en}  {num(block.points)} / {num(block.max_points)}"
-                     f"  (自评 {num(block.reported)})")  # fmt: skip
+        lines.append(
+            f"{block.name_zh} {block.name_en}  {num(block.points)} / {num(block.max_points)}"
+            f"  (自评 {num(block.reported)})"
+        )
         for cat in block.categories:
             lines.append(f"  {cat.name or '—'}  {num(cat.points)}")
             for row in cat.rows:
@@ -72,11 +76,15 @@ def render_text(report: Report) -> str:
     if report.budget is not None:
         b = report.budget
         computed = num(b.points) if b.status != NOT_SCORABLE else "无法计分"
-        lines.append(f"{b.name_zh}  {computed} / {num(b.weight)}  (自评 {num(b.reported)}; 表中执行率 {b.printed_rate or '—'})")
+        lines.append(
+            f"{b.name_zh}  {computed} / {num(b.weight)}  (自评 {num(b.reported)}; 表中执行率 {b.printed_rate or '—'})"
+        )
         lines.append(f"      ↳ {b.reason_zh}")
     lines.append("")
     state = "" if report.complete else "（不完整 incomplete）"
-    lines.append(f"总分 total: {num(report.total)} / {num(report.max_total)}{state}   自评 reported: {num(report.reported_total)}")
+    lines.append(
+        f"总分 total: {num(report.total)} / {num(report.max_total)}{state}   自评 reported: {num(report.reported_total)}"
+    )
     grade = f"{report.grade} {report.grade_en}".strip() or "—"
     lines.append(f"等级 grade: {grade}   自评等级 reported: {report.reported_grade or '—'}")
     if report.findings:
@@ -88,8 +96,10 @@ def render_text(report: Report) -> str:
 
 
 def render_ruleset(ruleset: Ruleset) -> str:
-    lines = [f"{ruleset.id} ({ruleset.edition}, {ruleset.years})  {ruleset.name}",
-             f"region {ruleset.region}  form {ruleset.form}  total {num(ruleset.total)}"]  # fmt: skip
+    lines = [
+        f"{ruleset.id} ({ruleset.edition}, {ruleset.years})  {ruleset.name}",
+        f"region {ruleset.region}  form {ruleset.form}  total {num(ruleset.total)}",
+    ]
     if ruleset.extends:
         lines.append("extends " + " → ".join(ruleset.extends))
     for block in ruleset.blocks:
@@ -103,23 +113,40 @@ def render_ruleset(ruleset: Ruleset) -> str:
             if ind.category not in {c.name.zh for c in block.categories}:
                 lines.append(f"│  ├─ {ind.name}  {num(ind.weight)}  [{ind.method}]")
     if ruleset.budget is not None:
-        lines.append(f"└─ {ruleset.budget.name}  {num(ruleset.budget.points)}  = {ruleset.budget.formula.source}"
-                     f"  (base {ruleset.budget.base}, rounding {ruleset.budget.rounding})")  # fmt: skip
+        lines.append(
+            f"└─ {ruleset.budget.name}  {num(ruleset.budget.points)}  = {ruleset.budget.formula.source}"
+            f"  (base {ruleset.budget.base}, rounding {ruleset.budget.rounding})"
+        )
     lines.append("methods:")
     for key, method in ruleset.methods.items():
         lines.append(f"  {key}: {method.name}")
         for case in method.cases:
-            cond = f"if {case.when.source}: " if case.when is not None else "else: " if len(method.cases) > 1 else ""
+            cond = (
+                f"if {case.when.source}: "
+                if case.when is not None
+                else "else: "
+                if len(method.cases) > 1
+                else ""
+            )
             lines.append(f"    {cond}{case.score.source}    # {case.reason.zh}")
         for level in method.levels:
             close = "]" if level.high_inclusive else ")"
-            lines.append(f"    {level.label.zh}: [{num(level.low)}W, {num(level.high)}W{close}, auto {num(level.score)}W")
+            lines.append(
+                f"    {level.label.zh}: [{num(level.low)}W, {num(level.high)}W{close}, auto {num(level.score)}W"
+            )
     if ruleset.selection:
         lines.append("selection: " + ", ".join(f"{k} → {v}" for k, v in ruleset.selection.items()))
-    lines.append(f"rounding: rows {ruleset.row_rounding}, total {ruleset.total_rounding}; 不适用: {ruleset.not_applicable}")
+    lines.append(
+        f"rounding: rows {ruleset.row_rounding}, total {ruleset.total_rounding}; 不适用: {ruleset.not_applicable}"
+    )
     if ruleset.grades:
-        lines.append("grades: " + ", ".join(
-            f"{g.label}{'/' + '/'.join(g.aliases) if g.aliases else ''} ≥ {num(g.low)}" for g in ruleset.grades))  # fmt: skip
+        lines.append(
+            "grades: "
+            + ", ".join(
+                f"{g.label}{'/' + '/'.join(g.aliases) if g.aliases else ''} ≥ {num(g.low)}"
+                for g in ruleset.grades
+            )
+        )
     lines.append("sources:")
     for source in ruleset.sources:
         flag = "" if source.confirmed else "  (unconfirmed)"

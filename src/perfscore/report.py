@@ -42,7 +42,9 @@ class Finding:
             extra += f"; expected {self.expected}"
         if self.found is not None:
             extra += f"; found {self.found}"
-        return f"[{self.severity}] {self.code} @ {self.location}: {self.message_zh} / {self.message_en}{extra}"
+        return (
+            f"[{self.severity}] {self.code} @ {self.location}: {self.message_zh} / {self.message_en}{extra}"
+        )
 
 
 @attrs.frozen

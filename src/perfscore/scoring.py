@@ -87,21 +87,52 @@ class _Scorer:
         self.complete = True
         self.source = evaluation.source or "evaluation"
 
-    def finding(self, code: str, severity: str, location: str, zh: str, en: str,
-                expected: Optional[str] = None, found: Optional[str] = None) -> None:  # fmt: skip
+    def finding(
+        self,
+        code: str,
+        severity: str,
+        location: str,
+        zh: str,
+        en: str,
+        expected: Optional[str] = None,
+        found: Optional[str] = None,
+    ) -> None:
         self.findings.append(Finding(code, severity, location, zh, en, expected, found))
 
     # -- rows ----------------------------------------------------------------------------
-    def unscorable(self, row: IndicatorRow, block: str, weight: Optional[Decimal], zh: str, en: str,
-                   **extra: object) -> RowResult:  # fmt: skip
+    def unscorable(
+        self,
+        row: IndicatorRow,
+        block: str,
+        weight: Optional[Decimal],
+        zh: str,
+        en: str,
+        method: Optional[Method] = None,
+        provenance: Optional[Mapping[str, str]] = None,
+        inputs: Optional[Mapping[str, str]] = None,
+    ) -> RowResult:
         self.complete = False
         return RowResult(
-            where=row.where, block=block, category=row.category, name=row.name, target_text=row.target,
-            actual_text=row.actual, weight=weight, status=NOT_SCORABLE, reason_zh=zh, reason_en=en,
-            reported=row.reported_score, **extra,  # type: ignore[arg-type]
-        )  # fmt: skip
+            where=row.where,
+            block=block,
+            category=row.category,
+            name=row.name,
+            target_text=row.target,
+            actual_text=row.actual,
+            weight=weight,
+            status=NOT_SCORABLE,
+            reason_zh=zh,
+            reason_en=en,
+            reported=row.reported_score,
+            method=method.key if method else "",
+            method_name=method.name.zh if method else "",
+            provenance=provenance or {},
+            inputs=inputs or {},
+        )
 
-    def row(self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], indicator_path: str) -> RowResult:
+    def row(
+        self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], indicator_path: str
+    ) -> RowResult:
         ruleset = self.ruleset
         where = row.where
         target = parse_cell(row.target)
@@ -111,21 +142,43 @@ class _Scorer:
             name.kind is ValueKind.BLANK and target.kind is ValueKind.BLANK and actual.kind is ValueKind.BLANK
         ):
             if row.weight and self.ruleset.not_applicable == "no_weight":
-                self.finding("weight-on-not-applicable", "warning", f"{where}.weight",
-                             "不适用行不应有分值", "a not-applicable row carries a weight", "no weight", _fmt(row.weight))  # fmt: skip
+                self.finding(
+                    "weight-on-not-applicable",
+                    "warning",
+                    f"{where}.weight",
+                    "不适用行不应有分值",
+                    "a not-applicable row carries a weight",
+                    "no weight",
+                    _fmt(row.weight),
+                )
             return RowResult(
-                where=where, block=block.key, category=row.category, name=row.name, target_text=row.target,
-                actual_text=row.actual, weight=row.weight, status=NOT_APPLICABLE, reason_zh="不适用，不计分值",
-                reason_en="not applicable: carries no weight", reported=row.reported_score,
-            )  # fmt: skip
+                where=where,
+                block=block.key,
+                category=row.category,
+                name=row.name,
+                target_text=row.target,
+                actual_text=row.actual,
+                weight=row.weight,
+                status=NOT_APPLICABLE,
+                reason_zh="不适用，不计分值",
+                reason_en="not applicable: carries no weight",
+                reported=row.reported_score,
+            )
 
         provenance: dict[str, str] = {}
         if indicator is not None:
             weight: Optional[Decimal] = indicator.weight
             provenance["weight"] = ruleset.where(f"{indicator_path}.weight")
             if row.weight is not None and row.weight != indicator.weight:
-                self.finding("weight-differs", "warning", f"{where}.weight", "分值与规则集不一致",
-                             "the weight differs from the ruleset's", _fmt(indicator.weight), _fmt(row.weight))  # fmt: skip
+                self.finding(
+                    "weight-differs",
+                    "warning",
+                    f"{where}.weight",
+                    "分值与规则集不一致",
+                    "the weight differs from the ruleset's",
+                    _fmt(indicator.weight),
+                    _fmt(row.weight),
+                )
         else:
             weight = row.weight
             provenance["weight"] = f"{self.source}: {where}.weight"
@@ -133,12 +186,22 @@ class _Scorer:
             self.finding("missing-weight", "error", f"{where}.weight", "分值为空", "the weight cell is empty")
             return self.unscorable(row, block.key, None, "分值为空，无法计分", "no weight: cannot score")
         if weight <= 0 or weight > block.points:
-            self.finding("implausible-weight", "error", f"{where}.weight",
-                         f"分值 {_fmt(weight)} 不可能是本一级指标（{_fmt(block.points)} 分）下的分值",
-                         f"{_fmt(weight)} cannot be a weight in a block of {_fmt(block.points)} points",
-                         f"0 < weight ≤ {_fmt(block.points)}", _fmt(weight))  # fmt: skip
-            return self.unscorable(row, block.key, weight, f"分值 {_fmt(weight)} 超出一级指标分值，无法计分",
-                                   f"weight {_fmt(weight)} exceeds the block's points: cannot score")  # fmt: skip
+            self.finding(
+                "implausible-weight",
+                "error",
+                f"{where}.weight",
+                f"分值 {_fmt(weight)} 不可能是本一级指标（{_fmt(block.points)} 分）下的分值",
+                f"{_fmt(weight)} cannot be a weight in a block of {_fmt(block.points)} points",
+                f"0 < weight ≤ {_fmt(block.points)}",
+                _fmt(weight),
+            )
+            return self.unscorable(
+                row,
+                block.key,
+                weight,
+                f"分值 {_fmt(weight)} 超出一级指标分值，无法计分",
+                f"weight {_fmt(weight)} exceeds the block's points: cannot score",
+            )
 
         method_key, chosen_by = self.choose(row, indicator, target)
         if method_key is None:
@@ -151,14 +214,23 @@ class _Scorer:
             return self.qualitative(row, block, method, weight, target, actual, provenance)
         return self.formula(row, block, method, weight, target, actual, provenance)
 
-    def choose(self, row: IndicatorRow, indicator: Optional[Indicator], target: CellValue) -> tuple[Optional[str], str]:
+    def choose(
+        self, row: IndicatorRow, indicator: Optional[Indicator], target: CellValue
+    ) -> tuple[Optional[str], str]:
         """The method key and the selection key that chose it (or None and a reason)."""
         methods = self.ruleset.methods
         if row.method:
             if row.method in methods:
                 return row.method, ""
-            self.finding("unknown-method", "error", f"{row.where}.method", "规则集中没有该计分方法",
-                         "no such method in the ruleset", ", ".join(methods), row.method)  # fmt: skip
+            self.finding(
+                "unknown-method",
+                "error",
+                f"{row.where}.method",
+                "规则集中没有该计分方法",
+                "no such method in the ruleset",
+                ", ".join(methods),
+                row.method,
+            )
             return None, f"计分方法 {row.method!r} 不存在"
         if indicator is not None:
             return indicator.method, ""
@@ -170,53 +242,107 @@ class _Scorer:
         elif kind is ValueKind.QUALITATIVE:
             key = "qualitative"
         else:
-            self.finding("unparseable-target", "error", f"{row.where}.target", "年度指标值无法识别",
-                         "the target cell cannot be read", "a value such as ≥95%, 9次 or a description",
-                         repr(row.target))  # fmt: skip
+            self.finding(
+                "unparseable-target",
+                "error",
+                f"{row.where}.target",
+                "年度指标值无法识别",
+                "the target cell cannot be read",
+                "a value such as ≥95%, 9次 or a description",
+                repr(row.target),
+            )
             return None, f"年度指标值 {row.target!r} 无法识别"
         method = self.ruleset.selection.get(key)
         if method is None:
-            self.finding("no-method", "error", f"{row.where}.target", "规则集没有为此类指标值指定计分方法",
-                         "the ruleset names no method for this kind of target", key, repr(row.target))  # fmt: skip
+            self.finding(
+                "no-method",
+                "error",
+                f"{row.where}.target",
+                "规则集没有为此类指标值指定计分方法",
+                "the ruleset names no method for this kind of target",
+                key,
+                repr(row.target),
+            )
             return None, f"规则集未为 {key} 指定计分方法"
         return method, key
 
-    def qualitative(self, row: IndicatorRow, block: Block, method: Method, weight: Decimal,
-                    target: CellValue, actual: CellValue, provenance: dict[str, str]) -> RowResult:  # fmt: skip
+    def qualitative(
+        self,
+        row: IndicatorRow,
+        block: Block,
+        method: Method,
+        weight: Decimal,
+        target: CellValue,
+        actual: CellValue,
+        provenance: dict[str, str],
+    ) -> RowResult:
         level = None
         how = ""
         wanted = normalize_label(row.level) if row.level else ""
         for candidate in method.levels:
-            names = {normalize_label(n) for n in (candidate.key, candidate.label.zh, candidate.label.en, *candidate.aliases)}
+            names = {
+                normalize_label(n)
+                for n in (candidate.key, candidate.label.zh, candidate.label.en, *candidate.aliases)
+            }
             if wanted and wanted in names:
                 level, how = candidate, "表中注明的等级"
                 break
             if not wanted and normalize_label(row.actual) in names:
                 level, how = candidate, "实际完成值表述"
                 break
-        if level is None and not wanted and actual.kind is not ValueKind.BLANK:
-            if normalize_label(row.actual) == normalize_label(row.target):
-                level, how = method.levels[0], "实际完成值与年度指标值一致"
+        if (
+            level is None
+            and not wanted
+            and actual.kind is not ValueKind.BLANK
+            and normalize_label(row.actual) == normalize_label(row.target)
+        ):
+            level, how = method.levels[0], "实际完成值与年度指标值一致"
         if level is None:
-            self.finding("level-unknown", "error", f"{row.where}.actual", "无法确定定性指标的达成等级",
-                         "the qualitative level cannot be determined",
-                         "the target's own words, a level label, or a level column", repr(row.actual))  # fmt: skip
-            return self.unscorable(row, block.key, weight, "无法确定达成等级，请注明等级",
-                                   "level unknown: state the level", method=method.key, method_name=method.name.zh,
-                                   provenance=provenance)  # fmt: skip
+            self.finding(
+                "level-unknown",
+                "error",
+                f"{row.where}.actual",
+                "无法确定定性指标的达成等级",
+                "the qualitative level cannot be determined",
+                "the target's own words, a level label, or a level column",
+                repr(row.actual),
+            )
+            return self.unscorable(
+                row,
+                block.key,
+                weight,
+                "无法确定达成等级，请注明等级",
+                "level unknown: state the level",
+                method,
+                provenance,
+            )
         raw = level.score * weight
         points = quantize(raw, self.ruleset.row_rounding.places, self.ruleset.row_rounding.mode)
-        band = f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
+        band = (
+            f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
+        )
         return RowResult(
-            where=row.where, block=block.key, category=row.category, name=row.name, target_text=row.target,
-            actual_text=row.actual, weight=weight, status=SCORED, method=method.key, method_name=method.name.zh,
-            formula=f"{_fmt(level.score)} × W", inputs={"W": _fmt(weight), "level": level.label.zh},
-            raw=raw, capped=raw, points=points,
+            where=row.where,
+            block=block.key,
+            category=row.category,
+            name=row.name,
+            target_text=row.target,
+            actual_text=row.actual,
+            weight=weight,
+            status=SCORED,
+            method=method.key,
+            method_name=method.name.zh,
+            formula=f"{_fmt(level.score)} × W",
+            inputs={"W": _fmt(weight), "level": level.label.zh},
+            raw=raw,
+            capped=raw,
+            points=points,
             reason_zh=f"{method.name.zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {_fmt(points)} 分",
             reason_en=f"{method.name.en or method.key}: level '{level.label.en or level.key}' ({how}); band {band};"
             f" {_fmt(points)} points",
-            reported=row.reported_score, provenance=provenance,
-        )  # fmt: skip
+            reported=row.reported_score,
+            provenance=provenance,
+        )
 
     def amount(self, cell: CellValue, role: str, row: IndicatorRow) -> tuple[Optional[Decimal], str]:
         """The number a cell stands for, or None and why not."""
@@ -230,32 +356,74 @@ class _Scorer:
         text = row.target if role == "年度指标值" else row.actual
         column = "target" if role == "年度指标值" else "actual"
         if cell.kind is ValueKind.GARBLED:
-            self.finding("garbled-cell", "error", f"{row.where}.{column}", f"{role}无法识别（疑似录入错误）",
-                         f"the {column} cell is garbled ({cell.problem})", "one number", repr(text))  # fmt: skip
+            self.finding(
+                "garbled-cell",
+                "error",
+                f"{row.where}.{column}",
+                f"{role}无法识别（疑似录入错误）",
+                f"the {column} cell is garbled ({cell.problem})",
+                "one number",
+                repr(text),
+            )
             return None, f"{role} {text!r} 无法识别"
         if cell.kind is ValueKind.BLANK:
-            self.finding("missing-value", "error", f"{row.where}.{column}", f"{role}为空",
-                         f"the {column} cell is empty")  # fmt: skip
+            self.finding(
+                "missing-value",
+                "error",
+                f"{row.where}.{column}",
+                f"{role}为空",
+                f"the {column} cell is empty",
+            )
             return None, f"{role}为空"
-        self.finding("not-a-number", "error", f"{row.where}.{column}", f"{role}不是数值，无法按定量方法计分",
-                     f"the {column} is not a number for a quantitative method", "a number", repr(text))  # fmt: skip
+        self.finding(
+            "not-a-number",
+            "error",
+            f"{row.where}.{column}",
+            f"{role}不是数值，无法按定量方法计分",
+            f"the {column} is not a number for a quantitative method",
+            "a number",
+            repr(text),
+        )
         return None, f"{role} {text!r} 不是数值"
 
-    def formula(self, row: IndicatorRow, block: Block, method: Method, weight: Decimal,
-                target: CellValue, actual: CellValue, provenance: dict[str, str]) -> RowResult:  # fmt: skip
-        extra = {"method": method.key, "method_name": method.name.zh, "provenance": provenance}
+    def formula(
+        self,
+        row: IndicatorRow,
+        block: Block,
+        method: Method,
+        weight: Decimal,
+        target: CellValue,
+        actual: CellValue,
+        provenance: dict[str, str],
+    ) -> RowResult:
         t_value, why = self.amount(target, "年度指标值", row)
         a_value, why_a = (None, "") if t_value is None else self.amount(actual, "实际完成值", row)
         if t_value is None or a_value is None:
             reason = why or why_a
-            return self.unscorable(row, block.key, weight, reason, "target or actual cannot be read", **extra)
+            return self.unscorable(
+                row, block.key, weight, reason, "target or actual cannot be read", method, provenance
+            )
         t_unit = "万元" if target.kind is ValueKind.BUDGET_REF else target.unit
         a_unit = actual.unit
         if not units_compatible(t_unit, a_unit):
-            self.finding("unit-mismatch", "error", f"{row.where}.actual", "实际完成值与年度指标值单位不一致",
-                         "the actual's unit does not match the target's", t_unit, a_unit)  # fmt: skip
-            return self.unscorable(row, block.key, weight, f"单位不一致（{t_unit} / {a_unit}）",
-                                   f"units differ ({t_unit} / {a_unit})", **extra)  # fmt: skip
+            self.finding(
+                "unit-mismatch",
+                "error",
+                f"{row.where}.actual",
+                "实际完成值与年度指标值单位不一致",
+                "the actual's unit does not match the target's",
+                t_unit,
+                a_unit,
+            )
+            return self.unscorable(
+                row,
+                block.key,
+                weight,
+                f"单位不一致（{t_unit} / {a_unit}）",
+                f"units differ ({t_unit} / {a_unit})",
+                method,
+                provenance,
+            )
         if a_unit and t_unit and a_unit != t_unit:
             a_value = convert(a_value, a_unit, t_unit)
         if a_value < 0 and self.ruleset.clamp_negative_actual:
@@ -263,10 +431,24 @@ class _Scorer:
         env: dict[str, Decimal] = {**method.params, **row.inputs, "W": weight, "T": t_value, "A": a_value}
         missing = [name for name in method.inputs if name not in row.inputs]
         if missing:
-            self.finding("missing-input", "error", f"{row.where}.inputs", "缺少计分方法所需的输入",
-                         "an input the method needs is missing", ", ".join(method.inputs), ", ".join(row.inputs))  # fmt: skip
-            return self.unscorable(row, block.key, weight, f"缺少输入 {', '.join(missing)}",
-                                   f"missing input {', '.join(missing)}", **extra)  # fmt: skip
+            self.finding(
+                "missing-input",
+                "error",
+                f"{row.where}.inputs",
+                "缺少计分方法所需的输入",
+                "an input the method needs is missing",
+                ", ".join(method.inputs),
+                ", ".join(row.inputs),
+            )
+            return self.unscorable(
+                row,
+                block.key,
+                weight,
+                f"缺少输入 {', '.join(missing)}",
+                f"missing input {', '.join(missing)}",
+                method,
+                provenance,
+            )
         shown = {k: _fmt(v) for k, v in env.items()}
         try:
             for case in method.cases:
@@ -276,23 +458,50 @@ class _Scorer:
             else:
                 raise FormulaEvaluationError("no case applies")
         except FormulaEvaluationError as exc:
-            self.finding("not-scorable", "error", row.where, "该行无法按规则计分", f"the row cannot be scored: {exc.reason}",
-                         found=", ".join(f"{k}={v}" for k, v in shown.items()))  # fmt: skip
-            return self.unscorable(row, block.key, weight, f"无法计分：{exc.reason}", f"not scorable: {exc.reason}",
-                                   inputs=shown, **extra)  # fmt: skip
+            self.finding(
+                "not-scorable",
+                "error",
+                row.where,
+                "该行无法按规则计分",
+                f"the row cannot be scored: {exc.reason}",
+                found=", ".join(f"{k}={v}" for k, v in shown.items()),
+            )
+            return self.unscorable(
+                row,
+                block.key,
+                weight,
+                f"无法计分：{exc.reason}",
+                f"not scorable: {exc.reason}",
+                method,
+                provenance,
+                shown,
+            )
         capped = min(max(raw, _ZERO), weight)
         points = quantize(capped, self.ruleset.row_rounding.places, self.ruleset.row_rounding.mode)
         unit = t_unit or ""
         detail = f"W={_fmt(weight)}，T={_fmt(t_value)}{unit}，A={_fmt(a_value)}{unit}"
         steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
         return RowResult(
-            where=row.where, block=block.key, category=row.category, name=row.name, target_text=row.target,
-            actual_text=row.actual, weight=weight, status=SCORED, formula=case.score.source, inputs=shown,
-            raw=raw, capped=capped, points=points,
+            where=row.where,
+            block=block.key,
+            category=row.category,
+            name=row.name,
+            target_text=row.target,
+            actual_text=row.actual,
+            weight=weight,
+            status=SCORED,
+            formula=case.score.source,
+            inputs=shown,
+            raw=raw,
+            capped=capped,
+            points=points,
             reason_zh=f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {_fmt(points)} 分",
             reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {_fmt(points)} points",
-            reported=row.reported_score, **extra,  # type: ignore[arg-type]
-        )  # fmt: skip
+            reported=row.reported_score,
+            method=method.key,
+            method_name=method.name.zh,
+            provenance=provenance,
+        )
 
     # -- budget ----------------------------------------------------------------------------
     def budget_base(self) -> Optional[Decimal]:
@@ -314,24 +523,49 @@ class _Scorer:
         if rule is None:
             return None
         table = self.evaluation.budget
-        provenance = {"formula": self.ruleset.where("budget.formula"), "points": self.ruleset.where("budget.points")}
+        provenance = {
+            "formula": self.ruleset.where("budget.formula"),
+            "points": self.ruleset.where("budget.points"),
+        }
         base = self.budget_base()
         executed = table.executed if table is not None else None
-        common = {
-            "name_zh": rule.name.zh, "base": rule.base, "base_amount": base, "executed": executed,
-            "printed_rate": table.rate if table else "", "weight": rule.points, "formula": rule.formula.source,
-            "reported": table.reported_score if table else None, "provenance": provenance,
-        }  # fmt: skip
+        unscored = BudgetResult(
+            name_zh=rule.name.zh,
+            base=rule.base,
+            base_amount=base,
+            executed=executed,
+            rate=None,
+            printed_rate=table.rate if table else "",
+            weight=rule.points,
+            status=NOT_SCORABLE,
+            formula=rule.formula.source,
+            reported=table.reported_score if table else None,
+            provenance=provenance,
+        )
         if table is not None and table.points is not None and table.points != rule.points:
-            self.finding("budget-points-differ", "warning", "budget.points", "预算执行率分值与规则集不一致",
-                         "the budget row's points differ from the ruleset's", _fmt(rule.points), _fmt(table.points))  # fmt: skip
+            self.finding(
+                "budget-points-differ",
+                "warning",
+                "budget.points",
+                "预算执行率分值与规则集不一致",
+                "the budget row's points differ from the ruleset's",
+                _fmt(rule.points),
+                _fmt(table.points),
+            )
         if base is None or executed is None or base == 0:
             self.complete = False
-            self.finding("budget-not-scorable", "error", "budget", "预算执行率无法计算（预算数或执行数缺失或为 0）",
-                         "the execution rate cannot be computed (amount missing or zero)",
-                         "a base amount > 0 and an executed amount", f"base={_fmt(base)}, executed={_fmt(executed)}")  # fmt: skip
-            return BudgetResult(rate=None, status=NOT_SCORABLE, reason_zh="预算执行率无法计算",
-                                reason_en="execution rate cannot be computed", **common)  # type: ignore[arg-type]
+            self.finding(
+                "budget-not-scorable",
+                "error",
+                "budget",
+                "预算执行率无法计算（预算数或执行数缺失或为 0）",
+                "the execution rate cannot be computed (amount missing or zero)",
+                "a base amount > 0 and an executed amount",
+                f"base={_fmt(base)}, executed={_fmt(executed)}",
+            )
+            return attrs.evolve(
+                unscored, reason_zh="预算执行率无法计算", reason_en="execution rate cannot be computed"
+            )
         rate = executed / base
         env = {**rule.params, "W": rule.points, "rate": rate, "base": base, "executed": executed}
         try:
@@ -339,19 +573,26 @@ class _Scorer:
         except FormulaEvaluationError as exc:
             self.complete = False
             self.finding("budget-not-scorable", "error", "budget", "预算执行率得分无法计算", exc.reason)
-            return BudgetResult(rate=rate, status=NOT_SCORABLE, reason_zh=f"无法计分：{exc.reason}",
-                                reason_en=f"not scorable: {exc.reason}", **common)  # type: ignore[arg-type]
+            return attrs.evolve(
+                unscored,
+                rate=rate,
+                reason_zh=f"无法计分：{exc.reason}",
+                reason_en=f"not scorable: {exc.reason}",
+            )
         capped = min(max(raw, _ZERO), rule.points)
         points = quantize(capped, rule.rounding.places, rule.rounding.mode)
         percent = quantize(rate * _HUNDRED, 2)
-        return BudgetResult(
-            rate=rate, status=SCORED, raw=raw, points=points,
+        return attrs.evolve(
+            unscored,
+            rate=rate,
+            status=SCORED,
+            raw=raw,
+            points=points,
             reason_zh=f"执行率 = {_fmt(executed)} / {_fmt(base)} = {_fmt(percent)}%；{rule.formula.source} = {_fmt(raw)}"
             f"，按 {rule.rounding} 取 {_fmt(points)} 分",
             reason_en=f"rate = {_fmt(executed)} / {_fmt(base)} = {_fmt(percent)}%; {rule.formula.source} = {_fmt(raw)};"
             f" rounded ({rule.rounding}) to {_fmt(points)}",
-            **common,  # type: ignore[arg-type]
-        )  # fmt: skip
+        )
 
     # -- the whole -----------------------------------------------------------------------------
     def run(self) -> Report:
@@ -363,22 +604,44 @@ class _Scorer:
         for row in evaluation.rows:
             found = index.blocks.get(normalize_label(row.block))
             if found is None:
-                self.finding("unknown-block", "error", f"{row.where}.block", "一级指标不在规则集中",
-                             "the first-level block is not in the ruleset",
-                             ", ".join(b.name.zh for b in ruleset.blocks), repr(row.block))  # fmt: skip
-                unmatched.append(self.unscorable(row, "", row.weight, f"一级指标 {row.block!r} 不在规则集中",
-                                                 f"block {row.block!r} is not in the ruleset"))  # fmt: skip
+                self.finding(
+                    "unknown-block",
+                    "error",
+                    f"{row.where}.block",
+                    "一级指标不在规则集中",
+                    "the first-level block is not in the ruleset",
+                    ", ".join(b.name.zh for b in ruleset.blocks),
+                    repr(row.block),
+                )
+                unmatched.append(
+                    self.unscorable(
+                        row,
+                        "",
+                        row.weight,
+                        f"一级指标 {row.block!r} 不在规则集中",
+                        f"block {row.block!r} is not in the ruleset",
+                    )
+                )
                 continue
             block_index, block = found
             indicator, path = None, ""
             if block.fixed and parse_cell(row.name).kind not in (ValueKind.NOT_APPLICABLE, ValueKind.BLANK):
                 hit = index.indicators.get((block.key, normalize_label(row.name)))
                 if hit is None:
-                    self.finding("unknown-indicator", "error", f"{row.where}.name", "三级指标不在规则集的框架中",
-                                 "the indicator is not in the ruleset's framework",
-                                 ", ".join(i.name.zh for i in block.indicators), repr(row.name))  # fmt: skip
-                    grouped[block.key].append(self.unscorable(row, block.key, row.weight, "三级指标不在框架中",
-                                                              "indicator not in the framework"))  # fmt: skip
+                    self.finding(
+                        "unknown-indicator",
+                        "error",
+                        f"{row.where}.name",
+                        "三级指标不在规则集的框架中",
+                        "the indicator is not in the ruleset's framework",
+                        ", ".join(i.name.zh for i in block.indicators),
+                        repr(row.name),
+                    )
+                    grouped[block.key].append(
+                        self.unscorable(
+                            row, block.key, row.weight, "三级指标不在框架中", "indicator not in the framework"
+                        )
+                    )
                     continue
                 indicator = hit[1]
                 path = f"blocks[{block_index}].indicators[{hit[0]}]"
@@ -394,34 +657,68 @@ class _Scorer:
             applicable = sum((b.weight_sum for b in blocks), _ZERO) + (budget.weight if budget else _ZERO)
             if applicable > 0 and applicable != ruleset.total:
                 raw_total = raw_total / applicable * ruleset.total
-        total = quantize(min(raw_total, ruleset.total), ruleset.total_rounding.places, ruleset.total_rounding.mode)
+        total = quantize(
+            min(raw_total, ruleset.total), ruleset.total_rounding.places, ruleset.total_rounding.mode
+        )
         band = ruleset.grade_for(total) if self.complete else None
         if not self.complete:
-            self.finding("incomplete", "warning", "total", "有指标无法计分，总分只计可计分部分，不评定等级",
-                         "some rows could not be scored: the total counts only what could be, and no grade is given")  # fmt: skip
+            self.finding(
+                "incomplete",
+                "warning",
+                "total",
+                "有指标无法计分，总分只计可计分部分，不评定等级",
+                "some rows could not be scored: the total counts only what could be, and no grade is given",
+            )
         return Report(
-            ruleset=ruleset.id, ruleset_name=ruleset.name.zh, edition=ruleset.edition, region=evaluation.region,
-            form=evaluation.form, year=evaluation.year, title=evaluation.title, unit=evaluation.unit,
-            project=evaluation.project, blocks=tuple(blocks), budget=budget, total=total, max_total=ruleset.total,
-            complete=self.complete, grade=band.label if band else "", grade_en=band.en if band else "",
-            reported_total=evaluation.reported_total, reported_grade=evaluation.reported_grade,
-            findings=tuple(self.findings), source=evaluation.source,
-        )  # fmt: skip
+            ruleset=ruleset.id,
+            ruleset_name=ruleset.name.zh,
+            edition=ruleset.edition,
+            region=evaluation.region,
+            form=evaluation.form,
+            year=evaluation.year,
+            title=evaluation.title,
+            unit=evaluation.unit,
+            project=evaluation.project,
+            blocks=tuple(blocks),
+            budget=budget,
+            total=total,
+            max_total=ruleset.total,
+            complete=self.complete,
+            grade=band.label if band else "",
+            grade_en=band.en if band else "",
+            reported_total=evaluation.reported_total,
+            reported_grade=evaluation.reported_grade,
+            findings=tuple(self.findings),
+            source=evaluation.source,
+        )
 
     def block(self, block: Block, rows: list[RowResult], matched: set[str]) -> BlockResult:
         for indicator in block.indicators:
             if indicator.key not in matched:
                 self.complete = False
-                self.finding("missing-indicator", "error", block.key, f"缺少框架指标“{indicator.name.zh}”",
-                             f"the framework's indicator '{indicator.name.en or indicator.key}' has no row")  # fmt: skip
+                self.finding(
+                    "missing-indicator",
+                    "error",
+                    block.key,
+                    f"缺少框架指标“{indicator.name.zh}”",
+                    f"the framework's indicator '{indicator.name.en or indicator.key}' has no row",
+                )
         result = self.block_of(block.key, block.name.zh, block.name.en, block.points, rows)
         declared = result.weight_sum
-        if self.ruleset.not_applicable == "rescale":  # N/A rows keep their weight in the table; it is dropped when rescaling
+        if (
+            self.ruleset.not_applicable == "rescale"
+        ):  # N/A rows keep their weight in the table; it is dropped when rescaling
             declared += sum((r.weight or _ZERO for r in rows if r.status == NOT_APPLICABLE), _ZERO)
         if not block.fixed and declared != block.points and rows:
-            self.finding("weights-sum", "error", block.key, f"“{block.name.zh}”各行分值之和与一级指标分值不符",
-                         f"the rows' weights in '{block.name.en or block.key}' do not add up to the block's points",
-                         _fmt(block.points), _fmt(declared))  # fmt: skip
+            self.finding(
+                "weights-sum",
+                "error",
+                block.key,
+                f"“{block.name.zh}”各行分值之和与一级指标分值不符",
+                f"the rows' weights in '{block.name.en or block.key}' do not add up to the block's points",
+                _fmt(block.points),
+                _fmt(declared),
+            )
         return result
 
     def block_of(self, key: str, zh: str, en: str, max_points: Decimal, rows: list[RowResult]) -> BlockResult:
@@ -429,13 +726,22 @@ class _Scorer:
         for row in rows:
             categories.setdefault(normalize_label(row.category), []).append(row)
         cats = tuple(
-            CategoryResult(name, tuple(items), sum((r.points or _ZERO for r in items), _ZERO), _reported(items))
+            CategoryResult(
+                name, tuple(items), sum((r.points or _ZERO for r in items), _ZERO), _reported(items)
+            )
             for name, items in categories.items()
         )
         points = sum((c.points for c in cats), _ZERO)
         if max_points and points > max_points:
-            self.finding("block-capped", "warning", key, f"“{zh}”得分超过一级指标分值，按分值封顶",
-                         f"'{en or key}' scored above its points and was capped", _fmt(max_points), _fmt(points))  # fmt: skip
+            self.finding(
+                "block-capped",
+                "warning",
+                key,
+                f"“{zh}”得分超过一级指标分值，按分值封顶",
+                f"'{en or key}' scored above its points and was capped",
+                _fmt(max_points),
+                _fmt(points),
+            )
             points = max_points
         weights = sum((r.weight or _ZERO for r in rows if r.status != NOT_APPLICABLE), _ZERO)
         return BlockResult(key, zh, en, max_points, cats, points, _reported(rows), weights)

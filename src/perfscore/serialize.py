@@ -46,7 +46,9 @@ def load(cls: Any, data: Any, path: str = "") -> Any:
         kwargs = {}
         for field in attrs.fields(cls):
             if field.name in data:
-                kwargs[field.name] = load(hints[field.name], data[field.name], f"{path}.{field.name}".lstrip("."))
+                kwargs[field.name] = load(
+                    hints[field.name], data[field.name], f"{path}.{field.name}".lstrip(".")
+                )
         try:
             return cls(**kwargs)
         except TypeError as exc:
@@ -75,4 +77,6 @@ def load(cls: Any, data: Any, path: str = "") -> Any:
 
 
 def _bad(path: str, expected: str, found: Any) -> EvaluationError:
-    return EvaluationError([Problem("wrong-type", "cannot read value", path=path, expected=expected, found=repr(found)[:60])])
+    return EvaluationError(
+        [Problem("wrong-type", "cannot read value", path=path, expected=expected, found=repr(found)[:60])]
+    )

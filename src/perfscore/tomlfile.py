@@ -53,7 +53,9 @@ class TomlDocument:
 
     def problem(self, code: str, path: str, message: str, **extra: Any) -> Problem:
         line, column = self.position(path)
-        return Problem(code=code, message=message, file=self.file, line=line, column=column, path=path, **extra)
+        return Problem(
+            code=code, message=message, file=self.file, line=line, column=column, path=path, **extra
+        )
 
 
 def parse_toml(text: str, file: str) -> TomlDocument:
@@ -67,7 +69,9 @@ def parse_toml(text: str, file: str) -> TomlDocument:
         column = int(match.group(2)) if match else None
         reason = _ERROR_AT.sub("", message).strip()
         raise TomlSyntax(
-            Problem(code="toml-syntax", message=f"invalid TOML: {reason}", file=file, line=line, column=column)
+            Problem(
+                code="toml-syntax", message=f"invalid TOML: {reason}", file=file, line=line, column=column
+            )
         ) from None
     return TomlDocument(data, text, file)
 
@@ -77,7 +81,9 @@ def read_toml(path: Path) -> TomlDocument:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise TomlSyntax(Problem(code="file-unreadable", message=f"cannot read: {exc}", file=str(path))) from None
+        raise TomlSyntax(
+            Problem(code="file-unreadable", message=f"cannot read: {exc}", file=str(path))
+        ) from None
     return parse_toml(text, str(path))
 
 
