@@ -1,0 +1,91 @@
+"""The command line: each command, its output and its exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfscore.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
+INVALID = ROOT / "tests" / "data" / "invalid"
+
+
+def test_rulesets_lists_the_shipped_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rulesets"]) == 0
+    out = capsys.readouterr().out
+    assert "cn-project" in out and "430602-department" in out and "岳阳楼区" in out
+
+
+def test_show_prints_the_framework_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "430602-project", "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "extends cn-project@2020" in out
+    assert "├─ 产出指标 (Outputs)  50" in out
+    assert "if A >= T: W" in out
+    assert "优/优秀 ≥ 90" in out
+    assert "(unconfirmed)" in out
+
+
+def test_score_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(EXAMPLE)]) == 0
+    text = capsys.readouterr().out
+    assert "总分 total: 92 / 100" in text and "自评 reported: 95" in text
+    assert main(["score", str(EXAMPLE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == "92" and data["ruleset"] == "430602-project"
+
+
+def test_score_with_an_explicit_ruleset(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(EXAMPLE), "--ruleset", "cn-project"]) == 0
+    assert "规则集 ruleset: cn-project" in capsys.readouterr().out
+
+
+def test_validate_reports_every_problem_and_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    good = ROOT / "rulesets" / "CN" / "project.toml"
+    bad = INVALID / "unknown-key.toml"
+    assert main(["validate", str(good), str(bad)]) == 3
+    out = capsys.readouterr().out
+    assert f"{good}: ok" in out
+    assert ":12:1: ruleset.totl: unknown key; did you mean 'total'? [unknown-key]" in out
+
+
+def test_exit_codes_for_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[evaluation]\nregion = 1\n", encoding="utf-8")
+    assert main(["score", str(broken)]) == 4
+    assert "invalid evaluation" in capsys.readouterr().err
+    assert main(["show", "no-such-ruleset"]) == 5
+    assert main(["score", str(EXAMPLE), "--ruleset", str(INVALID / "weights-sum.toml")]) == 3
+    old = tmp_path / "old.toml"
+    old.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("year = 2023", "year = 2019"), encoding="utf-8"
+    )
+    assert main(["score", str(old), "--ruleset", "430602-project"]) == 5
+    assert "no edition in force in 2019" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 2
+
+
+def test_rulesets_option_adds_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "tests" / "data" / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    (tmp_path / "mine.toml").write_text(text, encoding="utf-8")
+    assert main(["--rulesets", str(tmp_path), "show", "test-minimal"]) == 0
+    assert "重点支出安排率" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_same_program() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "perfscore", "score", str(EXAMPLE), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["reported_total"] == "95"
