@@ -226,7 +226,7 @@ class Ruleset:
     file: str
     extends: tuple[str, ...] = ()
     """The chain of parents, nearest first (ids with editions)."""
-    provenance: Mapping[str, str] = attrs.field(factory=dict)
+    provenance: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     """Key path → the file that set it, for every leaf value after ``extends`` merging."""
 
     def in_force(self, year: int) -> bool:

@@ -18,7 +18,7 @@ import attrs
 from .decimals import quantize
 from .errors import FormulaEvaluationError
 from .evaluation import Evaluation, IndicatorRow
-from .model import Block, Indicator, Method, Ruleset
+from .model import Block, Indicator, Method, Rounding, Ruleset
 from .report import (
     NOT_APPLICABLE,
     NOT_SCORABLE,
@@ -317,7 +317,7 @@ class _Scorer:
                 provenance,
             )
         raw = level.score * weight
-        points = quantize(raw, self.ruleset.row_rounding.places, self.ruleset.row_rounding.mode)
+        points = _round_within(raw, weight, self.ruleset.row_rounding)
         band = (
             f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
         )
@@ -477,7 +477,7 @@ class _Scorer:
                 shown,
             )
         capped = min(max(raw, _ZERO), weight)
-        points = quantize(capped, self.ruleset.row_rounding.places, self.ruleset.row_rounding.mode)
+        points = _round_within(capped, weight, self.ruleset.row_rounding)
         unit = t_unit or ""
         detail = f"W={_fmt(weight)}，T={_fmt(t_value)}{unit}，A={_fmt(a_value)}{unit}"
         steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
@@ -580,7 +580,7 @@ class _Scorer:
                 reason_en=f"not scorable: {exc.reason}",
             )
         capped = min(max(raw, _ZERO), rule.points)
-        points = quantize(capped, rule.rounding.places, rule.rounding.mode)
+        points = _round_within(capped, rule.points, rule.rounding)
         percent = quantize(rate * _HUNDRED, 2)
         return attrs.evolve(
             unscored,
@@ -745,6 +745,12 @@ class _Scorer:
             points = max_points
         weights = sum((r.weight or _ZERO for r in rows if r.status != NOT_APPLICABLE), _ZERO)
         return BlockResult(key, zh, en, max_points, cats, points, _reported(rows), weights)
+
+
+def _round_within(value: Decimal, weight: Decimal, rounding: Rounding) -> Decimal:
+    """Round a score already clipped to [0, weight]; rounding never lifts it above the weight
+    (a weight of 2.5 under whole-point rounding scores at most 2.5, not 3)."""
+    return min(quantize(value, rounding.places, rounding.mode), weight)
 
 
 def _reported(rows: list[RowResult]) -> Optional[Decimal]:
