@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import attrs
 
@@ -223,7 +223,17 @@ def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str
 @functools.lru_cache(maxsize=128)
 def _build_file(file: str, dirs: tuple[Path, ...], chain: tuple[str, ...]) -> Ruleset:
     data, origins, docs, parents = _resolve(file, dirs, chain)
-    return _Builder(file, data, origins, docs, parents).build()
+    return _Builder(file, data, origins, docs, parents, functools.partial(_display, dirs=dirs)).build()
+
+
+def _display(file: str, dirs: tuple[Path, ...]) -> str:
+    """A ruleset file as reports show it: relative to the ruleset directory it was found in
+    (``rulesets/CN/project.toml`` whether shipped in the wheel or read from a checkout)."""
+    path = Path(file)
+    for directory in (*dirs, *_bundled_dirs()):
+        if path.is_relative_to(directory):
+            return (Path(directory.name) / path.relative_to(directory)).as_posix()
+    return file
 
 
 def _resolve(
@@ -342,8 +352,10 @@ class _Builder:
         origins: Origins,
         docs: dict[str, TomlDocument],
         parents: tuple[str, ...],
+        display: Callable[[str], str],
     ) -> None:
         self.file = file
+        self.display = display
         self.data = data
         self.origins = origins
         self.docs = docs
@@ -624,9 +636,11 @@ class _Builder:
             total_rounding=total_rounding,
             not_applicable=na_policy,
             clamp_negative_actual=clamp,
-            file=self.file,
+            file=self.display(self.file),
             extends=self.parents,
-            provenance=MappingProxyType({path: file for path, (file, _) in self.origins.items() if path}),
+            provenance=MappingProxyType(
+                {path: self.display(file) for path, (file, _) in self.origins.items() if path}
+            ),
         )
 
     def sources(self, value: Any) -> tuple[Source, ...]:
