@@ -72,11 +72,19 @@ def _index(ruleset: Ruleset) -> _Index:
     return found
 
 
+_SHOWN = Decimal("0.0001")
+
+
 def _fmt(value: Optional[Decimal]) -> str:
+    """A number for a reason sentence: as written, or ≈ to 4 places when longer (the exact
+    value stays in ``raw``)."""
     if value is None:
         return "—"
-    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    return text
+    if value == value.to_integral_value():
+        return format(value.normalize(), "f")
+    if value.as_tuple().exponent < -4:  # type: ignore[operator]
+        return "≈" + format(value.quantize(_SHOWN).normalize(), "f")
+    return format(value, "f")
 
 
 class _Scorer:
