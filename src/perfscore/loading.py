@@ -92,13 +92,14 @@ class RulesetInfo:
 # --------------------------------------------------------------------------- discovery
 
 
-def _bundled_dirs() -> list[Path]:
+@functools.lru_cache(maxsize=1)
+def _bundled_dirs() -> tuple[Path, ...]:
     here = Path(__file__).resolve().parent
     found = []
     for candidate in (here / "rulesets", here.parent.parent / "rulesets"):
         if candidate.is_dir():
             found.append(candidate)
-    return found
+    return tuple(found)
 
 
 def _search_dirs(paths: Sequence[Union[str, Path]]) -> tuple[Path, ...]:

@@ -7,6 +7,7 @@ silence, and the report is then marked incomplete.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Mapping
@@ -35,11 +36,14 @@ from .targets import CellValue, ValueKind, convert, parse_cell, units_compatible
 __all__ = ["normalize_label", "score"]
 
 _ZERO = Decimal(0)
+# Cell texts repeat a great deal across a batch ("100%", "≥95%", "不适用"); CellValue is frozen.
+_parse = functools.lru_cache(maxsize=16384)(parse_cell)
 _HUNDRED = Decimal(100)
 _POINTS_SUFFIX = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[)）]$")
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=16384)
 def normalize_label(text: str) -> str:
     """A table label as a lookup key: no whitespace or line breaks, no trailing "(50 分)"."""
     return _POINTS_SUFFIX.sub("", _SPACE.sub("", text))
@@ -49,6 +53,12 @@ def normalize_label(text: str) -> str:
 class _Index:
     blocks: Mapping[str, tuple[int, Block]]
     indicators: Mapping[tuple[str, str], tuple[int, Indicator]]
+    level_names: Mapping[tuple[str, str], frozenset[str]]
+    """(method key, level key) → the normalised names that level answers to"""
+    shown: Mapping[str, tuple[str, ...]]
+    """method key → the names its formulas use, shown as a row's inputs"""
+    where: Mapping[str, str]
+    """``methods.<key>`` / ``selection.<key>`` → its provenance"""
 
 
 _INDEXES: weakref.WeakKeyDictionary[Ruleset, _Index] = weakref.WeakKeyDictionary()
@@ -67,7 +77,32 @@ def _index(ruleset: Ruleset) -> _Index:
                 for name in (ind.key, ind.name.zh, ind.name.en, *ind.aliases):
                     if name:
                         indicators.setdefault((block.key, normalize_label(name)), (j, ind))
-        found = _Index(blocks, indicators)
+        level_names = {
+            (method.key, level.key): frozenset(
+                normalize_label(n) for n in (level.key, level.label.zh, level.label.en, *level.aliases) if n
+            )
+            for method in ruleset.methods.values()
+            for level in method.levels
+        }
+        shown = {
+            key: tuple(
+                sorted(
+                    {
+                        n
+                        for case in method.cases
+                        for f in (case.score, case.when)
+                        if f is not None
+                        for n in f.names
+                    }
+                    | {"W", "T", "A"}
+                )
+            )
+            for key, method in ruleset.methods.items()
+        }
+        paths = [f"methods.{key}" for key in ruleset.methods] + [
+            f"selection.{key}" for key in ruleset.selection
+        ]
+        found = _Index(blocks, indicators, level_names, shown, {path: ruleset.where(path) for path in paths})
         _INDEXES[ruleset] = found
     return found
 
@@ -76,15 +111,17 @@ _SHOWN = Decimal("0.0001")
 
 
 def _fmt(value: Optional[Decimal]) -> str:
-    """A number for a reason sentence: as written, or ≈ to 4 places when longer (the exact
-    value stays in ``raw``)."""
+    """A number for a reason sentence: without trailing zeros, or ≈ to 4 places when longer
+    (the exact value stays in ``raw``)."""
     if value is None:
         return "—"
-    if value == value.to_integral_value():
-        return format(value.normalize(), "f")
-    if value.as_tuple().exponent < -4:  # type: ignore[operator]
-        return "≈" + format(value.quantize(_SHOWN).normalize(), "f")
-    return format(value, "f")
+    text = format(value, "f")
+    if "." not in text:
+        return text
+    text = text.rstrip("0").rstrip(".")
+    if "." in text and len(text) - text.index(".") > 5:
+        return "≈" + format(value.quantize(_SHOWN), "f").rstrip("0").rstrip(".")
+    return text
 
 
 class _Scorer:
@@ -94,6 +131,7 @@ class _Scorer:
         self.findings: list[Finding] = []
         self.complete = True
         self.source = evaluation.source or "evaluation"
+        self.index = _index(ruleset)
 
     def finding(
         self,
@@ -143,9 +181,9 @@ class _Scorer:
     ) -> RowResult:
         ruleset = self.ruleset
         where = row.where
-        target = parse_cell(row.target)
-        actual = parse_cell(row.actual)
-        name = parse_cell(row.name)
+        target = _parse(row.target)
+        actual = _parse(row.actual)
+        name = _parse(row.name)
         if ValueKind.NOT_APPLICABLE in (name.kind, target.kind, actual.kind) or (
             name.kind is ValueKind.BLANK and target.kind is ValueKind.BLANK and actual.kind is ValueKind.BLANK
         ):
@@ -215,9 +253,9 @@ class _Scorer:
         if method_key is None:
             return self.unscorable(row, block.key, weight, chosen_by, chosen_by_en(chosen_by, target))
         method = ruleset.methods[method_key]
-        provenance["method"] = ruleset.where(f"methods.{method_key}")
+        provenance["method"] = self.index.where[f"methods.{method_key}"]
         if chosen_by:
-            provenance["selection"] = ruleset.where(f"selection.{chosen_by}")
+            provenance["selection"] = self.index.where[f"selection.{chosen_by}"]
         if method.kind == "qualitative":
             return self.qualitative(row, block, method, weight, target, actual, provenance)
         return self.formula(row, block, method, weight, target, actual, provenance)
@@ -288,10 +326,7 @@ class _Scorer:
         how = ""
         wanted = normalize_label(row.level) if row.level else ""
         for candidate in method.levels:
-            names = {
-                normalize_label(n)
-                for n in (candidate.key, candidate.label.zh, candidate.label.en, *candidate.aliases)
-            }
+            names = self.index.level_names[(method.key, candidate.key)]
             if wanted and wanted in names:
                 level, how = candidate, "表中注明的等级"
                 break
@@ -457,7 +492,7 @@ class _Scorer:
                 method,
                 provenance,
             )
-        shown = {k: _fmt(v) for k, v in env.items()}
+        shown = {name: _fmt(env[name]) for name in self.index.shown[method.key] if name in env}
         try:
             for case in method.cases:
                 if case.when is None or case.when.truth(env):
@@ -487,8 +522,9 @@ class _Scorer:
         capped = min(max(raw, _ZERO), weight)
         points = _round_within(capped, weight, self.ruleset.row_rounding)
         unit = t_unit or ""
-        detail = f"W={_fmt(weight)}，T={_fmt(t_value)}{unit}，A={_fmt(a_value)}{unit}"
+        detail = f"W={shown['W']}，T={shown['T']}{unit}，A={shown['A']}{unit}"
         steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
+        got = _fmt(points)
         return RowResult(
             where=row.where,
             block=block.key,
@@ -503,8 +539,8 @@ class _Scorer:
             raw=raw,
             capped=capped,
             points=points,
-            reason_zh=f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {_fmt(points)} 分",
-            reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {_fmt(points)} points",
+            reason_zh=f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
+            reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
             reported=row.reported_score,
             method=method.key,
             method_name=method.name.zh,
@@ -605,7 +641,7 @@ class _Scorer:
     # -- the whole -----------------------------------------------------------------------------
     def run(self) -> Report:
         ruleset, evaluation = self.ruleset, self.evaluation
-        index = _index(ruleset)
+        index = self.index
         grouped: dict[str, list[RowResult]] = {block.key: [] for block in ruleset.blocks}
         matched: dict[str, set[str]] = {block.key: set() for block in ruleset.blocks}
         unmatched: list[RowResult] = []
@@ -633,7 +669,7 @@ class _Scorer:
                 continue
             block_index, block = found
             indicator, path = None, ""
-            if block.fixed and parse_cell(row.name).kind not in (ValueKind.NOT_APPLICABLE, ValueKind.BLANK):
+            if block.fixed and _parse(row.name).kind not in (ValueKind.NOT_APPLICABLE, ValueKind.BLANK):
                 hit = index.indicators.get((block.key, normalize_label(row.name)))
                 if hit is None:
                     self.finding(
