@@ -113,3 +113,18 @@ def test_qualitative_rows_score_as_achieved_when_actual_repeats_target() -> None
     timely = [r for r in report.rows if r.category == "时效指标"]
     assert [(r.method, r.points) for r in timely] == [("qualitative", D(5))] * 3
     assert all("达成年度指标" in r.reason_zh for r in timely)
+
+
+def test_every_value_in_the_report_names_its_source() -> None:
+    report = _report("project-2023-transfer.toml")
+    assert report.provenance["rounding.row"] == "rulesets/430602/project-2023.toml: rounding.row"
+    assert report.provenance["grades"] == "rulesets/CN/project.toml: grades"
+    assert report.blocks[0].provenance["points"] == "rulesets/CN/project.toml: blocks[0].points"
+    row = report.rows[0]
+    assert row.provenance == {
+        "weight": f"{report.source}: rows[0].weight",
+        "method": "rulesets/CN/project.toml: methods.positive",
+        "selection": "rulesets/CN/project.toml: selection.implicit",
+    }
+    assert report.budget is not None
+    assert report.budget.provenance["points"] == "rulesets/CN/project.toml: budget.points"

@@ -103,6 +103,8 @@ class BlockResult:
     reported: Optional[Decimal]
     weight_sum: Decimal
     """Σ of the applicable rows' weights"""
+    provenance: Mapping[str, str] = attrs.field(factory=dict)
+    """``points`` → the file and key that set the block's points"""
 
     @property
     def rows(self) -> tuple[RowResult, ...]:
@@ -154,6 +156,9 @@ class Report:
     reported_grade: str
     findings: tuple[Finding, ...]
     source: str = ""
+    provenance: Mapping[str, str] = attrs.field(factory=dict)
+    """Where the ruleset-wide values came from: ``grades``, ``rounding.row``, ``rounding.total``,
+    ``not_applicable``"""
 
     @property
     def rows(self) -> tuple[RowResult, ...]:

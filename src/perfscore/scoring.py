@@ -102,7 +102,10 @@ def _index(ruleset: Ruleset) -> _Index:
         paths = [f"methods.{key}" for key in ruleset.methods] + [
             f"selection.{key}" for key in ruleset.selection
         ]
-        found = _Index(blocks, indicators, level_names, shown, {path: ruleset.where(path) for path in paths})
+        where = {path: ruleset.where(path) for path in paths}
+        for i, block in enumerate(ruleset.blocks):
+            where[f"blocks.{block.key}"] = ruleset.where(f"blocks[{i}].points")
+        found = _Index(blocks, indicators, level_names, shown, where)
         _INDEXES[ruleset] = found
     return found
 
@@ -734,6 +737,10 @@ class _Scorer:
             reported_grade=evaluation.reported_grade,
             findings=tuple(self.findings),
             source=evaluation.source,
+            provenance={
+                key: ruleset.where(key)
+                for key in ("grades", "rounding.row", "rounding.total", "not_applicable.policy")
+            },
         )
 
     def block(self, block: Block, rows: list[RowResult], matched: set[str]) -> BlockResult:
@@ -747,7 +754,10 @@ class _Scorer:
                     f"缺少框架指标“{indicator.name.zh}”",
                     f"the framework's indicator '{indicator.name.en or indicator.key}' has no row",
                 )
-        result = self.block_of(block.key, block.name.zh, block.name.en, block.points, rows)
+        result = attrs.evolve(
+            self.block_of(block.key, block.name.zh, block.name.en, block.points, rows),
+            provenance={"points": self.index.where[f"blocks.{block.key}"]},
+        )
         declared = result.weight_sum
         if (
             self.ruleset.not_applicable == "rescale"
