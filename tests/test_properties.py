@@ -499,7 +499,7 @@ CN_SNAPSHOT = parent_snapshot(CN)
 
 def build_uncached(name: str) -> Ruleset:
     """Build a ruleset from its file again, bypassing (and leaving alone) the loader's cache."""
-    dirs = perfscore.loading._search_dirs(())
+    dirs = perfscore.loading.search_dirs()
     (info,) = [info for info in perfscore.available_rulesets() if info.id == name]
     built = perfscore.loading._build_file.__wrapped__(str(Path(info.file).resolve()), dirs, ())
     assert isinstance(built, Ruleset)

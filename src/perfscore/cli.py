@@ -7,6 +7,7 @@ Exit codes (also in docs/cli.md):
 - 3 — a ruleset is invalid (every problem is printed)
 - 4 — an evaluation file is invalid (every problem is printed)
 - 5 — no such ruleset, or no edition in force in the evaluation's year
+- 1 — ``test``: a worked case gave a different result
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Optional
 
 from . import __version__
 from .api import ruleset_for
+from .cases import CaseResult, find_cases, run_case
+from .compare import diff_rulesets
 from .errors import EditionNotFoundError, EvaluationError, RulesetError, RulesetNotFoundError
 from .evaluation import read_evaluation
 from .loading import available_rulesets, load_ruleset
@@ -27,7 +30,7 @@ from .scoring import score
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_USAGE, EXIT_RULESET, EXIT_EVALUATION, EXIT_NOT_FOUND = 0, 2, 3, 4, 5
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_RULESET, EXIT_EVALUATION, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
         "--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)"
     )
     score_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+    test = sub.add_parser("test", help="run the worked cases of rulesets (all when none is named)")
+    test.add_argument("rulesets", nargs="*", metavar="RULESET")
+    diff = sub.add_parser("diff", help="how two frameworks differ")
+    diff.add_argument("a", metavar="RULESET_A")
+    diff.add_argument("b", metavar="RULESET_B")
+    diff.add_argument("--year", type=int, help="compare the editions in force in YEAR")
     return parser
 
 
@@ -88,6 +97,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)"
                     )
             return status
+        if args.command == "test":
+            return _test(args.rulesets, paths)
+        if args.command == "diff":
+            a = load_ruleset(args.a, year=args.year, paths=paths)
+            b = load_ruleset(args.b, year=args.year, paths=paths)
+            lines = diff_rulesets(a, b)
+            print(f"{a.id}@{a.edition} → {b.id}@{b.edition}: {len(lines)} difference(s)")
+            for line in lines:
+                print(f"  {line}")
+            return EXIT_OK
         evaluation = read_evaluation(args.evaluation)
         ruleset = (
             load_ruleset(args.ruleset, year=evaluation.year or None, paths=paths)
@@ -109,6 +128,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (RulesetNotFoundError, EditionNotFoundError) as exc:
         print(f"perfscore: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
+
+
+def _test(rulesets: Sequence[str], paths: Sequence[str]) -> int:
+    passed = failed = 0
+    for found in find_cases(rulesets, paths=paths):
+        result = found if isinstance(found, CaseResult) else run_case(found, paths=paths)
+        label = f"{result.case.ruleset or '?'}: {result.case.name}  ({result.case.file})"
+        if result.passed:
+            passed += 1
+            print(f"PASS {label}")
+        else:
+            failed += 1
+            print(f"FAIL {label}")
+            for line in result.differences:
+                print(f"     {line}")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,14 @@ from .errors import EvaluationError, Problem
 from .suggest import close_matches
 from .tomlfile import TomlDocument, TomlSyntax, parse_toml
 
-__all__ = ["BudgetLine", "BudgetTable", "Evaluation", "IndicatorRow", "read_evaluation"]
+__all__ = [
+    "BudgetLine",
+    "BudgetTable",
+    "Evaluation",
+    "IndicatorRow",
+    "evaluation_from_document",
+    "read_evaluation",
+]
 
 
 @attrs.frozen
@@ -149,7 +156,7 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
             doc = parse_toml(text, name)
         except TomlSyntax as exc:
             raise EvaluationError([exc.problem]) from None
-        return _Reader(name, doc).evaluation(doc.data)
+        return evaluation_from_document(doc, doc.data)
     if suffix == ".json":
         try:
             data = json.loads(text)
@@ -174,6 +181,11 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
             )
         ]
     )
+
+
+def evaluation_from_document(doc: TomlDocument, data: Mapping[str, Any]) -> Evaluation:
+    """Build an evaluation from (part of) a parsed TOML document, with its positions."""
+    return _Reader(doc.file, doc).evaluation(data)
 
 
 _EVALUATION_KEYS = {

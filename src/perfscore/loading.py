@@ -102,7 +102,8 @@ def _bundled_dirs() -> tuple[Path, ...]:
     return tuple(found)
 
 
-def _search_dirs(paths: Sequence[Union[str, Path]]) -> tuple[Path, ...]:
+def search_dirs(paths: Sequence[Union[str, Path]] = ()) -> tuple[Path, ...]:
+    """The ruleset directories, in search order: ``paths``, ``$PERFSCORE_RULESETS``, the shipped ones."""
     dirs = [Path(p) for p in paths]
     env = os.environ.get(ENV_PATH, "")
     dirs += [Path(p) for p in env.split(os.pathsep) if p]
@@ -115,6 +116,8 @@ def _registry(dirs: tuple[Path, ...]) -> tuple[RulesetInfo, ...]:
     seen: set[tuple[str, str]] = set()
     for directory in dirs:
         for file in sorted(directory.rglob("*.toml")):
+            if "cases" in file.relative_to(directory).parts[:-1]:
+                continue  # worked cases, not rulesets
             info = _peek(file)
             if info is not None and (info.id, info.edition) not in seen:
                 seen.add((info.id, info.edition))
@@ -153,7 +156,7 @@ def available_rulesets(paths: Sequence[Union[str, Path]] = ()) -> tuple[RulesetI
 
     A directory named earlier shadows a later one for the same id and edition.
     """
-    return _registry(_search_dirs(paths))
+    return _registry(search_dirs(paths))
 
 
 def parent_regions(region: str) -> list[str]:
@@ -185,7 +188,7 @@ def load_ruleset(
     :class:`RulesetNotFoundError` (with near matches), :class:`EditionNotFoundError`
     (naming the editions that exist) or :class:`RulesetError` (every problem in the file).
     """
-    dirs = _search_dirs(paths)
+    dirs = search_dirs(paths)
     text = str(id_or_path)
     if isinstance(id_or_path, Path) or text.endswith(".toml") or os.sep in text or "/" in text:
         file = Path(text)

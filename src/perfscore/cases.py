@@ -1,0 +1,216 @@
+"""Worked cases: an evaluation with the result a ruleset must give for it.
+
+A case file lives beside its ruleset, in a ``cases/`` folder of a ruleset directory. It is an
+evaluation file (``[evaluation]``, ``[budget]``, ``[[rows]]``) with two more tables:
+
+.. code-block:: toml
+
+    [case]
+    name = "all targets met"
+    ruleset = "cn-project"    # the ruleset it tests; its edition comes from evaluation.year
+    tolerance = 0.01          # allowed |expected − computed| for totals and points (default 0)
+    note = "why this case matters"
+
+    [expect]
+    total = 100
+    grade = "优"              # a label or an alias; "" when no grade is expected
+    complete = true
+    budget = 10               # the budget row's points
+    rows = { "rows[3]" = 14.7, "群众满意度" = 10 }   # by position or by 三级指标 name
+
+:func:`run_case` scores it and lists every difference; ``perfscore test`` and the test suite
+run every case of every shipped ruleset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import attrs
+
+from .decimals import to_decimal
+from .errors import EvaluationError, PerfscoreError, Problem
+from .evaluation import Evaluation, evaluation_from_document
+from .loading import load_ruleset, search_dirs
+from .report import Report
+from .scoring import score
+from .suggest import close_matches
+from .tomlfile import TomlSyntax, read_toml
+
+__all__ = ["CaseResult", "WorkedCase", "find_cases", "read_case", "run_case"]
+
+_CASE_KEYS = {"name", "ruleset", "tolerance", "note"}
+_EXPECT_KEYS = {"total", "grade", "complete", "budget", "rows"}
+
+
+@attrs.frozen
+class WorkedCase:
+    """One worked case, read and checked."""
+
+    name: str
+    ruleset: str
+    file: str
+    evaluation: Evaluation
+    tolerance: Decimal = Decimal(0)
+    note: str = ""
+    total: Optional[Decimal] = None
+    grade: Optional[str] = None
+    complete: Optional[bool] = None
+    budget: Optional[Decimal] = None
+    rows: Mapping[str, Decimal] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class CaseResult:
+    case: WorkedCase
+    differences: tuple[str, ...]
+    report: Optional[Report] = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences
+
+
+def read_case(path: Union[str, Path]) -> WorkedCase:
+    """Read a case file. Raises :class:`EvaluationError` listing every problem."""
+    file = str(path)
+    try:
+        doc = read_toml(Path(path))
+    except TomlSyntax as exc:
+        raise EvaluationError([exc.problem]) from None
+    data = dict(doc.data)
+    meta = data.pop("case", None)
+    expect = data.pop("expect", None)
+    problems: list[Problem] = []
+
+    def bad(code: str, key: str, message: str, **extra: Any) -> None:
+        problems.append(doc.problem(code, key, message, **extra))
+
+    if not isinstance(meta, dict):
+        bad("missing-key", "case", "a case file needs a [case] table with name and ruleset")
+        meta = {}
+    if not isinstance(expect, dict):
+        bad("missing-key", "expect", "a case file needs an [expect] table")
+        expect = {}
+    for table, allowed, prefix in ((meta, _CASE_KEYS, "case"), (expect, _EXPECT_KEYS, "expect")):
+        for key in table:
+            if key not in allowed:
+                bad("unknown-key", f"{prefix}.{key}", "unknown key", suggestions=close_matches(key, allowed))
+    for key in ("name", "ruleset"):
+        if not isinstance(meta.get(key), str):
+            bad("missing-key", f"case.{key}", "required text is missing")
+
+    def number(table: Mapping[str, Any], key: str, where: str) -> Optional[Decimal]:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            bad("not-a-number", where, "must be a number", found=repr(value))
+            return None
+        try:
+            return to_decimal(value)
+        except ArithmeticError:
+            bad("not-a-number", where, "must be a number", found=repr(value))
+            return None
+
+    rows: dict[str, Decimal] = {}
+    raw_rows = expect.get("rows", {})
+    if not isinstance(raw_rows, dict):
+        bad("wrong-type", "expect.rows", "must be a table of row → points")
+        raw_rows = {}
+    for key in raw_rows:
+        value = number(raw_rows, key, f"expect.rows.{key}")
+        if value is not None:
+            rows[key] = value
+    grade = expect.get("grade")
+    if grade is not None and not isinstance(grade, str):
+        bad("wrong-type", "expect.grade", "must be text", found=repr(grade))
+        grade = None
+    complete = expect.get("complete")
+    if complete is not None and not isinstance(complete, bool):
+        bad("wrong-type", "expect.complete", "must be true or false", found=repr(complete))
+        complete = None
+    try:
+        evaluation = evaluation_from_document(doc, data)
+    except EvaluationError as exc:
+        problems.extend(exc.problems)
+        evaluation = None
+    if problems or evaluation is None:
+        raise EvaluationError(problems, f"{file}: {len(problems)} problem(s)")
+    return WorkedCase(
+        name=str(meta["name"]),
+        ruleset=str(meta["ruleset"]),
+        file=file,
+        evaluation=evaluation,
+        tolerance=number(meta, "tolerance", "case.tolerance") or Decimal(0),
+        note=str(meta.get("note", "")),
+        total=number(expect, "total", "expect.total"),
+        grade=grade,
+        complete=complete,
+        budget=number(expect, "budget", "expect.budget"),
+        rows=rows,
+    )
+
+
+def find_cases(
+    rulesets: Iterable[str] = (), *, paths: Sequence[Union[str, Path]] = ()
+) -> list[Union[WorkedCase, CaseResult]]:
+    """Every case file under a ``cases/`` folder of the ruleset directories, for the named
+    rulesets (all when none is named). A case file that cannot be read comes back as a failed
+    :class:`CaseResult` naming its problems, so none is lost."""
+    wanted = set(rulesets)
+    found: list[Union[WorkedCase, CaseResult]] = []
+    for directory in search_dirs(paths):
+        for file in sorted(directory.rglob("cases/*.toml")):
+            try:
+                case = read_case(file)
+            except EvaluationError as exc:
+                broken = WorkedCase(name=file.stem, ruleset="", file=str(file), evaluation=_EMPTY)
+                found.append(CaseResult(broken, tuple(str(p) for p in exc.problems)))
+                continue
+            if not wanted or case.ruleset in wanted:
+                found.append(case)
+    return found
+
+
+_EMPTY = Evaluation(region="CN", form="project", year=0)
+
+
+def _close(expected: Decimal, got: Optional[Decimal], tolerance: Decimal) -> bool:
+    return got is not None and abs(expected - got) <= tolerance
+
+
+def run_case(case: WorkedCase, *, paths: Sequence[Union[str, Path]] = ()) -> CaseResult:
+    """Score a case under its ruleset and list every way the result differs from ``[expect]``."""
+    try:
+        ruleset = load_ruleset(case.ruleset, year=case.evaluation.year or None, paths=paths)
+    except PerfscoreError as exc:
+        return CaseResult(case, (f"ruleset: {exc}",))
+    report = score(case.evaluation, ruleset)
+    tol = case.tolerance
+    diffs: list[str] = []
+    if case.total is not None and not _close(case.total, report.total, tol):
+        diffs.append(f"total: expected {case.total}, got {report.total}")
+    if case.grade is not None:
+        band = next((g for g in ruleset.grades if g.answers_to(case.grade)), None) if case.grade else None
+        if (band.label if band else "") != report.grade:
+            diffs.append(f"grade: expected {case.grade or '(none)'}, got {report.grade or '(none)'}")
+    if case.complete is not None and case.complete != report.complete:
+        diffs.append(f"complete: expected {case.complete}, got {report.complete}")
+    if case.budget is not None:
+        got = report.budget.points if report.budget else None
+        if not _close(case.budget, got, tol):
+            diffs.append(f"budget: expected {case.budget}, got {got}")
+    rows = report.rows
+    for key, expected in case.rows.items():
+        matches = [r for r in rows if r.where == key or r.name == key]
+        if len(matches) != 1:
+            diffs.append(f"row {key!r}: {'no' if not matches else len(matches)} matching rows")
+        elif not _close(expected, matches[0].points, tol):
+            diffs.append(
+                f"row {key!r}: expected {expected}, got {matches[0].points} ({matches[0].reason_en})"
+            )
+    return CaseResult(case, tuple(diffs), report)
