@@ -89,6 +89,12 @@ class IndicatorRow:
     """A method named for this row, overriding the ruleset's choice by comparator"""
     inputs: Mapping[str, Decimal] = attrs.field(factory=dict)
     """Extra inputs a method declares (e.g. ``events`` for deduction per event)"""
+    sign: str = ""
+    """指标性质, where the layout gives it its own column (四川: =, ≥, ≤, 定性)"""
+    unit: str = ""
+    """度量单位, where the layout gives it its own column"""
+    core: bool = False
+    """是否核心指标 (重庆)"""
     where: str = ""
     """Where the row came from (``rows[3]``, or a cell address)"""
 
@@ -113,6 +119,8 @@ class Evaluation:
     """A ruleset id, when the evaluation names one explicitly"""
     budget: Optional[BudgetTable] = None
     rows: tuple[IndicatorRow, ...] = ()
+    base: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """Base data (附件2 基础数据表) by the names the ruleset declares, e.g. ``staff_authorized``"""
     reported_total: Optional[Decimal] = None
     reported_grade: str = ""
     source: str = ""
@@ -127,6 +135,8 @@ class Evaluation:
         data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None)}}
         if self.budget is not None:
             data["budget"] = _compact(dump(self.budget))
+        if self.base:
+            data["base"] = dump(self.base)
         data["rows"] = [_compact({k: v for k, v in dump(row).items() if k != "where"}) for row in self.rows]
         return data
 
@@ -203,6 +213,9 @@ _EVALUATION_KEYS = {
 _BUDGET_KEYS = {"initial", "full_year", "executed", "adjustment", "points", "rate", "reported_score", "lines"}
 _LINE_KEYS = {"name", "initial", "full_year", "executed"}
 _ROW_KEYS = {
+    "sign",
+    "unit",
+    "core",
     "block",
     "category",
     "name",
@@ -264,6 +277,17 @@ class _Reader:
         self.problem("not-a-number", path_join(path, key), "must be a number", found=repr(value))
         return None
 
+    def flag(self, table: Mapping[str, Any], key: str, path: str) -> bool:
+        value = table.get(key, False)
+        if isinstance(value, str) and value.strip() in ("是", "否", ""):
+            return value.strip() == "是"
+        if not isinstance(value, bool):
+            self.problem(
+                "wrong-type", path_join(path, key), "must be true/false (or 是/否)", found=repr(value)
+            )
+            return False
+        return value
+
     def table(self, value: Any, path: str) -> Mapping[str, Any]:
         if isinstance(value, Mapping):
             return value
@@ -284,7 +308,7 @@ class _Reader:
         return out
 
     def evaluation(self, data: Mapping[str, Any]) -> Evaluation:
-        self.keys(data, {"evaluation", "budget", "rows"}, "")
+        self.keys(data, {"evaluation", "budget", "rows", "base"}, "")
         meta = self.table(data.get("evaluation", {}), "evaluation")
         if "evaluation" not in data:
             self.problem("missing-key", "evaluation", "required table [evaluation] is missing")
@@ -312,6 +336,12 @@ class _Reader:
             )
         budget = self.budget(data["budget"]) if "budget" in data else None
         rows = tuple(self.row(where, row) for where, row in self.tables(data, "rows", ""))
+        base: dict[str, Decimal] = {}
+        raw_base = self.table(data.get("base", {}), "base")
+        for key in raw_base:
+            number = self.number(raw_base, key, "base")
+            if number is not None:
+                base[key] = number
         evaluation = Evaluation(
             region=self.text(meta, "region", "evaluation", required="evaluation" in data),
             form=form,
@@ -323,6 +353,7 @@ class _Reader:
             ruleset=self.text(meta, "ruleset", "evaluation"),
             budget=budget,
             rows=rows,
+            base=base,
             reported_total=self.number(meta, "reported_total", "evaluation"),
             reported_grade=self.text(meta, "reported_grade", "evaluation"),
             source=self.file,
@@ -378,6 +409,9 @@ class _Reader:
             level=self.text(row, "level", where),
             method=self.text(row, "method", where),
             inputs=inputs,
+            sign=self.text(row, "sign", where),
+            unit=self.text(row, "unit", where),
+            core=self.flag(row, "core", where),
             where=where,
         )
 
@@ -388,7 +422,7 @@ def _compact(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if isinstance(value, list):
             value = [_compact(v) if isinstance(v, dict) else v for v in value]
-        if value not in (None, "", {}, []):
+        if value is not False and value not in (None, "", {}, []):
             out[key] = value
     return out
 

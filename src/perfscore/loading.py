@@ -36,10 +36,12 @@ from .model import (
     BudgetRule,
     Case,
     Category,
+    Derived,
     GradeBand,
     Indicator,
     Level,
     Method,
+    ReviewRules,
     Rounding,
     Ruleset,
     Source,
@@ -319,15 +321,29 @@ _TOP_KEYS = {
     "selection",
     "grades",
     "grading",
+    "base",
+    "derived",
+    "review",
 }
 _RULESET_KEYS = {"id", "region", "form", "edition", "in_force", "name", "aliases", "extends", "total"}
 _SOURCE_KEYS = {"id", "title", "evidence", "url", "note"}
 _TEXT_KEYS = {"zh", "en"}
 _ROUNDING_KEYS = {"places", "mode"}
-_BUDGET_KEYS = {"name", "points", "base", "formula", "params", "rounding", "source"}
+_BUDGET_KEYS = {"name", "points", "base", "formula", "params", "rounding", "source", "block"}
 _BLOCK_KEYS = {"key", "name", "aliases", "points", "categories", "indicators", "source", "remove"}
 _CATEGORY_KEYS = {"zh", "en", "aliases"}
-_INDICATOR_KEYS = {"key", "name", "aliases", "category", "weight", "method", "source", "remove"}
+_INDICATOR_KEYS = {
+    "key",
+    "name",
+    "aliases",
+    "category",
+    "weight",
+    "method",
+    "source",
+    "remove",
+    "target",
+    "actual_from",
+}
 _METHOD_KEYS = {
     "name",
     "kind",
@@ -346,6 +362,14 @@ _TIER_KEYS = {"min", "max", "min_open", "max_closed", "points"}
 _LEVEL_KEYS = {"key", "zh", "en", "aliases", "low", "high", "score"}
 _GRADE_KEYS = {"label", "en", "aliases", "min", "max"}
 _GRADING_KEYS = {"optional"}
+_DERIVED_KEYS = {"formula", "count", "when", "zh", "en", "unit"}
+_REVIEW_KEYS = {
+    "rate_tolerance",
+    "score_tolerance",
+    "explain_below_weight",
+    "explain_over_ratio",
+    "explain_budget_below",
+}
 
 
 class _Builder:
@@ -598,16 +622,37 @@ class _Builder:
         self.keys(actuals, {"clamp_negative"}, "actuals")
         clamp = self.boolean(actuals, "clamp_negative", "actuals", True)
 
-        methods = self.methods(data.get("methods", {}), params)
+        base = self.base(data.get("base", {}))
+        derived = self.derived(data.get("derived", {}), base, params)
+        review = self.review(data.get("review", {}))
+        methods = self.methods(data.get("methods", {}), params, tuple(d.name for d in derived))
         selection = self.selection(data.get("selection", {}), methods)
-        blocks = self.blocks(data.get("blocks", []), methods)
-        budget = self.budget(data.get("budget"), params, row_rounding)
+        blocks = self.blocks(data.get("blocks", []), methods, {d.name for d in derived})
+        budget = self.budget(data.get("budget"), params, row_rounding, {b.key for b in blocks})
         grading = self.table(data.get("grading", {}), "grading")
         self.keys(grading, _GRADING_KEYS, "grading")
         grading_optional = self.boolean(grading, "optional", "grading", False)
         grades = self.grades(data.get("grades", []), total, grading_optional)
 
-        allotted = sum((b.points for b in blocks), Decimal(0)) + (budget.points if budget else Decimal(0))
+        inside = budget is not None and budget.block != ""
+        allotted = sum((b.points for b in blocks), Decimal(0)) + (
+            budget.points if budget and not inside else Decimal(0)
+        )
+        for i, block in enumerate(blocks):
+            if not block.indicators:
+                continue
+            budget_here = budget.points if budget is not None and budget.block == block.key else Decimal(0)
+            weights = sum((ind.weight for ind in block.indicators), Decimal(0)) + budget_here
+            if weights != block.points:
+                self.problem(
+                    "weights-sum",
+                    f"blocks[{i}].indicators",
+                    "indicator weights"
+                    + (" and the budget row" if budget_here else "")
+                    + " must add up to the block's points",
+                    expected=str(block.points),
+                    found=str(weights),
+                )
         if blocks and allotted != total:
             self.problem(
                 "points-sum",
@@ -642,6 +687,10 @@ class _Builder:
             clamp_negative_actual=clamp,
             file=self.display(self.file),
             extends=self.parents,
+            base=MappingProxyType(base),
+            derived=derived,
+            review=review,
+            params=MappingProxyType(params),
             provenance=MappingProxyType(
                 {path: self.display(file) for path, (file, _) in self.origins.items() if path}
             ),
@@ -679,7 +728,9 @@ class _Builder:
             self.problem("missing-key", "sources", "a ruleset must cite at least one source")
         return tuple(out)
 
-    def methods(self, value: Any, params: Mapping[str, Decimal]) -> dict[str, Method]:
+    def methods(
+        self, value: Any, params: Mapping[str, Decimal], derived: tuple[str, ...]
+    ) -> dict[str, Method]:
         table = self.table(value, "methods")
         out = {}
         for key, raw in table.items():
@@ -706,7 +757,7 @@ class _Builder:
                         "input names are identifiers other than W, T, A",
                         found=name,
                     )
-            names = (*ROW_NAMES, *params, *own, *inputs)
+            names = (*ROW_NAMES, *params, *own, *inputs, *derived)
             cases: tuple[Case, ...] = ()
             levels: tuple[Level, ...] = ()
             if kind == "formula":
@@ -887,7 +938,7 @@ class _Builder:
                 out[key] = method
         return out
 
-    def blocks(self, value: Any, methods: Mapping[str, Method]) -> tuple[Block, ...]:
+    def blocks(self, value: Any, methods: Mapping[str, Method], derived: set[str]) -> tuple[Block, ...]:
         out = []
         keys: set[str] = set()
         for i, raw in enumerate(self.array(value, "blocks")):
@@ -925,6 +976,15 @@ class _Builder:
                         found=ikey,
                     )
                 ikeys.add(ikey)
+                actual_from = self.string(ind, "actual_from", where)
+                if actual_from and actual_from not in derived:
+                    self.problem(
+                        "unknown-derived",
+                        _join(where, "actual_from"),
+                        "no derived value with this name",
+                        found=actual_from,
+                        suggestions=close_matches(actual_from, derived),
+                    )
                 method = self.string(ind, "method", where, required=True)
                 if method and method not in methods:
                     self.problem(
@@ -943,18 +1003,10 @@ class _Builder:
                         self.string(ind, "category", where),
                         self.strings(ind, "aliases", where),
                         self.source_ref(ind, where),
+                        self.string(ind, "target", where),
+                        actual_from,
                     )
                 )
-            if indicators:
-                weights = sum((ind.weight for ind in indicators), Decimal(0))
-                if weights != points:
-                    self.problem(
-                        "weights-sum",
-                        _join(path, "indicators"),
-                        "indicator weights must add up to the block's points",
-                        expected=str(points),
-                        found=str(weights),
-                    )
             out.append(
                 Block(
                     key,
@@ -969,7 +1021,7 @@ class _Builder:
         return tuple(out)
 
     def budget(
-        self, value: Any, params: Mapping[str, Decimal], row_rounding: Rounding
+        self, value: Any, params: Mapping[str, Decimal], row_rounding: Rounding, blocks: set[str]
     ) -> Optional[BudgetRule]:
         if value is None:
             return None
@@ -997,6 +1049,83 @@ class _Builder:
             self.rounding(spec.get("rounding"), "budget.rounding", row_rounding),
             MappingProxyType({**params, **own}),
             self.source_ref(spec, "budget"),
+            self.block_ref(spec, blocks),
+        )
+
+    def block_ref(self, spec: Mapping[str, Any], blocks: set[str]) -> str:
+        block = self.string(spec, "block", "budget")
+        if block and block not in blocks:
+            self.problem(
+                "unknown-block",
+                "budget.block",
+                "no block with this key",
+                found=block,
+                suggestions=close_matches(block, blocks),
+            )
+        return block
+
+    def base(self, value: Any) -> dict[str, Text]:
+        table = self.table(value, "base")
+        out = {}
+        for name, label in table.items():
+            path = f"base.{name}"
+            if not _NAME.match(name) or name in ROW_NAMES:
+                self.problem(
+                    "bad-input", path, "base-data names are identifiers other than W, T, A", found=name
+                )
+                continue
+            out[name] = self.text(label, path)
+        return out
+
+    def derived(
+        self, value: Any, base: Mapping[str, Text], params: Mapping[str, Decimal]
+    ) -> tuple[Derived, ...]:
+        table = self.table(value, "derived")
+        out: list[Derived] = []
+        for name, raw in table.items():
+            path = f"derived.{name}"
+            spec = self.table(raw, path)
+            self.keys(spec, _DERIVED_KEYS, path)
+            if not _NAME.match(name) or name in ROW_NAMES or name in base or name in params:
+                self.problem(
+                    "bad-input",
+                    path,
+                    "derived names are identifiers not used by W, T, A, base data or params",
+                    found=name,
+                )
+                continue
+            label = Text(self.string(spec, "zh", path, required=True), self.string(spec, "en", path))
+            unit = self.string(spec, "unit", path)
+            if ("formula" in spec) == ("count" in spec):
+                self.problem("conflicting-keys", path, "give exactly one of formula or count")
+                continue
+            if "formula" in spec:
+                known = (*base, *params, *(d.name for d in out))
+                formula = self.formula(spec["formula"], known, _join(path, "formula"))
+                out.append(Derived(name, label, unit, formula=formula))
+            else:
+                when = (
+                    self.formula(spec["when"], (*ROW_NAMES, *params), _join(path, "when"))
+                    if "when" in spec
+                    else None
+                )
+                out.append(Derived(name, label, unit, count=self.string(spec, "count", path), when=when))
+        return tuple(out)
+
+    def review(self, value: Any) -> ReviewRules:
+        spec = self.table(value, "review")
+        self.keys(spec, _REVIEW_KEYS, "review")
+        defaults = ReviewRules()
+        return ReviewRules(
+            rate_tolerance=self.number(spec, "rate_tolerance", "review", default=defaults.rate_tolerance)
+            or Decimal(0),
+            score_tolerance=self.number(spec, "score_tolerance", "review", default=defaults.score_tolerance)
+            or Decimal(0),
+            explain_below_weight=self.boolean(
+                spec, "explain_below_weight", "review", defaults.explain_below_weight
+            ),
+            explain_over_ratio=self.number(spec, "explain_over_ratio", "review", positive=True),
+            explain_budget_below=self.number(spec, "explain_budget_below", "review", positive=True),
         )
 
     def grades(self, value: Any, total: Decimal, optional: bool) -> tuple[GradeBand, ...]:

@@ -19,10 +19,12 @@ __all__ = [
     "BudgetRule",
     "Case",
     "Category",
+    "Derived",
     "GradeBand",
     "Indicator",
     "Level",
     "Method",
+    "ReviewRules",
     "Rounding",
     "Ruleset",
     "Source",
@@ -145,6 +147,10 @@ class Indicator:
     category: str = ""
     aliases: tuple[str, ...] = ()
     source: str = ""
+    target: str = ""
+    """The target text when the framework fixes it (e.g. ``≤100%``); a row's own target wins"""
+    actual_from: str = ""
+    """A derived value that is this indicator's actual (computed from the evaluation's base data)"""
 
 
 @attrs.frozen
@@ -175,6 +181,41 @@ class BudgetRule:
     rounding: Rounding
     params: Mapping[str, Decimal] = attrs.field(factory=dict)
     source: str = ""
+    block: str = ""
+    """The block whose points include the budget row (银川: 预算执行率 inside 项目管理); empty when
+    the budget row stands beside the blocks"""
+
+
+@attrs.frozen
+class Derived:
+    """A value computed once per evaluation, usable in every formula by its name.
+
+    Either a ``formula`` over the evaluation's base data (附件2 基础数据表: 在职 / 编制), or a count
+    of the rows of a category (``count``) for which ``when`` holds (四川 目标实现).
+    """
+
+    name: str
+    label: Text
+    unit: str = ""
+    formula: Optional[Formula] = None
+    count: str = ""
+    when: Optional[Formula] = None
+
+
+@attrs.frozen
+class ReviewRules:
+    """Region settings for review (复核): tolerances and when a deviation note is required."""
+
+    rate_tolerance: Decimal = Decimal("0.0001")
+    """Allowed gap between a printed 执行率 and 执行数 / 预算数 (as a fraction)"""
+    score_tolerance: Decimal = Decimal(0)
+    """Allowed gap between a reported and a recomputed sum of scores"""
+    explain_below_weight: bool = True
+    """A row scored below its weight needs a deviation note (national)"""
+    explain_over_ratio: Optional[Decimal] = None
+    """Actual ≥ ratio × target needs a note (广西 1.3)"""
+    explain_budget_below: Optional[Decimal] = None
+    """Execution rate below this needs a note (四川 0.9)"""
 
 
 @attrs.frozen
@@ -226,6 +267,12 @@ class Ruleset:
     file: str
     extends: tuple[str, ...] = ()
     """The chain of parents, nearest first (ids with editions)."""
+    base: Mapping[str, Text] = attrs.field(factory=dict)
+    """Base-data names an evaluation may give (``[base]``), with their labels"""
+    derived: tuple[Derived, ...] = ()
+    review: ReviewRules = ReviewRules()
+    params: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """The ruleset's ``[params]``: named constants every formula may use"""
     provenance: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     """Key path → the file that set it, for every leaf value after ``extends`` merging."""
 

@@ -74,6 +74,8 @@ class RowResult:
     reported: Optional[Decimal] = None
     provenance: Mapping[str, str] = attrs.field(factory=dict)
     """What set the rule and the weight: ``method`` → ``file: key.path``, ``weight`` → ..."""
+    core: bool = False
+    """是否核心指标, as the table states (重庆)"""
 
     @property
     def difference(self) -> Optional[Decimal]:
@@ -156,6 +158,8 @@ class Report:
     reported_grade: str
     findings: tuple[Finding, ...]
     source: str = ""
+    derived: Mapping[str, str] = attrs.field(factory=dict)
+    """Values computed from the evaluation's base data or rows (``[derived]``), by name"""
     provenance: Mapping[str, str] = attrs.field(factory=dict)
     """Where the ruleset-wide values came from: ``grades``, ``rounding.row``, ``rounding.total``,
     ``not_applicable``"""

@@ -19,7 +19,7 @@ import attrs
 from .decimals import quantize
 from .errors import FormulaEvaluationError
 from .evaluation import Evaluation, IndicatorRow
-from .model import Block, Indicator, Method, Rounding, Ruleset
+from .model import Block, Derived, Indicator, Method, Rounding, Ruleset
 from .report import (
     NOT_APPLICABLE,
     NOT_SCORABLE,
@@ -56,7 +56,7 @@ class _Index:
     level_names: Mapping[tuple[str, str], frozenset[str]]
     """(method key, level key) → the normalised names that level answers to"""
     shown: Mapping[str, tuple[str, ...]]
-    """method key → the names its formulas use, shown as a row's inputs"""
+    """method key → the names its formulas use (and W), shown as a row's inputs"""
     where: Mapping[str, str]
     """``methods.<key>`` / ``selection.<key>`` → its provenance"""
 
@@ -84,21 +84,7 @@ def _index(ruleset: Ruleset) -> _Index:
             for method in ruleset.methods.values()
             for level in method.levels
         }
-        shown = {
-            key: tuple(
-                sorted(
-                    {
-                        n
-                        for case in method.cases
-                        for f in (case.score, case.when)
-                        if f is not None
-                        for n in f.names
-                    }
-                    | {"W", "T", "A"}
-                )
-            )
-            for key, method in ruleset.methods.items()
-        }
+        shown = {key: _shown_names(method) for key, method in ruleset.methods.items()}
         paths = [f"methods.{key}" for key in ruleset.methods] + [
             f"selection.{key}" for key in ruleset.selection
         ]
@@ -108,6 +94,12 @@ def _index(ruleset: Ruleset) -> _Index:
         found = _Index(blocks, indicators, level_names, shown, where)
         _INDEXES[ruleset] = found
     return found
+
+
+def _shown_names(method: Method) -> tuple[str, ...]:
+    """The names a method's formulas use, W, T and A first: the inputs a row shows."""
+    used = {n for case in method.cases for f in (case.score, case.when) if f is not None for n in f.names}
+    return ("W", *(n for n in ("T", "A") if n in used), *sorted(used - {"W", "T", "A"}))
 
 
 _SHOWN = Decimal("0.0001")
@@ -135,6 +127,7 @@ class _Scorer:
         self.complete = True
         self.source = evaluation.source or "evaluation"
         self.index = _index(ruleset)
+        self.derived_values: dict[str, Decimal] = {}
 
     def finding(
         self,
@@ -173,6 +166,7 @@ class _Scorer:
             reason_zh=zh,
             reason_en=en,
             reported=row.reported_score,
+            core=row.core,
             method=method.key if method else "",
             method_name=method.name.zh if method else "",
             provenance=provenance or {},
@@ -183,6 +177,7 @@ class _Scorer:
         self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], indicator_path: str
     ) -> RowResult:
         ruleset = self.ruleset
+        row = self.complete_texts(row, indicator)
         where = row.where
         target = _parse(row.target)
         actual = _parse(row.actual)
@@ -212,6 +207,7 @@ class _Scorer:
                 reason_zh="不适用，不计分值",
                 reason_en="not applicable: carries no weight",
                 reported=row.reported_score,
+                core=row.core,
             )
 
         provenance: dict[str, str] = {}
@@ -262,6 +258,84 @@ class _Scorer:
         if method.kind == "qualitative":
             return self.qualitative(row, block, method, weight, target, actual, provenance)
         return self.formula(row, block, method, weight, target, actual, provenance)
+
+    def complete_texts(self, row: IndicatorRow, indicator: Optional[Indicator]) -> IndicatorRow:
+        """The target and actual as scored: the sign and unit columns joined to the value
+        (四川 layout), the framework's fixed target, and a derived actual filled in."""
+        target, actual = row.target, row.actual
+        if row.sign and row.sign.strip() not in ("定性", "") and target.strip():
+            target = row.sign.strip() + target.strip()
+        if row.unit:
+            unit = row.unit.strip()
+            parsed = _parse(target)
+            if parsed.kind is ValueKind.NUMBER and parsed.unit is None:
+                target += unit
+            parsed = _parse(actual)
+            if parsed.kind is ValueKind.NUMBER and parsed.unit is None:
+                actual += unit
+        if indicator is not None:
+            if not target.strip() and indicator.target:
+                target = indicator.target
+            if not actual.strip() and indicator.actual_from in self.derived_values:
+                unit = next(d.unit for d in self.ruleset.derived if d.name == indicator.actual_from)
+                actual = f"{_fmt(self.derived_values[indicator.actual_from])}{unit}"
+        if (target, actual) == (row.target, row.actual):
+            return row
+        return attrs.evolve(row, target=target, actual=actual)
+
+    def compute_derived(self) -> dict[str, Decimal]:
+        """The ruleset's ``[derived]`` values for this evaluation. One that cannot be computed is
+        left out, with a finding, so a formula that needs it is not scorable, never scored 0."""
+        values: dict[str, Decimal] = {}
+        base = self.evaluation.base
+        for derived in self.ruleset.derived:
+            where = f"derived.{derived.name}"
+            if derived.formula is not None:
+                env = {**self.ruleset.params, **base, **values}
+                missing = [n for n in derived.formula.names if n not in env]
+                if missing:
+                    self.finding(
+                        "missing-base",
+                        "error",
+                        where,
+                        f"缺少基础数据：{', '.join(missing)}",
+                        f"base data missing: {', '.join(missing)}",
+                        ", ".join(derived.formula.names),
+                    )
+                    continue
+                try:
+                    values[derived.name] = derived.formula.number(env)
+                except FormulaEvaluationError as exc:
+                    self.finding(
+                        "derived-not-computable",
+                        "error",
+                        where,
+                        f"“{derived.label.zh}”无法计算",
+                        f"'{derived.label.en or derived.name}' cannot be computed: {exc.reason}",
+                    )
+                continue
+            values[derived.name] = Decimal(
+                sum(1 for row in self.evaluation.rows if self.counts(derived, row))
+            )
+        return values
+
+    def counts(self, derived: Derived, row: IndicatorRow) -> bool:
+        """Whether ``row`` is in the category ``derived`` counts and meets its condition."""
+        if normalize_label(row.category) != normalize_label(derived.count):
+            return False
+        if derived.when is None:
+            return True
+        target, actual = _parse(row.target), _parse(row.actual)
+        if target.number is None or actual.number is None or not units_compatible(target.unit, actual.unit):
+            return False
+        a_value = actual.number
+        if actual.unit and target.unit and actual.unit != target.unit:
+            a_value = convert(a_value, actual.unit, target.unit)
+        env = {**self.ruleset.params, "W": row.weight or _ZERO, "T": target.number, "A": a_value}
+        try:
+            return derived.when.truth(env)
+        except FormulaEvaluationError:
+            return False
 
     def choose(
         self, row: IndicatorRow, indicator: Optional[Indicator], target: CellValue
@@ -387,6 +461,7 @@ class _Scorer:
             reason_en=f"{method.name.en or method.key}: level '{level.label.en or level.key}' ({how}); band {band};"
             f" {_fmt(points)} points",
             reported=row.reported_score,
+            core=row.core,
             provenance=provenance,
         )
 
@@ -442,39 +517,44 @@ class _Scorer:
         actual: CellValue,
         provenance: dict[str, str],
     ) -> RowResult:
-        t_value, why = self.amount(target, "年度指标值", row)
-        a_value, why_a = (None, "") if t_value is None else self.amount(actual, "实际完成值", row)
-        if t_value is None or a_value is None:
-            reason = why or why_a
-            return self.unscorable(
-                row, block.key, weight, reason, "target or actual cannot be read", method, provenance
-            )
-        t_unit = "万元" if target.kind is ValueKind.BUDGET_REF else target.unit
-        a_unit = actual.unit
-        if not units_compatible(t_unit, a_unit):
-            self.finding(
-                "unit-mismatch",
-                "error",
-                f"{row.where}.actual",
-                "实际完成值与年度指标值单位不一致",
-                "the actual's unit does not match the target's",
-                t_unit,
-                a_unit,
-            )
-            return self.unscorable(
-                row,
-                block.key,
-                weight,
-                f"单位不一致（{t_unit} / {a_unit}）",
-                f"units differ ({t_unit} / {a_unit})",
-                method,
-                provenance,
-            )
-        if a_unit and t_unit and a_unit != t_unit:
-            a_value = convert(a_value, a_unit, t_unit)
-        if a_value < 0 and self.ruleset.clamp_negative_actual:
-            a_value = _ZERO
-        env: dict[str, Decimal] = {**method.params, **row.inputs, "W": weight, "T": t_value, "A": a_value}
+        uses = self.index.shown[method.key]
+        env: dict[str, Decimal] = {**method.params, **self.derived_values, **row.inputs, "W": weight}
+        t_unit: Optional[str] = None
+        if "T" in uses or "A" in uses:  # a method over W and inputs alone needs no target or actual
+            t_value, why = self.amount(target, "年度指标值", row)
+            a_value, why_a = (None, "") if t_value is None else self.amount(actual, "实际完成值", row)
+            if t_value is None or a_value is None:
+                reason = why or why_a
+                return self.unscorable(
+                    row, block.key, weight, reason, "target or actual cannot be read", method, provenance
+                )
+            t_unit = "万元" if target.kind is ValueKind.BUDGET_REF else target.unit
+            a_unit = actual.unit
+            if not units_compatible(t_unit, a_unit):
+                self.finding(
+                    "unit-mismatch",
+                    "error",
+                    f"{row.where}.actual",
+                    "实际完成值与年度指标值单位不一致",
+                    "the actual's unit does not match the target's",
+                    t_unit,
+                    a_unit,
+                )
+                return self.unscorable(
+                    row,
+                    block.key,
+                    weight,
+                    f"单位不一致（{t_unit} / {a_unit}）",
+                    f"units differ ({t_unit} / {a_unit})",
+                    method,
+                    provenance,
+                )
+            if a_unit and t_unit and a_unit != t_unit:
+                a_value = convert(a_value, a_unit, t_unit)
+            if a_value < 0 and self.ruleset.clamp_negative_actual:
+                a_value = _ZERO
+            env["T"] = t_value
+            env["A"] = a_value
         missing = [name for name in method.inputs if name not in row.inputs]
         if missing:
             self.finding(
@@ -525,7 +605,7 @@ class _Scorer:
         capped = min(max(raw, _ZERO), weight)
         points = _round_within(capped, weight, self.ruleset.row_rounding)
         unit = t_unit or ""
-        detail = f"W={shown['W']}，T={shown['T']}{unit}，A={shown['A']}{unit}"
+        detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
         steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
         got = _fmt(points)
         return RowResult(
@@ -545,6 +625,7 @@ class _Scorer:
             reason_zh=f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
             reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
             reported=row.reported_score,
+            core=row.core,
             method=method.key,
             method_name=method.name.zh,
             provenance=provenance,
@@ -645,6 +726,7 @@ class _Scorer:
     def run(self) -> Report:
         ruleset, evaluation = self.ruleset, self.evaluation
         index = self.index
+        self.derived_values = self.compute_derived()
         grouped: dict[str, list[RowResult]] = {block.key: [] for block in ruleset.blocks}
         matched: dict[str, set[str]] = {block.key: set() for block in ruleset.blocks}
         unmatched: list[RowResult] = []
@@ -694,14 +776,34 @@ class _Scorer:
                 path = f"blocks[{block_index}].indicators[{hit[0]}]"
                 matched[block.key].add(indicator.key)
             grouped[block.key].append(self.row(row, block, indicator, path))
+        # Indicators whose actual is derived from base data need no row of their own.
+        for block_index, block in enumerate(ruleset.blocks):
+            for j, indicator in enumerate(block.indicators):
+                if indicator.actual_from and indicator.key not in matched[block.key]:
+                    matched[block.key].add(indicator.key)
+                    synthetic = IndicatorRow(
+                        block=block.name.zh,
+                        category=indicator.category,
+                        name=indicator.name.zh,
+                        where=f"derived.{indicator.actual_from}",
+                    )
+                    path = f"blocks[{block_index}].indicators[{j}]"
+                    grouped[block.key].append(self.row(synthetic, block, indicator, path))
 
-        blocks = [self.block(block, grouped[block.key], matched[block.key]) for block in ruleset.blocks]
+        budget = self.budget()
+        inside = budget is not None and ruleset.budget is not None and ruleset.budget.block != ""
+        blocks = [
+            self.block(block, grouped[block.key], matched[block.key], budget if inside else None)
+            for block in ruleset.blocks
+        ]
         if unmatched:
             blocks.append(self.block_of("unmatched", "未归类", "Unmatched", _ZERO, unmatched))
-        budget = self.budget()
-        raw_total = sum((b.points for b in blocks), _ZERO) + ((budget.points or _ZERO) if budget else _ZERO)
+        outside = (budget.points or _ZERO) if budget is not None and not inside else _ZERO
+        raw_total = sum((b.points for b in blocks), _ZERO) + outside
         if ruleset.not_applicable == "rescale":
-            applicable = sum((b.weight_sum for b in blocks), _ZERO) + (budget.weight if budget else _ZERO)
+            applicable = sum((b.weight_sum for b in blocks), _ZERO) + (
+                budget.weight if budget and not inside else _ZERO
+            )
             if applicable > 0 and applicable != ruleset.total:
                 raw_total = raw_total / applicable * ruleset.total
         total = quantize(
@@ -737,13 +839,16 @@ class _Scorer:
             reported_grade=evaluation.reported_grade,
             findings=tuple(self.findings),
             source=evaluation.source,
+            derived={name: _fmt(value) for name, value in self.derived_values.items()},
             provenance={
                 key: ruleset.where(key)
                 for key in ("grades", "rounding.row", "rounding.total", "not_applicable.policy")
             },
         )
 
-    def block(self, block: Block, rows: list[RowResult], matched: set[str]) -> BlockResult:
+    def block(
+        self, block: Block, rows: list[RowResult], matched: set[str], budget: Optional[BudgetResult]
+    ) -> BlockResult:
         for indicator in block.indicators:
             if indicator.key not in matched:
                 self.complete = False
@@ -758,6 +863,16 @@ class _Scorer:
             self.block_of(block.key, block.name.zh, block.name.en, block.points, rows),
             provenance={"points": self.index.where[f"blocks.{block.key}"]},
         )
+        if budget is not None and self.ruleset.budget is not None and self.ruleset.budget.block == block.key:
+            # 银川: 预算执行率 is an indicator of this block; its points count here.
+            result = attrs.evolve(
+                result,
+                points=min(result.points + (budget.points or _ZERO), block.points),
+                weight_sum=result.weight_sum + budget.weight,
+                reported=None
+                if result.reported is None or budget.reported is None
+                else result.reported + budget.reported,
+            )
         declared = result.weight_sum
         if (
             self.ruleset.not_applicable == "rescale"
