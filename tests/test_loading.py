@@ -98,15 +98,17 @@ def test_editions_are_chosen_by_the_year_never_today(tmp_path: Path) -> None:
 def test_region_falls_back_up_the_hierarchy() -> None:
     assert parent_regions("430621") == ["430621", "430600", "430000", "CN"]
     assert find_ruleset("430602", "project", 2023).id == "430602-project"
-    # No 岳阳县 ruleset ships: the national one answers.
-    assert find_ruleset("430621", "project", 2021).id == "cn-project"
+    # No 岳阳县 project ruleset ships: the province's answers (岳阳市 has none either).
+    assert find_ruleset("430621", "project", 2021).id == "430000-project"
+    assert find_ruleset("430621", "department", 2021).id == "430621-department"
+    assert find_ruleset("110105", "project", 2021).id == "cn-project"  # 北京 朝阳区: only the national one
     with pytest.raises(RulesetNotFoundError):
-        find_ruleset("430621", "special_fund", 2021)
+        find_ruleset("110105", "special_fund", 2021)
 
 
 def test_extends_merges_and_records_provenance() -> None:
     child = load_ruleset("430602-department")
-    assert child.extends == ("430602-project@2023", "cn-project@2020")
+    assert child.extends == ("430602-project@2023", "430000-project@2020", "cn-project@2020")
     assert child.row_rounding.places == 0  # set by 430602-project
     assert [b.points for b in child.blocks] == [Decimal(50), Decimal(30), Decimal(10)]  # from cn-project
     assert child.where("blocks[0].points") == "rulesets/CN/project.toml: blocks[0].points"

@@ -561,7 +561,9 @@ def test_no_row_is_lost_or_silently_zero(case: tuple[Ruleset, Evaluation]) -> No
             assert row.status == SCORED and row.reason_zh.strip()
     budget_broken = report.budget is not None and report.budget.status == NOT_SCORABLE
     any_unscorable = any(row.status == NOT_SCORABLE for row in report.rows)
-    if any_unscorable or budget_broken:
+    # A block with no rows, or a framework indicator with none, would otherwise be a silent 0.
+    nothing_to_score = any(f.code in ("empty-block", "missing-indicator") for f in report.findings)
+    if any_unscorable or budget_broken or nothing_to_score:
         assert report.complete is False
         assert report.grade == ""
         assert any(f.code == "incomplete" for f in report.findings)

@@ -24,6 +24,7 @@ from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_
 from .loading import RulesetInfo, available_rulesets, find_ruleset, load_ruleset
 from .model import Ruleset
 from .report import BlockResult, BudgetResult, CategoryResult, Finding, Report, RowResult
+from .review import FileReview, Review, review, review_files
 
 __version__ = "0.1.0"
 
@@ -36,12 +37,14 @@ __all__ = [
     "EditionNotFoundError",
     "Evaluation",
     "EvaluationError",
+    "FileReview",
     "Finding",
     "FormulaError",
     "IndicatorRow",
     "PerfscoreError",
     "Problem",
     "Report",
+    "Review",
     "RowResult",
     "Ruleset",
     "RulesetError",
@@ -52,6 +55,8 @@ __all__ = [
     "find_ruleset",
     "load_ruleset",
     "read_evaluation",
+    "review",
+    "review_files",
     "ruleset_for",
     "score",
     "score_file",

@@ -17,6 +17,7 @@ evaluation file (``[evaluation]``, ``[budget]``, ``[[rows]]``) with two more tab
     complete = true
     budget = 10               # the budget row's points
     rows = { "rows[3]" = 14.7, "群众满意度" = 10 }   # by position or by 三级指标 name
+    findings = ["missing-deviation-note@rows[2].note"]  # review findings that must appear
 
 :func:`run_case` scores it and lists every difference; ``perfscore test`` and the test suite
 run every case of every shipped ruleset.
@@ -36,14 +37,14 @@ from .errors import EvaluationError, PerfscoreError, Problem
 from .evaluation import Evaluation, evaluation_from_document
 from .loading import load_ruleset, search_dirs
 from .report import Report
-from .scoring import score
+from .review import review
 from .suggest import close_matches
 from .tomlfile import TomlSyntax, read_toml
 
 __all__ = ["CaseResult", "WorkedCase", "find_cases", "read_case", "run_case"]
 
 _CASE_KEYS = {"name", "ruleset", "tolerance", "note"}
-_EXPECT_KEYS = {"total", "grade", "complete", "budget", "rows"}
+_EXPECT_KEYS = {"total", "grade", "complete", "budget", "rows", "findings"}
 
 
 @attrs.frozen
@@ -61,6 +62,8 @@ class WorkedCase:
     complete: Optional[bool] = None
     budget: Optional[Decimal] = None
     rows: Mapping[str, Decimal] = attrs.field(factory=dict)
+    findings: Optional[tuple[str, ...]] = None
+    """Review findings that must be found, as ``code`` or ``code@location``; with ``[]`` none may be"""
 
 
 @attrs.frozen
@@ -133,6 +136,17 @@ def read_case(path: Union[str, Path]) -> WorkedCase:
     if complete is not None and not isinstance(complete, bool):
         bad("wrong-type", "expect.complete", "must be true or false", found=repr(complete))
         complete = None
+    findings = expect.get("findings")
+    if findings is not None and (
+        not isinstance(findings, list) or not all(isinstance(f, str) for f in findings)
+    ):
+        bad(
+            "wrong-type",
+            "expect.findings",
+            "must be a list of codes (or code@location)",
+            found=repr(findings),
+        )
+        findings = None
     try:
         evaluation = evaluation_from_document(doc, data)
     except EvaluationError as exc:
@@ -152,6 +166,7 @@ def read_case(path: Union[str, Path]) -> WorkedCase:
         complete=complete,
         budget=number(expect, "budget", "expect.budget"),
         rows=rows,
+        findings=tuple(findings) if findings is not None else None,
     )
 
 
@@ -189,7 +204,8 @@ def run_case(case: WorkedCase, *, paths: Sequence[Union[str, Path]] = ()) -> Cas
         ruleset = load_ruleset(case.ruleset, year=case.evaluation.year or None, paths=paths)
     except PerfscoreError as exc:
         return CaseResult(case, (f"ruleset: {exc}",))
-    report = score(case.evaluation, ruleset)
+    reviewed = review(case.evaluation, ruleset)
+    report = reviewed.report
     tol = case.tolerance
     diffs: list[str] = []
     if case.total is not None and not _close(case.total, report.total, tol):
@@ -213,4 +229,13 @@ def run_case(case: WorkedCase, *, paths: Sequence[Union[str, Path]] = ()) -> Cas
             diffs.append(
                 f"row {key!r}: expected {expected}, got {matches[0].points} ({matches[0].reason_en})"
             )
+    if case.findings is not None:
+        found = {f"{f.code}@{f.location}" for f in reviewed.findings} | {f.code for f in reviewed.findings}
+        missing = [f for f in case.findings if f not in found]
+        if missing:
+            diffs.append(
+                f"findings: expected {', '.join(missing)}; found {', '.join(sorted(found)) or 'none'}"
+            )
+        if not case.findings and reviewed.findings:
+            diffs.append(f"findings: expected none; found {', '.join(f.code for f in reviewed.findings)}")
     return CaseResult(case, tuple(diffs), report)

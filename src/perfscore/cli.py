@@ -7,7 +7,8 @@ Exit codes (also in docs/cli.md):
 - 3 — a ruleset is invalid (every problem is printed)
 - 4 — an evaluation file is invalid (every problem is printed)
 - 5 — no such ruleset, or no edition in force in the evaluation's year
-- 1 — ``test``: a worked case gave a different result
+- 1 — ``test``: a worked case gave a different result; ``review``: a finding at or above
+  ``--fail-on`` (default: error), or a file that could not be reviewed
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .errors import EditionNotFoundError, EvaluationError, RulesetError, Ruleset
 from .evaluation import read_evaluation
 from .loading import available_rulesets, load_ruleset
 from .render import fit, render_ruleset
+from .review import FileReview, evaluation_files, review_files
 from .scoring import score
 
 __all__ = ["main"]
@@ -58,6 +60,17 @@ def _parser() -> argparse.ArgumentParser:
         "--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)"
     )
     score_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
+    review_cmd = sub.add_parser("review", help="recompute self-evaluations and report every discrepancy")
+    review_cmd.add_argument("files", nargs="+", metavar="FILE", help="evaluation files, or folders of them")
+    review_cmd.add_argument("--ruleset", help="ruleset id or file (default: chosen per evaluation)")
+    review_cmd.add_argument("--json", action="store_true", help="print the reviews as JSON")
+    review_cmd.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when a finding of this severity (or worse) is found; default: error",
+    )
+    review_cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
     test = sub.add_parser("test", help="run the worked cases of rulesets (all when none is named)")
     test.add_argument("rulesets", nargs="*", metavar="RULESET")
     diff = sub.add_parser("diff", help="how two frameworks differ")
@@ -97,6 +110,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)"
                     )
             return status
+        if args.command == "review":
+            return _review(args, paths)
         if args.command == "test":
             return _test(args.rulesets, paths)
         if args.command == "diff":
@@ -128,6 +143,63 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (RulesetNotFoundError, EditionNotFoundError) as exc:
         print(f"perfscore: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
+
+
+def _review(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    files = evaluation_files(args.files)
+    progress = not args.no_progress and not args.json and len(files) > 10 and sys.stderr.isatty()
+    results = []
+    for n, result in enumerate(review_files(files, args.ruleset, paths=paths), 1):
+        results.append(result)
+        if progress:
+            done = n * 30 // len(files)
+            print(
+                f"\r[{'#' * done}{'.' * (30 - done)}] {n}/{len(files)}", end="", file=sys.stderr, flush=True
+            )
+    if progress:
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(
+                result.review.to_text()
+                if result.review
+                else f"{result.path}: cannot review: {result.error}\n"
+            )
+        print(_summary(results), end="")
+    worst = {"error": 0, "warning": 1}
+    threshold = worst.get(args.fail_on)
+    if threshold is None:
+        return EXIT_OK
+    failed = any(
+        r.error or (r.review and any(worst.get(f.severity, 9) <= threshold for f in r.review.findings))
+        for r in results
+    )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _summary(results: Sequence[FileReview]) -> str:
+    lines = [f"{fit('file', 48)} {'errors':>6} {'warn':>5} {'computed':>9} {'reported':>9}  grade"]
+    for r in results:
+        name = fit(r.path, 48)
+        if r.review is None:
+            lines.append(f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  cannot review")
+            continue
+        rep = r.review.report
+        computed = f"{rep.total}{'' if rep.complete else '*'}"
+        reported = "—" if rep.reported_total is None else str(rep.reported_total)
+        lines.append(
+            f"{name} {r.review.errors:>6} {r.review.warnings:>5} {computed:>9} {reported:>9}  "
+            f"{rep.grade or '—'} / {rep.reported_grade or '—'}"
+        )
+    unreadable = sum(1 for r in results if r.review is None)
+    errors = sum(r.review.errors for r in results if r.review)
+    lines.append(
+        f"{len(results)} file(s): {errors} error finding(s), {unreadable} file(s) could not be reviewed"
+        " (* = incomplete: some rows not scorable)"
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _test(rulesets: Sequence[str], paths: Sequence[str]) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from .model import Block, Method, Ruleset
 
 __all__ = ["diff_rulesets"]
@@ -11,7 +13,10 @@ __all__ = ["diff_rulesets"]
 
 def _method_text(method: Method) -> list[str]:
     lines = [f"{'if ' + c.when.source + ': ' if c.when else ''}{c.score.source}" for c in method.cases]
-    lines += [f"{lv.label.zh} [{lv.low}, {lv.high}] auto {lv.score}" for lv in method.levels]
+    lines += [
+        f"{lv.label.zh} [{lv.low}, {lv.high}{']' if lv.high_inclusive else ')'} auto {lv.score}"
+        for lv in method.levels
+    ]
     return lines
 
 
@@ -30,6 +35,19 @@ def _pairs(label: str, a: Iterable[tuple[str, str]], b: Iterable[tuple[str, str]
         elif left[key] != right[key]:
             out.append(f"~ {label} {key}: {left[key]} → {right[key]}")
     return out
+
+
+def _budget(ruleset: Ruleset) -> list[tuple[str, str]]:
+    rule = ruleset.budget
+    if rule is None:
+        return []
+    return [
+        ("points", str(rule.points)),
+        ("formula", rule.formula.source),
+        ("base", rule.base),
+        ("rounding", str(rule.rounding)),
+        ("block", rule.block or "(beside the blocks)"),
+    ]
 
 
 def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
@@ -61,6 +79,11 @@ def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
     out += _pairs("budget", budget_a, budget_b)
     out += _pairs("selection", a.selection.items(), b.selection.items())
     out += _pairs(
+        "block selection",
+        ((f"{x.key}.{k}", v) for x in a.blocks for k, v in x.selection.items()),
+        ((f"{x.key}.{k}", v) for x in b.blocks for k, v in x.selection.items()),
+    )
+    out += _pairs(
         "method",
         ((k, " | ".join(_method_text(m))) for k, m in a.methods.items()),
         ((k, " | ".join(_method_text(m))) for k, m in b.methods.items()),
@@ -82,4 +105,9 @@ def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
         [("row", str(b.row_rounding)), ("total", str(b.total_rounding))],
     )
     out += _pairs("不适用", [("", a.not_applicable)], [("", b.not_applicable)])
+    out += _pairs(
+        "review",
+        ((f.name, str(getattr(a.review, f.name))) for f in attrs.fields(type(a.review))),
+        ((f.name, str(getattr(b.review, f.name))) for f in attrs.fields(type(b.review))),
+    )
     return out

@@ -61,6 +61,8 @@ class BudgetTable:
     """执行率 exactly as printed, e.g. ``"99.75%"``"""
     reported_score: Optional[Decimal] = None
     lines: tuple[BudgetLine, ...] = ()
+    note: str = ""
+    """原因 / 偏差说明 for the budget row, where the layout has one (四川)"""
 
 
 @attrs.frozen
@@ -210,7 +212,17 @@ _EVALUATION_KEYS = {
     "reported_total",
     "reported_grade",
 }
-_BUDGET_KEYS = {"initial", "full_year", "executed", "adjustment", "points", "rate", "reported_score", "lines"}
+_BUDGET_KEYS = {
+    "initial",
+    "full_year",
+    "executed",
+    "adjustment",
+    "points",
+    "rate",
+    "reported_score",
+    "lines",
+    "note",
+}
 _LINE_KEYS = {"name", "initial", "full_year", "executed"}
 _ROW_KEYS = {
     "sign",
@@ -308,7 +320,8 @@ class _Reader:
         return out
 
     def evaluation(self, data: Mapping[str, Any]) -> Evaluation:
-        self.keys(data, {"evaluation", "budget", "rows", "base"}, "")
+        # A worked case is an evaluation file with [case] and [expect]: it reads as its evaluation.
+        self.keys(data, {"evaluation", "budget", "rows", "base", "case", "expect"}, "")
         meta = self.table(data.get("evaluation", {}), "evaluation")
         if "evaluation" not in data:
             self.problem("missing-key", "evaluation", "required table [evaluation] is missing")
@@ -387,6 +400,7 @@ class _Reader:
             rate=self.text(table, "rate", "budget"),
             reported_score=self.number(table, "reported_score", "budget"),
             lines=tuple(lines),
+            note=self.text(table, "note", "budget"),
         )
 
     def row(self, where: str, row: Mapping[str, Any]) -> IndicatorRow:

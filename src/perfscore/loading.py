@@ -57,6 +57,8 @@ ENV_PATH = "PERFSCORE_RULESETS"
 
 ROW_NAMES = ("W", "T", "A")
 BUDGET_NAMES = ("W", "rate", "base", "executed")
+#: The budget table's amounts, as derived formulas may name them (编制准确 needs 年初预算).
+BUDGET_AMOUNTS = ("budget_initial", "budget_full_year", "budget_executed")
 BUDGET_BASES = {
     "full_year": "全年预算数",
     "initial": "年初预算数",
@@ -164,7 +166,7 @@ def available_rulesets(paths: Sequence[Union[str, Path]] = ()) -> tuple[RulesetI
 def parent_regions(region: str) -> list[str]:
     """A GB/T 2260 code and the codes above it: 430602 → 430600 → 430000 → CN."""
     chain = [region]
-    if _REGION.match(region) and region != "CN":
+    if _REGION.fullmatch(region) and region != "CN":
         city, province = region[:4] + "00", region[:2] + "0000"
         chain += [c for c in (city, province) if c not in chain]
         chain.append("CN")
@@ -330,7 +332,17 @@ _SOURCE_KEYS = {"id", "title", "evidence", "url", "note"}
 _TEXT_KEYS = {"zh", "en"}
 _ROUNDING_KEYS = {"places", "mode"}
 _BUDGET_KEYS = {"name", "points", "base", "formula", "params", "rounding", "source", "block"}
-_BLOCK_KEYS = {"key", "name", "aliases", "points", "categories", "indicators", "source", "remove"}
+_BLOCK_KEYS = {
+    "key",
+    "name",
+    "aliases",
+    "points",
+    "categories",
+    "indicators",
+    "source",
+    "remove",
+    "selection",
+}
 _CATEGORY_KEYS = {"zh", "en", "aliases"}
 _INDICATOR_KEYS = {
     "key",
@@ -369,6 +381,7 @@ _REVIEW_KEYS = {
     "explain_below_weight",
     "explain_over_ratio",
     "explain_budget_below",
+    "explain_over_when_zero",
 }
 
 
@@ -543,7 +556,7 @@ class _Builder:
         table = self.table(value if value is not None else {}, path)
         out = {}
         for key in table:
-            if not _NAME.match(key) or key in ROW_NAMES or key in BUDGET_NAMES:
+            if not _NAME.fullmatch(key) or key in ROW_NAMES or key in BUDGET_NAMES:
                 self.problem(
                     "bad-param",
                     _join(path, key),
@@ -570,10 +583,10 @@ class _Builder:
         meta = self.table(data.get("ruleset"), "ruleset")
         self.keys(meta, _RULESET_KEYS, "ruleset")
         rid = self.string(meta, "id", "ruleset", required=True)
-        if rid and not _ID.match(rid):
+        if rid and not _ID.fullmatch(rid):
             self.problem("bad-id", "ruleset.id", "must be lower-case letters, digits, '-' or '_'", found=rid)
         region = self.string(meta, "region", "ruleset", required=True)
-        if region and not _REGION.match(region):
+        if region and not _REGION.fullmatch(region):
             self.problem(
                 "bad-region", "ruleset.region", "must be a GB/T 2260 code (6 digits) or CN", found=region
             )
@@ -750,7 +763,7 @@ class _Builder:
             own = self.params(spec.get("params"), _join(path, "params"))
             inputs = self.strings(spec, "inputs", path)
             for i, name in enumerate(inputs):
-                if not _NAME.match(name) or name in ROW_NAMES:
+                if not _NAME.fullmatch(name) or name in ROW_NAMES:
                     self.problem(
                         "bad-input",
                         f"{path}.inputs[{i}]",
@@ -914,11 +927,13 @@ class _Builder:
             )
         return tuple(out)
 
-    def selection(self, value: Any, methods: Mapping[str, Method]) -> dict[str, str]:
-        table = self.table(value, "selection")
+    def selection(
+        self, value: Any, methods: Mapping[str, Method], where: str = "selection"
+    ) -> dict[str, str]:
+        table = self.table(value, where)
         out = {}
         for key, method in table.items():
-            path = f"selection.{key}"
+            path = f"{where}.{key}"
             if key not in SELECTION_KEYS:
                 self.problem(
                     "unknown-key",
@@ -1016,6 +1031,9 @@ class _Builder:
                     tuple(categories),
                     tuple(indicators),
                     self.source_ref(spec, path),
+                    MappingProxyType(
+                        self.selection(spec.get("selection", {}), methods, _join(path, "selection"))
+                    ),
                 )
             )
         return tuple(out)
@@ -1069,7 +1087,7 @@ class _Builder:
         out = {}
         for name, label in table.items():
             path = f"base.{name}"
-            if not _NAME.match(name) or name in ROW_NAMES:
+            if not _NAME.fullmatch(name) or name in ROW_NAMES:
                 self.problem(
                     "bad-input", path, "base-data names are identifiers other than W, T, A", found=name
                 )
@@ -1086,7 +1104,7 @@ class _Builder:
             path = f"derived.{name}"
             spec = self.table(raw, path)
             self.keys(spec, _DERIVED_KEYS, path)
-            if not _NAME.match(name) or name in ROW_NAMES or name in base or name in params:
+            if not _NAME.fullmatch(name) or name in ROW_NAMES or name in base or name in params:
                 self.problem(
                     "bad-input",
                     path,
@@ -1100,7 +1118,7 @@ class _Builder:
                 self.problem("conflicting-keys", path, "give exactly one of formula or count")
                 continue
             if "formula" in spec:
-                known = (*base, *params, *(d.name for d in out))
+                known = (*base, *params, *BUDGET_AMOUNTS, *(d.name for d in out))
                 formula = self.formula(spec["formula"], known, _join(path, "formula"))
                 out.append(Derived(name, label, unit, formula=formula))
             else:
@@ -1126,6 +1144,7 @@ class _Builder:
             ),
             explain_over_ratio=self.number(spec, "explain_over_ratio", "review", positive=True),
             explain_budget_below=self.number(spec, "explain_budget_below", "review", positive=True),
+            explain_over_when_zero=self.number(spec, "explain_over_when_zero", "review", positive=True),
         )
 
     def grades(self, value: Any, total: Decimal, optional: bool) -> tuple[GradeBand, ...]:

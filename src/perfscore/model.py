@@ -164,6 +164,9 @@ class Block:
     categories: tuple[Category, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     source: str = ""
+    selection: Mapping[str, str] = attrs.field(factory=dict)
+    """Method choice for this block's rows, over the ruleset's ``[selection]`` (银川 决策/管理 rows are
+    qualitative whatever their target looks like)"""
 
     @property
     def fixed(self) -> bool:
@@ -216,6 +219,8 @@ class ReviewRules:
     """Actual ≥ ratio × target needs a note (广西 1.3)"""
     explain_budget_below: Optional[Decimal] = None
     """Execution rate below this needs a note (四川 0.9)"""
+    explain_over_when_zero: Optional[Decimal] = None
+    """With a target of 0, an actual ≥ this needs a note (广西 30)"""
 
 
 @attrs.frozen

@@ -67,8 +67,9 @@ def render_text(report: Report) -> str:
                 else:
                     computed = num(row.points)
                 diff = row.difference
+                star = "★" if row.core else " "
                 lines.append(
-                    f"    {fit(row.name or '—', 42)} {fit(row.target_text, 14)} {fit(row.actual_text, 14)}"
+                    f"   {star}{fit(row.name or '—', 42)} {fit(row.target_text, 14)} {fit(row.actual_text, 14)}"
                     f" {num(row.weight):>5} {computed:>7} {num(row.reported):>6} {'' if not diff else num(diff):>6}"
                 )
                 if row.status != NOT_APPLICABLE:
@@ -113,10 +114,19 @@ def render_ruleset(ruleset: Ruleset) -> str:
             if ind.category not in {c.name.zh for c in block.categories}:
                 lines.append(f"│  ├─ {ind.name}  {num(ind.weight)}  [{ind.method}]")
     if ruleset.budget is not None:
+        inside = f"  (counted inside {ruleset.budget.block})" if ruleset.budget.block else ""
         lines.append(
-            f"└─ {ruleset.budget.name}  {num(ruleset.budget.points)}  = {ruleset.budget.formula.source}"
+            f"└─ {ruleset.budget.name}{inside}  {num(ruleset.budget.points)}  = {ruleset.budget.formula.source}"
             f"  (base {ruleset.budget.base}, rounding {ruleset.budget.rounding})"
         )
+    if ruleset.base:
+        lines.append("base data: " + ", ".join(f"{k} ({v.zh})" for k, v in ruleset.base.items()))
+    for derived in ruleset.derived:
+        how = derived.formula.source if derived.formula else f"count of {derived.count}"
+        if derived.when is not None:
+            how += f" where {derived.when.source}"
+        unit = f", {derived.unit}" if derived.unit else ""
+        lines.append(f"derived {derived.name} ({derived.label.zh}{unit}) = {how}")
     lines.append("methods:")
     for key, method in ruleset.methods.items():
         lines.append(f"  {key}: {method.name}")
@@ -147,6 +157,15 @@ def render_ruleset(ruleset: Ruleset) -> str:
                 for g in ruleset.grades
             )
         )
+    review = ruleset.review
+    rules = [f"rate tolerance {review.rate_tolerance}", f"score tolerance {review.score_tolerance}"]
+    if review.explain_over_ratio is not None:
+        rules.append(f"note when actual ≥ {review.explain_over_ratio} × target")
+    if review.explain_over_when_zero is not None:
+        rules.append(f"note when target 0 and actual ≥ {review.explain_over_when_zero}")
+    if review.explain_budget_below is not None:
+        rules.append(f"note when execution < {review.explain_budget_below}")
+    lines.append("review: " + "; ".join(rules))
     lines.append("sources:")
     for source in ruleset.sources:
         flag = "" if source.confirmed else "  (unconfirmed)"

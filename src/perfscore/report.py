@@ -76,6 +76,8 @@ class RowResult:
     """What set the rule and the weight: ``method`` → ``file: key.path``, ``weight`` → ..."""
     core: bool = False
     """是否核心指标, as the table states (重庆)"""
+    note: str = ""
+    """偏差原因分析及改进措施, as the table states"""
 
     @property
     def difference(self) -> Optional[Decimal]:

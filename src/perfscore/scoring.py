@@ -167,6 +167,7 @@ class _Scorer:
             reason_en=en,
             reported=row.reported_score,
             core=row.core,
+            note=row.note,
             method=method.key if method else "",
             method_name=method.name.zh if method else "",
             provenance=provenance or {},
@@ -208,6 +209,7 @@ class _Scorer:
                 reason_en="not applicable: carries no weight",
                 reported=row.reported_score,
                 core=row.core,
+                note=row.note,
             )
 
         provenance: dict[str, str] = {}
@@ -248,13 +250,13 @@ class _Scorer:
                 f"weight {_fmt(weight)} exceeds the block's points: cannot score",
             )
 
-        method_key, chosen_by = self.choose(row, indicator, target)
+        method_key, chosen_by = self.choose(row, block, indicator, target)
         if method_key is None:
             return self.unscorable(row, block.key, weight, chosen_by, chosen_by_en(chosen_by, target))
         method = ruleset.methods[method_key]
         provenance["method"] = self.index.where[f"methods.{method_key}"]
         if chosen_by:
-            provenance["selection"] = self.index.where[f"selection.{chosen_by}"]
+            provenance["selection"] = self.index.where.get(chosen_by) or ruleset.where(chosen_by)
         if method.kind == "qualitative":
             return self.qualitative(row, block, method, weight, target, actual, provenance)
         return self.formula(row, block, method, weight, target, actual, provenance)
@@ -291,12 +293,12 @@ class _Scorer:
         for derived in self.ruleset.derived:
             where = f"derived.{derived.name}"
             if derived.formula is not None:
-                env = {**self.ruleset.params, **base, **values}
+                env = {**self.ruleset.params, **self.budget_names(), **base, **values}
                 missing = [n for n in derived.formula.names if n not in env]
                 if missing:
-                    self.finding(
+                    self.finding(  # what needs the value is then unscorable, with its own error
                         "missing-base",
-                        "error",
+                        "warning",
                         where,
                         f"缺少基础数据：{', '.join(missing)}",
                         f"base data missing: {', '.join(missing)}",
@@ -319,12 +321,25 @@ class _Scorer:
             )
         return values
 
+    def budget_names(self) -> dict[str, Decimal]:
+        """The budget table's amounts, by the names derived formulas may use."""
+        table = self.evaluation.budget
+        if table is None:
+            return {}
+        named = {
+            "budget_initial": table.initial,
+            "budget_full_year": table.full_year,
+            "budget_executed": table.executed,
+        }
+        return {name: value for name, value in named.items() if value is not None}
+
     def counts(self, derived: Derived, row: IndicatorRow) -> bool:
         """Whether ``row`` is in the category ``derived`` counts and meets its condition."""
         if normalize_label(row.category) != normalize_label(derived.count):
             return False
         if derived.when is None:
             return True
+        row = self.complete_texts(row, None)  # the 四川 layout's sign and unit columns count too
         target, actual = _parse(row.target), _parse(row.actual)
         if target.number is None or actual.number is None or not units_compatible(target.unit, actual.unit):
             return False
@@ -338,9 +353,9 @@ class _Scorer:
             return False
 
     def choose(
-        self, row: IndicatorRow, indicator: Optional[Indicator], target: CellValue
+        self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], target: CellValue
     ) -> tuple[Optional[str], str]:
-        """The method key and the selection key that chose it (or None and a reason)."""
+        """The method key and the key path of the selection that chose it (or None and a reason)."""
         methods = self.ruleset.methods
         if row.method:
             if row.method in methods:
@@ -375,6 +390,9 @@ class _Scorer:
                 repr(row.target),
             )
             return None, f"年度指标值 {row.target!r} 无法识别"
+        if key in block.selection:
+            index = next(i for i, b in enumerate(self.ruleset.blocks) if b.key == block.key)
+            return block.selection[key], f"blocks[{index}].selection.{key}"
         method = self.ruleset.selection.get(key)
         if method is None:
             self.finding(
@@ -387,7 +405,7 @@ class _Scorer:
                 repr(row.target),
             )
             return None, f"规则集未为 {key} 指定计分方法"
-        return method, key
+        return method, f"selection.{key}"
 
     def qualitative(
         self,
@@ -462,6 +480,7 @@ class _Scorer:
             f" {_fmt(points)} points",
             reported=row.reported_score,
             core=row.core,
+            note=row.note,
             provenance=provenance,
         )
 
@@ -472,6 +491,15 @@ class _Scorer:
         if cell.kind is ValueKind.BUDGET_REF:
             base = self.budget_base()
             if base is None:
+                self.finding(
+                    "missing-value",
+                    "error",
+                    f"{row.where}.{'target' if role == '年度指标值' else 'actual'}",
+                    f"{role}引用预算数，但表中没有预算数",
+                    "the cell refers to the budget, but the table gives no budget amount",
+                    "a budget table with the base amount",
+                    repr(row.target if role == "年度指标值" else row.actual),
+                )
                 return None, f"{role}引用预算数，但表中没有预算数"
             return base, ""
         text = row.target if role == "年度指标值" else row.actual
@@ -626,6 +654,7 @@ class _Scorer:
             reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
             reported=row.reported_score,
             core=row.core,
+            note=row.note,
             method=method.key,
             method_name=method.name.zh,
             provenance=provenance,
@@ -859,6 +888,18 @@ class _Scorer:
                     f"缺少框架指标“{indicator.name.zh}”",
                     f"the framework's indicator '{indicator.name.en or indicator.key}' has no row",
                 )
+        if not block.fixed and not rows:
+            # Its points would otherwise be a silent 0: say so, and give no grade.
+            self.complete = False
+            self.finding(
+                "empty-block",
+                "error",
+                block.key,
+                f"“{block.name.zh}”没有任何指标行",
+                f"'{block.name.en or block.key}' has no indicator rows",
+                f"rows worth {_fmt(block.points)} points",
+                "none",
+            )
         result = attrs.evolve(
             self.block_of(block.key, block.name.zh, block.name.en, block.points, rows),
             provenance={"points": self.index.where[f"blocks.{block.key}"]},

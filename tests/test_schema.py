@@ -1,0 +1,353 @@
+"""The JSON Schema for ruleset files (schema/ruleset.schema.json) agrees with the loader.
+
+The schema is for editors (Taplo / Even Better TOML): it checks structure, types, enums and
+patterns as the file is typed. The loader stays the authority; these tests keep the two from
+drifting apart: same keys, same enums, same patterns, and the shipped files, the fixtures and
+the docs' examples all pass both.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from perfscore import loading
+from perfscore.decimals import ROUNDING_MODES
+from perfscore.errors import RulesetError
+from perfscore.model import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "schema" / "ruleset.schema.json"
+DATA = Path(__file__).parent / "data"
+MINIMAL = DATA / "valid" / "minimal.toml"
+
+SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+DEFS: dict[str, Any] = SCHEMA["$defs"]
+VALIDATOR = Draft202012Validator(SCHEMA)
+
+SHIPPED = sorted(f for f in (ROOT / "rulesets").rglob("*.toml") if "cases" not in f.parts)
+VALID = sorted((DATA / "valid").glob("*.toml"))
+
+# Invalid fixtures whose defect the schema sees too: a key, an enum value.
+STRUCTURAL = {"unknown-key", "bad-evidence", "bad-rounding"}
+# Invalid fixtures only the loader can reject. The schema cannot add up weights or points,
+# compare grade bands with each other, parse formulas, resolve a method or source name, find
+# duplicate labels or see that a case without `when` is not the last one.
+LOADER_ONLY = {
+    "weights-sum",
+    "points-sum",
+    "grade-gap",
+    "duplicate-grade",
+    "formula-attribute",
+    "formula-name",
+    "formula-power",
+    "hostile-formula",
+    "unknown-method",
+    "unreachable-case",
+}
+NOT_TOML = {"toml-syntax"}  # tomllib rejects it before any schema could look
+INVALID = sorted((DATA / "invalid").glob("*.toml"))
+
+
+def _read(file: Path) -> dict[str, Any]:
+    return tomllib.loads(file.read_text(encoding="utf-8"))
+
+
+def _errors(data: dict[str, Any]) -> list[str]:
+    return [f"{e.json_path}: {e.message}" for e in VALIDATOR.iter_errors(data)]
+
+
+def _ruleset_snippets() -> list[str]:
+    text = (ROOT / "docs" / "ruleset-format.md").read_text(encoding="utf-8")
+    return [b for b in re.findall(r"```toml\n(.*?)```", text, flags=re.S) if "[ruleset]" in b]
+
+
+def _keys(definition: dict[str, Any]) -> set[str]:
+    assert definition.get("additionalProperties") is False, "every table must forbid unknown keys"
+    return set(definition["properties"])
+
+
+def _enum(definition: dict[str, Any]) -> set[str]:
+    return set(definition["enum"])
+
+
+# --------------------------------------------------------------------------- the schema itself
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(SCHEMA)
+
+
+def _properties(node: Any, where: str = "") -> list[tuple[str, Any]]:
+    """Every (path, subschema) found under a ``properties`` keyword."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                found += [(f"{where}.{name}", sub) for name, sub in value.items()]
+            found += _properties(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _properties(value, f"{where}[{i}]")
+    return found
+
+
+def test_every_property_has_an_english_description() -> None:
+    """Editors show these on hover; the conditional `then` parts only add `required`."""
+    missing = [
+        path
+        for path, sub in _properties(SCHEMA)
+        if "/then" not in path and "/if" not in path and not sub.get("description")
+    ]
+    assert missing == []
+
+
+# --------------------------------------------------------------------------- no drift from the loader
+
+
+KEY_SETS: list[tuple[str, dict[str, Any], set[str]]] = [
+    ("top", SCHEMA, loading._TOP_KEYS),
+    ("ruleset", DEFS["ruleset"], loading._RULESET_KEYS),
+    ("source", DEFS["source"], loading._SOURCE_KEYS),
+    ("text", DEFS["text"], loading._TEXT_KEYS),
+    ("rounding", DEFS["rounding"], loading._ROUNDING_KEYS),
+    ("budget", DEFS["budget"], loading._BUDGET_KEYS),
+    ("block", DEFS["block"], loading._BLOCK_KEYS),
+    ("category", DEFS["category"], loading._CATEGORY_KEYS),
+    ("indicator", DEFS["indicator"], loading._INDICATOR_KEYS),
+    ("method", DEFS["method"], loading._METHOD_KEYS),
+    ("case", DEFS["case"], loading._CASE_KEYS),
+    ("tier", DEFS["tier"], loading._TIER_KEYS),
+    ("level", DEFS["level"], loading._LEVEL_KEYS),
+    ("grade", DEFS["grade"], loading._GRADE_KEYS),
+    ("grading", SCHEMA["properties"]["grading"], loading._GRADING_KEYS),
+    ("derived", DEFS["derived"], loading._DERIVED_KEYS),
+    ("review", DEFS["review"], loading._REVIEW_KEYS),
+    ("selection", DEFS["selection"], set(SELECTION_KEYS)),
+    # The loader writes these four key sets inline in _Builder.build.
+    ("in_force", DEFS["ruleset"]["properties"]["in_force"], {"from", "to"}),
+    ("rounding-table", SCHEMA["properties"]["rounding"], {"row", "total"}),
+    ("not_applicable", SCHEMA["properties"]["not_applicable"], {"policy"}),
+    ("actuals", SCHEMA["properties"]["actuals"], {"clamp_negative"}),
+]
+
+
+@pytest.mark.parametrize(("definition", "keys"), [k[1:] for k in KEY_SETS], ids=[k[0] for k in KEY_SETS])
+def test_each_table_allows_exactly_the_loaders_keys(definition: dict[str, Any], keys: set[str]) -> None:
+    assert _keys(definition) == keys
+
+
+def test_the_enums_are_the_loaders() -> None:
+    ruleset = DEFS["ruleset"]["properties"]
+    assert _enum(ruleset["form"]) == set(FORMS)
+    assert _enum(DEFS["source"]["properties"]["evidence"]) == set(EVIDENCE_LEVELS)
+    assert _enum(DEFS["rounding"]["properties"]["mode"]) == set(ROUNDING_MODES)
+    assert _enum(DEFS["budget"]["properties"]["base"]) == set(loading.BUDGET_BASES)
+    # Written inline in the loader (_Builder.build and _Builder.methods).
+    assert _enum(SCHEMA["properties"]["not_applicable"]["properties"]["policy"]) == {"no_weight", "rescale"}
+    assert _enum(DEFS["method"]["properties"]["kind"]) == {"formula", "tiers", "qualitative"}
+    places = DEFS["rounding"]["properties"]["places"]
+    assert (places["minimum"], places["maximum"]) == (0, 6)
+
+
+def test_the_patterns_are_the_loaders() -> None:
+    ruleset = DEFS["ruleset"]["properties"]
+    assert ruleset["id"]["pattern"] == loading._ID.pattern
+    assert ruleset["extends"]["pattern"] == loading._ID.pattern
+    assert ruleset["region"]["pattern"] == loading._REGION.pattern
+    assert DEFS["name"]["pattern"] == loading._NAME.pattern
+    assert DEFS["params"]["propertyNames"]["pattern"] == loading._NAME.pattern
+    reserved = set(DEFS["params"]["propertyNames"]["not"]["enum"])
+    assert reserved == {*loading.ROW_NAMES, *loading.BUDGET_NAMES}
+    for table in ("base", "derived"):
+        names = SCHEMA["properties"][table]["propertyNames"]
+        assert names["pattern"] == loading._NAME.pattern
+        assert set(names["not"]["enum"]) == set(loading.ROW_NAMES)
+
+
+# --------------------------------------------------------------------------- what passes
+
+
+def test_there_are_files_to_check() -> None:
+    assert SHIPPED and VALID and len(_ruleset_snippets()) >= 2
+
+
+@pytest.mark.parametrize("file", SHIPPED, ids=[f.relative_to(ROOT).as_posix() for f in SHIPPED])
+def test_every_shipped_ruleset_validates(file: Path) -> None:
+    assert _errors(_read(file)) == []
+
+
+@pytest.mark.parametrize("file", VALID, ids=[f.stem for f in VALID])
+def test_every_valid_fixture_validates(file: Path) -> None:
+    assert _errors(_read(file)) == []
+
+
+@pytest.mark.parametrize("snippet", _ruleset_snippets())
+def test_every_ruleset_example_in_the_docs_validates(snippet: str) -> None:
+    assert _errors(tomllib.loads(snippet)) == []
+
+
+# --------------------------------------------------------------------------- what fails
+
+
+def test_every_invalid_fixture_is_classified() -> None:
+    assert {f.stem for f in INVALID} == STRUCTURAL | LOADER_ONLY | NOT_TOML
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURAL))
+def test_structural_defects_are_rejected_by_the_schema_too(name: str) -> None:
+    errors = _errors(_read(DATA / "invalid" / f"{name}.toml"))
+    assert len(errors) == 1, errors
+
+
+@pytest.mark.parametrize("name", sorted(LOADER_ONLY))
+def test_semantic_defects_are_left_to_the_loader(name: str) -> None:
+    # Sums, band boundaries, formulas and cross-references are beyond a JSON Schema:
+    # the file is well-formed, and only load_ruleset (perfscore check) rejects it.
+    assert _errors(_read(DATA / "invalid" / f"{name}.toml")) == []
+
+
+def _edit(old: str, new: str) -> str:
+    text = MINIMAL.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+# Each edit of minimal.toml breaks one rule that both the schema and the loader enforce;
+# the loader's code for it is given so that both sides are seen to reject the same thing.
+BOTH_REJECT: dict[str, tuple[str, str]] = {
+    "bad-id": ("bad-id", _edit('id = "test-minimal"', 'id = "Test Minimal"')),
+    "bad-region": ("bad-region", _edit('region = "CN"', 'region = "4306"')),
+    "bad-form": ("bad-form", _edit('form = "department"', 'form = "dept"')),
+    "bad-year": ("bad-year", _edit("in_force = { from = 2021, to = 2022 }", 'in_force = { from = "2021" }')),
+    "no-name": ("missing-key", _edit('name = { zh = "测试规则集", en = "Test ruleset" }\n', "")),
+    "no-sources": (
+        "missing-key",
+        _edit('[[sources]]\nid = "test"\ntitle = "Test fixture"\nevidence = "R"\n', ""),
+    ),
+    "source-no-title": ("missing-key", _edit('title = "Test fixture"\n', "")),
+    "places": ("bad-rounding", _edit("[params]", "[rounding]\nrow = { places = 7 }\n\n[params]")),
+    "policy": ("bad-policy", _edit("[params]", '[not_applicable]\npolicy = "drop"\n\n[params]')),
+    "param-name": ("bad-param", _edit("k = 0.5", "k = 0.5\nrate = 1")),
+    "param-type": ("wrong-type", _edit("k = 0.5", 'k = "0.5"')),
+    "budget-base": ("bad-base", _edit("points = 20\n", 'points = 20\nbase = "yearly"\n')),
+    "zero-points": ("bad-number", _edit("points = 30", "points = 0")),
+    "no-weight": ("missing-key", _edit("weight = 10\n", "")),
+    "kind": ("bad-kind", _edit('kind = "tiers"', 'kind = "steps"')),
+    "tiers-missing": (
+        "missing-key",
+        _edit(
+            "tiers = [\n  { min = 90, points = 10 },\n  { min = 80, max = 90, points = 8 },\n"
+            "  { min = 60, max = 80, points = 4 },\n  { max = 60, points = 0 },\n]\n",
+            "",
+        ),
+    ),
+    "formula-and-cases": (
+        "conflicting-keys",
+        _edit("[methods.reverse]\n", '[methods.reverse]\ncases = [{ score = "W", zh = "满分" }]\n'),
+    ),
+    "case-no-zh": (
+        "missing-key",
+        _edit('{ score = "W * A / T", zh = "按比例", en = "pro rata" }', '{ score = "W * A / T" }'),
+    ),
+    "selection-key": ("unknown-key", _edit('LE = "reverse"', 'LE = "reverse"\nNE = "reverse"')),
+    "no-grades": ("missing-key", MINIMAL.read_text(encoding="utf-8").split("[[grades]]")[0]),
+    "grade-no-label": ("missing-key", _edit('label = "合格"\n', "")),
+    "base-name": ("bad-input", _edit("[params]", '[base]\nW = { zh = "分值" }\n\n[params]')),
+    "derived-both": (
+        "conflicting-keys",
+        _edit("[params]", '[derived]\nx = { formula = "1", count = "数量指标", zh = "x" }\n\n[params]'),
+    ),
+    "review-ratio": ("bad-number", _edit("[params]", "[review]\nexplain_over_ratio = 0\n\n[params]")),
+    "clamp-type": ("wrong-type", _edit("[params]", '[actuals]\nclamp_negative = "yes"\n\n[params]')),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOTH_REJECT))
+def test_the_schema_and_the_loader_reject_the_same_structural_edits(name: str, tmp_path: Path) -> None:
+    code, text = BOTH_REJECT[name]
+    errors = _errors(tomllib.loads(text))
+    assert len(errors) == 1, errors
+    file = tmp_path / f"{name}.toml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        loading.load_ruleset(file)
+    assert code in {p.code for p in caught.value.problems}
+
+
+def test_grades_may_be_left_out_when_grading_is_optional(tmp_path: Path) -> None:
+    text = BOTH_REJECT["no-grades"][1] + "\n[grading]\noptional = true\n"
+    assert _errors(tomllib.loads(text)) == []
+    file = tmp_path / "ungraded.toml"
+    file.write_text(text, encoding="utf-8")
+    assert loading.load_ruleset(file).grades == ()
+
+
+def test_a_child_may_leave_to_its_parent_what_a_standalone_file_must_state(tmp_path: Path) -> None:
+    """A file with `extends` merges over its parent: partial blocks, no grades, no sources."""
+    child = """\
+schema = 1
+
+[ruleset]
+id = "schema-child"
+region = "430621"
+form = "project"
+edition = "2021"
+in_force = { from = 2021 }
+extends = "cn-project"
+name = { zh = "示例县 项目支出" }
+
+[budget]
+points = 10
+
+[[blocks]]
+key = "output"
+name = { en = "Outputs (county)" }
+
+[methods.positive]
+name = { en = "Positive, county wording" }
+"""
+    data = tomllib.loads(child)
+    assert _errors(data) == []
+    file = tmp_path / "child.toml"
+    file.write_text(child, encoding="utf-8")
+    ruleset = loading.load_ruleset(file)
+    assert ruleset.grades and ruleset.sources
+    del data["ruleset"]["extends"]  # the same file standing alone is incomplete
+    assert _errors(data)
+
+
+def _closed_tables(node: Any, where: str = "#") -> set[str]:
+    """Paths of every subschema that forbids unknown keys."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if node.get("additionalProperties") is False:
+            found.add(where)
+        for key, value in node.items():
+            found |= _closed_tables(value, f"{where}/{key}")
+    return found
+
+
+def _resolve(pointer: str) -> Any:
+    node: Any = SCHEMA
+    for part in pointer.split("/")[1:]:
+        node = node[part]
+    return node
+
+
+def test_every_closed_table_is_compared_with_the_loader() -> None:
+    compared = {id(definition) for _, definition, _ in KEY_SETS}
+    unchecked = [path for path in _closed_tables(SCHEMA) if id(_resolve(path)) not in compared]
+    assert unchecked == []
