@@ -183,6 +183,12 @@ def test_huaihua_listed_projects_do_not_add_up_to_the_stated_total() -> None:
 
 
 def test_a_table_with_no_rows_is_not_silently_graded() -> None:
-    review = perfscore.review(perfscore.read_evaluation(EXAMPLES / "431225" / "project-2021-info-system.toml"))
+    review = perfscore.review(
+        perfscore.read_evaluation(EXAMPLES / "431225" / "project-2021-info-system.toml")
+    )
     assert not review.report.complete and review.report.grade == ""
-    assert {f.location for f in review.findings if f.code == "empty-block"} == {"output", "benefit", "satisfaction"}
+    assert {f.location for f in review.findings if f.code == "empty-block"} == {
+        "output",
+        "benefit",
+        "satisfaction",
+    }
