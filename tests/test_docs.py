@@ -85,3 +85,33 @@ def test_readme_api_example_runs() -> None:
     assert result.returncode == 0, result.stderr
     expected = re.findall(r"^# prints: (.*)$", example, flags=re.M)
     assert expected and all(line in result.stdout for line in expected)
+
+
+def _regions_rows() -> list[list[str]]:
+    text = (DOCS / "regions.md").read_text(encoding="utf-8")
+    table = text.split("| id |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in table]
+
+
+def test_regions_doc_lists_every_shipped_ruleset_edition() -> None:
+    from perfscore.loading import available_rulesets
+
+    documented = {}
+    for row in _regions_rows():
+        documented[(row[0].strip("`"), row[1])] = row
+    shipped = {(info.id, info.edition): info for info in available_rulesets()}
+    assert sorted(documented) == sorted(shipped)
+    for key, info in shipped.items():
+        ruleset = load_ruleset(info.file)
+        row = documented[key]
+        assert row[2].split()[0] == ruleset.region
+        assert row[3].split()[0] == ruleset.form
+        assert row[4] == f"{ruleset.year_from}–{ruleset.year_to or ''}"
+        assert row[5] == (ruleset.extends[0] if ruleset.extends else "—")
+        counts: dict[str, int] = {}
+        for source in ruleset.sources:
+            counts[source.evidence] = counts.get(source.evidence, 0) + 1
+        order = ["S", "SEED", "SYS", "R"]
+        assert row[6] == ", ".join(f"{k} ×{counts[k]}" for k in order if k in counts)
+        unconfirmed = [s.id for s in ruleset.sources if s.evidence == "R"]
+        assert row[7] == ("; ".join(unconfirmed) or "—")
