@@ -37,13 +37,23 @@ def score(
     malformed evaluation and the lookup errors of :func:`load_ruleset`; a row that cannot be
     scored never raises (it is reported).
     """
+    return _score(*resolve(evaluation, ruleset, paths=paths))
+
+
+def resolve(
+    evaluation: Union[Evaluation, Mapping[str, Any]],
+    ruleset: Union[Ruleset, str, Path, None] = None,
+    *,
+    paths: Sequence[Union[str, Path]] = (),
+) -> tuple[Evaluation, Ruleset]:
+    """An evaluation (read from a dict if need be) and the ruleset to score it with."""
     if not isinstance(evaluation, Evaluation):
         evaluation = Evaluation.from_dict(evaluation)
     if ruleset is None:
         ruleset = ruleset_for(evaluation, paths=paths)
     elif not isinstance(ruleset, Ruleset):
         ruleset = load_ruleset(ruleset, year=evaluation.year or None, paths=paths)
-    return _score(evaluation, ruleset)
+    return evaluation, ruleset
 
 
 def score_file(

@@ -776,6 +776,8 @@ class Formula:
             return value if value else value.copy_abs()  # never a negative zero
         raise _not_a_number(value)
 
+    # number(), truth() and evaluate() repeat their guard on purpose: they are the scoring hot
+    # path, and a shared helper would cost a call on every evaluation.
     def truth(self, env: Mapping[str, Decimal]) -> bool:
         """The value as a condition: a boolean as is, a number is true when non-zero."""
         try:

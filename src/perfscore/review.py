@@ -20,10 +20,9 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from .api import ruleset_for
+from .api import resolve
 from .errors import PerfscoreError
 from .evaluation import Evaluation, IndicatorRow, read_evaluation
-from .loading import load_ruleset
 from .model import Ruleset
 from .report import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
 from .scoring import score
@@ -288,12 +287,7 @@ def review(
 
     Raises what :func:`perfscore.score` raises for a malformed evaluation or a missing ruleset.
     """
-    if not isinstance(evaluation, Evaluation):
-        evaluation = Evaluation.from_dict(evaluation)
-    if ruleset is None:
-        ruleset = ruleset_for(evaluation, paths=paths)
-    elif not isinstance(ruleset, Ruleset):
-        ruleset = load_ruleset(ruleset, year=evaluation.year or None, paths=paths)
+    evaluation, ruleset = resolve(evaluation, ruleset, paths=paths)
     report = score(evaluation, ruleset)
     found = [*report.findings, *_Reviewer(evaluation, ruleset, report).run()]
     found.sort(key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))

@@ -119,6 +119,48 @@ def _fmt(value: Optional[Decimal]) -> str:
     return text
 
 
+def _result(
+    row: IndicatorRow,
+    block: str,
+    weight: Optional[Decimal],
+    status: str,
+    reason_zh: str,
+    reason_en: str,
+    method: Optional[Method] = None,
+    *,
+    formula: str = "",
+    inputs: Optional[Mapping[str, str]] = None,
+    raw: Optional[Decimal] = None,
+    capped: Optional[Decimal] = None,
+    points: Optional[Decimal] = None,
+    provenance: Optional[Mapping[str, str]] = None,
+) -> RowResult:
+    """A row's result: what the table said beside what the rule made of it."""
+    return RowResult(
+        where=row.where,
+        block=block,
+        category=row.category,
+        name=row.name,
+        target_text=row.target,
+        actual_text=row.actual,
+        weight=weight,
+        status=status,
+        method=method.key if method else "",
+        method_name=method.name.zh if method else "",
+        formula=formula,
+        inputs=inputs or {},
+        raw=raw,
+        capped=capped,
+        points=points,
+        reason_zh=reason_zh,
+        reason_en=reason_en,
+        reported=row.reported_score,
+        provenance=provenance or {},
+        core=row.core,
+        note=row.note,
+    )
+
+
 class _Scorer:
     def __init__(self, ruleset: Ruleset, evaluation: Evaluation) -> None:
         self.ruleset = ruleset
@@ -154,25 +196,7 @@ class _Scorer:
         inputs: Optional[Mapping[str, str]] = None,
     ) -> RowResult:
         self.complete = False
-        return RowResult(
-            where=row.where,
-            block=block,
-            category=row.category,
-            name=row.name,
-            target_text=row.target,
-            actual_text=row.actual,
-            weight=weight,
-            status=NOT_SCORABLE,
-            reason_zh=zh,
-            reason_en=en,
-            reported=row.reported_score,
-            core=row.core,
-            note=row.note,
-            method=method.key if method else "",
-            method_name=method.name.zh if method else "",
-            provenance=provenance or {},
-            inputs=inputs or {},
-        )
+        return _result(row, block, weight, NOT_SCORABLE, zh, en, method, inputs=inputs, provenance=provenance)
 
     def row(
         self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], indicator_path: str
@@ -196,20 +220,13 @@ class _Scorer:
                     "no weight",
                     _fmt(row.weight),
                 )
-            return RowResult(
-                where=where,
-                block=block.key,
-                category=row.category,
-                name=row.name,
-                target_text=row.target,
-                actual_text=row.actual,
-                weight=row.weight,
-                status=NOT_APPLICABLE,
-                reason_zh="不适用，不计分值",
-                reason_en="not applicable: carries no weight",
-                reported=row.reported_score,
-                core=row.core,
-                note=row.note,
+            return _result(
+                row,
+                block.key,
+                row.weight,
+                NOT_APPLICABLE,
+                "不适用，不计分值",
+                "not applicable: carries no weight",
             )
 
         provenance: dict[str, str] = {}
@@ -459,28 +476,20 @@ class _Scorer:
         band = (
             f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
         )
-        return RowResult(
-            where=row.where,
-            block=block.key,
-            category=row.category,
-            name=row.name,
-            target_text=row.target,
-            actual_text=row.actual,
-            weight=weight,
-            status=SCORED,
-            method=method.key,
-            method_name=method.name.zh,
+        return _result(
+            row,
+            block.key,
+            weight,
+            SCORED,
+            f"{method.name.zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {_fmt(points)} 分",
+            f"{method.name.en or method.key}: level '{level.label.en or level.key}' ({how}); band {band};"
+            f" {_fmt(points)} points",
+            method,
             formula=f"{_fmt(level.score)} × W",
             inputs={"W": _fmt(weight), "level": level.label.zh},
             raw=raw,
             capped=raw,
             points=points,
-            reason_zh=f"{method.name.zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {_fmt(points)} 分",
-            reason_en=f"{method.name.en or method.key}: level '{level.label.en or level.key}' ({how}); band {band};"
-            f" {_fmt(points)} points",
-            reported=row.reported_score,
-            core=row.core,
-            note=row.note,
             provenance=provenance,
         )
 
@@ -636,27 +645,19 @@ class _Scorer:
         detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
         steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
         got = _fmt(points)
-        return RowResult(
-            where=row.where,
-            block=block.key,
-            category=row.category,
-            name=row.name,
-            target_text=row.target,
-            actual_text=row.actual,
-            weight=weight,
-            status=SCORED,
+        return _result(
+            row,
+            block.key,
+            weight,
+            SCORED,
+            f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
+            f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
+            method,
             formula=case.score.source,
             inputs=shown,
             raw=raw,
             capped=capped,
             points=points,
-            reason_zh=f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
-            reason_en=f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
-            reported=row.reported_score,
-            core=row.core,
-            note=row.note,
-            method=method.key,
-            method_name=method.name.zh,
             provenance=provenance,
         )
 
