@@ -192,3 +192,16 @@ def test_a_table_with_no_rows_is_not_silently_graded() -> None:
         "benefit",
         "satisfaction",
     }
+
+
+def test_progress_bar_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n in range(12):
+        (tmp_path / f"{n}.toml").write_text(TRANSFER.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert main(["review", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "12/12" in err and "[" + "#" * 30 + "]" in err
+    assert main(["review", str(tmp_path), "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
