@@ -117,8 +117,8 @@ def heading(text: str) -> None:
 
 
 def clear_loader_caches() -> None:
-    perfscore.loading._build_file.cache_clear()
-    perfscore.loading._registry.cache_clear()
+    """Empty every loader cache (parsed files, compiled formulas, built rulesets, the registry)."""
+    perfscore.loading.clear_caches()
 
 
 def load_everything() -> list[Ruleset]:

@@ -129,10 +129,25 @@ def _registry(dirs: tuple[Path, ...]) -> tuple[RulesetInfo, ...]:
     return tuple(infos)
 
 
+def _read(file: Path) -> TomlDocument:
+    """A ruleset file, parsed once for as long as it is unchanged (the registry, each child
+    that extends it and the build all read it)."""
+    try:
+        stat = file.stat()
+    except OSError:
+        return read_toml(file)  # raises TomlSyntax with the reason
+    return _read_cached(str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
+    return read_toml(Path(file))
+
+
 def _peek(file: Path) -> Optional[RulesetInfo]:
     """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...)."""
     try:
-        data = read_toml(file).data
+        data = _read(file).data
     except TomlSyntax:
         return None
     meta = data.get("ruleset")
@@ -234,6 +249,7 @@ def _build_file(file: str, dirs: tuple[Path, ...], chain: tuple[str, ...]) -> Ru
     return _Builder(file, data, origins, docs, parents, functools.partial(_display, dirs=dirs)).build()
 
 
+@functools.lru_cache(maxsize=256)
 def _display(file: str, dirs: tuple[Path, ...]) -> str:
     """A ruleset file as reports show it: relative to the ruleset directory it was found in
     (``rulesets/CN/project.toml`` whether shipped in the wheel or read from a checkout)."""
@@ -249,7 +265,7 @@ def _resolve(
 ) -> tuple[dict[str, Any], Origins, dict[str, TomlDocument], tuple[str, ...]]:
     """Read ``file`` and its ``extends`` chain; return merged data, origins, documents and parents."""
     try:
-        doc = read_toml(Path(file))
+        doc = _read(Path(file))
     except TomlSyntax as exc:
         raise RulesetError([exc.problem], f"{file}: not valid TOML") from None
     data = doc.data
@@ -269,7 +285,9 @@ def _resolve(
             [doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)]
         )
     own_dir = Path(file).parent
-    search = (*dirs, own_dir) if own_dir not in dirs else dirs
+    # A file outside the search path may extend a sibling; one inside it needs no second scan.
+    inside = any(own_dir == d or own_dir.is_relative_to(d) for d in dirs)
+    search = dirs if inside else (*dirs, own_dir)
     registry = _registry(search)
     candidates = [info for info in registry if info.id == parent_name]
     if not candidates:
@@ -523,7 +541,7 @@ class _Builder:
             self.problem("wrong-type", path, "must be a formula string", found=_show(source))
             return None
         try:
-            return compile_formula(str(source), tuple(names))
+            return _compile(str(source), tuple(names))
         except FormulaError as exc:
             where = f"formula column {exc.column}: " if exc.column else ""
             self.problem(exc.code, path, where + exc.reason, found=str(source))
@@ -1214,6 +1232,19 @@ class _Builder:
                 found=str(raw[order[-1]][1]),
             )
         return tuple(bands)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(source: str, names: tuple[str, ...]) -> Formula:
+    """Compile once per process: a child and its parent share most formulas (Formula is immutable)."""
+    return compile_formula(source, names)
+
+
+def clear_caches() -> None:
+    """Forget every parsed file, compiled formula and built ruleset (for benchmarks and tools
+    that edit ruleset files in place)."""
+    for cached in (_registry, _read_cached, _build_file, _display, _compile):
+        cached.cache_clear()
 
 
 def _join(path: str, key: str) -> str:
