@@ -89,3 +89,12 @@ def test_python_dash_m_runs_the_same_program() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["reported_total"] == "95"
+
+
+def test_export_writes_xlsx_and_prints_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "scored.xlsx"
+    assert main(["export", str(EXAMPLE), "--to", "xlsx", "-o", str(out)]) == 0
+    assert out.stat().st_size > 0 and f"wrote {out}" in capsys.readouterr().out
+    assert main(["export", str(EXAMPLE), "--to", "md"]) == 0
+    text = capsys.readouterr().out
+    assert "| 总成本控制 |" in text and "full-marks-unmet" in text

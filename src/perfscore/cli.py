@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Optional
 
 from . import __version__
@@ -25,9 +26,10 @@ from .cases import CaseResult, find_cases, run_case
 from .compare import diff_rulesets
 from .errors import EditionNotFoundError, EvaluationError, RulesetError, RulesetNotFoundError
 from .evaluation import read_evaluation
+from .export import FORMATS, ExportError, export
 from .loading import available_rulesets, load_ruleset
 from .render import fit, render_ruleset
-from .review import FileReview, evaluation_files, review_files
+from .review import FileReview, evaluation_files, review, review_files
 from .scoring import score
 
 __all__ = ["main"]
@@ -71,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding of this severity (or worse) is found; default: error",
     )
     review_cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
+    export_cmd = sub.add_parser("export", help="write a scored workbook (xlsx) or a report (md, html)")
+    export_cmd.add_argument("evaluation", metavar="FILE")
+    export_cmd.add_argument("--to", required=True, choices=FORMATS, help="the format")
+    export_cmd.add_argument(
+        "-o", "--output", help="where to write (xlsx default: FILE with .scored.xlsx; md/html: stdout)"
+    )
+    export_cmd.add_argument("--ruleset", help="ruleset id or file (default: chosen by the evaluation)")
     test = sub.add_parser("test", help="run the worked cases of rulesets (all when none is named)")
     test.add_argument("rulesets", nargs="*", metavar="RULESET")
     diff = sub.add_parser("diff", help="how two frameworks differ")
@@ -112,6 +121,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return status
         if args.command == "review":
             return _review(args, paths)
+        if args.command == "export":
+            evaluation = read_evaluation(args.evaluation)
+            reviewed = review(evaluation, args.ruleset, paths=paths)
+            output = args.output
+            if args.to == "xlsx" and not output:
+                output = str(Path(args.evaluation).with_suffix(".scored.xlsx"))
+            text = export(reviewed, args.to, output, evaluation=evaluation)
+            if output:
+                print(f"wrote {output}")
+            elif text is not None:
+                print(text, end="")
+            return EXIT_OK
         if args.command == "test":
             return _test(args.rulesets, paths)
         if args.command == "diff":
@@ -143,6 +164,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (RulesetNotFoundError, EditionNotFoundError) as exc:
         print(f"perfscore: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
+    except ExportError as exc:
+        print(f"perfscore: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _review(args: argparse.Namespace, paths: Sequence[str]) -> int:
