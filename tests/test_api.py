@@ -44,6 +44,7 @@ def test_all_is_pinned() -> None:
         "find_ruleset",
         "load_ruleset",
         "read_evaluation",
+        "read_evaluations",
         "review",
         "review_files",
         "ruleset_for",

@@ -10,7 +10,7 @@ with its rule, inputs and reason.
 Decimal('100')
 """
 
-from .api import ruleset_for, score, score_file
+from .api import read_evaluations, ruleset_for, score, score_file
 from .errors import (
     EditionNotFoundError,
     EvaluationError,
@@ -55,6 +55,7 @@ __all__ = [
     "find_ruleset",
     "load_ruleset",
     "read_evaluation",
+    "read_evaluations",
     "review",
     "review_files",
     "ruleset_for",

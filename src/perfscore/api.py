@@ -6,13 +6,43 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
+import attrs
+
+from .errors import EvaluationError, Problem
 from .evaluation import Evaluation, read_evaluation
 from .loading import find_ruleset, load_ruleset
 from .model import Ruleset
 from .report import Report
 from .scoring import score as _score
 
-__all__ = ["ruleset_for", "score", "score_file"]
+__all__ = ["OFFICE_SUFFIXES", "read_evaluations", "resolve", "ruleset_for", "score", "score_file"]
+
+#: Word and Excel forms, read by :mod:`perfscore.office` (the ``office`` extra).
+OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
+
+
+def read_evaluations(
+    path: Union[str, Path], *, region: str = "", form: str = "", year: int = 0
+) -> list[Evaluation]:
+    """Every evaluation in a file: one from ``.toml``/``.json``; one per self-evaluation table
+    found in a Word or Excel form (附件4 holds one table per 一级项目). ``region``, ``form`` and
+    ``year`` fill in what a form does not say (and override what a file states).
+
+    Raises :class:`EvaluationError` naming the file and the cell or key of every problem.
+    """
+    if Path(path).suffix.lower() in OFFICE_SUFFIXES:
+        from .office import read_evaluations as read_office
+
+        return read_office(path, region=region, form=form, year=year)
+    evaluation = read_evaluation(path)
+    return [
+        attrs.evolve(
+            evaluation,
+            region=region or evaluation.region,
+            form=form or evaluation.form,
+            year=year or evaluation.year,
+        )
+    ]
 
 
 def ruleset_for(evaluation: Evaluation, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
@@ -62,5 +92,17 @@ def score_file(
     *,
     paths: Sequence[Union[str, Path]] = (),
 ) -> Report:
-    """Read an evaluation file (``.toml`` or ``.json``) and score it."""
-    return score(read_evaluation(path), ruleset, paths=paths)
+    """Read an evaluation file and score it (a Word or Excel form must hold exactly one table;
+    use :func:`read_evaluations` for forms with several)."""
+    found = read_evaluations(path)
+    if len(found) != 1:
+        raise EvaluationError(
+            [
+                Problem(
+                    "several-tables",
+                    f"the file holds {len(found)} tables; read them with read_evaluations",
+                    file=str(path),
+                )
+            ]
+        )
+    return score(found[0], ruleset, paths=paths)

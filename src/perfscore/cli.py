@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Optional
 
 from . import __version__
-from .api import ruleset_for
+from .api import read_evaluations, resolve
 from .cases import CaseResult, find_cases, run_case
 from .compare import diff_rulesets
-from .errors import EditionNotFoundError, EvaluationError, RulesetError, RulesetNotFoundError
-from .evaluation import read_evaluation
+from .errors import EditionNotFoundError, EvaluationError, Problem, RulesetError, RulesetNotFoundError
+from .evaluation import Evaluation
 from .export import FORMATS, ExportError, export
 from .loading import available_rulesets, load_ruleset
 from .render import fit, render_ruleset
@@ -56,13 +56,28 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--year", type=int, help="the edition in force in YEAR (default: the newest)")
     validate = sub.add_parser("validate", help="check ruleset files and print every problem")
     validate.add_argument("files", nargs="+", metavar="RULESET_FILE")
-    score_cmd = sub.add_parser("score", help="score an evaluation file (.toml or .json)")
+    form_options = argparse.ArgumentParser(add_help=False)
+    form_options.add_argument(
+        "--region", default="", help="GB/T 2260 code, for Word/Excel forms that do not say"
+    )
+    form_options.add_argument(
+        "--form",
+        default="",
+        choices=("", "project", "department", "special_fund"),
+        help="the form, when the title does not say",
+    )
+    form_options.add_argument("--year", type=int, default=0, help="the year, when the title does not say")
+    score_cmd = sub.add_parser(
+        "score", parents=[form_options], help="score an evaluation (.toml, .json, or a Word/Excel form)"
+    )
     score_cmd.add_argument("evaluation", metavar="EVALUATION")
     score_cmd.add_argument(
         "--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)"
     )
     score_cmd.add_argument("--json", action="store_true", help="print the report as JSON")
-    review_cmd = sub.add_parser("review", help="recompute self-evaluations and report every discrepancy")
+    review_cmd = sub.add_parser(
+        "review", parents=[form_options], help="recompute self-evaluations and report every discrepancy"
+    )
     review_cmd.add_argument("files", nargs="+", metavar="FILE", help="evaluation files, or folders of them")
     review_cmd.add_argument("--ruleset", help="ruleset id or file (default: chosen per evaluation)")
     review_cmd.add_argument("--json", action="store_true", help="print the reviews as JSON")
@@ -73,8 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding of this severity (or worse) is found; default: error",
     )
     review_cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
-    export_cmd = sub.add_parser("export", help="write a scored workbook (xlsx) or a report (md, html)")
+    export_cmd = sub.add_parser(
+        "export", parents=[form_options], help="write a scored workbook (xlsx) or a report (md, html)"
+    )
     export_cmd.add_argument("evaluation", metavar="FILE")
+    export_cmd.add_argument(
+        "--table", type=int, default=0, help="which table of a form that holds several (1-based)"
+    )
     export_cmd.add_argument("--to", required=True, choices=FORMATS, help="the format")
     export_cmd.add_argument(
         "-o", "--output", help="where to write (xlsx default: FILE with .scored.xlsx; md/html: stdout)"
@@ -122,7 +142,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "review":
             return _review(args, paths)
         if args.command == "export":
-            evaluation = read_evaluation(args.evaluation)
+            evaluation = _one_table(args)
             reviewed = review(evaluation, args.ruleset, paths=paths)
             output = args.output
             if args.to == "xlsx" and not output:
@@ -143,17 +163,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for line in lines:
                 print(f"  {line}")
             return EXIT_OK
-        evaluation = read_evaluation(args.evaluation)
-        ruleset = (
-            load_ruleset(args.ruleset, year=evaluation.year or None, paths=paths)
-            if args.ruleset
-            else ruleset_for(evaluation, paths=paths)
-        )
-        report = score(evaluation, ruleset)
+        reports = [
+            score(*resolve(evaluation, args.ruleset, paths=paths))
+            for evaluation in read_evaluations(
+                args.evaluation, region=args.region, form=args.form, year=args.year
+            )
+        ]
         if args.json:
-            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            data = [r.to_dict() for r in reports]
+            print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
         else:
-            print(report.to_text(), end="")
+            print("\n".join(r.to_text() for r in reports), end="")
         return EXIT_OK
     except RulesetError as exc:
         print(f"perfscore: invalid ruleset: {exc}", file=sys.stderr)
@@ -169,11 +189,41 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_FAILED
 
 
+def _one_table(args: argparse.Namespace) -> Evaluation:
+    found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
+    if args.table:
+        if not 1 <= args.table <= len(found):
+            raise EvaluationError(
+                [
+                    Problem(
+                        "no-such-table",
+                        f"--table {args.table}: the file holds {len(found)} table(s)",
+                        file=args.evaluation,
+                    )
+                ]
+            )
+        chosen: Evaluation = found[args.table - 1]
+        return chosen
+    if len(found) > 1:
+        raise EvaluationError(
+            [
+                Problem(
+                    "several-tables",
+                    f"the file holds {len(found)} tables; choose one with --table N",
+                    file=args.evaluation,
+                )
+            ]
+        )
+    only: Evaluation = found[0]
+    return only
+
+
 def _review(args: argparse.Namespace, paths: Sequence[str]) -> int:
     files = evaluation_files(args.files)
     progress = not args.no_progress and not args.json and len(files) > 10 and sys.stderr.isatty()
     results = []
-    for n, result in enumerate(review_files(files, args.ruleset, paths=paths), 1):
+    found = review_files(files, args.ruleset, paths=paths, region=args.region, form=args.form, year=args.year)
+    for n, result in enumerate(found, 1):
         results.append(result)
         if progress:
             done = n * 30 // len(files)
@@ -187,7 +237,7 @@ def _review(args: argparse.Namespace, paths: Sequence[str]) -> int:
     else:
         for result in results:
             print(
-                result.review.to_text()
+                result.review.to_text(result.path)
                 if result.review
                 else f"{result.path}: cannot review: {result.error}\n"
             )

@@ -20,9 +20,9 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from .api import resolve
+from .api import OFFICE_SUFFIXES, read_evaluations, resolve
 from .errors import PerfscoreError
-from .evaluation import Evaluation, IndicatorRow, read_evaluation
+from .evaluation import Evaluation, IndicatorRow
 from .model import Ruleset
 from .report import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
 from .scoring import score
@@ -32,7 +32,7 @@ __all__ = ["FileReview", "Review", "review", "review_files"]
 
 _ZERO = Decimal(0)
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-EVALUATION_SUFFIXES = (".toml", ".json")
+EVALUATION_SUFFIXES = (".toml", ".json", *OFFICE_SUFFIXES)
 
 
 @attrs.frozen
@@ -61,10 +61,11 @@ class Review:
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
-    def to_text(self) -> str:
+    def to_text(self, label: str = "") -> str:
+        """Findings as text, headed by ``label`` (default: the file the evaluation came from)."""
         r = self.report
         lines = [
-            f"{r.source or r.title or 'evaluation'}: {self.errors} error(s), {self.warnings} warning(s);"
+            f"{label or r.source or r.title or 'evaluation'}: {self.errors} error(s), {self.warnings} warning(s);"
             f" computed {r.total}{'' if r.complete else ' (incomplete)'} vs reported {r.reported_total if r.reported_total is not None else '—'};"
             f" grade {r.grade or '—'} vs reported {r.reported_grade or '—'}"
         ]
@@ -312,11 +313,22 @@ def review_files(
     ruleset: Union[Ruleset, str, Path, None] = None,
     *,
     paths: Sequence[Union[str, Path]] = (),
+    region: str = "",
+    form: str = "",
+    year: int = 0,
 ) -> Iterator[FileReview]:
-    """Review each file in turn; a file that cannot be read or scored comes back with its error,
-    and the rest go on."""
+    """Review each file in turn (each table of a Word or Excel form); a file that cannot be read
+    or scored comes back with its error, and the rest go on. ``region``, ``form`` and ``year``
+    fill in what a form does not say."""
     for file in files:
         try:
-            yield FileReview(str(file), review(read_evaluation(file), ruleset, paths=paths))
+            found = read_evaluations(file, region=region, form=form, year=year)
         except PerfscoreError as exc:
             yield FileReview(str(file), error=str(exc))
+            continue
+        for n, evaluation in enumerate(found, 1):
+            name = str(file) if len(found) == 1 else f"{file} [{n}/{len(found)}]"
+            try:
+                yield FileReview(name, review(evaluation, ruleset, paths=paths))
+            except PerfscoreError as exc:
+                yield FileReview(name, error=str(exc))
