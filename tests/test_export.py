@@ -197,7 +197,7 @@ def test_xlsx_findings_sheet(workbook: Any, fund: tuple[perfscore.Evaluation, Re
         "budget.rate",
         "表中执行率与 执行数/预算数 不符",
         "the printed execution rate does not equal executed / budget",
-        "16.54 / 4 = 413.50%",
+        "16.54 / 4 = 413.5%",
         "99.75%",
     )
     assert ws.freeze_panes == "A2"
@@ -277,7 +277,7 @@ def test_markdown(fund: tuple[perfscore.Evaluation, Review]) -> None:
     for code in FUND_CODES:
         assert f"| `{code}` |" in text
     rate = next(line for line in lines if "`rate-mismatch`" in line)
-    assert rate.endswith("| 16.54 / 4 = 413.50% | 99.75% |")
+    assert rate.endswith("| 16.54 / 4 = 413.5% | 99.75% |")
 
 
 def test_markdown_escapes_cells(fund: tuple[perfscore.Evaluation, Review]) -> None:

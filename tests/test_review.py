@@ -35,7 +35,7 @@ def test_district_fund_table() -> None:
         ("full-marks-unmet", "rows[6].reported_score"),
     }
     rate = next(f for f in review.findings if f.code == "rate-mismatch")
-    assert rate.found == "99.75%" and rate.expected == "16.54 / 4 = 413.50%"
+    assert rate.found == "99.75%" and rate.expected == "16.54 / 4 = 413.5%"
     lines = next(f for f in review.findings if f.code == "budget-lines-sum")
     assert (lines.expected, lines.found) == ("4", "16.55 = 4 + 12.55")
     # Self-deductions, each with its deviation note (so no missing-note finding).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
-from typing import Union
+from typing import Optional, Union
 
-__all__ = ["ROUNDING_MODES", "Number", "quantize", "to_decimal"]
+__all__ = ["ROUNDING_MODES", "Number", "plain", "quantize", "to_decimal"]
 
 Number = Union[int, float, str, Decimal]
 
@@ -46,3 +46,13 @@ def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
     if exponent is None:
         exponent = Decimal(1).scaleb(-places)
     return value.quantize(exponent, rounding=ROUNDING_MODES[mode])
+
+
+def plain(value: Optional[Decimal]) -> str:
+    """A number as people write it in a table: ``10`` not ``10.00`` or ``1E+1``, ``14.7`` not
+    ``14.70``; ``—`` for a missing value."""
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return format(value.quantize(Decimal(1)), "f")
+    return format(value.normalize(), "f")

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import html
 import math
-import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from .decimals import plain
 from .errors import PerfscoreError
 from .evaluation import Evaluation
+from .render import width
 from .report import NOT_APPLICABLE, NOT_SCORABLE, BlockResult, BudgetResult, Finding, Report, RowResult
 from .review import Review
 from .targets import ValueKind, parse_cell
@@ -47,23 +48,12 @@ class ExportFormatError(PerfscoreError, ValueError):
 
 
 # -- shared ------------------------------------------------------------------------------
-def _width(text: str) -> int:
-    """Display width: a CJK (wide or full-width) character counts 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _num(value: Optional[Decimal]) -> str:
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")
 
 
 def _signed(value: Optional[Decimal]) -> str:
     if value is None or value == 0:
         return ""
-    return ("+" if value > 0 else "") + _num(value)
+    return ("+" if value > 0 else "") + plain(value)
 
 
 def _computed_text(row: RowResult) -> str:
@@ -71,11 +61,11 @@ def _computed_text(row: RowResult) -> str:
         return "不适用"
     if row.status == NOT_SCORABLE:
         return "无法计分"
-    return _num(row.points)
+    return plain(row.points)
 
 
 def _block_label(block: BlockResult) -> str:
-    return f"{block.name_zh}（{_num(block.max_points)}分）"
+    return f"{block.name_zh}（{plain(block.max_points)}分）"
 
 
 def _printed_rate(text: str) -> Optional[Decimal]:
@@ -89,7 +79,7 @@ def _printed_rate(text: str) -> Optional[Decimal]:
 def _percent(rate: Optional[Decimal]) -> str:
     if rate is None:
         return "—"
-    return _num(round(rate * 100, 2)) + "%"
+    return plain(round(rate * 100, 2)) + "%"
 
 
 class _Amounts:
@@ -250,7 +240,7 @@ class _Sheet:
             cell.fill = self.fill(fill)
         if fit and value is not None:
             text = value if isinstance(value, str) else f"{value:,.2f}"
-            longest = max((_width(part) for part in text.split("\n")), default=0)
+            longest = max((width(part) for part in text.split("\n")), default=0)
             self.needed[col] = max(self.needed.get(col, 0), longest)
         return cell
 
@@ -305,12 +295,14 @@ class _Sheet:
         }
         for r in rows:
             lines = 1
-            for c, width in widths.items():
+            for c, column_width in widths.items():
                 if (r, c) in merged_tops:
                     continue
                 value = self.ws.cell(row=r, column=c).value
                 if isinstance(value, str) and value:
-                    need = sum(max(1, math.ceil(_width(p) / max(width - 1, 1))) for p in value.split("\n"))
+                    need = sum(
+                        max(1, math.ceil(width(p) / max(column_width - 1, 1))) for p in value.split("\n")
+                    )
                     lines = max(lines, need)
             if lines > 1:
                 self.ws.row_dimensions[r].height = min(15.0 * lines + 2, 400.0)
@@ -565,7 +557,7 @@ def _write_rules(sheet: _Sheet, report: Report) -> None:
         sheet.put(r, 2, b.name_zh)
         sheet.put(r, 3, f"执行率 = 执行数 / {b.base}")
         sheet.put(r, 4, b.formula)
-        sheet.put(r, 5, f"base={_num(b.base_amount)}，executed={_num(b.executed)}，rate={_num(b.rate)}")
+        sheet.put(r, 5, f"base={plain(b.base_amount)}，executed={plain(b.executed)}，rate={plain(b.rate)}")
         sheet.put(r, 6, None if b.raw is None else float(b.raw), fmt="0.0000")
         sheet.put(r, 7, None)
         sheet.put(r, 8, _xl_number(b.points), fmt=_score_format(b.points))
@@ -672,20 +664,20 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
         rows: list[Sequence[object]] = [
             (
                 "年度资金总额",
-                _num(amounts.initial),
-                _num(amounts.full_year),
-                _num(amounts.executed),
-                _num(b.weight),
+                plain(amounts.initial),
+                plain(amounts.full_year),
+                plain(amounts.executed),
+                plain(b.weight),
                 b.printed_rate or "—",
                 _percent(b.rate),
-                _num(b.reported),
-                "无法计分" if b.status == NOT_SCORABLE else _num(b.points),
+                plain(b.reported),
+                "无法计分" if b.status == NOT_SCORABLE else plain(b.points),
                 _signed(_budget_diff(b)),
                 b.reason_zh,
             )
         ]
         rows += [
-            (f"其中：{name}", _num(i), _num(f), _num(e), "", "", "", "", "", "", "")
+            (f"其中：{name}", plain(i), plain(f), plain(e), "", "", "", "", "", "", "")
             for name, i, f, e in amounts.lines
         ]
         lines += _md_table(_BUDGET_HEADERS, rows, "lrrrrrrrrrl")
@@ -693,20 +685,20 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
     lines += ["## 指标 · 自评得分与计算得分", ""]
     for block in report.blocks:
         lines.append(
-            f"### {block.name_zh} {block.name_en}：{_num(block.points)} / {_num(block.max_points)}"
-            f"（自评 {_num(block.reported)}）"
+            f"### {block.name_zh} {block.name_en}：{plain(block.points)} / {plain(block.max_points)}"
+            f"（自评 {plain(block.reported)}）"
         )
         lines.append("")
         for cat in block.categories:
-            lines.append(f"#### {cat.name or '—'}：{_num(cat.points)}（自评 {_num(cat.reported)}）")
+            lines.append(f"#### {cat.name or '—'}：{plain(cat.points)}（自评 {plain(cat.reported)}）")
             lines.append("")
             table = [
                 (
                     ("★" if row.core else "") + (row.name or "—"),
                     row.target_text,
                     row.actual_text,
-                    _num(row.weight),
-                    _num(row.reported),
+                    plain(row.weight),
+                    plain(row.reported),
                     _computed_text(row),
                     _signed(row.difference),
                     row.reason_zh,
@@ -719,14 +711,18 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
     lines += ["## 总分与等级", ""]
     state = "" if report.complete else "（不完整：有指标无法计分，不评定等级）"
     lines.append(
-        f"**总分 total：计算 {_num(report.total)} / {_num(report.max_total)}{state}，"
-        f"自评 {_num(report.reported_total)}，差异 {_signed(_total_diff(report)) or ('0' if report.complete else '—')}**"
+        f"**总分 total：计算 {plain(report.total)} / {plain(report.max_total)}{state}，"
+        f"自评 {plain(report.reported_total)}，差异 {_signed(_total_diff(report)) or ('0' if report.complete else '—')}**"
     )
     lines.append("")
     lines += _md_table(
         ("", "计算 computed", "自评 reported"),
         [
-            ("总分", f"{_num(report.total)} / {_num(report.max_total)}{state}", _num(report.reported_total)),
+            (
+                "总分",
+                f"{plain(report.total)} / {plain(report.max_total)}{state}",
+                plain(report.reported_total),
+            ),
             ("等级", _grade_text(report), report.reported_grade or "—"),
         ],
         "lrr",
@@ -845,15 +841,15 @@ def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
         out.append(
             "<tr>"
             + _td("年度资金总额")
-            + "".join(_td(_num(v), "num") for v in (amounts.initial, amounts.full_year, amounts.executed))
-            + _td(_num(b.weight), "num", rowspan=span)
+            + "".join(_td(plain(v), "num") for v in (amounts.initial, amounts.full_year, amounts.executed))
+            + _td(plain(b.weight), "num", rowspan=span)
             + _td(b.printed_rate or "—", "num over" if mismatch else "num", rowspan=span)
             + _td(_percent(b.rate), "num", rowspan=span)
-            + _td(_num(b.reported), _diff_class(diff), rowspan=span)
+            + _td(plain(b.reported), _diff_class(diff), rowspan=span)
             + (
                 _td("无法计分", "unscorable", rowspan=span)
                 if b.status == NOT_SCORABLE
-                else _td(_num(b.points), "num", rowspan=span)
+                else _td(plain(b.points), "num", rowspan=span)
             )
             + _td(_signed(diff), _diff_class(diff), rowspan=span)
             + _td(b.reason_zh, rowspan=span)
@@ -863,7 +859,7 @@ def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
             out.append(
                 "<tr>"
                 + _td(f"其中：{name}")
-                + "".join(_td(_num(v), "num") for v in (initial, full_year, executed))
+                + "".join(_td(plain(v), "num") for v in (initial, full_year, executed))
                 + "</tr>"
             )
         out += ["</tbody>", "</table>"]
@@ -888,8 +884,8 @@ def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
                     _td(("★" if row.core else "") + (row.name or "—")),
                     _td(row.target_text),
                     _td(row.actual_text),
-                    _td(_num(row.weight), "num"),
-                    _td(_num(row.reported), _diff_class(diff)),
+                    _td(plain(row.weight), "num"),
+                    _td(plain(row.reported), _diff_class(diff)),
                     _td(_computed_text(row), computed_cls),
                     _td(_signed(diff), _diff_class(diff)),
                     _td(row.reason_zh),
@@ -900,9 +896,9 @@ def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
         out.append(
             '<tr class="subtotal">'
             + _td(f"{block.name_zh} 小计 {block.name_en}", colspan=5)
-            + _td(_num(block.max_points), "num")
-            + _td(_num(block.reported), "num")
-            + _td(_num(block.points), "num unscorable" if _partial(block) else "num")
+            + _td(plain(block.max_points), "num")
+            + _td(plain(block.reported), "num")
+            + _td(plain(block.points), "num unscorable" if _partial(block) else "num")
             + _td(_signed(block_diff), _diff_class(block_diff))
             + _td(colspan=2)
             + "</tr>"
@@ -912,9 +908,9 @@ def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
     out.append(
         '<tr class="total">'
         + _td("总分 total", colspan=5)
-        + _td(_num(report.max_total), "num")
-        + _td(_num(report.reported_total), _diff_class(total_diff))
-        + _td(_num(report.total), "num" if report.complete else "num unscorable")
+        + _td(plain(report.max_total), "num")
+        + _td(plain(report.reported_total), _diff_class(total_diff))
+        + _td(plain(report.total), "num" if report.complete else "num unscorable")
         + _td(_signed(total_diff), _diff_class(total_diff))
         + _td(state, "unscorable" if state else "", colspan=2)
         + "</tr>"

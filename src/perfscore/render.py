@@ -6,9 +6,8 @@ Columns are aligned by display width, so Chinese (two columns a character) lines
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal
-from typing import Optional
 
+from .decimals import plain
 from .model import Ruleset
 from .report import NOT_APPLICABLE, NOT_SCORABLE, Report
 
@@ -34,12 +33,7 @@ def fit(text: str, size: int) -> str:
     return text + " " * (size - width(text))
 
 
-def num(value: Optional[Decimal]) -> str:
-    if value is None:
-        return "—"
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")
+num = plain
 
 
 def render_text(report: Report) -> str:

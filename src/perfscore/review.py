@@ -21,6 +21,7 @@ from typing import Any, Optional, Union
 import attrs
 
 from .api import OFFICE_SUFFIXES, read_evaluations, resolve
+from .decimals import plain
 from .errors import PerfscoreError
 from .evaluation import Evaluation, IndicatorRow
 from .model import Ruleset
@@ -89,12 +90,6 @@ class FileReview:
         }
 
 
-def _num(value: Optional[Decimal]) -> str:
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-
-
 class _Reviewer:
     def __init__(self, evaluation: Evaluation, ruleset: Ruleset, report: Report) -> None:
         self.evaluation = evaluation
@@ -126,16 +121,16 @@ class _Reviewer:
         tol = self.rules.score_tolerance
         if reported is not None and weight is not None and reported > weight:
             self.add("score-above-weight", "error", f"{where}.reported_score", "自评得分超过分值",
-                     "the self-reported score is above the weight", f"≤ {_num(weight)}", _num(reported))  # fmt: skip
+                     "the self-reported score is above the weight", f"≤ {plain(weight)}", plain(reported))  # fmt: skip
         if result.status == SCORED and reported is not None and computed is not None and weight is not None:
             if reported == weight and computed < weight:
                 self.add("full-marks-unmet", "error", f"{where}.reported_score",
                          "未完成目标却自评满分", "full marks reported on a target that was not met",
-                         _num(computed), _num(reported))  # fmt: skip
+                         plain(computed), plain(reported))  # fmt: skip
             elif reported > computed + tol:
                 self.add("reported-above-computed", "error", f"{where}.reported_score",
                          "自评得分高于按规则计算的得分", "the self-reported score is above the rule-computed score",
-                         _num(computed), _num(reported))  # fmt: skip
+                         plain(computed), plain(reported))  # fmt: skip
             elif reported < computed - tol:
                 met = (
                     result.raw is not None and result.raw >= weight
@@ -144,7 +139,7 @@ class _Reviewer:
                          "已完成目标仍自行扣分" if met else "自评得分低于按规则计算的得分",
                          "points deducted on a met target (allowed, worth seeing)" if met
                          else "the self-reported score is below the rule-computed score",
-                         _num(computed), _num(reported))  # fmt: skip
+                         plain(computed), plain(reported))  # fmt: skip
         if not source.note.strip():
             for why_zh, why_en in self.note_reasons(result, source):
                 self.add("missing-deviation-note", "warning", f"{where}.note", f"缺少偏差原因分析：{why_zh}",
@@ -178,11 +173,11 @@ class _Reviewer:
                     if actual.unit and target.unit and actual.unit != target.unit:
                         a = convert(a, actual.unit, target.unit)
                     if ratio is not None and t > 0 and a >= ratio * t:
-                        reasons.append((f"实际完成值超出指标值 {_num((ratio - 1) * 100)}% 以上",
-                                        f"the actual is at least {_num(ratio)} × the target"))  # fmt: skip
+                        reasons.append((f"实际完成值超出指标值 {plain((ratio - 1) * 100)}% 以上",
+                                        f"the actual is at least {plain(ratio)} × the target"))  # fmt: skip
                     elif zero is not None and t == 0 and a >= zero:
-                        reasons.append((f"指标值为 0，实际完成值达到 {_num(zero)}",
-                                        f"the target is 0 and the actual is at least {_num(zero)}"))  # fmt: skip
+                        reasons.append((f"指标值为 0，实际完成值达到 {plain(zero)}",
+                                        f"the target is 0 and the actual is at least {plain(zero)}"))  # fmt: skip
         return reasons
 
     # -- sums ----------------------------------------------------------------------------
@@ -198,7 +193,7 @@ class _Reviewer:
         if self.ruleset.not_applicable == "no_weight" and total != self.ruleset.total:
             self.add("weights-total", "error", "rows.weight", "各指标分值与预算执行率分值之和不等于总分",
                      "the weights and the budget row's points do not add up to the total",
-                     _num(self.ruleset.total), _num(total))  # fmt: skip
+                     plain(self.ruleset.total), plain(total))  # fmt: skip
 
     def budget(self) -> None:
         table = self.evaluation.budget
@@ -219,7 +214,7 @@ class _Reviewer:
             if abs(added - total) > self.rules.score_tolerance:
                 self.add("budget-lines-sum", "error", f"budget.{column}", f"{zh}各分项之和与合计不符",
                          f"the sub-rows' {column.replace('_', ' ')} amounts do not add up to the stated total",
-                         _num(total), f"{_num(added)} = " + " + ".join(_num(p) for p in given))  # fmt: skip
+                         plain(total), f"{plain(added)} = " + " + ".join(plain(p) for p in given))  # fmt: skip
         if result is not None and result.rate is not None and table.rate.strip():
             printed = parse_cell(table.rate)
             if printed.kind is not ValueKind.NUMBER or printed.number is None:
@@ -230,7 +225,7 @@ class _Reviewer:
                 if abs(value - result.rate) > self.rules.rate_tolerance:
                     self.add("rate-mismatch", "error", "budget.rate", "表中执行率与 执行数/预算数 不符",
                              "the printed execution rate does not equal executed / budget",
-                             f"{_num(result.executed)} / {_num(result.base_amount)} = {_num(round(result.rate * 100, 2))}%",
+                             f"{plain(result.executed)} / {plain(result.base_amount)} = {plain(round(result.rate * 100, 2))}%",
                              table.rate)  # fmt: skip
         if (
             result is not None
@@ -240,7 +235,7 @@ class _Reviewer:
         ):
             self.add("budget-score-mismatch", "error", "budget.reported_score",
                          "预算执行率得分与规则不符", "the budget row's score does not follow the ruleset's rule",
-                         _num(result.points), _num(result.reported))  # fmt: skip
+                         plain(result.points), plain(result.reported))  # fmt: skip
         below = self.rules.explain_budget_below
         if (
             below is not None
@@ -250,8 +245,8 @@ class _Reviewer:
             and not table.note.strip()
         ):
             self.add("missing-deviation-note", "warning", "budget.note",
-                         f"预算执行率低于 {_num(below * 100)}%，需说明原因",
-                         f"execution below {_num(below * 100)}% needs an explanation")  # fmt: skip
+                         f"预算执行率低于 {plain(below * 100)}%，需说明原因",
+                         f"execution below {plain(below * 100)}% needs an explanation")  # fmt: skip
 
     def totals(self) -> None:
         report = self.report
@@ -260,7 +255,7 @@ class _Reviewer:
         if stated is not None and added is not None and abs(stated - added) > self.rules.score_tolerance:
             self.add("reported-total-mismatch", "error", "evaluation.reported_total",
                      "总分与各项自评得分之和不符", "the reported total is not the sum of the reported scores",
-                     _num(added), _num(stated))  # fmt: skip
+                     plain(added), plain(stated))  # fmt: skip
 
     def grade(self) -> None:
         label = self.evaluation.reported_grade.strip()
@@ -275,7 +270,7 @@ class _Reviewer:
                      label)  # fmt: skip
         elif band is not None and named is not band:
             self.add("grade-mismatch", "error", "evaluation.reported_grade", "等级与总分所在档次不符",
-                     "the grade does not match the total's band", f"{band.label} ({_num(total)})", label)  # fmt: skip
+                     "the grade does not match the total's band", f"{band.label} ({plain(total)})", label)  # fmt: skip
 
 
 def review(
