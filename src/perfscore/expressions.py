@@ -64,6 +64,7 @@ import ast
 import decimal
 import difflib
 import operator
+import re
 import threading
 import warnings
 from collections.abc import Collection, Mapping
@@ -578,6 +579,13 @@ class _Checker:
 # --------------------------------------------------------------------------------------
 
 
+# A number glued to a keyword ("1if A else 2"): newer Pythons warn and _parse refuses it, but
+# Python 3.9 parses it silently, and the language must not depend on the Python it runs on.
+_GLUED_KEYWORD = re.compile(
+    r"(?<![A-Za-z_])\d[\d_.]*(?:[eE][+-]?\d+)?(?:if|else|and|or|not|in|is)(?![A-Za-z0-9_])"
+)
+
+
 def _check_text(source: str) -> None:
     if len(source) > MAX_SOURCE_LENGTH:
         raise FormulaError(
@@ -588,6 +596,10 @@ def _check_text(source: str) -> None:
         )
     if not source.strip():
         raise FormulaError("formula-syntax", "empty formula", source)
+    glued = _GLUED_KEYWORD.search(source)
+    if glued:
+        raise FormulaError("formula-syntax", "a number glued to a keyword: put a space between them", source,
+                           glued.start() + 1)  # fmt: skip
     depth = 0
     for index, ch in enumerate(source):
         if ch > "~" or (ch < " " and ch not in _ALLOWED_WHITESPACE):
