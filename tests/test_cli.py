@@ -98,3 +98,13 @@ def test_export_writes_xlsx_and_prints_markdown(tmp_path: Path, capsys: pytest.C
     assert main(["export", str(EXAMPLE), "--to", "md"]) == 0
     text = capsys.readouterr().out
     assert "| 总成本控制 |" in text and "full-marks-unmet" in text
+
+
+def test_diff_names_what_differs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "cn-project", "640100-project"]) == 0
+    out = capsys.readouterr().out
+    assert "~ budget block: (beside the blocks) → management" in out
+    assert "~ rounding row: 2 dp half_up → 0 dp half_up" in out
+    assert main(["diff", "cn-project", "450000-project"]) == 0
+    out = capsys.readouterr().out
+    assert "~ review explain_over_ratio: None → 1.3" in out

@@ -70,13 +70,7 @@ def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
             for i in x.indicators
         ),
     )
-    budget_a = (
-        [("", f"{a.budget.points} × ({a.budget.formula.source}) on {a.budget.base}")] if a.budget else []
-    )
-    budget_b = (
-        [("", f"{b.budget.points} × ({b.budget.formula.source}) on {b.budget.base}")] if b.budget else []
-    )
-    out += _pairs("budget", budget_a, budget_b)
+    out += _pairs("budget", _budget(a), _budget(b))
     out += _pairs("selection", a.selection.items(), b.selection.items())
     out += _pairs(
         "block selection",
