@@ -72,3 +72,21 @@ def test_case_tolerance_applies_to_totals_and_rows(tmp_path: Path) -> None:
     (tmp_path / "tol.toml").write_text(text, encoding="utf-8")
     assert run_case(read_case(tmp_path / "tol.toml")).passed
     assert read_case(tmp_path / "tol.toml").tolerance == Decimal("0.05")
+
+
+def test_expected_findings_are_checked(tmp_path: Path) -> None:
+    source = (
+        Path(__file__).resolve().parent.parent
+        / "rulesets"
+        / "450000"
+        / "cases"
+        / "project-over-target-all-met.toml"
+    )
+    text = source.read_text(encoding="utf-8")
+    assert 'findings = ["missing-deviation-note@rows[1].note"]' in text
+    (tmp_path / "wrong.toml").write_text(
+        text.replace("@rows[1].note", "@rows[0].note"), encoding="utf-8"
+    )  # row 0 carries its note: no finding there
+    (difference,) = run_case(read_case(tmp_path / "wrong.toml")).differences
+    assert difference.startswith("findings: expected missing-deviation-note@rows[0].note; found ")
+    assert "missing-deviation-note@rows[1].note" in difference
