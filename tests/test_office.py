@@ -187,7 +187,7 @@ def test_files_that_cannot_be_opened_are_evaluation_errors(tmp_path: Path, name:
     assert problem.code == ("unknown-format" if name.endswith(".doc") else "file-unreadable")
 
 
-def test_unreadable_numbers_name_their_cells_all_at_once(fixtures: dict[str, Path], tmp_path: Path) -> None:
+def test_unreadable_cells_become_findings_at_their_cells(fixtures: dict[str, Path], tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(fixtures["seed.xlsx"])
     workbook["附件3"]["G14"] = "abc"  # 分值
     workbook["附件3"]["H15"] = "五"  # 自评得分
@@ -195,23 +195,40 @@ def test_unreadable_numbers_name_their_cells_all_at_once(fixtures: dict[str, Pat
     workbook["附件4-2"]["G12"] = "5分"  # a unit after the number is fine
     path = tmp_path / "bad.xlsx"
     workbook.save(str(path))
-    with pytest.raises(EvaluationError) as caught:
-        read_evaluations(path)
-    problems = caught.value.problems
-    assert [(p.path, p.found) for p in problems] == [
-        ("附件3!G14", "'abc'"),
-        ("附件3!H15", "'五'"),
-        ("'附件4-1'!F7", "'约16万'"),
+    department, fund, transfer = read_evaluations(path, region="430602")  # the file still imports
+    assert [(u.column, u.text, u.address) for r in department.rows for u in r.unreadable] == [
+        ("weight", "abc", "附件3!G14"),
+        ("reported_score", "五", "附件3!H15"),
     ]
-    assert all(p.code == "not-a-number" and p.file == str(path) for p in problems)
-    assert "附件3!G14: 分值 must be a number" in str(caught.value)
+    assert fund.budget is not None
+    assert [(u.column, u.text, u.address) for u in fund.budget.unreadable] == [
+        ("executed", "约16万", "'附件4-1'!F7")
+    ]
+    assert not any(r.unreadable for r in transfer.rows) and transfer.budget is not None
+    assert not transfer.budget.unreadable
+
+    report = perfscore.score(department)
+    found = {(f.code, f.location, f.found) for f in report.findings if f.code == "unreadable-cell"}
+    assert found == {("unreadable-cell", "附件3!G14", "'abc'"), ("unreadable-cell", "附件3!H15", "'五'")}
+    row = next(
+        r
+        for r in report.rows
+        if r.where == department.rows[[bool(r.unreadable) for r in department.rows].index(True)].where
+    )
+    assert row.status == "not_scorable" and row.points is None and "分值无法识别" in row.reason_zh
+    assert not report.complete and report.grade == ""
+    assert len(report.rows) == len(department.rows)  # no row lost
+    fund_report = perfscore.score(fund)
+    assert ("unreadable-cell", "'附件4-1'!F7") in {(f.code, f.location) for f in fund_report.findings}
+    # F7 is the 当年财政拨款 sub-row's 全年执行数: that line loses its amount, the total row is intact.
+    assert (fund.budget.lines[0].name, fund.budget.lines[0].executed) == ("当年财政拨款", None)
+    assert fund_report.budget is not None and fund_report.budget.executed is not None
 
     document = docx.Document(str(fixtures["seed-department.docx"]))
     document.tables[0].cell(11, 6).text = "abc"
     document.save(str(tmp_path / "bad.docx"))
-    with pytest.raises(EvaluationError) as caught:
-        read_evaluations(tmp_path / "bad.docx")
-    assert [p.path for p in caught.value.problems] == ["表1 R12C7"]
+    (evaluation,) = read_evaluations(tmp_path / "bad.docx", region="430602")
+    assert [u.address for r in evaluation.rows for u in r.unreadable] == ["表1 R12C7"]
 
 
 @pytest.mark.parametrize("kind", ["docx", "xlsx"])

@@ -28,9 +28,26 @@ __all__ = [
     "BudgetTable",
     "Evaluation",
     "IndicatorRow",
+    "Unreadable",
     "evaluation_from_document",
     "read_evaluation",
 ]
+
+
+@attrs.frozen
+class Unreadable:
+    """A cell that should hold a number but could not be read as one (a form's "abc" in 分值).
+
+    A Word or Excel form keeps the rest of its table: the scorer reports each such cell as a
+    finding at its address, and a row whose weight is unreadable is not scored (never 0).
+    """
+
+    column: str
+    """The field the cell would fill: ``weight``, ``reported_score``, ``executed``, ..."""
+    text: str
+    """The cell exactly as written"""
+    address: str = ""
+    """Where it is: ``附件3!G14`` or ``表1 R12C7``"""
 
 
 @attrs.frozen
@@ -63,6 +80,8 @@ class BudgetTable:
     lines: tuple[BudgetLine, ...] = ()
     note: str = ""
     """原因 / 偏差说明 for the budget row, where the layout has one (四川)"""
+    unreadable: tuple[Unreadable, ...] = ()
+    """Cells of the budget block that could not be read as numbers"""
 
 
 @attrs.frozen
@@ -97,6 +116,8 @@ class IndicatorRow:
     """度量单位, where the layout gives it its own column"""
     core: bool = False
     """是否核心指标 (重庆)"""
+    unreadable: tuple[Unreadable, ...] = ()
+    """Cells of this row that could not be read as numbers"""
     where: str = ""
     """Where the row came from (``rows[3]``, or a cell address)"""
 
@@ -125,6 +146,8 @@ class Evaluation:
     """Base data (附件2 基础数据表) by the names the ruleset declares, e.g. ``staff_authorized``"""
     reported_total: Optional[Decimal] = None
     reported_grade: str = ""
+    unreadable: tuple[Unreadable, ...] = ()
+    """Cells outside rows and budget that could not be read as numbers (the 总分 cell)"""
     source: str = ""
     """The file it was read from, if any"""
 
@@ -134,7 +157,7 @@ class Evaluation:
         from .serialize import dump
 
         meta = {key: dump(getattr(self, key)) for key in sorted(_EVALUATION_KEYS)}
-        data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None)}}
+        data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None, [])}}
         if self.budget is not None:
             data["budget"] = _compact(dump(self.budget))
         if self.base:
@@ -211,6 +234,7 @@ _EVALUATION_KEYS = {
     "ruleset",
     "reported_total",
     "reported_grade",
+    "unreadable",
 }
 _BUDGET_KEYS = {
     "initial",
@@ -222,9 +246,11 @@ _BUDGET_KEYS = {
     "reported_score",
     "lines",
     "note",
+    "unreadable",
 }
 _LINE_KEYS = {"name", "initial", "full_year", "executed"}
 _ROW_KEYS = {
+    "unreadable",
     "sign",
     "unit",
     "core",
@@ -288,6 +314,20 @@ class _Reader:
                 return number
         self.problem("not-a-number", path_join(path, key), "must be a number", found=repr(value))
         return None
+
+    def unreadable(self, table: Mapping[str, Any], path: str) -> tuple[Unreadable, ...]:
+        """``unreadable = [{ column, text, address }]``: cells a form reader could not read."""
+        out = []
+        for where, item in self.tables(table, "unreadable", path):
+            self.keys(item, {"column", "text", "address"}, where)
+            out.append(
+                Unreadable(
+                    self.text(item, "column", where, required=True),
+                    self.text(item, "text", where),
+                    self.text(item, "address", where),
+                )
+            )
+        return tuple(out)
 
     def flag(self, table: Mapping[str, Any], key: str, path: str) -> bool:
         value = table.get(key, False)
@@ -369,6 +409,7 @@ class _Reader:
             base=base,
             reported_total=self.number(meta, "reported_total", "evaluation"),
             reported_grade=self.text(meta, "reported_grade", "evaluation"),
+            unreadable=self.unreadable(meta, "evaluation"),
             source=self.file,
         )
         if self.problems:
@@ -401,6 +442,7 @@ class _Reader:
             reported_score=self.number(table, "reported_score", "budget"),
             lines=tuple(lines),
             note=self.text(table, "note", "budget"),
+            unreadable=self.unreadable(table, "budget"),
         )
 
     def row(self, where: str, row: Mapping[str, Any]) -> IndicatorRow:
@@ -426,6 +468,7 @@ class _Reader:
             sign=self.text(row, "sign", where),
             unit=self.text(row, "unit", where),
             core=self.flag(row, "core", where),
+            unreadable=self.unreadable(row, where),
             where=where,
         )
 

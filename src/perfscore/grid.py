@@ -34,7 +34,7 @@ from typing import Optional
 import attrs
 
 from .errors import EvaluationError, Problem
-from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow
+from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, Unreadable
 from .targets import ValueKind, parse_cell
 
 __all__ = ["Cell", "Grid", "collect_evaluations", "evaluations_from_grid", "infer_form", "infer_year"]
@@ -86,12 +86,6 @@ _BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _AMOUNTS = ("initial", "full_year", "executed", "adjustment")
 _BUDGET_TOTAL = ("年度资金总额", "资金总额", "年度资金合计", "合计", "总计")
-_AMOUNT_NAMES = {
-    "initial": "年初预算数",
-    "full_year": "全年预算数",
-    "executed": "全年执行数",
-    "adjustment": "预算调整数",
-}
 _FUND_ENDINGS = ("资金", "拨款", "结转", "收入", "经费")
 
 _META: dict[str, tuple[str, ...]] = {
@@ -146,14 +140,13 @@ def evaluations_from_grid(
     """Every self-evaluation table in ``grid``, top to bottom.
 
     ``region``, ``form`` and ``year`` are used when given; otherwise form and year are inferred
-    from the title (region is left empty). Raises :class:`EvaluationError` listing every problem
-    (each naming its cell) when a number cell cannot be read, or when the grid holds no table.
+    from the title (region is left empty). A number cell that cannot be read stays with its row as
+    an :class:`Unreadable` (the scorer reports it at its cell). Raises :class:`EvaluationError`
+    when the grid holds no table.
     """
-    evaluations, problems = collect_evaluations(grid, source=source, region=region, form=form, year=year)
-    if not evaluations and not problems:
-        problems = [not_a_table(source)]
-    if problems:
-        raise EvaluationError(problems, f"{source or 'grid'}: {len(problems)} problem(s)")
+    evaluations = collect_evaluations(grid, source=source, region=region, form=form, year=year)
+    if not evaluations:
+        raise EvaluationError([not_a_table(source)], f"{source or 'grid'}: not a self-evaluation table")
     return evaluations
 
 
@@ -169,14 +162,13 @@ def not_a_table(source: str, where: str = "") -> Problem:
 
 def collect_evaluations(
     grid: Grid, *, source: str = "", region: str = "", form: str = "", year: int = 0
-) -> tuple[list[Evaluation], list[Problem]]:
-    """Like :func:`evaluations_from_grid`, but returns the problems instead of raising them;
-    no table found is an empty list, not a problem."""
+) -> list[Evaluation]:
+    """Like :func:`evaluations_from_grid`, but no table found is an empty list, not an error."""
     reader = _GridReader(source, region, form, year)
     for row in grid:
         reader.feed(list(row))
     reader.finish()
-    return reader.evaluations, reader.problems
+    return reader.evaluations
 
 
 @attrs.define
@@ -195,6 +187,7 @@ class _Table:
     block: str = ""
     category: str = ""
     total: Optional[Decimal] = None
+    unreadable: list[Unreadable] = attrs.field(factory=list)
 
 
 class _GridReader:
@@ -206,25 +199,20 @@ class _GridReader:
         self.form = form
         self.year = year
         self.evaluations: list[Evaluation] = []
-        self.problems: list[Problem] = []
         self.table = _Table()
         self.state = "preamble"  # or "rows", "after"
+        self.pending: list[Unreadable] = []
 
     # -- cells ----------------------------------------------------------------------------
 
-    def problem(self, cell: Cell, message: str, expected: str) -> None:
-        self.problems.append(
-            Problem(
-                "not-a-number",
-                message,
-                file=self.source or None,
-                path=cell.address,
-                found=repr(cell.text),
-                expected=expected,
-            )
-        )
+    def take(self) -> tuple[Unreadable, ...]:
+        """The cells :meth:`number` could not read since the last call."""
+        taken, self.pending = tuple(self.pending), []
+        return taken
 
-    def number(self, cell: Optional[Cell], what: str, units: tuple[str, ...]) -> Optional[Decimal]:
+    def number(self, cell: Optional[Cell], column: str, units: tuple[str, ...]) -> Optional[Decimal]:
+        """The cell's number; one that cannot be read is kept aside (:meth:`take`), so its row
+        stays in the table and the scorer reports the cell, never a whole-file error."""
         if cell is None:
             return None
         text = cell.text.strip()
@@ -241,7 +229,7 @@ class _GridReader:
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            self.problem(cell, f"{what} must be a number", "a number")
+            self.pending.append(Unreadable(column, cell.text, cell.address))
             return None
         return value
 
@@ -365,6 +353,7 @@ class _GridReader:
                     budget=table.budget,
                     rows=tuple(table.rows),
                     reported_total=table.total,
+                    unreadable=tuple(table.unreadable),
                     source=self.source,
                 )
             )
@@ -406,6 +395,7 @@ class _GridReader:
                             executed=self.amount(row, "executed"),
                         ),
                     ),
+                    unreadable=(*table.budget.unreadable, *self.take()),
                 )
             else:
                 table.budget_open = False  # past the block (年度总体目标 …)
@@ -417,16 +407,15 @@ class _GridReader:
             full_year=self.amount(row, "full_year"),
             executed=self.amount(row, "executed"),
             adjustment=self.amount(row, "adjustment"),
-            points=self.number(self.at(row, columns.get("points")), "分值", ("分",)),
+            points=self.number(self.at(row, columns.get("points")), "points", ("分",)),
             rate=self.text(row, columns.get("rate")),
-            reported_score=self.number(self.at(row, columns.get("score")), "自评得分", ("分",)),
+            reported_score=self.number(self.at(row, columns.get("score")), "reported_score", ("分",)),
             note=self.text(row, columns.get("note")),
+            unreadable=(*table.budget.unreadable, *self.take()),
         )
 
     def amount(self, row: list[Cell], field: str) -> Optional[Decimal]:
-        return self.number(
-            self.at(row, self.table.budget_columns.get(field)), _AMOUNT_NAMES[field], ("万元", "元")
-        )
+        return self.number(self.at(row, self.table.budget_columns.get(field)), field, ("万元", "元"))
 
     # -- indicator rows -------------------------------------------------------------------
 
@@ -436,7 +425,8 @@ class _GridReader:
         score_column = columns.get("score", columns["weight"])
         for cell in row[: max(columns["weight"], score_column)]:
             if _key(cell.text) in _TOTAL_ROW and not cell.anchor:
-                table.total = self.number(self.at(row, score_column), "总分", ("分",))
+                table.total = self.number(self.at(row, score_column), "reported_total", ("分",))
+                table.unreadable.extend(self.take())
                 self.state = "after"
                 return
 
@@ -464,11 +454,12 @@ class _GridReader:
                 name=self.text(row, columns["name"]),
                 target=self.text(row, columns["target"]),
                 actual=self.text(row, columns["actual"]),
-                weight=self.number(self.at(row, columns["weight"]), "分值", ("分",)),
-                reported_score=self.number(self.at(row, columns.get("score")), "自评得分", ("分",)),
+                weight=self.number(self.at(row, columns["weight"]), "weight", ("分",)),
+                reported_score=self.number(self.at(row, columns.get("score")), "reported_score", ("分",)),
                 note=self.text(row, columns.get("note")),
                 sign=self.text(row, columns.get("sign")),
                 unit=self.text(row, columns.get("unit")),
+                unreadable=self.take(),
                 where=name_cell.address if name_cell is not None else "",
             )
         )

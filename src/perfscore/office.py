@@ -70,16 +70,13 @@ def read_evaluations(
             "file-unreadable", f"cannot open as a {kind} file: {type(exc).__name__}: {exc}", file=name
         )
         raise EvaluationError([problem]) from None
-    evaluations: list[Evaluation] = []
-    problems: list[Problem] = []
-    for grid in grids:
-        found, trouble = collect_evaluations(grid, source=name, region=region, form=form, year=year)
-        evaluations.extend(found)
-        problems.extend(trouble)
-    if not evaluations and not problems:
-        problems.append(not_a_table(name))
-    if problems:
-        raise EvaluationError(problems, f"{name}: {len(problems)} problem(s)")
+    evaluations = [
+        evaluation
+        for grid in grids
+        for evaluation in collect_evaluations(grid, source=name, region=region, form=form, year=year)
+    ]
+    if not evaluations:
+        raise EvaluationError([not_a_table(name)], f"{name}: not a self-evaluation table")
     return evaluations
 
 

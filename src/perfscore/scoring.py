@@ -18,7 +18,7 @@ import attrs
 
 from .decimals import quantize
 from .errors import FormulaEvaluationError
-from .evaluation import Evaluation, IndicatorRow
+from .evaluation import Evaluation, IndicatorRow, Unreadable
 from .model import Block, Derived, Indicator, Method, Rounding, Ruleset
 from .report import (
     NOT_APPLICABLE,
@@ -246,6 +246,10 @@ class _Scorer:
         else:
             weight = row.weight
             provenance["weight"] = f"{self.source}: {where}.weight"
+        if weight is None and any(u.column == "weight" for u in row.unreadable):
+            return self.unscorable(
+                row, block.key, None, "分值无法识别，无法计分", "the weight cell cannot be read"
+            )
         if weight is None:
             self.finding("missing-weight", "error", f"{where}.weight", "分值为空", "the weight cell is empty")
             return self.unscorable(row, block.key, None, "分值为空，无法计分", "no weight: cannot score")
@@ -277,6 +281,19 @@ class _Scorer:
         if method.kind == "qualitative":
             return self.qualitative(row, block, method, weight, target, actual, provenance)
         return self.formula(row, block, method, weight, target, actual, provenance)
+
+    def unreadable(self, cells: tuple[Unreadable, ...], where: str) -> None:
+        """A finding for each cell a form reader could not read as a number, at its address."""
+        for cell in cells:
+            self.finding(
+                "unreadable-cell",
+                "error",
+                cell.address or f"{where}.{cell.column}",
+                "单元格应为数值，无法识别",
+                f"the {cell.column.replace('_', ' ')} cell cannot be read as a number",
+                "a number",
+                repr(cell.text),
+            )
 
     def complete_texts(self, row: IndicatorRow, indicator: Optional[Indicator]) -> IndicatorRow:
         """The target and actual as scored: the sign and unit columns joined to the value
@@ -757,10 +774,14 @@ class _Scorer:
         ruleset, evaluation = self.ruleset, self.evaluation
         index = self.index
         self.derived_values = self.compute_derived()
+        self.unreadable(evaluation.unreadable, "evaluation")
+        if evaluation.budget is not None:
+            self.unreadable(evaluation.budget.unreadable, "budget")
         grouped: dict[str, list[RowResult]] = {block.key: [] for block in ruleset.blocks}
         matched: dict[str, set[str]] = {block.key: set() for block in ruleset.blocks}
         unmatched: list[RowResult] = []
         for row in evaluation.rows:
+            self.unreadable(row.unreadable, row.where)
             found = index.blocks.get(normalize_label(row.block))
             if found is None:
                 self.finding(
