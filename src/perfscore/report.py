@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import attrs
 
-__all__ = ["BlockResult", "BudgetResult", "CategoryResult", "Finding", "Report", "RowResult"]
+__all__ = ["BlockResult", "BudgetResult", "CategoryResult", "Explanation", "Finding", "Report", "RowResult"]
 
 #: Row statuses.
 SCORED = "scored"
@@ -47,6 +47,93 @@ class Finding:
         )
 
 
+class Explanation:
+    """Why a row scored what it did: the inputs its rule saw (W, T, A, params… as shown in a
+    table), the reason in Chinese and English, and where its rule and weight came from.
+
+    The scorer builds it deferred: the sentences are rendered the first time any part is read,
+    so a batch that only wants totals and findings does not pay for prose it never shows. A
+    deferred and a rendered explanation read, compare and serialise alike.
+    """
+
+    __slots__ = ("_args", "_inputs", "_provenance", "_reason_en", "_reason_zh", "_render")
+
+    #: The parts, by name and type, as they appear (flattened) in a row's dict.
+    FIELDS: Mapping[str, Any] = {
+        "inputs": Mapping[str, str],
+        "reason_zh": str,
+        "reason_en": str,
+        "provenance": Mapping[str, str],
+    }
+
+    def __init__(
+        self,
+        inputs: Optional[Mapping[str, str]] = None,
+        reason_zh: str = "",
+        reason_en: str = "",
+        provenance: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        self._render: Optional[Callable[..., Explanation]] = None
+        self._args: tuple[Any, ...] = ()
+        self._inputs: Mapping[str, str] = inputs if inputs is not None else {}
+        self._reason_zh = reason_zh
+        self._reason_en = reason_en
+        self._provenance: Mapping[str, str] = provenance if provenance is not None else {}
+
+    @classmethod
+    def deferred(cls, render: Callable[..., Explanation], *args: Any) -> Explanation:
+        """An explanation that ``render(*args)`` produces when first read. ``render`` must be pure."""
+        self = cls.__new__(cls)
+        self._render, self._args = render, args
+        return self
+
+    def _resolve(self) -> None:
+        render = self._render
+        if render is not None:
+            done = render(*self._args)
+            self._inputs, self._reason_zh = done._inputs, done._reason_zh
+            self._reason_en, self._provenance = done._reason_en, done._provenance
+            self._render, self._args = None, ()
+
+    @property
+    def inputs(self) -> Mapping[str, str]:
+        self._resolve()
+        return self._inputs
+
+    @property
+    def reason_zh(self) -> str:
+        self._resolve()
+        return self._reason_zh
+
+    @property
+    def reason_en(self) -> str:
+        self._resolve()
+        return self._reason_en
+
+    @property
+    def provenance(self) -> Mapping[str, str]:
+        self._resolve()
+        return self._provenance
+
+    def _parts(self) -> tuple[Mapping[str, str], str, str, Mapping[str, str]]:
+        self._resolve()
+        return self._inputs, self._reason_zh, self._reason_en, self._provenance
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Explanation):
+            return NotImplemented
+        return self._parts() == other._parts()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        inputs, zh, en, provenance = self._parts()
+        return (
+            f"Explanation(inputs={dict(inputs)!r}, reason_zh={zh!r}, reason_en={en!r},"
+            f" provenance={dict(provenance)!r})"
+        )
+
+
 @attrs.frozen
 class RowResult:
     """One 三级 indicator, scored."""
@@ -63,21 +150,35 @@ class RowResult:
     method: str = ""
     method_name: str = ""
     formula: str = ""
-    inputs: Mapping[str, str] = attrs.field(factory=dict)
-    """The parsed inputs the formula saw (W, T, A, params...), as strings"""
+    explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": True})
+    """The inputs, reasons and provenance (read them through the properties below)"""
     raw: Optional[Decimal] = None
     capped: Optional[Decimal] = None
     points: Optional[Decimal] = None
     """The rounded score"""
-    reason_zh: str = ""
-    reason_en: str = ""
     reported: Optional[Decimal] = None
-    provenance: Mapping[str, str] = attrs.field(factory=dict)
-    """What set the rule and the weight: ``method`` → ``file: key.path``, ``weight`` → ..."""
     core: bool = False
     """是否核心指标, as the table states (重庆)"""
     note: str = ""
     """偏差原因分析及改进措施, as the table states"""
+
+    @property
+    def inputs(self) -> Mapping[str, str]:
+        """The parsed inputs the formula saw (W, T, A, params...), as strings"""
+        return self.explanation.inputs
+
+    @property
+    def reason_zh(self) -> str:
+        return self.explanation.reason_zh
+
+    @property
+    def reason_en(self) -> str:
+        return self.explanation.reason_en
+
+    @property
+    def provenance(self) -> Mapping[str, str]:
+        """What set the rule and the weight: ``method`` → ``file: key.path``, ``weight`` → ..."""
+        return self.explanation.provenance
 
     @property
     def difference(self) -> Optional[Decimal]:

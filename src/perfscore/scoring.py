@@ -12,14 +12,15 @@ import re
 import weakref
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Optional
 
 import attrs
 
-from .decimals import quantize
+from .decimals import ROUNDING_MODES, quantize
 from .errors import FormulaEvaluationError
 from .evaluation import Evaluation, IndicatorRow, Unreadable
-from .model import Block, Derived, Indicator, Method, Rounding, Ruleset
+from .model import Block, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
 from .report import (
     NOT_APPLICABLE,
     NOT_SCORABLE,
@@ -27,6 +28,7 @@ from .report import (
     BlockResult,
     BudgetResult,
     CategoryResult,
+    Explanation,
     Finding,
     Report,
     RowResult,
@@ -50,59 +52,147 @@ def normalize_label(text: str) -> str:
 
 
 @attrs.frozen
-class _Index:
-    blocks: Mapping[str, tuple[int, Block]]
-    indicators: Mapping[tuple[str, str], tuple[int, Indicator]]
-    level_names: Mapping[tuple[str, str], frozenset[str]]
-    """(method key, level key) → the normalised names that level answers to"""
-    shown: Mapping[str, tuple[str, ...]]
-    """method key → the names its formulas use (and W), shown as a row's inputs"""
-    where: Mapping[str, str]
-    """``methods.<key>`` / ``selection.<key>`` → its provenance"""
+class _MethodPlan:
+    """A method with what scoring a row by it needs, looked up once per ruleset."""
+
+    method: Method
+    key: str
+    name_zh: str
+    name_en: str
+    shown: tuple[str, ...]
+    """The names its formulas use (and W), shown as a row's inputs"""
+    needs_values: bool
+    """Whether its formulas read the target T or the actual A"""
+    provenance: str
+    """Where ``methods.<key>`` was set"""
+    level_names: tuple[frozenset[str], ...]
+    """For each of its levels, the normalised names that level answers to"""
 
 
-_INDEXES: weakref.WeakKeyDictionary[Ruleset, _Index] = weakref.WeakKeyDictionary()
+@attrs.frozen
+class _Choice:
+    """A method a selection key leads to, and the selection that chose it."""
+
+    plan: _MethodPlan
+    path: str
+    """``selection.GE`` or ``blocks[0].selection.GE``"""
+    provenance: str
 
 
-def _index(ruleset: Ruleset) -> _Index:
-    found = _INDEXES.get(ruleset)
+@attrs.frozen
+class _BlockPlan:
+    index: int
+    block: Block
+    choices: Mapping[str, _Choice]
+    """Selection key → method: the block's own selection over the ruleset's"""
+    provenance: Mapping[str, str]
+
+
+@attrs.frozen
+class _Plan:
+    """A ruleset's lookups for scoring, built once per ruleset and kept while it lives."""
+
+    blocks: Mapping[str, _BlockPlan]
+    """Every name a block answers to (normalised) → the block"""
+    in_order: tuple[_BlockPlan, ...]
+    indicators: Mapping[tuple[str, str], tuple[int, Indicator, str]]
+    """(block key, normalised name) → (index, indicator, where its weight was set)"""
+    methods: Mapping[str, _MethodPlan]
+    row_exponent: Decimal
+    row_mode: str
+    budget_provenance: Mapping[str, str]
+    report_provenance: Mapping[str, str]
+
+
+_PLANS: weakref.WeakKeyDictionary[Ruleset, _Plan] = weakref.WeakKeyDictionary()
+
+
+def _plan(ruleset: Ruleset) -> _Plan:
+    found = _PLANS.get(ruleset)
     if found is None:
-        blocks: dict[str, tuple[int, Block]] = {}
-        indicators: dict[tuple[str, str], tuple[int, Indicator]] = {}
-        for i, block in enumerate(ruleset.blocks):
-            for name in (block.key, block.name.zh, block.name.en, *block.aliases):
-                if name:
-                    blocks.setdefault(normalize_label(name), (i, block))
-            for j, ind in enumerate(block.indicators):
-                for name in (ind.key, ind.name.zh, ind.name.en, *ind.aliases):
-                    if name:
-                        indicators.setdefault((block.key, normalize_label(name)), (j, ind))
-        level_names = {
-            (method.key, level.key): frozenset(
-                normalize_label(n) for n in (level.key, level.label.zh, level.label.en, *level.aliases) if n
-            )
-            for method in ruleset.methods.values()
-            for level in method.levels
-        }
-        shown = {key: _shown_names(method) for key, method in ruleset.methods.items()}
-        paths = [f"methods.{key}" for key in ruleset.methods] + [
-            f"selection.{key}" for key in ruleset.selection
-        ]
-        where = {path: ruleset.where(path) for path in paths}
-        for i, block in enumerate(ruleset.blocks):
-            where[f"blocks.{block.key}"] = ruleset.where(f"blocks[{i}].points")
-        found = _Index(blocks, indicators, level_names, shown, where)
-        _INDEXES[ruleset] = found
+        found = _PLANS[ruleset] = _make_plan(ruleset)
     return found
 
 
-def _shown_names(method: Method) -> tuple[str, ...]:
+def _make_plan(ruleset: Ruleset) -> _Plan:
+    methods = {key: _method_plan(ruleset, method) for key, method in ruleset.methods.items()}
+    general = {
+        key: _Choice(methods[method], f"selection.{key}", ruleset.where(f"selection.{key}"))
+        for key, method in ruleset.selection.items()
+    }
+    blocks: dict[str, _BlockPlan] = {}
+    in_order = []
+    indicators: dict[tuple[str, str], tuple[int, Indicator, str]] = {}
+    for i, block in enumerate(ruleset.blocks):
+        own = {
+            key: _Choice(
+                methods[method],
+                f"blocks[{i}].selection.{key}",
+                ruleset.where(f"blocks[{i}].selection.{key}"),
+            )
+            for key, method in block.selection.items()
+        }
+        plan = _BlockPlan(
+            i,
+            block,
+            MappingProxyType({**general, **own}),
+            MappingProxyType({"points": ruleset.where(f"blocks[{i}].points")}),
+        )
+        in_order.append(plan)
+        for name in (block.key, block.name.zh, block.name.en, *block.aliases):
+            if name:
+                blocks.setdefault(normalize_label(name), plan)
+        for j, ind in enumerate(block.indicators):
+            weight_where = ruleset.where(f"blocks[{i}].indicators[{j}].weight")
+            for name in (ind.key, ind.name.zh, ind.name.en, *ind.aliases):
+                if name:
+                    indicators.setdefault((block.key, normalize_label(name)), (j, ind, weight_where))
+    rounding = ruleset.row_rounding
+    return _Plan(
+        blocks=MappingProxyType(blocks),
+        in_order=tuple(in_order),
+        indicators=MappingProxyType(indicators),
+        methods=MappingProxyType(methods),
+        row_exponent=Decimal(1).scaleb(-rounding.places),
+        row_mode=ROUNDING_MODES[rounding.mode],
+        budget_provenance=MappingProxyType(
+            {key: ruleset.where(f"budget.{key}") for key in ("formula", "points")}
+        ),
+        report_provenance=MappingProxyType(
+            {
+                key: ruleset.where(key)
+                for key in ("grades", "rounding.row", "rounding.total", "not_applicable.policy")
+            }
+        ),
+    )
+
+
+def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
     """The names a method's formulas use, W, T and A first: the inputs a row shows."""
     used = {n for case in method.cases for f in (case.score, case.when) if f is not None for n in f.names}
-    return ("W", *(n for n in ("T", "A") if n in used), *sorted(used - {"W", "T", "A"}))
+    shown = ("W", *(n for n in ("T", "A") if n in used), *sorted(used - {"W", "T", "A"}))
+    return _MethodPlan(
+        method=method,
+        key=method.key,
+        name_zh=method.name.zh,
+        name_en=method.name.en or method.key,
+        shown=shown,
+        needs_values="T" in used or "A" in used,
+        provenance=ruleset.where(f"methods.{method.key}"),
+        level_names=tuple(
+            frozenset(
+                normalize_label(n) for n in (level.key, level.label.zh, level.label.en, *level.aliases) if n
+            )
+            for level in method.levels
+        ),
+    )
 
 
 _SHOWN = Decimal("0.0001")
+_FORMATTED: dict[Decimal, str] = {}
+"""_fmt's memo: a batch shows the same few hundred numbers over and over (a dict lookup is a
+tenth of the formatting's cost). Equal Decimals format alike, so the value is the key."""
+_FORMATTED_MAX = 1 << 16
 
 
 def _fmt(value: Optional[Decimal]) -> str:
@@ -110,6 +200,18 @@ def _fmt(value: Optional[Decimal]) -> str:
     (the exact value stays in ``raw``)."""
     if value is None:
         return "—"
+    text = _FORMATTED.get(value)
+    if text is None:
+        text = _format(value)
+        if len(_FORMATTED) >= _FORMATTED_MAX:
+            _FORMATTED.clear()
+        _FORMATTED[value] = text
+    return text
+
+
+def _format(value: Decimal) -> str:
+    if not value:
+        return "0"  # also -0, which equals 0 and so shares its memo entry
     text = format(value, "f")
     if "." not in text:
         return text
@@ -128,14 +230,10 @@ def _result(
     reason_en: str,
     method: Optional[Method] = None,
     *,
-    formula: str = "",
     inputs: Optional[Mapping[str, str]] = None,
-    raw: Optional[Decimal] = None,
-    capped: Optional[Decimal] = None,
-    points: Optional[Decimal] = None,
     provenance: Optional[Mapping[str, str]] = None,
 ) -> RowResult:
-    """A row's result: what the table said beside what the rule made of it."""
+    """A row that was not scored (not applicable or not scorable), with its reason."""
     return RowResult(
         where=row.where,
         block=block,
@@ -147,17 +245,63 @@ def _result(
         status=status,
         method=method.key if method else "",
         method_name=method.name.zh if method else "",
-        formula=formula,
-        inputs=inputs or {},
-        raw=raw,
-        capped=capped,
-        points=points,
-        reason_zh=reason_zh,
-        reason_en=reason_en,
+        explanation=Explanation(inputs, reason_zh, reason_en, provenance),
         reported=row.reported_score,
-        provenance=provenance or {},
         core=row.core,
         note=row.note,
+    )
+
+
+@attrs.frozen
+class _Source:
+    """Where a scored row's rule and weight came from: rendered into its provenance on demand."""
+
+    evaluation: str
+    where: str
+    weight: str
+    """Where the ruleset set the weight, or "" when the weight is the row's own"""
+    method: str
+    selection: str
+
+    def provenance(self) -> dict[str, str]:
+        out = {"weight": self.weight or f"{self.evaluation}: {self.where}.weight", "method": self.method}
+        if self.selection:
+            out["selection"] = self.selection
+        return out
+
+
+def _explain_formula(
+    plan: _MethodPlan,
+    case: Case,
+    env: Mapping[str, Decimal],
+    unit: str,
+    raw: Decimal,
+    capped: Decimal,
+    points: Decimal,
+    source: _Source,
+) -> Explanation:
+    shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
+    detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
+    steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
+    got = _fmt(points)
+    return Explanation(
+        shown,
+        f"{plan.name_zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
+        f"{plan.name_en}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
+        source.provenance(),
+    )
+
+
+def _explain_level(
+    plan: _MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, source: _Source
+) -> Explanation:
+    band = f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
+    got = _fmt(points)
+    return Explanation(
+        {"W": _fmt(weight), "level": level.label.zh},
+        f"{plan.name_zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {got} 分",
+        f"{plan.name_en}: level '{level.label.en or level.key}' ({how}); band {band}; {got} points",
+        source.provenance(),
     )
 
 
@@ -168,7 +312,7 @@ class _Scorer:
         self.findings: list[Finding] = []
         self.complete = True
         self.source = evaluation.source or "evaluation"
-        self.index = _index(ruleset)
+        self.plan = _plan(ruleset)
         self.derived_values: dict[str, Decimal] = {}
 
     def finding(
@@ -192,23 +336,27 @@ class _Scorer:
         zh: str,
         en: str,
         method: Optional[Method] = None,
-        provenance: Optional[Mapping[str, str]] = None,
+        source: Optional[_Source] = None,
         inputs: Optional[Mapping[str, str]] = None,
     ) -> RowResult:
         self.complete = False
+        provenance = source.provenance() if source is not None else None
         return _result(row, block, weight, NOT_SCORABLE, zh, en, method, inputs=inputs, provenance=provenance)
 
     def row(
-        self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], indicator_path: str
+        self, row: IndicatorRow, bp: _BlockPlan, indicator: Optional[Indicator], weight_where: str
     ) -> RowResult:
-        ruleset = self.ruleset
-        row = self.complete_texts(row, indicator)
+        """Score one row of ``bp``'s block; ``indicator`` is its framework indicator, if any, and
+        ``weight_where`` where the ruleset set that indicator's weight."""
+        block = bp.block
+        if row.sign or row.unit or indicator is not None:
+            row = self.complete_texts(row, indicator)
         where = row.where
         target = _parse(row.target)
         actual = _parse(row.actual)
-        name = _parse(row.name)
-        if ValueKind.NOT_APPLICABLE in (name.kind, target.kind, actual.kind) or (
-            name.kind is ValueKind.BLANK and target.kind is ValueKind.BLANK and actual.kind is ValueKind.BLANK
+        name = _parse(row.name).kind
+        if ValueKind.NOT_APPLICABLE in (name, target.kind, actual.kind) or (
+            name is ValueKind.BLANK and target.kind is ValueKind.BLANK and actual.kind is ValueKind.BLANK
         ):
             if row.weight and self.ruleset.not_applicable == "no_weight":
                 self.finding(
@@ -229,10 +377,8 @@ class _Scorer:
                 "not applicable: carries no weight",
             )
 
-        provenance: dict[str, str] = {}
         if indicator is not None:
             weight: Optional[Decimal] = indicator.weight
-            provenance["weight"] = ruleset.where(f"{indicator_path}.weight")
             if row.weight is not None and row.weight != indicator.weight:
                 self.finding(
                     "weight-differs",
@@ -245,12 +391,11 @@ class _Scorer:
                 )
         else:
             weight = row.weight
-            provenance["weight"] = f"{self.source}: {where}.weight"
-        if weight is None and any(u.column == "weight" for u in row.unreadable):
-            return self.unscorable(
-                row, block.key, None, "分值无法识别，无法计分", "the weight cell cannot be read"
-            )
         if weight is None:
+            if any(u.column == "weight" for u in row.unreadable):
+                return self.unscorable(
+                    row, block.key, None, "分值无法识别，无法计分", "the weight cell cannot be read"
+                )
             self.finding("missing-weight", "error", f"{where}.weight", "分值为空", "the weight cell is empty")
             return self.unscorable(row, block.key, None, "分值为空，无法计分", "no weight: cannot score")
         if weight <= 0 or weight > block.points:
@@ -271,16 +416,14 @@ class _Scorer:
                 f"weight {_fmt(weight)} exceeds the block's points: cannot score",
             )
 
-        method_key, chosen_by = self.choose(row, block, indicator, target)
-        if method_key is None:
-            return self.unscorable(row, block.key, weight, chosen_by, chosen_by_en(chosen_by, target))
-        method = ruleset.methods[method_key]
-        provenance["method"] = self.index.where[f"methods.{method_key}"]
-        if chosen_by:
-            provenance["selection"] = self.index.where.get(chosen_by) or ruleset.where(chosen_by)
-        if method.kind == "qualitative":
-            return self.qualitative(row, block, method, weight, target, actual, provenance)
-        return self.formula(row, block, method, weight, target, actual, provenance)
+        choice = self.choose(row, bp, indicator, target)
+        if isinstance(choice, str):
+            return self.unscorable(row, block.key, weight, choice, chosen_by_en(choice, target))
+        plan, selection = choice
+        source = _Source(self.source, where, weight_where, plan.provenance, selection)
+        if plan.method.kind == "qualitative":
+            return self.qualitative(row, block, plan, weight, actual, source)
+        return self.formula(row, block, plan, weight, target, actual, source)
 
     def unreadable(self, cells: tuple[Unreadable, ...], where: str) -> None:
         """A finding for each cell a form reader could not read as a number, at its address."""
@@ -387,13 +530,15 @@ class _Scorer:
             return False
 
     def choose(
-        self, row: IndicatorRow, block: Block, indicator: Optional[Indicator], target: CellValue
-    ) -> tuple[Optional[str], str]:
-        """The method key and the key path of the selection that chose it (or None and a reason)."""
-        methods = self.ruleset.methods
+        self, row: IndicatorRow, bp: _BlockPlan, indicator: Optional[Indicator], target: CellValue
+    ) -> tuple[_MethodPlan, str] | str:
+        """The row's method and where the selection that chose it was set ("" when the row or its
+        framework indicator names the method), or why there is none."""
+        methods = self.plan.methods
         if row.method:
-            if row.method in methods:
-                return row.method, ""
+            found = methods.get(row.method)
+            if found is not None:
+                return found, ""
             self.finding(
                 "unknown-method",
                 "error",
@@ -403,9 +548,9 @@ class _Scorer:
                 ", ".join(methods),
                 row.method,
             )
-            return None, f"计分方法 {row.method!r} 不存在"
+            return f"计分方法 {row.method!r} 不存在"
         if indicator is not None:
-            return indicator.method, ""
+            return methods[indicator.method], ""
         kind = target.kind
         if kind is ValueKind.NUMBER:
             key = target.comparator.name if target.comparator is not None else "implicit"
@@ -423,12 +568,9 @@ class _Scorer:
                 "a value such as ≥95%, 9次 or a description",
                 repr(row.target),
             )
-            return None, f"年度指标值 {row.target!r} 无法识别"
-        if key in block.selection:
-            index = next(i for i, b in enumerate(self.ruleset.blocks) if b.key == block.key)
-            return block.selection[key], f"blocks[{index}].selection.{key}"
-        method = self.ruleset.selection.get(key)
-        if method is None:
+            return f"年度指标值 {row.target!r} 无法识别"
+        choice = bp.choices.get(key)
+        if choice is None:
             self.finding(
                 "no-method",
                 "error",
@@ -438,35 +580,36 @@ class _Scorer:
                 key,
                 repr(row.target),
             )
-            return None, f"规则集未为 {key} 指定计分方法"
-        return method, f"selection.{key}"
+            return f"规则集未为 {key} 指定计分方法"
+        return choice.plan, choice.provenance
 
     def qualitative(
         self,
         row: IndicatorRow,
         block: Block,
-        method: Method,
+        plan: _MethodPlan,
         weight: Decimal,
-        target: CellValue,
         actual: CellValue,
-        provenance: dict[str, str],
+        source: _Source,
     ) -> RowResult:
+        method = plan.method
         level = None
         how = ""
         wanted = normalize_label(row.level) if row.level else ""
-        for candidate in method.levels:
-            names = self.index.level_names[(method.key, candidate.key)]
-            if wanted and wanted in names:
-                level, how = candidate, "表中注明的等级"
-                break
-            if not wanted and normalize_label(row.actual) in names:
+        said = normalize_label(row.actual)
+        for candidate, names in zip(method.levels, plan.level_names):
+            if wanted:
+                if wanted in names:
+                    level, how = candidate, "表中注明的等级"
+                    break
+            elif said in names:
                 level, how = candidate, "实际完成值表述"
                 break
         if (
             level is None
             and not wanted
             and actual.kind is not ValueKind.BLANK
-            and normalize_label(row.actual) == normalize_label(row.target)
+            and said == normalize_label(row.target)
         ):
             level, how = method.levels[0], "实际完成值与年度指标值一致"
         if level is None:
@@ -486,29 +629,36 @@ class _Scorer:
                 "无法确定达成等级，请注明等级",
                 "level unknown: state the level",
                 method,
-                provenance,
+                source,
             )
         raw = level.score * weight
-        points = _round_within(raw, weight, self.ruleset.row_rounding)
-        band = (
-            f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
-        )
-        return _result(
-            row,
-            block.key,
-            weight,
-            SCORED,
-            f"{method.name.zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {_fmt(points)} 分",
-            f"{method.name.en or method.key}: level '{level.label.en or level.key}' ({how}); band {band};"
-            f" {_fmt(points)} points",
-            method,
+        points = self.round_row(raw, weight)
+        return RowResult(
+            where=row.where,
+            block=block.key,
+            category=row.category,
+            name=row.name,
+            target_text=row.target,
+            actual_text=row.actual,
+            weight=weight,
+            status=SCORED,
+            method=plan.key,
+            method_name=plan.name_zh,
             formula=f"{_fmt(level.score)} × W",
-            inputs={"W": _fmt(weight), "level": level.label.zh},
+            explanation=Explanation.deferred(_explain_level, plan, level, how, weight, points, source),
             raw=raw,
             capped=raw,
             points=points,
-            provenance=provenance,
+            reported=row.reported_score,
+            core=row.core,
+            note=row.note,
         )
+
+    def round_row(self, value: Decimal, weight: Decimal) -> Decimal:
+        """Round a score already clipped to [0, weight]; rounding never lifts it above the weight
+        (a weight of 2.5 under whole-point rounding scores at most 2.5, not 3)."""
+        rounded = value.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
+        return weight if rounded > weight else rounded
 
     def amount(self, cell: CellValue, role: str, row: IndicatorRow) -> tuple[Optional[Decimal], str]:
         """The number a cell stands for, or None and why not."""
@@ -565,71 +715,81 @@ class _Scorer:
         self,
         row: IndicatorRow,
         block: Block,
-        method: Method,
+        plan: _MethodPlan,
         weight: Decimal,
         target: CellValue,
         actual: CellValue,
-        provenance: dict[str, str],
+        source: _Source,
     ) -> RowResult:
-        uses = self.index.shown[method.key]
-        env: dict[str, Decimal] = {**method.params, **self.derived_values, **row.inputs, "W": weight}
-        t_unit: Optional[str] = None
-        if "T" in uses or "A" in uses:  # a method over W and inputs alone needs no target or actual
-            t_value, why = self.amount(target, "年度指标值", row)
-            a_value, why_a = (None, "") if t_value is None else self.amount(actual, "实际完成值", row)
+        method = plan.method
+        env: dict[str, Decimal] = dict(method.params)
+        if self.derived_values:
+            env.update(self.derived_values)
+        if row.inputs:
+            env.update(row.inputs)
+        env["W"] = weight
+        unit = ""
+        if plan.needs_values:  # a method over W and inputs alone needs no target or actual
+            t_value = target.number if target.kind is ValueKind.NUMBER else None
+            why = ""
+            if t_value is None:
+                t_value, why = self.amount(target, "年度指标值", row)
+            a_value = actual.number if actual.kind is ValueKind.NUMBER else None
+            if a_value is None and t_value is not None:
+                a_value, why = self.amount(actual, "实际完成值", row)
             if t_value is None or a_value is None:
-                reason = why or why_a
                 return self.unscorable(
-                    row, block.key, weight, reason, "target or actual cannot be read", method, provenance
+                    row, block.key, weight, why, "target or actual cannot be read", method, source
                 )
             t_unit = "万元" if target.kind is ValueKind.BUDGET_REF else target.unit
             a_unit = actual.unit
-            if not units_compatible(t_unit, a_unit):
-                self.finding(
-                    "unit-mismatch",
-                    "error",
-                    f"{row.where}.actual",
-                    "实际完成值与年度指标值单位不一致",
-                    "the actual's unit does not match the target's",
-                    t_unit,
-                    a_unit,
-                )
-                return self.unscorable(
-                    row,
-                    block.key,
-                    weight,
-                    f"单位不一致（{t_unit} / {a_unit}）",
-                    f"units differ ({t_unit} / {a_unit})",
-                    method,
-                    provenance,
-                )
-            if a_unit and t_unit and a_unit != t_unit:
+            if a_unit != t_unit and a_unit and t_unit:
+                if not units_compatible(t_unit, a_unit):
+                    self.finding(
+                        "unit-mismatch",
+                        "error",
+                        f"{row.where}.actual",
+                        "实际完成值与年度指标值单位不一致",
+                        "the actual's unit does not match the target's",
+                        t_unit,
+                        a_unit,
+                    )
+                    return self.unscorable(
+                        row,
+                        block.key,
+                        weight,
+                        f"单位不一致（{t_unit} / {a_unit}）",
+                        f"units differ ({t_unit} / {a_unit})",
+                        method,
+                        source,
+                    )
                 a_value = convert(a_value, a_unit, t_unit)
             if a_value < 0 and self.ruleset.clamp_negative_actual:
                 a_value = _ZERO
             env["T"] = t_value
             env["A"] = a_value
-        missing = [name for name in method.inputs if name not in row.inputs]
-        if missing:
-            self.finding(
-                "missing-input",
-                "error",
-                f"{row.where}.inputs",
-                "缺少计分方法所需的输入",
-                "an input the method needs is missing",
-                ", ".join(method.inputs),
-                ", ".join(row.inputs),
-            )
-            return self.unscorable(
-                row,
-                block.key,
-                weight,
-                f"缺少输入 {', '.join(missing)}",
-                f"missing input {', '.join(missing)}",
-                method,
-                provenance,
-            )
-        shown = {name: _fmt(env[name]) for name in self.index.shown[method.key] if name in env}
+            unit = t_unit or ""
+        if method.inputs:
+            missing = [name for name in method.inputs if name not in row.inputs]
+            if missing:
+                self.finding(
+                    "missing-input",
+                    "error",
+                    f"{row.where}.inputs",
+                    "缺少计分方法所需的输入",
+                    "an input the method needs is missing",
+                    ", ".join(method.inputs),
+                    ", ".join(row.inputs),
+                )
+                return self.unscorable(
+                    row,
+                    block.key,
+                    weight,
+                    f"缺少输入 {', '.join(missing)}",
+                    f"missing input {', '.join(missing)}",
+                    method,
+                    source,
+                )
         try:
             for case in method.cases:
                 if case.when is None or case.when.truth(env):
@@ -638,6 +798,7 @@ class _Scorer:
             else:
                 raise FormulaEvaluationError("no case applies")
         except FormulaEvaluationError as exc:
+            shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
             self.finding(
                 "not-scorable",
                 "error",
@@ -653,29 +814,34 @@ class _Scorer:
                 f"无法计分：{exc.reason}",
                 f"not scorable: {exc.reason}",
                 method,
-                provenance,
+                source,
                 shown,
             )
-        capped = min(max(raw, _ZERO), weight)
-        points = _round_within(capped, weight, self.ruleset.row_rounding)
-        unit = t_unit or ""
-        detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
-        steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
-        got = _fmt(points)
-        return _result(
-            row,
-            block.key,
-            weight,
-            SCORED,
-            f"{method.name.zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
-            f"{method.name.en or method.key}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
-            method,
+        capped = raw if raw <= weight else weight
+        if capped < _ZERO:
+            capped = _ZERO
+        points = self.round_row(capped, weight)
+        return RowResult(
+            where=row.where,
+            block=block.key,
+            category=row.category,
+            name=row.name,
+            target_text=row.target,
+            actual_text=row.actual,
+            weight=weight,
+            status=SCORED,
+            method=plan.key,
+            method_name=plan.name_zh,
             formula=case.score.source,
-            inputs=shown,
+            explanation=Explanation.deferred(
+                _explain_formula, plan, case, env, unit, raw, capped, points, source
+            ),
             raw=raw,
             capped=capped,
             points=points,
-            provenance=provenance,
+            reported=row.reported_score,
+            core=row.core,
+            note=row.note,
         )
 
     # -- budget ----------------------------------------------------------------------------
@@ -698,25 +864,35 @@ class _Scorer:
         if rule is None:
             return None
         table = self.evaluation.budget
-        provenance = {
-            "formula": self.ruleset.where("budget.formula"),
-            "points": self.ruleset.where("budget.points"),
-        }
         base = self.budget_base()
         executed = table.executed if table is not None else None
-        unscored = BudgetResult(
-            name_zh=rule.name.zh,
-            base=rule.base,
-            base_amount=base,
-            executed=executed,
-            rate=None,
-            printed_rate=table.rate if table else "",
-            weight=rule.points,
-            status=NOT_SCORABLE,
-            formula=rule.formula.source,
-            reported=table.reported_score if table else None,
-            provenance=provenance,
-        )
+
+        def result(
+            status: str,
+            zh: str,
+            en: str,
+            rate: Optional[Decimal] = None,
+            raw: Optional[Decimal] = None,
+            points: Optional[Decimal] = None,
+        ) -> BudgetResult:
+            return BudgetResult(
+                name_zh=rule.name.zh,
+                base=rule.base,
+                base_amount=base,
+                executed=executed,
+                rate=rate,
+                printed_rate=table.rate if table else "",
+                weight=rule.points,
+                status=status,
+                formula=rule.formula.source,
+                raw=raw,
+                points=points,
+                reason_zh=zh,
+                reason_en=en,
+                reported=table.reported_score if table else None,
+                provenance=self.plan.budget_provenance,
+            )
+
         if table is not None and table.points is not None and table.points != rule.points:
             self.finding(
                 "budget-points-differ",
@@ -738,9 +914,7 @@ class _Scorer:
                 "a base amount > 0 and an executed amount",
                 f"base={_fmt(base)}, executed={_fmt(executed)}",
             )
-            return attrs.evolve(
-                unscored, reason_zh="预算执行率无法计算", reason_en="execution rate cannot be computed"
-            )
+            return result(NOT_SCORABLE, "预算执行率无法计算", "execution rate cannot be computed")
         rate = executed / base
         env = {**rule.params, "W": rule.points, "rate": rate, "base": base, "executed": executed}
         try:
@@ -748,42 +922,37 @@ class _Scorer:
         except FormulaEvaluationError as exc:
             self.complete = False
             self.finding("budget-not-scorable", "error", "budget", "预算执行率得分无法计算", exc.reason)
-            return attrs.evolve(
-                unscored,
-                rate=rate,
-                reason_zh=f"无法计分：{exc.reason}",
-                reason_en=f"not scorable: {exc.reason}",
-            )
+            return result(NOT_SCORABLE, f"无法计分：{exc.reason}", f"not scorable: {exc.reason}", rate)
         capped = min(max(raw, _ZERO), rule.points)
         points = _round_within(capped, rule.points, rule.rounding)
-        percent = quantize(rate * _HUNDRED, 2)
-        return attrs.evolve(
-            unscored,
-            rate=rate,
-            status=SCORED,
-            raw=raw,
-            points=points,
-            reason_zh=f"执行率 = {_fmt(executed)} / {_fmt(base)} = {_fmt(percent)}%；{rule.formula.source} = {_fmt(raw)}"
-            f"，按 {rule.rounding} 取 {_fmt(points)} 分",
-            reason_en=f"rate = {_fmt(executed)} / {_fmt(base)} = {_fmt(percent)}%; {rule.formula.source} = {_fmt(raw)};"
-            f" rounded ({rule.rounding}) to {_fmt(points)}",
+        percent = _fmt(quantize(rate * _HUNDRED, 2))
+        shown = f"{_fmt(executed)} / {_fmt(base)} = {percent}%"
+        return result(
+            SCORED,
+            f"执行率 = {shown}；{rule.formula.source} = {_fmt(raw)}，按 {rule.rounding} 取 {_fmt(points)} 分",
+            f"rate = {shown}; {rule.formula.source} = {_fmt(raw)}; rounded ({rule.rounding}) to {_fmt(points)}",
+            rate,
+            raw,
+            points,
         )
 
     # -- the whole -----------------------------------------------------------------------------
     def run(self) -> Report:
-        ruleset, evaluation = self.ruleset, self.evaluation
-        index = self.index
-        self.derived_values = self.compute_derived()
-        self.unreadable(evaluation.unreadable, "evaluation")
-        if evaluation.budget is not None:
+        ruleset, evaluation, plan = self.ruleset, self.evaluation, self.plan
+        if ruleset.derived:
+            self.derived_values = self.compute_derived()
+        if evaluation.unreadable:
+            self.unreadable(evaluation.unreadable, "evaluation")
+        if evaluation.budget is not None and evaluation.budget.unreadable:
             self.unreadable(evaluation.budget.unreadable, "budget")
-        grouped: dict[str, list[RowResult]] = {block.key: [] for block in ruleset.blocks}
-        matched: dict[str, set[str]] = {block.key: set() for block in ruleset.blocks}
+        grouped: dict[str, list[RowResult]] = {bp.block.key: [] for bp in plan.in_order}
+        matched: dict[str, set[str]] = {bp.block.key: set() for bp in plan.in_order}
         unmatched: list[RowResult] = []
         for row in evaluation.rows:
-            self.unreadable(row.unreadable, row.where)
-            found = index.blocks.get(normalize_label(row.block))
-            if found is None:
+            if row.unreadable:
+                self.unreadable(row.unreadable, row.where)
+            bp = plan.blocks.get(normalize_label(row.block))
+            if bp is None:
                 self.finding(
                     "unknown-block",
                     "error",
@@ -803,10 +972,10 @@ class _Scorer:
                     )
                 )
                 continue
-            block_index, block = found
-            indicator, path = None, ""
-            if block.fixed and _parse(row.name).kind not in (ValueKind.NOT_APPLICABLE, ValueKind.BLANK):
-                hit = index.indicators.get((block.key, normalize_label(row.name)))
+            block = bp.block
+            indicator, weight_where = None, ""
+            if block.indicators and _parse(row.name).kind not in (ValueKind.NOT_APPLICABLE, ValueKind.BLANK):
+                hit = plan.indicators.get((block.key, normalize_label(row.name)))
                 if hit is None:
                     self.finding(
                         "unknown-indicator",
@@ -823,13 +992,13 @@ class _Scorer:
                         )
                     )
                     continue
-                indicator = hit[1]
-                path = f"blocks[{block_index}].indicators[{hit[0]}]"
+                _, indicator, weight_where = hit
                 matched[block.key].add(indicator.key)
-            grouped[block.key].append(self.row(row, block, indicator, path))
+            grouped[block.key].append(self.row(row, bp, indicator, weight_where))
         # Indicators whose actual is derived from base data need no row of their own.
-        for block_index, block in enumerate(ruleset.blocks):
-            for j, indicator in enumerate(block.indicators):
+        for bp in plan.in_order:
+            block = bp.block
+            for indicator in block.indicators:
                 if indicator.actual_from and indicator.key not in matched[block.key]:
                     matched[block.key].add(indicator.key)
                     synthetic = IndicatorRow(
@@ -838,14 +1007,20 @@ class _Scorer:
                         name=indicator.name.zh,
                         where=f"derived.{indicator.actual_from}",
                     )
-                    path = f"blocks[{block_index}].indicators[{j}]"
-                    grouped[block.key].append(self.row(synthetic, block, indicator, path))
+                    hit = plan.indicators[(block.key, normalize_label(indicator.key))]
+                    grouped[block.key].append(self.row(synthetic, bp, indicator, hit[2]))
 
         budget = self.budget()
         inside = budget is not None and ruleset.budget is not None and ruleset.budget.block != ""
+        home = ruleset.budget.block if inside and ruleset.budget is not None else None
         blocks = [
-            self.block(block, grouped[block.key], matched[block.key], budget if inside else None)
-            for block in ruleset.blocks
+            self.block(
+                bp,
+                grouped[bp.block.key],
+                matched[bp.block.key],
+                budget if bp.block.key == home else None,
+            )
+            for bp in plan.in_order
         ]
         if unmatched:
             blocks.append(self.block_of("unmatched", "未归类", "Unmatched", _ZERO, unmatched))
@@ -891,15 +1066,13 @@ class _Scorer:
             findings=tuple(self.findings),
             source=evaluation.source,
             derived={name: _fmt(value) for name, value in self.derived_values.items()},
-            provenance={
-                key: ruleset.where(key)
-                for key in ("grades", "rounding.row", "rounding.total", "not_applicable.policy")
-            },
+            provenance=plan.report_provenance,
         )
 
     def block(
-        self, block: Block, rows: list[RowResult], matched: set[str], budget: Optional[BudgetResult]
+        self, bp: _BlockPlan, rows: list[RowResult], matched: set[str], budget: Optional[BudgetResult]
     ) -> BlockResult:
+        block = bp.block
         for indicator in block.indicators:
             if indicator.key not in matched:
                 self.complete = False
@@ -910,7 +1083,7 @@ class _Scorer:
                     f"缺少框架指标“{indicator.name.zh}”",
                     f"the framework's indicator '{indicator.name.en or indicator.key}' has no row",
                 )
-        if not block.fixed and not rows:
+        if not block.indicators and not rows:
             # Its points would otherwise be a silent 0: say so, and give no grade.
             self.complete = False
             self.finding(
@@ -922,26 +1095,14 @@ class _Scorer:
                 f"rows worth {_fmt(block.points)} points",
                 "none",
             )
-        result = attrs.evolve(
-            self.block_of(block.key, block.name.zh, block.name.en, block.points, rows),
-            provenance={"points": self.index.where[f"blocks.{block.key}"]},
+        result = self.block_of(
+            block.key, block.name.zh, block.name.en, block.points, rows, bp.provenance, budget
         )
-        if budget is not None and self.ruleset.budget is not None and self.ruleset.budget.block == block.key:
-            # 银川: 预算执行率 is an indicator of this block; its points count here.
-            result = attrs.evolve(
-                result,
-                points=min(result.points + (budget.points or _ZERO), block.points),
-                weight_sum=result.weight_sum + budget.weight,
-                reported=None
-                if result.reported is None or budget.reported is None
-                else result.reported + budget.reported,
-            )
         declared = result.weight_sum
-        if (
-            self.ruleset.not_applicable == "rescale"
-        ):  # N/A rows keep their weight in the table; it is dropped when rescaling
+        if self.ruleset.not_applicable == "rescale":
+            # N/A rows keep their weight in the table; it is dropped when rescaling
             declared += sum((r.weight or _ZERO for r in rows if r.status == NOT_APPLICABLE), _ZERO)
-        if not block.fixed and declared != block.points and rows:
+        if not block.indicators and declared != block.points and rows:
             self.finding(
                 "weights-sum",
                 "error",
@@ -953,17 +1114,37 @@ class _Scorer:
             )
         return result
 
-    def block_of(self, key: str, zh: str, en: str, max_points: Decimal, rows: list[RowResult]) -> BlockResult:
+    def block_of(
+        self,
+        key: str,
+        zh: str,
+        en: str,
+        max_points: Decimal,
+        rows: list[RowResult],
+        provenance: Optional[Mapping[str, str]] = None,
+        budget: Optional[BudgetResult] = None,
+    ) -> BlockResult:
+        """A block's result: its rows by category, subtotals, and (银川) the budget row when the
+        ruleset counts execution inside this block."""
         categories: dict[str, list[RowResult]] = {}
         for row in rows:
-            categories.setdefault(normalize_label(row.category), []).append(row)
+            name = normalize_label(row.category)
+            found = categories.get(name)
+            if found is None:
+                categories[name] = [row]
+            else:
+                found.append(row)
         cats = tuple(
-            CategoryResult(
-                name, tuple(items), sum((r.points or _ZERO for r in items), _ZERO), _reported(items)
-            )
+            CategoryResult(name, tuple(items), _points(items), _reported(items))
             for name, items in categories.items()
         )
         points = sum((c.points for c in cats), _ZERO)
+        weights = sum((r.weight for r in rows if r.weight and r.status != NOT_APPLICABLE), _ZERO)
+        reported = _reported(rows)
+        if budget is not None:  # 银川: 预算执行率 is an indicator of this block; its points count here
+            points += budget.points or _ZERO
+            weights += budget.weight
+            reported = None if reported is None or budget.reported is None else reported + budget.reported
         if max_points and points > max_points:
             self.finding(
                 "block-capped",
@@ -975,21 +1156,32 @@ class _Scorer:
                 _fmt(points),
             )
             points = max_points
-        weights = sum((r.weight or _ZERO for r in rows if r.status != NOT_APPLICABLE), _ZERO)
-        return BlockResult(key, zh, en, max_points, cats, points, _reported(rows), weights)
+        return BlockResult(key, zh, en, max_points, cats, points, reported, weights, provenance or {})
 
 
 def _round_within(value: Decimal, weight: Decimal, rounding: Rounding) -> Decimal:
-    """Round a score already clipped to [0, weight]; rounding never lifts it above the weight
-    (a weight of 2.5 under whole-point rounding scores at most 2.5, not 3)."""
+    """Round a score already clipped to [0, weight]; rounding never lifts it above the weight."""
     return min(quantize(value, rounding.places, rounding.mode), weight)
 
 
+def _points(rows: list[RowResult]) -> Decimal:
+    total = _ZERO
+    for row in rows:
+        if row.points is not None:
+            total += row.points
+    return total
+
+
 def _reported(rows: list[RowResult]) -> Optional[Decimal]:
-    values = [r.reported for r in rows if r.status != NOT_APPLICABLE]
-    if not values or any(v is None for v in values):
-        return None
-    return sum((v for v in values if v is not None), _ZERO)
+    total = _ZERO
+    counted = False
+    for row in rows:
+        if row.status != NOT_APPLICABLE:
+            if row.reported is None:
+                return None
+            total += row.reported
+            counted = True
+    return total if counted else None
 
 
 def chosen_by_en(reason: str, target: CellValue) -> str:

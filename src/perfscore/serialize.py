@@ -1,7 +1,8 @@
 """Converting the attrs data classes to JSON-ready dicts and back.
 
 Decimals become strings (``"14.70"``) so that nothing is lost through a float; tuples become
-lists; read-only mappings become dicts. :func:`load` is driven by the classes' type hints.
+lists; read-only mappings become dicts; a row's :class:`~perfscore.report.Explanation` is
+flattened into the row's own dict. :func:`load` is driven by the classes' type hints.
 """
 
 from __future__ import annotations
@@ -14,13 +15,21 @@ from typing import Any, Union
 import attrs
 
 from .errors import EvaluationError, Problem
+from .report import Explanation
 
 __all__ = ["dump", "load"]
 
 
 def dump(value: Any) -> Any:
     if attrs.has(type(value)):
-        return {field.name: dump(getattr(value, field.name)) for field in attrs.fields(type(value))}
+        out = {}
+        for field in attrs.fields(type(value)):
+            item = getattr(value, field.name)
+            if field.metadata.get("flatten"):  # an Explanation: its parts sit beside the row's fields
+                out.update({name: dump(getattr(item, name)) for name in Explanation.FIELDS})
+            else:
+                out[field.name] = dump(item)
+        return out
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -45,7 +54,15 @@ def load(cls: Any, data: Any, path: str = "") -> Any:
         hints = typing.get_type_hints(cls)
         kwargs = {}
         for field in attrs.fields(cls):
-            if field.name in data:
+            if field.metadata.get("flatten"):
+                kwargs[field.name] = Explanation(
+                    **{
+                        name: load(hint, data[name], f"{path}.{name}".lstrip("."))
+                        for name, hint in Explanation.FIELDS.items()
+                        if name in data
+                    }
+                )
+            elif field.name in data:
                 kwargs[field.name] = load(
                     hints[field.name], data[field.name], f"{path}.{field.name}".lstrip(".")
                 )
