@@ -33,7 +33,7 @@ from .report import (
     Report,
     RowResult,
 )
-from .targets import CellValue, ValueKind, convert, parse_cell, units_compatible
+from .targets import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
 
 __all__ = ["normalize_label", "score"]
 
@@ -188,6 +188,13 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
     )
 
 
+_ROW_FIELDS = (
+    "where", "block", "category", "name", "target_text", "actual_text", "weight", "status",
+    "method", "method_name", "formula", "explanation", "raw", "capped", "points",
+    "reported", "core", "note",
+)  # fmt: skip
+"""RowResult's fields in order: the hot path builds rows positionally."""
+
 _SHOWN = Decimal("0.0001")
 _FORMATTED: dict[Decimal, str] = {}
 """_fmt's memo: a batch shows the same few hundred numbers over and over (a dict lookup is a
@@ -252,22 +259,19 @@ def _result(
     )
 
 
-@attrs.frozen
-class _Source:
-    """Where a scored row's rule and weight came from: rendered into its provenance on demand."""
+_Source = tuple[str, str, str, str, str]
+"""Where a scored row's rule and weight came from, rendered into its provenance on demand: the
+evaluation's source, the row's location, where the ruleset set the weight ("" when the weight is
+the row's own), where the method was set, and the selection that chose it ("" when none did).
+A plain tuple: one is made for every row."""
 
-    evaluation: str
-    where: str
-    weight: str
-    """Where the ruleset set the weight, or "" when the weight is the row's own"""
-    method: str
-    selection: str
 
-    def provenance(self) -> dict[str, str]:
-        out = {"weight": self.weight or f"{self.evaluation}: {self.where}.weight", "method": self.method}
-        if self.selection:
-            out["selection"] = self.selection
-        return out
+def _provenance(source: _Source) -> dict[str, str]:
+    evaluation, where, weight, method, selection = source
+    out = {"weight": weight or f"{evaluation}: {where}.weight", "method": method}
+    if selection:
+        out["selection"] = selection
+    return out
 
 
 def _explain_formula(
@@ -288,7 +292,7 @@ def _explain_formula(
         shown,
         f"{plan.name_zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
         f"{plan.name_en}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
-        source.provenance(),
+        _provenance(source),
     )
 
 
@@ -301,7 +305,7 @@ def _explain_level(
         {"W": _fmt(weight), "level": level.label.zh},
         f"{plan.name_zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {got} 分",
         f"{plan.name_en}: level '{level.label.en or level.key}' ({how}); band {band}; {got} points",
-        source.provenance(),
+        _provenance(source),
     )
 
 
@@ -340,7 +344,7 @@ class _Scorer:
         inputs: Optional[Mapping[str, str]] = None,
     ) -> RowResult:
         self.complete = False
-        provenance = source.provenance() if source is not None else None
+        provenance = _provenance(source) if source is not None else None
         return _result(row, block, weight, NOT_SCORABLE, zh, en, method, inputs=inputs, provenance=provenance)
 
     def row(
@@ -416,11 +420,15 @@ class _Scorer:
                 f"weight {_fmt(weight)} exceeds the block's points: cannot score",
             )
 
-        choice = self.choose(row, bp, indicator, target)
-        if isinstance(choice, str):
-            return self.unscorable(row, block.key, weight, choice, chosen_by_en(choice, target))
-        plan, selection = choice
-        source = _Source(self.source, where, weight_where, plan.provenance, selection)
+        found = None if row.method or indicator is not None else bp.choices.get(_selection_key(target) or "")
+        if found is not None:
+            plan, selection = found.plan, found.provenance
+        else:
+            choice = self.choose(row, bp, indicator, target)
+            if isinstance(choice, str):
+                return self.unscorable(row, block.key, weight, choice, chosen_by_en(choice, target))
+            plan, selection = choice
+        source = (self.source, where, weight_where, plan.provenance, selection)
         if plan.method.kind == "qualitative":
             return self.qualitative(row, block, plan, weight, actual, source)
         return self.formula(row, block, plan, weight, target, actual, source)
@@ -551,14 +559,8 @@ class _Scorer:
             return f"计分方法 {row.method!r} 不存在"
         if indicator is not None:
             return methods[indicator.method], ""
-        kind = target.kind
-        if kind is ValueKind.NUMBER:
-            key = target.comparator.name if target.comparator is not None else "implicit"
-        elif kind is ValueKind.BUDGET_REF:
-            key = "budget_ref"
-        elif kind is ValueKind.QUALITATIVE:
-            key = "qualitative"
-        else:
+        key = _selection_key(target)
+        if key is None:
             self.finding(
                 "unparseable-target",
                 "error",
@@ -632,33 +634,15 @@ class _Scorer:
                 source,
             )
         raw = level.score * weight
-        points = self.round_row(raw, weight)
-        return RowResult(
-            where=row.where,
-            block=block.key,
-            category=row.category,
-            name=row.name,
-            target_text=row.target,
-            actual_text=row.actual,
-            weight=weight,
-            status=SCORED,
-            method=plan.key,
-            method_name=plan.name_zh,
-            formula=f"{_fmt(level.score)} × W",
-            explanation=Explanation.deferred(_explain_level, plan, level, how, weight, points, source),
-            raw=raw,
-            capped=raw,
-            points=points,
-            reported=row.reported_score,
-            core=row.core,
-            note=row.note,
-        )
-
-    def round_row(self, value: Decimal, weight: Decimal) -> Decimal:
-        """Round a score already clipped to [0, weight]; rounding never lifts it above the weight
-        (a weight of 2.5 under whole-point rounding scores at most 2.5, not 3)."""
-        rounded = value.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
-        return weight if rounded > weight else rounded
+        points = raw.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
+        if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
+            points = weight
+        explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, source)
+        return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
+            row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
+            plan.key, plan.name_zh, f"{_fmt(level.score)} × W", explanation, raw, raw, points,
+            row.reported_score, row.core, row.note,
+        )  # fmt: skip
 
     def amount(self, cell: CellValue, role: str, row: IndicatorRow) -> tuple[Optional[Decimal], str]:
         """The number a cell stands for, or None and why not."""
@@ -764,7 +748,7 @@ class _Scorer:
                         source,
                     )
                 a_value = convert(a_value, a_unit, t_unit)
-            if a_value < 0 and self.ruleset.clamp_negative_actual:
+            if a_value < _ZERO and self.ruleset.clamp_negative_actual:
                 a_value = _ZERO
             env["T"] = t_value
             env["A"] = a_value
@@ -820,29 +804,17 @@ class _Scorer:
         capped = raw if raw <= weight else weight
         if capped < _ZERO:
             capped = _ZERO
-        points = self.round_row(capped, weight)
-        return RowResult(
-            where=row.where,
-            block=block.key,
-            category=row.category,
-            name=row.name,
-            target_text=row.target,
-            actual_text=row.actual,
-            weight=weight,
-            status=SCORED,
-            method=plan.key,
-            method_name=plan.name_zh,
-            formula=case.score.source,
-            explanation=Explanation.deferred(
-                _explain_formula, plan, case, env, unit, raw, capped, points, source
-            ),
-            raw=raw,
-            capped=capped,
-            points=points,
-            reported=row.reported_score,
-            core=row.core,
-            note=row.note,
+        points = capped.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
+        if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
+            points = weight
+        explanation = Explanation.deferred(
+            _explain_formula, plan, case, env, unit, raw, capped, points, source
         )
+        return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
+            row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
+            plan.key, plan.name_zh, case.score.source, explanation, raw, capped, points,
+            row.reported_score, row.core, row.note,
+        )  # fmt: skip
 
     # -- budget ----------------------------------------------------------------------------
     def budget_base(self) -> Optional[Decimal]:
@@ -1182,6 +1154,22 @@ def _reported(rows: list[RowResult]) -> Optional[Decimal]:
             total += row.reported
             counted = True
     return total if counted else None
+
+
+_SELECTION_KEYS: Mapping[object, str] = {
+    **{comparator: comparator.name for comparator in Comparator},
+    None: "implicit",
+    ValueKind.BUDGET_REF: "budget_ref",
+    ValueKind.QUALITATIVE: "qualitative",
+}
+
+
+def _selection_key(target: CellValue) -> Optional[str]:
+    """The ``[selection]`` key a parsed target falls under (``GE``, ``implicit``, ``budget_ref``…),
+    or None for a target no method can take (blank, garbled)."""
+    if target.kind is ValueKind.NUMBER:
+        return _SELECTION_KEYS[target.comparator]
+    return _SELECTION_KEYS.get(target.kind)
 
 
 def chosen_by_en(reason: str, target: CellValue) -> str:

@@ -1,0 +1,79 @@
+"""The report's row explanations: rendered lazily, yet read, compared and serialised as if eager."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import attrs
+import pytest
+
+import perfscore
+from perfscore.evaluation import BudgetTable, Evaluation, IndicatorRow
+from perfscore.report import Explanation, Report, RowResult
+from perfscore.scoring import _ROW_FIELDS
+
+D = Decimal
+
+
+def _evaluation() -> Evaluation:
+    rows = (
+        IndicatorRow(block="产出指标", category="数量指标", name="培训场次", target="≥10次", actual="8次", weight=D(50), where="rows[0]"),
+        IndicatorRow(block="效益指标", category="社会效益指标", name="办结率", target="100%", actual="98%", weight=D(30), where="rows[1]"),
+        IndicatorRow(block="满意度指标", category="服务对象满意度指标", name="满意度", target="按时完成", actual="按时完成", weight=D(10), where="rows[2]"),
+    )  # fmt: skip
+    budget = BudgetTable(full_year=D(100), executed=D(95), points=D(10))
+    return Evaluation(region="CN", form="project", year=2023, rows=rows, budget=budget, source="t.toml")
+
+
+def test_rows_are_built_positionally_in_field_order() -> None:
+    # The scorer's hot path builds RowResult positionally; this pins the order it relies on.
+    assert tuple(f.name for f in attrs.fields(RowResult)) == _ROW_FIELDS
+
+
+def test_a_deferred_explanation_renders_once_when_first_read() -> None:
+    calls: list[int] = []
+
+    def render(n: int) -> Explanation:
+        calls.append(n)
+        return Explanation({"W": str(n)}, f"得 {n} 分", f"{n} points", {"weight": "x"})
+
+    lazy = Explanation.deferred(render, 5)
+    assert calls == []
+    assert lazy.reason_zh == "得 5 分"
+    assert (lazy.reason_en, dict(lazy.inputs), dict(lazy.provenance)) == (
+        "5 points",
+        {"W": "5"},
+        {"weight": "x"},
+    )
+    assert calls == [5]
+    assert lazy == Explanation({"W": "5"}, "得 5 分", "5 points", {"weight": "x"})
+    assert lazy != Explanation({"W": "5"}, "得 6 分", "5 points", {"weight": "x"})
+    assert "得 5 分" in repr(lazy)
+
+
+def test_scored_rows_explain_themselves_and_serialise_flat() -> None:
+    report = perfscore.score(_evaluation())
+    count, rate, level = report.rows
+    assert count.points == D(40) and count.inputs == {"W": "50", "T": "10", "A": "8"}
+    assert count.reason_zh.endswith("得 40 分") and "40 points" in count.reason_en
+    assert count.provenance["weight"] == "t.toml: rows[0].weight"
+    assert count.provenance["method"].endswith("methods.positive") and "selection" in count.provenance
+    assert rate.points == D("29.40")
+    assert level.inputs["level"] and "实际完成值与年度指标值一致" in level.reason_zh
+
+    data = json.loads(report.to_json())
+    row = data["blocks"][0]["categories"][0]["rows"][0]
+    assert "explanation" not in row
+    assert row["reason_zh"] == count.reason_zh and row["inputs"] == dict(count.inputs)
+    again = Report.from_dict(data)
+    assert again == report and again.rows[0].reason_en == count.reason_en
+
+
+@pytest.mark.parametrize("part", ["inputs", "reason_zh", "reason_en", "provenance"])
+def test_reports_differing_only_in_an_explanation_are_not_equal(part: str) -> None:
+    report = perfscore.score(_evaluation())
+    data = report.to_dict()
+    row = data["blocks"][0]["categories"][0]["rows"][0]
+    row[part] = {"W": "1"} if part in ("inputs", "provenance") else "changed"
+    assert Report.from_dict(data) != report
