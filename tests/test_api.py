@@ -26,6 +26,7 @@ def test_all_is_pinned() -> None:
         "EditionNotFoundError",
         "Evaluation",
         "EvaluationError",
+        "Explanation",
         "FileReview",
         "Finding",
         "FormulaError",

@@ -3,9 +3,10 @@ test between the compiled backend and the simpleeval reference interpreter."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Union
+from typing import Optional, Union
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,9 @@ from perfscore.expressions import (
     MAX_EXPONENT,
     MAX_LITERAL_DIGITS,
     MAX_SOURCE_LENGTH,
+    CaseChain,
     Formula,
+    compile_cases,
     compile_formula,
 )
 
@@ -428,3 +431,71 @@ def test_backends_agree(source: str, env: dict[str, Decimal]) -> None:
             except FormulaEvaluationError as error:
                 results.append(("error", error.reason))
         assert results[0] == results[1], method
+
+
+# --------------------------------------------------------------------------------------
+# Case lists compiled into one function
+# --------------------------------------------------------------------------------------
+
+
+def _chain_outcome(chain: CaseChain, env: Mapping[str, Decimal]) -> tuple[str, str]:
+    try:
+        index, value = chain(env)
+    except FormulaEvaluationError as error:
+        return ("error", error.reason)
+    return (str(index), str(value))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cases=st.lists(
+        st.tuples(st.one_of(st.none(), formula_strategy()), formula_strategy()), min_size=1, max_size=4
+    ),
+    env=input_strategy(),
+)
+def test_compiled_case_lists_agree_with_their_formulas_run_one_by_one(
+    cases: list[tuple[Optional[str], str]], env: dict[str, Decimal]
+) -> None:
+    def pairs(backend: str) -> list[tuple[Optional[Formula], Formula]]:
+        return [
+            (None if when is None else compile_formula(when, DIFF_NAMES, backend=backend),
+             compile_formula(score, DIFF_NAMES, backend=backend))
+            for when, score in cases
+        ]  # fmt: skip
+
+    compiled, reference = compile_cases(pairs("compiled")), compile_cases(pairs("simpleeval"))
+    assert isinstance(reference, functools.partial)  # the reference runs formula by formula
+    assert not isinstance(compiled, functools.partial)
+    assert _chain_outcome(compiled, env) == _chain_outcome(reference, env)
+
+
+def test_a_case_list_reads_a_name_only_when_a_case_it_reaches_needs_it() -> None:
+    chain = compile_cases(
+        [
+            (compile_formula("A >= T", NAMES), compile_formula("W", NAMES)),
+            (compile_formula("X > 0", [*NAMES, "X"]), compile_formula("W * A / T", NAMES)),
+        ]
+    )
+    assert chain({"W": D(10), "T": D(90), "A": D(95)}) == (0, D(10))  # X never read
+    with pytest.raises(FormulaEvaluationError, match="missing input 'X'"):
+        chain({"W": D(10), "T": D(90), "A": D(45)})
+    assert chain({"W": D(10), "T": D(90), "A": D(45), "X": D(1)}) == (1, D(5))
+
+
+def test_a_case_list_checks_results_as_formulas_do() -> None:
+    def chain(*pairs: tuple[Optional[str], str]) -> CaseChain:
+        return compile_cases(
+            [(None if w is None else compile_formula(w, NAMES), compile_formula(s, NAMES)) for w, s in pairs]
+        )
+
+    env = {"W": D(10), "T": D(0), "A": D(5)}
+    with pytest.raises(FormulaEvaluationError, match="no case applies"):
+        chain(("A < 0", "W"), ("T > 0", "W"))(env)
+    with pytest.raises(FormulaEvaluationError, match="division by zero"):
+        chain(("A > 0", "W * A / T"))(env)
+    with pytest.raises(FormulaEvaluationError):
+        chain((None, "A > T"))(env)  # a condition where a score is needed
+    assert chain((None, "0 - 0"))(env) == (0, D(0)) and str(chain((None, "-0"))(env)[1]) == "0"
+    assert chain(("W", "1"), (None, "2"), ("A", "3"))(env) == (0, D(1))  # a number as a condition
+    assert chain(("0", "1"), (None, "2"), ("A", "3"))(env) == (1, D(2))  # cases after None never run
+    assert chain((None, "W"))({"W": 3}) == (0, D(3))  # type: ignore[dict-item]  # inputs are coerced as formulas coerce them

@@ -23,7 +23,7 @@ from .errors import (
 from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_evaluation
 from .loading import RulesetInfo, available_rulesets, find_ruleset, load_ruleset
 from .model import Ruleset
-from .report import BlockResult, BudgetResult, CategoryResult, Finding, Report, RowResult
+from .report import BlockResult, BudgetResult, CategoryResult, Explanation, Finding, Report, RowResult
 from .review import FileReview, Review, review, review_files
 
 __version__ = "0.1.0"
@@ -37,6 +37,7 @@ __all__ = [
     "EditionNotFoundError",
     "Evaluation",
     "EvaluationError",
+    "Explanation",
     "FileReview",
     "Finding",
     "FormulaError",

@@ -63,11 +63,12 @@ from __future__ import annotations
 import ast
 import decimal
 import difflib
+import functools
 import operator
 import re
 import threading
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Callable, NoReturn, Optional, Union
 
@@ -83,7 +84,9 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_LITERAL_DIGITS",
     "MAX_SOURCE_LENGTH",
+    "CaseChain",
     "Formula",
+    "compile_cases",
     "compile_formula",
 ]
 
@@ -817,6 +820,109 @@ class Formula:
         if type(value) is Decimal and value.is_finite():
             return value if value else value.copy_abs()
         raise _not_a_number(value)
+
+
+CaseChain = Callable[[Mapping[str, Decimal]], "tuple[int, Decimal]"]
+"""A compiled list of cases: ``env`` → (index of the first case that applies, its score)."""
+
+
+def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]]) -> CaseChain:
+    """One function for an ordered list of ``(condition, score)`` formulas.
+
+    It returns the index of the first case whose condition holds (a ``None`` condition always
+    holds) and that case's score, checked exactly as :meth:`Formula.truth` and
+    :meth:`Formula.number` check them; it raises :class:`FormulaEvaluationError` as they do,
+    and when no case applies. Each name is read from ``env`` only when a formula needs it.
+
+    When every formula uses the compiled backend the whole list becomes a single compiled
+    function: a method's cases cost one call per row, not one per formula. Otherwise the
+    formulas run one after another, each on its own backend.
+    """
+    pairs = tuple(cases)
+    if any(f.backend != "compiled" for pair in pairs for f in pair if f is not None):
+        return functools.partial(_run_cases, pairs)
+    params: dict[str, str] = {}
+    constants: dict[str, Decimal] = {}
+    loaded: set[str] = set()  # names read on the path every case goes through
+
+    def expression(formula: Formula) -> tuple[str, list[str]]:
+        """The formula's code, sharing one namespace, and the lines that read its new names."""
+        checker = _Checker(formula.source, frozenset(formula.names))
+        checker.params, checker.constants = params, constants
+        code, _ = checker.visit(_parse(formula.source).body)
+        reads = []
+        for name in formula.names:
+            if name not in loaded:
+                param = params[name]
+                reads.append(f"{param} = _env[{name!r}]")
+                reads.append(f"if {param}.__class__ is not _D: {param} = _coerce_input({name!r}, {param})")
+        return code, reads
+
+    lines = ["def _cases(_env):", "  try:"]
+    for index, (when, score) in enumerate(pairs):
+        indent = "    "
+        if when is not None:
+            code, reads = expression(when)
+            lines += [indent + line for line in reads]
+            loaded.update(when.names)
+            lines += [
+                f"{indent}_t = {code}",
+                f"{indent}if _t.__class__ is not _bool: _t = _truth(_t)",
+                f"{indent}if _t:",
+            ]
+            indent += "  "
+        code, reads = expression(score)
+        lines += [indent + line for line in reads]
+        if when is None:
+            loaded.update(score.names)
+        lines += [
+            f"{indent}_s = {code}",
+            f"{indent}if _s.__class__ is _D and _s.is_finite(): return {index}, (_s if _s else _s.copy_abs())",
+            f"{indent}raise _not_a_number(_s)",
+        ]
+        if when is None:
+            break  # an unconditional case ends the list: the ones after it never apply
+    else:
+        lines.append("    raise _Fail('no case applies')")
+    lines += [
+        "  except _Fail:",
+        "    raise",
+        "  except _Exception as _exc:",
+        "    raise _evaluation_error(_exc) from _exc",
+    ]
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        "_D": Decimal,
+        "_coerce_input": _coerce_input,
+        "_bool": bool,
+        "_truth": _truth,
+        "_not_a_number": _not_a_number,
+        "_evaluation_error": _evaluation_error,
+        "_Fail": FormulaEvaluationError,
+        "_Exception": Exception,
+    }
+    namespace.update({f"_fn_{name}": helper for name, helper in _HELPERS.items()})
+    namespace.update({helper.__name__: helper for helper in _OPERATOR_HELPERS})
+    namespace.update(constants)
+    exec(compile("\n".join(lines), "<cases>", "exec"), namespace)
+    chain: CaseChain = namespace["_cases"]
+    return chain
+
+
+def _truth(value: object) -> bool:
+    """A non-boolean condition's value: a finite number is true when non-zero."""
+    if type(value) is Decimal and value.is_finite():
+        return bool(value)
+    raise _not_a_number(value)
+
+
+def _run_cases(
+    pairs: tuple[tuple[Optional[Formula], Formula], ...], env: Mapping[str, Decimal]
+) -> tuple[int, Decimal]:
+    for index, (when, score) in enumerate(pairs):
+        if when is None or when.truth(env):
+            return index, score.number(env)
+    raise FormulaEvaluationError("no case applies")
 
 
 def compile_formula(source: str, names: Collection[str], *, backend: str = "compiled") -> Formula:

@@ -218,6 +218,8 @@ class BlockResult:
 
 @attrs.frozen
 class BudgetResult:
+    """The 预算执行率 row, scored: the base and executed amounts, the rate, the points."""
+
     name_zh: str
     base: str
     base_amount: Optional[Decimal]
@@ -230,10 +232,27 @@ class BudgetResult:
     formula: str
     raw: Optional[Decimal] = None
     points: Optional[Decimal] = None
-    reason_zh: str = ""
-    reason_en: str = ""
+    explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": True})
+    """The inputs, reasons and provenance (read them through the properties below)"""
     reported: Optional[Decimal] = None
-    provenance: Mapping[str, str] = attrs.field(factory=dict)
+
+    @property
+    def inputs(self) -> Mapping[str, str]:
+        """The amounts the formula saw (W, base, executed, rate), as strings"""
+        return self.explanation.inputs
+
+    @property
+    def reason_zh(self) -> str:
+        return self.explanation.reason_zh
+
+    @property
+    def reason_en(self) -> str:
+        return self.explanation.reason_en
+
+    @property
+    def provenance(self) -> Mapping[str, str]:
+        """What set the rule: ``formula`` and ``points`` → ``file: key.path``"""
+        return self.explanation.provenance
 
 
 @attrs.frozen

@@ -20,7 +20,8 @@ import attrs
 from .decimals import ROUNDING_MODES, quantize
 from .errors import FormulaEvaluationError
 from .evaluation import Evaluation, IndicatorRow, Unreadable
-from .model import Block, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
+from .expressions import CaseChain, compile_cases
+from .model import Block, BudgetRule, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
 from .report import (
     NOT_APPLICABLE,
     NOT_SCORABLE,
@@ -67,6 +68,8 @@ class _MethodPlan:
     """Where ``methods.<key>`` was set"""
     level_names: tuple[frozenset[str], ...]
     """For each of its levels, the normalised names that level answers to"""
+    cases: CaseChain
+    """Its cases as one function: env → (the case that applies, its score)"""
 
 
 @attrs.frozen
@@ -185,6 +188,7 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
             )
             for level in method.levels
         ),
+        cases=compile_cases([(case.when, case.score) for case in method.cases]),
     )
 
 
@@ -306,6 +310,24 @@ def _explain_level(
         f"{plan.name_zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {got} 分",
         f"{plan.name_en}: level '{level.label.en or level.key}' ({how}); band {band}; {got} points",
         _provenance(source),
+    )
+
+
+def _budget_inputs(env: Mapping[str, Decimal]) -> dict[str, str]:
+    return {name: _fmt(env[name]) for name in ("W", "base", "executed", "rate")}
+
+
+def _explain_budget(
+    rule: BudgetRule, env: Mapping[str, Decimal], raw: Decimal, points: Decimal, provenance: Mapping[str, str]
+) -> Explanation:
+    base, executed = env["base"], env["executed"]
+    shown = f"{_fmt(executed)} / {_fmt(base)} = {_fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
+    formula, got = rule.formula.source, _fmt(points)
+    return Explanation(
+        _budget_inputs(env),
+        f"执行率 = {shown}；{formula} = {_fmt(raw)}，按 {rule.rounding} 取 {got} 分",
+        f"rate = {shown}; {formula} = {_fmt(raw)}; rounded ({rule.rounding}) to {got}",
+        provenance,
     )
 
 
@@ -775,12 +797,7 @@ class _Scorer:
                     source,
                 )
         try:
-            for case in method.cases:
-                if case.when is None or case.when.truth(env):
-                    raw = case.score.number(env)
-                    break
-            else:
-                raise FormulaEvaluationError("no case applies")
+            index, raw = plan.cases(env)
         except FormulaEvaluationError as exc:
             shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
             self.finding(
@@ -807,6 +824,7 @@ class _Scorer:
         points = capped.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
+        case = method.cases[index]
         explanation = Explanation.deferred(
             _explain_formula, plan, case, env, unit, raw, capped, points, source
         )
@@ -838,33 +856,8 @@ class _Scorer:
         table = self.evaluation.budget
         base = self.budget_base()
         executed = table.executed if table is not None else None
-
-        def result(
-            status: str,
-            zh: str,
-            en: str,
-            rate: Optional[Decimal] = None,
-            raw: Optional[Decimal] = None,
-            points: Optional[Decimal] = None,
-        ) -> BudgetResult:
-            return BudgetResult(
-                name_zh=rule.name.zh,
-                base=rule.base,
-                base_amount=base,
-                executed=executed,
-                rate=rate,
-                printed_rate=table.rate if table else "",
-                weight=rule.points,
-                status=status,
-                formula=rule.formula.source,
-                raw=raw,
-                points=points,
-                reason_zh=zh,
-                reason_en=en,
-                reported=table.reported_score if table else None,
-                provenance=self.plan.budget_provenance,
-            )
-
+        printed, reported = (table.rate, table.reported_score) if table is not None else ("", None)
+        provenance = self.plan.budget_provenance
         if table is not None and table.points is not None and table.points != rule.points:
             self.finding(
                 "budget-points-differ",
@@ -886,7 +879,11 @@ class _Scorer:
                 "a base amount > 0 and an executed amount",
                 f"base={_fmt(base)}, executed={_fmt(executed)}",
             )
-            return result(NOT_SCORABLE, "预算执行率无法计算", "execution rate cannot be computed")
+            why = Explanation({}, "预算执行率无法计算", "execution rate cannot be computed", provenance)
+            return BudgetResult(
+                rule.name.zh, rule.base, base, executed, None, printed, rule.points, NOT_SCORABLE,
+                rule.formula.source, None, None, why, reported,
+            )  # fmt: skip
         rate = executed / base
         env = {**rule.params, "W": rule.points, "rate": rate, "base": base, "executed": executed}
         try:
@@ -894,19 +891,20 @@ class _Scorer:
         except FormulaEvaluationError as exc:
             self.complete = False
             self.finding("budget-not-scorable", "error", "budget", "预算执行率得分无法计算", exc.reason)
-            return result(NOT_SCORABLE, f"无法计分：{exc.reason}", f"not scorable: {exc.reason}", rate)
+            why = Explanation(
+                _budget_inputs(env), f"无法计分：{exc.reason}", f"not scorable: {exc.reason}", provenance
+            )
+            return BudgetResult(
+                rule.name.zh, rule.base, base, executed, rate, printed, rule.points, NOT_SCORABLE,
+                rule.formula.source, None, None, why, reported,
+            )  # fmt: skip
         capped = min(max(raw, _ZERO), rule.points)
         points = _round_within(capped, rule.points, rule.rounding)
-        percent = _fmt(quantize(rate * _HUNDRED, 2))
-        shown = f"{_fmt(executed)} / {_fmt(base)} = {percent}%"
-        return result(
-            SCORED,
-            f"执行率 = {shown}；{rule.formula.source} = {_fmt(raw)}，按 {rule.rounding} 取 {_fmt(points)} 分",
-            f"rate = {shown}; {rule.formula.source} = {_fmt(raw)}; rounded ({rule.rounding}) to {_fmt(points)}",
-            rate,
-            raw,
-            points,
-        )
+        why = Explanation.deferred(_explain_budget, rule, env, raw, points, provenance)
+        return BudgetResult(
+            rule.name.zh, rule.base, base, executed, rate, printed, rule.points, SCORED,
+            rule.formula.source, raw, points, why, reported,
+        )  # fmt: skip
 
     # -- the whole -----------------------------------------------------------------------------
     def run(self) -> Report:
@@ -1099,6 +1097,7 @@ class _Scorer:
         """A block's result: its rows by category, subtotals, and (银川) the budget row when the
         ruleset counts execution inside this block."""
         categories: dict[str, list[RowResult]] = {}
+        weights = _ZERO
         for row in rows:
             name = normalize_label(row.category)
             found = categories.get(name)
@@ -1106,12 +1105,13 @@ class _Scorer:
                 categories[name] = [row]
             else:
                 found.append(row)
+            if row.weight and row.status != NOT_APPLICABLE:
+                weights += row.weight
         cats = tuple(
             CategoryResult(name, tuple(items), _points(items), _reported(items))
             for name, items in categories.items()
         )
         points = sum((c.points for c in cats), _ZERO)
-        weights = sum((r.weight for r in rows if r.weight and r.status != NOT_APPLICABLE), _ZERO)
         reported = _reported(rows)
         if budget is not None:  # 银川: 预算执行率 is an indicator of this block; its points count here
             points += budget.points or _ZERO
