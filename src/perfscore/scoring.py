@@ -70,6 +70,8 @@ class _MethodPlan:
     """For each of its levels, the normalised names that level answers to"""
     cases: CaseChain
     """Its cases as one function: env → (the case that applies, its score)"""
+    params: dict[str, Decimal]
+    """Its parameters: each row's formula inputs start as a copy (never changed itself)"""
 
 
 @attrs.frozen
@@ -189,6 +191,7 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
             for level in method.levels
         ),
         cases=compile_cases([(case.when, case.score) for case in method.cases]),
+        params=dict(method.params),
     )
 
 
@@ -338,7 +341,8 @@ class _Scorer:
         self.findings: list[Finding] = []
         self.complete = True
         self.source = evaluation.source or "evaluation"
-        self.plan = _plan(ruleset)
+        self.plan = plan = _plan(ruleset)
+        self.row_exponent, self.row_mode = plan.row_exponent, plan.row_mode
         self.derived_values: dict[str, Decimal] = {}
 
     def finding(
@@ -380,9 +384,12 @@ class _Scorer:
         where = row.where
         target = _parse(row.target)
         actual = _parse(row.actual)
-        name = _parse(row.name).kind
-        if ValueKind.NOT_APPLICABLE in (name, target.kind, actual.kind) or (
-            name is ValueKind.BLANK and target.kind is ValueKind.BLANK and actual.kind is ValueKind.BLANK
+        name, t_kind, a_kind = _parse(row.name).kind, target.kind, actual.kind
+        if (
+            name is _NOT_APPLICABLE
+            or t_kind is _NOT_APPLICABLE
+            or a_kind is _NOT_APPLICABLE
+            or (name is _BLANK and t_kind is _BLANK and a_kind is _BLANK)
         ):
             if row.weight and self.ruleset.not_applicable == "no_weight":
                 self.finding(
@@ -424,7 +431,7 @@ class _Scorer:
                 )
             self.finding("missing-weight", "error", f"{where}.weight", "分值为空", "the weight cell is empty")
             return self.unscorable(row, block.key, None, "分值为空，无法计分", "no weight: cannot score")
-        if weight <= 0 or weight > block.points:
+        if weight <= _ZERO or weight > block.points:
             self.finding(
                 "implausible-weight",
                 "error",
@@ -656,7 +663,7 @@ class _Scorer:
                 source,
             )
         raw = level.score * weight
-        points = raw.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
+        points = raw.quantize(self.row_exponent, rounding=self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
         explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, source)
@@ -728,7 +735,7 @@ class _Scorer:
         source: _Source,
     ) -> RowResult:
         method = plan.method
-        env: dict[str, Decimal] = dict(method.params)
+        env = plan.params.copy()
         if self.derived_values:
             env.update(self.derived_values)
         if row.inputs:
@@ -736,18 +743,18 @@ class _Scorer:
         env["W"] = weight
         unit = ""
         if plan.needs_values:  # a method over W and inputs alone needs no target or actual
-            t_value = target.number if target.kind is ValueKind.NUMBER else None
+            t_value = target.number if target.kind is _NUMBER else None
             why = ""
             if t_value is None:
                 t_value, why = self.amount(target, "年度指标值", row)
-            a_value = actual.number if actual.kind is ValueKind.NUMBER else None
+            a_value = actual.number if actual.kind is _NUMBER else None
             if a_value is None and t_value is not None:
                 a_value, why = self.amount(actual, "实际完成值", row)
             if t_value is None or a_value is None:
                 return self.unscorable(
                     row, block.key, weight, why, "target or actual cannot be read", method, source
                 )
-            t_unit = "万元" if target.kind is ValueKind.BUDGET_REF else target.unit
+            t_unit = "万元" if target.kind is _BUDGET_REF else target.unit
             a_unit = actual.unit
             if a_unit != t_unit and a_unit and t_unit:
                 if not units_compatible(t_unit, a_unit):
@@ -821,7 +828,7 @@ class _Scorer:
         capped = raw if raw <= weight else weight
         if capped < _ZERO:
             capped = _ZERO
-        points = capped.quantize(self.plan.row_exponent, rounding=self.plan.row_mode)
+        points = capped.quantize(self.row_exponent, rounding=self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
         case = method.cases[index]
@@ -1097,7 +1104,6 @@ class _Scorer:
         """A block's result: its rows by category, subtotals, and (银川) the budget row when the
         ruleset counts execution inside this block."""
         categories: dict[str, list[RowResult]] = {}
-        weights = _ZERO
         for row in rows:
             name = normalize_label(row.category)
             found = categories.get(name)
@@ -1105,14 +1111,34 @@ class _Scorer:
                 categories[name] = [row]
             else:
                 found.append(row)
-            if row.weight and row.status != NOT_APPLICABLE:
-                weights += row.weight
-        cats = tuple(
-            CategoryResult(name, tuple(items), _points(items), _reported(items))
-            for name, items in categories.items()
-        )
-        points = sum((c.points for c in cats), _ZERO)
-        reported = _reported(rows)
+        # One pass for every sum: points, applicable weights, and the self-reported scores
+        # (None as soon as an applicable row has none: a partial sum would mislead).
+        cats = []
+        points = weights = _ZERO
+        reported: Optional[Decimal] = _ZERO
+        applicable = False
+        for name, items in categories.items():
+            c_points = _ZERO
+            c_reported: Optional[Decimal] = _ZERO
+            c_applicable = False
+            for row in items:
+                if row.points is not None:
+                    c_points += row.points
+                if row.status != NOT_APPLICABLE:
+                    c_applicable = True
+                    if row.weight:
+                        weights += row.weight
+                    if c_reported is not None:
+                        c_reported = None if row.reported is None else c_reported + row.reported
+            if not c_applicable:
+                c_reported = None
+            else:
+                applicable = True
+                reported = None if reported is None or c_reported is None else reported + c_reported
+            cats.append(CategoryResult(name, tuple(items), c_points, c_reported))
+            points += c_points
+        if not applicable:
+            reported = None
         if budget is not None:  # 银川: 预算执行率 is an indicator of this block; its points count here
             points += budget.points or _ZERO
             weights += budget.weight
@@ -1128,7 +1154,7 @@ class _Scorer:
                 _fmt(points),
             )
             points = max_points
-        return BlockResult(key, zh, en, max_points, cats, points, reported, weights, provenance or {})
+        return BlockResult(key, zh, en, max_points, tuple(cats), points, reported, weights, provenance or {})
 
 
 def _round_within(value: Decimal, weight: Decimal, rounding: Rounding) -> Decimal:
@@ -1136,26 +1162,12 @@ def _round_within(value: Decimal, weight: Decimal, rounding: Rounding) -> Decima
     return min(quantize(value, rounding.places, rounding.mode), weight)
 
 
-def _points(rows: list[RowResult]) -> Decimal:
-    total = _ZERO
-    for row in rows:
-        if row.points is not None:
-            total += row.points
-    return total
-
-
-def _reported(rows: list[RowResult]) -> Optional[Decimal]:
-    total = _ZERO
-    counted = False
-    for row in rows:
-        if row.status != NOT_APPLICABLE:
-            if row.reported is None:
-                return None
-            total += row.reported
-            counted = True
-    return total if counted else None
-
-
+_NUMBER, _BUDGET_REF, _NOT_APPLICABLE, _BLANK = (
+    ValueKind.NUMBER,
+    ValueKind.BUDGET_REF,
+    ValueKind.NOT_APPLICABLE,
+    ValueKind.BLANK,
+)
 _SELECTION_KEYS: Mapping[object, str] = {
     **{comparator: comparator.name for comparator in Comparator},
     None: "implicit",
@@ -1167,7 +1179,7 @@ _SELECTION_KEYS: Mapping[object, str] = {
 def _selection_key(target: CellValue) -> Optional[str]:
     """The ``[selection]`` key a parsed target falls under (``GE``, ``implicit``, ``budget_ref``…),
     or None for a target no method can take (blank, garbled)."""
-    if target.kind is ValueKind.NUMBER:
+    if target.kind is _NUMBER:
         return _SELECTION_KEYS[target.comparator]
     return _SELECTION_KEYS.get(target.kind)
 

@@ -39,6 +39,10 @@ class Comparator(enum.Enum):
     LT = "<"
     EQ = "="
 
+    # Members are singletons, so identity is equality: hash them by identity too. (Enum's own
+    # __hash__ hashes the name in Python, and scoring looks members up in dicts for every row.)
+    __hash__ = object.__hash__
+
 
 class ValueKind(enum.Enum):
     """What a cell holds."""
@@ -53,6 +57,8 @@ class ValueKind(enum.Enum):
     """不适用, its typo 不适应, 不涉及, 无此项, N/A, "/"."""
     BLANK = "blank"
     """Empty, whitespace, or filler: "……", "…", "...", "—", "-"."""
+
+    __hash__ = object.__hash__  # as Comparator's
     GARBLED = "garbled"
     """Looks numeric but is broken ("153.673.67万元", "M.8万元", "1..5%"); ``problem`` says why."""
 
