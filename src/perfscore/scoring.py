@@ -267,14 +267,13 @@ def _result(
 
 
 _Source = tuple[str, str, str, str, str]
-"""Where a scored row's rule and weight came from, rendered into its provenance on demand: the
-evaluation's source, the row's location, where the ruleset set the weight ("" when the weight is
-the row's own), where the method was set, and the selection that chose it ("" when none did).
-A plain tuple: one is made for every row."""
+"""Where a row's rule and weight came from, as :func:`_provenance` takes it."""
 
 
-def _provenance(source: _Source) -> dict[str, str]:
-    evaluation, where, weight, method, selection = source
+def _provenance(evaluation: str, where: str, weight: str, method: str, selection: str) -> dict[str, str]:
+    """A scored row's provenance from: the evaluation's source, the row's location, where the
+    ruleset set the weight ("" when the weight is the row's own), where the method was set, and
+    the selection that chose it ("" when none did)."""
     out = {"weight": weight or f"{evaluation}: {where}.weight", "method": method}
     if selection:
         out["selection"] = selection
@@ -284,13 +283,22 @@ def _provenance(source: _Source) -> dict[str, str]:
 def _explain_formula(
     plan: _MethodPlan,
     case: Case,
-    env: Mapping[str, Decimal],
+    row: IndicatorRow,
+    derived: Mapping[str, Decimal],
+    weight: Decimal,
+    target: Optional[Decimal],
+    actual: Optional[Decimal],
     unit: str,
     raw: Decimal,
     capped: Decimal,
     points: Decimal,
-    source: _Source,
+    *source: str,
 ) -> Explanation:
+    # The inputs as the formula saw them (see _Scorer.formula): rebuilt here rather than kept,
+    # so a report does not hold a dict per row that only its prose reads.
+    env = {**plan.params, **derived, **row.inputs, "W": weight}
+    if target is not None and actual is not None:
+        env["T"], env["A"] = target, actual
     shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
     detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
     steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
@@ -299,12 +307,12 @@ def _explain_formula(
         shown,
         f"{plan.name_zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
         f"{plan.name_en}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
-        _provenance(source),
+        _provenance(*source),
     )
 
 
 def _explain_level(
-    plan: _MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, source: _Source
+    plan: _MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, *source: str
 ) -> Explanation:
     band = f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
     got = _fmt(points)
@@ -312,7 +320,7 @@ def _explain_level(
         {"W": _fmt(weight), "level": level.label.zh},
         f"{plan.name_zh}：{how}，等级“{level.label.zh}”（分值区间 {band}），得 {got} 分",
         f"{plan.name_en}: level '{level.label.en or level.key}' ({how}); band {band}; {got} points",
-        _provenance(source),
+        _provenance(*source),
     )
 
 
@@ -370,7 +378,7 @@ class _Scorer:
         inputs: Optional[Mapping[str, str]] = None,
     ) -> RowResult:
         self.complete = False
-        provenance = _provenance(source) if source is not None else None
+        provenance = _provenance(*source) if source is not None else None
         return _result(row, block, weight, NOT_SCORABLE, zh, en, method, inputs=inputs, provenance=provenance)
 
     def row(
@@ -666,7 +674,7 @@ class _Scorer:
         points = raw.quantize(self.row_exponent, rounding=self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
-        explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, source)
+        explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, *source)
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
             plan.key, plan.name_zh, f"{_fmt(level.score)} × W", explanation, raw, raw, points,
@@ -833,8 +841,9 @@ class _Scorer:
             points = weight
         case = method.cases[index]
         explanation = Explanation.deferred(
-            _explain_formula, plan, case, env, unit, raw, capped, points, source
-        )
+            _explain_formula, plan, case, row, self.derived_values, weight, env.get("T"), env.get("A"),
+            unit, raw, capped, points, *source,
+        )  # fmt: skip
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
             plan.key, plan.name_zh, case.score.source, explanation, raw, capped, points,
