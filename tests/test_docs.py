@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -115,3 +116,22 @@ def test_regions_doc_lists_every_shipped_ruleset_edition() -> None:
         assert row[6] == ", ".join(f"{k} ×{counts[k]}" for k in order if k in counts)
         unconfirmed = [s.id for s in ruleset.sources if s.evidence == "R"]
         assert row[7] == ("; ".join(unconfirmed) or "—")
+
+
+def test_the_python_examples_in_the_formulas_doc_give_what_they_say() -> None:
+    """Each expression statement followed by ``# result`` must evaluate to that repr."""
+    text = (ROOT / "docs" / "formulas.md").read_text(encoding="utf-8")
+    namespace: dict[str, object] = {}
+    checked = 0
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+        lines = block.splitlines()
+        for statement in ast.parse(block).body:
+            code = ast.get_source_segment(block, statement)
+            assert code is not None
+            said = lines[(statement.end_lineno or statement.lineno) - 1].partition("#")[2].strip()
+            if isinstance(statement, ast.Expr) and said:
+                assert repr(eval(code, namespace)) == said, code
+                checked += 1
+            else:
+                exec(code, namespace)
+    assert checked >= 2
