@@ -134,8 +134,34 @@ class Explanation:
         )
 
 
+class _Explained:
+    """A scored line's explanation, read as attributes of the line itself."""
+
+    __slots__ = ()
+    explanation: Explanation
+
+    @property
+    def inputs(self) -> Mapping[str, str]:
+        """The values the formula saw (W, T, A, params…; the budget's base, executed and rate),
+        as shown in a table"""
+        return self.explanation.inputs
+
+    @property
+    def reason_zh(self) -> str:
+        return self.explanation.reason_zh
+
+    @property
+    def reason_en(self) -> str:
+        return self.explanation.reason_en
+
+    @property
+    def provenance(self) -> Mapping[str, str]:
+        """What set the rule and the weight: ``method`` → ``file: key.path``, ``weight`` → ..."""
+        return self.explanation.provenance
+
+
 @attrs.frozen(slots=False)  # a dict class: built several times faster, and there is one per row
-class RowResult:
+class RowResult(_Explained):
     """One 三级 indicator, scored."""
 
     where: str
@@ -161,24 +187,6 @@ class RowResult:
     """是否核心指标, as the table states (重庆)"""
     note: str = ""
     """偏差原因分析及改进措施, as the table states"""
-
-    @property
-    def inputs(self) -> Mapping[str, str]:
-        """The parsed inputs the formula saw (W, T, A, params...), as strings"""
-        return self.explanation.inputs
-
-    @property
-    def reason_zh(self) -> str:
-        return self.explanation.reason_zh
-
-    @property
-    def reason_en(self) -> str:
-        return self.explanation.reason_en
-
-    @property
-    def provenance(self) -> Mapping[str, str]:
-        """What set the rule and the weight: ``method`` → ``file: key.path``, ``weight`` → ..."""
-        return self.explanation.provenance
 
     @property
     def difference(self) -> Optional[Decimal]:
@@ -217,7 +225,7 @@ class BlockResult:
 
 
 @attrs.frozen
-class BudgetResult:
+class BudgetResult(_Explained):
     """The 预算执行率 row, scored: the base and executed amounts, the rate, the points."""
 
     name_zh: str
@@ -235,24 +243,6 @@ class BudgetResult:
     explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": True})
     """The inputs, reasons and provenance (read them through the properties below)"""
     reported: Optional[Decimal] = None
-
-    @property
-    def inputs(self) -> Mapping[str, str]:
-        """The amounts the formula saw (W, base, executed, rate), as strings"""
-        return self.explanation.inputs
-
-    @property
-    def reason_zh(self) -> str:
-        return self.explanation.reason_zh
-
-    @property
-    def reason_en(self) -> str:
-        return self.explanation.reason_en
-
-    @property
-    def provenance(self) -> Mapping[str, str]:
-        """What set the rule: ``formula`` and ``points`` → ``file: key.path``"""
-        return self.explanation.provenance
 
 
 @attrs.frozen
