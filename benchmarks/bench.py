@@ -141,7 +141,7 @@ def bench_loading(repeats: int) -> float:
     for info in infos:
 
         def build(file: str = info.file) -> None:
-            perfscore.loading._build_file.cache_clear()
+            perfscore.loading._BUILT.clear()
             perfscore.load_ruleset(file)
 
         chain = f" (extends {info.extends})" if info.extends else ""

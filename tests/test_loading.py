@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -234,3 +235,34 @@ def test_missing_fixed_indicator_is_reported_not_zeroed() -> None:
     report = perfscore.score(evaluation, ruleset)
     assert not report.complete and report.grade == ""
     assert [f.code for f in report.findings].count("missing-indicator") == 3
+
+
+def _rewrite(file: Path, text: str) -> None:
+    """Write ``text`` and make sure the file's stamp changes even on a coarse-clock filesystem."""
+    before = file.stat().st_mtime_ns if file.exists() else 0
+    file.write_text(text, encoding="utf-8")
+    os.utime(file, ns=(before + 10**9, before + 10**9))
+
+
+def test_a_ruleset_edited_in_place_is_loaded_again(tmp_path: Path) -> None:
+    text = (DATA / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    parent = tmp_path / "parent.toml"
+    _rewrite(parent, text)
+    first = load_ruleset(parent)
+    assert load_ruleset(parent) is first  # unchanged: built once
+
+    _rewrite(parent, text.replace('zh = "测试规则集"', 'zh = "改过的规则集"', 1))
+    edited = load_ruleset(parent)
+    assert edited is not first and edited.name.zh == "改过的规则集"
+
+    # A child is rebuilt when the file it extends changes.
+    child = tmp_path / "child.toml"
+    _rewrite(
+        child,
+        f'[ruleset]\nid = "child"\nextends = "{first.id}"\nregion = "CN"\nform = "department"\n'
+        'edition = "2"\nin_force = { from = 2021 }\nname = { zh = "子规则集" }\n',
+    )
+    kid = load_ruleset(child)
+    assert kid.name.zh == "子规则集"
+    _rewrite(parent, text.replace("[ruleset]", '[ruleset]\naliases = ["renamed"]', 1))
+    assert load_ruleset(child) is not kid

@@ -213,14 +213,14 @@ def load_ruleset(
         file = Path(text)
         if not file.is_file():
             raise RulesetNotFoundError(text, detail="no such file")
-        return _build_file(str(file.resolve()), dirs, ())
+        return _build_file(str(file.resolve()), dirs)
     registry = _registry(dirs)
     candidates = [info for info in registry if text == info.id or text in info.aliases]
     if not candidates:
         names = {info.id for info in registry} | {a for info in registry for a in info.aliases}
         raise RulesetNotFoundError(text, close_matches(text, names))
     chosen = _pick_edition(candidates, candidates[0].id, year)
-    return _build_file(str(Path(chosen.file).resolve()), dirs, ())
+    return _build_file(str(Path(chosen.file).resolve()), dirs)
 
 
 def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
@@ -243,10 +243,39 @@ def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str
 # --------------------------------------------------------------------------- resolution
 
 
-@functools.lru_cache(maxsize=128)
-def _build_file(file: str, dirs: tuple[Path, ...], chain: tuple[str, ...]) -> Ruleset:
-    data, origins, docs, parents = _resolve(file, dirs, chain)
-    return _Builder(file, data, origins, docs, parents, functools.partial(_display, dirs=dirs)).build()
+_Stamp = Optional[tuple[int, int]]
+_BUILT: dict[tuple[str, tuple[Path, ...]], tuple[tuple[tuple[str, _Stamp], ...], Ruleset]] = {}
+_BUILT_MAX = 128
+
+
+def _stamp(file: str) -> _Stamp:
+    """What tells a file has changed: its modification time and size (None when it is gone)."""
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _build_file(file: str, dirs: tuple[Path, ...]) -> Ruleset:
+    """The ruleset in ``file``, built once for as long as neither it nor any file it extends has
+    changed: an application that edits a ruleset and loads it again gets the new one."""
+    key = (file, dirs)
+    built = _BUILT.get(key)
+    if built is not None and all(_stamp(f) == stamp for f, stamp in built[0]):
+        return built[1]
+    ruleset, files = _build_uncached(file, dirs)
+    if len(_BUILT) >= _BUILT_MAX:
+        _BUILT.pop(next(iter(_BUILT)))
+    _BUILT[key] = (tuple((f, _stamp(f)) for f in files), ruleset)
+    return ruleset
+
+
+def _build_uncached(file: str, dirs: tuple[Path, ...]) -> tuple[Ruleset, tuple[str, ...]]:
+    """Build the ruleset in ``file``; also return every file read (it and its ancestors)."""
+    data, origins, docs, parents = _resolve(file, dirs, ())
+    build = _Builder(file, data, origins, docs, parents, functools.partial(_display, dirs=dirs)).build()
+    return build, tuple(docs)
 
 
 @functools.lru_cache(maxsize=256)
@@ -1241,10 +1270,12 @@ def _compile(source: str, names: tuple[str, ...]) -> Formula:
 
 
 def clear_caches() -> None:
-    """Forget every parsed file, compiled formula and built ruleset (for benchmarks and tools
-    that edit ruleset files in place)."""
-    for cached in (_registry, _read_cached, _build_file, _display, _compile):
+    """Forget every parsed file, compiled formula and built ruleset. A ruleset file edited in place
+    is noticed without this (by its modification time and size); a file added to a ruleset
+    directory is found by id only after it, as the directory listing is cached."""
+    for cached in (_registry, _read_cached, _display, _compile):
         cached.cache_clear()
+    _BUILT.clear()
 
 
 def _join(path: str, key: str) -> str:
