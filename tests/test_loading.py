@@ -266,3 +266,14 @@ def test_a_ruleset_edited_in_place_is_loaded_again(tmp_path: Path) -> None:
     assert kid.name.zh == "子规则集"
     _rewrite(parent, text.replace("[ruleset]", '[ruleset]\naliases = ["renamed"]', 1))
     assert load_ruleset(child) is not kid
+
+
+@pytest.mark.parametrize("key", ["id", "region", "form"])
+def test_a_required_key_left_empty_is_missing(tmp_path: Path, key: str) -> None:
+    # Found by the mangled-ruleset fuzz test: `id = ""` used to load as a ruleset with no id.
+    text = (DATA / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    file = tmp_path / "empty.toml"
+    file.write_text(re.sub(rf'(?m)^{key} = "[^"]*"', f'{key} = "  "', text, count=1), encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(file)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("missing-key", f"ruleset.{key}")]

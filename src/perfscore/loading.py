@@ -493,6 +493,9 @@ class _Builder:
         if not isinstance(value, str):
             self.problem("wrong-type", _join(path, key), "must be a string", found=_show(value))
             return default
+        if required and not value.strip():
+            self.problem("missing-key", _join(path, key), "required key is empty", found=_show(value))
+            return default
         return value
 
     def strings(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
