@@ -280,6 +280,20 @@ def _provenance(evaluation: str, where: str, weight: str, method: str, selection
     return out
 
 
+def _formula_env(
+    plan: _MethodPlan, derived: Mapping[str, Decimal], inputs: Mapping[str, Decimal], weight: Decimal
+) -> dict[str, Decimal]:
+    """A row's formula inputs before T and A: the method's parameters, the derived values, the
+    row's own inputs, and W. The scorer and the explanation both build them here."""
+    env = plan.params.copy()
+    if derived:
+        env.update(derived)
+    if inputs:
+        env.update(inputs)
+    env["W"] = weight
+    return env
+
+
 def _explain_formula(
     plan: _MethodPlan,
     case: Case,
@@ -294,9 +308,9 @@ def _explain_formula(
     points: Decimal,
     *source: str,
 ) -> Explanation:
-    # The inputs as the formula saw them (see _Scorer.formula): rebuilt here rather than kept,
-    # so a report does not hold a dict per row that only its prose reads.
-    env = {**plan.params, **derived, **row.inputs, "W": weight}
+    # The inputs as the formula saw them: rebuilt here rather than kept, so a report does not
+    # hold a dict per row that only its prose reads.
+    env = _formula_env(plan, derived, row.inputs, weight)
     if target is not None and actual is not None:
         env["T"], env["A"] = target, actual
     shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
@@ -743,12 +757,7 @@ class _Scorer:
         source: _Source,
     ) -> RowResult:
         method = plan.method
-        env = plan.params.copy()
-        if self.derived_values:
-            env.update(self.derived_values)
-        if row.inputs:
-            env.update(row.inputs)
-        env["W"] = weight
+        env = _formula_env(plan, self.derived_values, row.inputs, weight)
         unit = ""
         if plan.needs_values:  # a method over W and inputs alone needs no target or actual
             t_value = target.number if target.kind is _NUMBER else None
