@@ -196,7 +196,7 @@ class RowResult(_Explained):
         return self.reported - self.points
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class CategoryResult:
     name: str
     rows: tuple[RowResult, ...]
@@ -204,7 +204,7 @@ class CategoryResult:
     reported: Optional[Decimal]
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class BlockResult:
     key: str
     name_zh: str
@@ -224,7 +224,7 @@ class BlockResult:
         return tuple(row for cat in self.categories for row in cat.rows)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class BudgetResult(_Explained):
     """The 预算执行率 row, scored: the base and executed amounts, the rate, the points."""
 
@@ -245,7 +245,7 @@ class BudgetResult(_Explained):
     reported: Optional[Decimal] = None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Report:
     """The whole breakdown. ``complete`` is false when a row or the budget could not be scored:
     then ``total`` counts only what could be, and ``grade`` is left empty rather than guessed."""

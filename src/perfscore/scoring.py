@@ -88,8 +88,9 @@ class _Choice:
 class _BlockPlan:
     index: int
     block: Block
-    choices: Mapping[str, _Choice]
-    """Selection key → method: the block's own selection over the ruleset's"""
+    choices: Mapping[object, _Choice]
+    """What selects a method (see :func:`_selector`) → the method: the block's own selection
+    over the ruleset's"""
     provenance: Mapping[str, str]
 
 
@@ -122,7 +123,7 @@ def _plan(ruleset: Ruleset) -> _Plan:
 def _make_plan(ruleset: Ruleset) -> _Plan:
     methods = {key: _method_plan(ruleset, method) for key, method in ruleset.methods.items()}
     general = {
-        key: _Choice(methods[method], f"selection.{key}", ruleset.where(f"selection.{key}"))
+        _SELECTORS[key]: _Choice(methods[method], f"selection.{key}", ruleset.where(f"selection.{key}"))
         for key, method in ruleset.selection.items()
     }
     blocks: dict[str, _BlockPlan] = {}
@@ -130,7 +131,7 @@ def _make_plan(ruleset: Ruleset) -> _Plan:
     indicators: dict[tuple[str, str], tuple[int, Indicator, str]] = {}
     for i, block in enumerate(ruleset.blocks):
         own = {
-            key: _Choice(
+            _SELECTORS[key]: _Choice(
                 methods[method],
                 f"blocks[{i}].selection.{key}",
                 ruleset.where(f"blocks[{i}].selection.{key}"),
@@ -285,13 +286,7 @@ def _formula_env(
 ) -> dict[str, Decimal]:
     """A row's formula inputs before T and A: the method's parameters, the derived values, the
     row's own inputs, and W. The scorer and the explanation both build them here."""
-    env = plan.params.copy()
-    if derived:
-        env.update(derived)
-    if inputs:
-        env.update(inputs)
-    env["W"] = weight
-    return env
+    return {**plan.params, **derived, **inputs, "W": weight}
 
 
 def _explain_formula(
@@ -306,7 +301,7 @@ def _explain_formula(
     raw: Decimal,
     capped: Decimal,
     points: Decimal,
-    *source: str,
+    source: _Source,
 ) -> Explanation:
     # The inputs as the formula saw them: rebuilt here rather than kept, so a report does not
     # hold a dict per row that only its prose reads.
@@ -326,7 +321,7 @@ def _explain_formula(
 
 
 def _explain_level(
-    plan: _MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, *source: str
+    plan: _MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, source: _Source
 ) -> Explanation:
     band = f"[{_fmt(level.low * weight)}, {_fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
     got = _fmt(points)
@@ -471,7 +466,7 @@ class _Scorer:
                 f"weight {_fmt(weight)} exceeds the block's points: cannot score",
             )
 
-        found = None if row.method or indicator is not None else bp.choices.get(_selection_key(target) or "")
+        found = None if row.method or indicator is not None else bp.choices.get(_selector(target))
         if found is not None:
             plan, selection = found.plan, found.provenance
         else:
@@ -622,7 +617,7 @@ class _Scorer:
                 repr(row.target),
             )
             return f"年度指标值 {row.target!r} 无法识别"
-        choice = bp.choices.get(key)
+        choice = bp.choices.get(_selector(target))
         if choice is None:
             self.finding(
                 "no-method",
@@ -685,10 +680,10 @@ class _Scorer:
                 source,
             )
         raw = level.score * weight
-        points = raw.quantize(self.row_exponent, rounding=self.row_mode)
+        points = raw.quantize(self.row_exponent, self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
-        explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, *source)
+        explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, source)
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
             plan.key, plan.name_zh, f"{_fmt(level.score)} × W", explanation, raw, raw, points,
@@ -759,6 +754,7 @@ class _Scorer:
         method = plan.method
         env = _formula_env(plan, self.derived_values, row.inputs, weight)
         unit = ""
+        t_value = a_value = None
         if plan.needs_values:  # a method over W and inputs alone needs no target or actual
             t_value = target.number if target.kind is _NUMBER else None
             why = ""
@@ -845,13 +841,13 @@ class _Scorer:
         capped = raw if raw <= weight else weight
         if capped < _ZERO:
             capped = _ZERO
-        points = capped.quantize(self.row_exponent, rounding=self.row_mode)
+        points = capped.quantize(self.row_exponent, self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
         case = method.cases[index]
         explanation = Explanation.deferred(
-            _explain_formula, plan, case, row, self.derived_values, weight, env.get("T"), env.get("A"),
-            unit, raw, capped, points, *source,
+            _explain_formula, plan, case, row, self.derived_values, weight, t_value, a_value, unit,
+            raw, capped, points, source,
         )  # fmt: skip
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
@@ -1194,12 +1190,19 @@ _SELECTION_KEYS: Mapping[object, str] = {
 }
 
 
+_SELECTORS = {key: selector for selector, key in _SELECTION_KEYS.items()}
+
+
+def _selector(target: CellValue) -> object:
+    """What selects a parsed target's method: its comparator (None when implicit) for a number,
+    otherwise its kind. A plan's ``choices`` are keyed by it, which spares a row the key's name."""
+    return target.comparator if target.kind is _NUMBER else target.kind
+
+
 def _selection_key(target: CellValue) -> Optional[str]:
     """The ``[selection]`` key a parsed target falls under (``GE``, ``implicit``, ``budget_ref``…),
     or None for a target no method can take (blank, garbled)."""
-    if target.kind is _NUMBER:
-        return _SELECTION_KEYS[target.comparator]
-    return _SELECTION_KEYS.get(target.kind)
+    return _SELECTION_KEYS.get(_selector(target))
 
 
 def chosen_by_en(reason: str, target: CellValue) -> str:
