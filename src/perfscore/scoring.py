@@ -741,6 +741,38 @@ class _Scorer:
         )
         return None, f"{role} {text!r} 不是数值"
 
+    def values(
+        self, row: IndicatorRow, target: CellValue, actual: CellValue
+    ) -> tuple[Decimal, Decimal, str] | tuple[str, str]:
+        """T, A (in T's unit) and the unit, for a row whose cells are not two numbers in one unit:
+        a budget reference, a unit to convert, or a cell that is no number at all. Or the reason
+        in Chinese and English why there are none, with its finding."""
+        t_value = target.number if target.kind is _NUMBER else None
+        why = ""
+        if t_value is None:
+            t_value, why = self.amount(target, "年度指标值", row)
+        a_value = actual.number if actual.kind is _NUMBER else None
+        if a_value is None and t_value is not None:
+            a_value, why = self.amount(actual, "实际完成值", row)
+        if t_value is None or a_value is None:
+            return why, "target or actual cannot be read"
+        t_unit = "万元" if target.kind is _BUDGET_REF else target.unit
+        a_unit = actual.unit
+        if a_unit != t_unit and a_unit and t_unit:
+            if not units_compatible(t_unit, a_unit):
+                self.finding(
+                    "unit-mismatch",
+                    "error",
+                    f"{row.where}.actual",
+                    "实际完成值与年度指标值单位不一致",
+                    "the actual's unit does not match the target's",
+                    t_unit,
+                    a_unit,
+                )
+                return f"单位不一致（{t_unit} / {a_unit}）", f"units differ ({t_unit} / {a_unit})"
+            a_value = convert(a_value, a_unit, t_unit)
+        return t_value, a_value, t_unit or ""
+
     def formula(
         self,
         row: IndicatorRow,
@@ -756,45 +788,24 @@ class _Scorer:
         unit = ""
         t_value = a_value = None
         if plan.needs_values:  # a method over W and inputs alone needs no target or actual
-            t_value = target.number if target.kind is _NUMBER else None
-            why = ""
-            if t_value is None:
-                t_value, why = self.amount(target, "年度指标值", row)
-            a_value = actual.number if actual.kind is _NUMBER else None
-            if a_value is None and t_value is not None:
-                a_value, why = self.amount(actual, "实际完成值", row)
-            if t_value is None or a_value is None:
-                return self.unscorable(
-                    row, block.key, weight, why, "target or actual cannot be read", method, source
-                )
-            t_unit = "万元" if target.kind is _BUDGET_REF else target.unit
-            a_unit = actual.unit
-            if a_unit != t_unit and a_unit and t_unit:
-                if not units_compatible(t_unit, a_unit):
-                    self.finding(
-                        "unit-mismatch",
-                        "error",
-                        f"{row.where}.actual",
-                        "实际完成值与年度指标值单位不一致",
-                        "the actual's unit does not match the target's",
-                        t_unit,
-                        a_unit,
-                    )
-                    return self.unscorable(
-                        row,
-                        block.key,
-                        weight,
-                        f"单位不一致（{t_unit} / {a_unit}）",
-                        f"units differ ({t_unit} / {a_unit})",
-                        method,
-                        source,
-                    )
-                a_value = convert(a_value, a_unit, t_unit)
+            t_value, a_value = target.number, actual.number
+            if (
+                t_value is not None
+                and a_value is not None
+                and target.kind is _NUMBER
+                and actual.kind is _NUMBER
+                and actual.unit == target.unit
+            ):  # two numbers in one unit: the common case
+                unit = target.unit or ""
+            else:
+                got = self.values(row, target, actual)
+                if len(got) == 2:
+                    return self.unscorable(row, block.key, weight, *got, method, source)
+                t_value, a_value, unit = got
             if a_value < _ZERO and self.ruleset.clamp_negative_actual:
                 a_value = _ZERO
             env["T"] = t_value
             env["A"] = a_value
-            unit = t_unit or ""
         if method.inputs:
             missing = [name for name in method.inputs if name not in row.inputs]
             if missing:
