@@ -325,8 +325,8 @@ def with_backend(ruleset: Ruleset, backend: str) -> Ruleset:
 
 
 Calls = list[tuple[Formula, dict[str, Decimal]]]
-Rows = list[tuple[str, dict[str, Decimal]]]
-"""(method key, env): one row's case list as the engine runs it"""
+Rows = list[tuple[str, dict[str, Decimal], tuple[Decimal, Decimal, Decimal]]]
+"""Each row's case list as the engine calls it: (method key, env besides W/T/A, (W, T, A))"""
 
 
 def formula_calls(
@@ -334,7 +334,7 @@ def formula_calls(
 ) -> tuple[Calls, Calls, Calls, Calls, Rows]:
     """Every formula evaluation the engine performs on ``evaluations``, as (formula, env) pairs:
     (truth calls, number calls) under ``engine``'s formulas, then the same under ``other``'s;
-    and every row's (method, env), the case list the engine runs as one call."""
+    and every row's (method, env, (W, T, A)), the case list the engine runs as one call."""
     rows: Rows = []
     truths: Calls = []
     numbers: Calls = []
@@ -352,7 +352,7 @@ def formula_calls(
                 a = convert(a, actual.unit, target.unit)
             assert row.weight is not None
             env = {**method.params, **row.inputs, "W": row.weight, "T": target.number, "A": max(a, _ZERO)}
-            rows.append((key, env))
+            rows.append((key, {**method.params, **row.inputs}, (env["W"], env["T"], env["A"])))
             for case, case_o in zip(method.cases, method_o.cases):
                 if case.when is not None and case_o.when is not None:
                     truths.append((case.when, env))
@@ -385,7 +385,10 @@ def formula_calls(
 def case_lists(ruleset: Ruleset) -> dict[str, CaseChain]:
     """Each method's cases as the engine runs them: compiled into one function, or (when the
     formulas use simpleeval) run formula by formula."""
-    return {key: compile_cases([(c.when, c.score) for c in m.cases]) for key, m in ruleset.methods.items()}
+    return {
+        key: compile_cases([(c.when, c.score) for c in m.cases], ("W", "T", "A"))
+        for key, m in ruleset.methods.items()
+    }
 
 
 def evaluate_all(truths: Calls, numbers: Calls) -> list[object]:
@@ -609,7 +612,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         failures.append(f"(b) differs from the engine: {diff_b}")
     if evaluate_all(truths, numbers) != evaluate_all(truths_s, numbers_s):
         failures.append("the compiled and simpleeval backends give different formula results")
-    if [chains[k](env) for k, env in case_rows] != [chains_s[k](env) for k, env in case_rows]:
+    if [chains[k](env, *wta) for k, env, wta in case_rows] != [
+        chains_s[k](env, *wta) for k, env, wta in case_rows
+    ]:
         failures.append("the compiled and simpleeval case lists give different results")
 
     def scorer(fn: Callable[[Evaluation], object]) -> Callable[[int, int], object]:
@@ -664,8 +669,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"     simpleeval {t_fs * 1e6 / calls:6.2f} µs per call  → simpleeval/compiled = {ratio_f:.2f}×")
     t_cases = race(
         {
-            "compiled": lambda lo, hi: [chains[k](env) for k, env in case_rows[lo:hi]],
-            "simpleeval": lambda lo, hi: [chains_s[k](env) for k, env in case_rows[lo:hi]],
+            "compiled": lambda lo, hi: [chains[k](env, *wta) for k, env, wta in case_rows[lo:hi]],
+            "simpleeval": lambda lo, hi: [chains_s[k](env, *wta) for k, env, wta in case_rows[lo:hi]],
         },
         len(case_rows),
         CHUNK * ROWS_PER_EVALUATION,

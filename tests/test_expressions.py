@@ -4,7 +4,7 @@ test between the compiled backend and the simpleeval reference interpreter."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Optional, Union
 
@@ -498,4 +498,51 @@ def test_a_case_list_checks_results_as_formulas_do() -> None:
     assert chain((None, "0 - 0"))(env) == (0, D(0)) and str(chain((None, "-0"))(env)[1]) == "0"
     assert chain(("W", "1"), (None, "2"), ("A", "3"))(env) == (0, D(1))  # a number as a condition
     assert chain(("0", "1"), (None, "2"), ("A", "3"))(env) == (1, D(2))  # cases after None never run
-    assert chain((None, "W"))({"W": 3}) == (0, D(3))  # type: ignore[dict-item]  # inputs are coerced as formulas coerce them
+    assert chain((None, "W"))({"W": 3}) == (0, D(3))  # inputs are coerced as formulas coerce them
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cases=st.lists(
+        st.tuples(st.one_of(st.none(), formula_strategy()), formula_strategy()), min_size=1, max_size=4
+    ),
+    env=input_strategy(),
+    backend=st.sampled_from(["compiled", "simpleeval"]),
+)
+def test_a_case_list_given_some_inputs_as_arguments_agrees_with_one_given_them_in_env(
+    cases: list[tuple[Optional[str], str]], env: dict[str, Decimal], backend: str
+) -> None:
+    pairs = [
+        (None if when is None else compile_formula(when, DIFF_NAMES, backend=backend),
+         compile_formula(score, DIFF_NAMES, backend=backend))
+        for when, score in cases
+    ]  # fmt: skip
+    args = ("W", "T", "A")
+    rest = {name: value for name, value in env.items() if name not in args}
+    by_env, by_args = compile_cases(pairs), compile_cases(pairs, args)
+
+    def outcome(call: Callable[[], tuple[int, Decimal]]) -> tuple[str, str]:
+        try:
+            index, value = call()
+        except FormulaEvaluationError as error:
+            return ("error", error.reason)
+        return (str(index), str(value))
+
+    expected = outcome(lambda: by_env(env))
+    assert outcome(lambda: by_args(rest, *(env[name] for name in args))) == expected
+    # an argument wins over the same name in env
+    shadowed = {**env, **dict.fromkeys(args, Decimal(-7))}
+    assert outcome(lambda: by_args(shadowed, *(env[name] for name in args))) == expected
+
+
+def test_case_list_arguments_are_checked_as_inputs_are() -> None:
+    chain = compile_cases([(None, compile_formula("W * A / T", NAMES))], ("W", "T", "A"))
+    assert chain({}, 10, D(2), D(1)) == (0, D(5))  # an int is exact: coerced
+    with pytest.raises(FormulaEvaluationError, match="input 'W' is a condition"):
+        chain({}, True, D(2), D(1))
+    with pytest.raises(FormulaEvaluationError, match="input 'T' is not a Decimal"):
+        chain({}, D(1), 2.0, D(1))
+    never = compile_cases([(compile_formula("A >= 0", NAMES), compile_formula("W", NAMES))], ("W", "T", "A"))
+    assert never({}, D(3), None, D(1)) == (0, D(3))  # T is not needed, so not checked
+    with pytest.raises(ValueError, match="distinct names"):
+        compile_cases([(None, compile_formula("W", NAMES))], ("W", "W"))

@@ -822,11 +822,12 @@ class Formula:
         raise _not_a_number(value)
 
 
-CaseChain = Callable[[Mapping[str, Decimal]], "tuple[int, Decimal]"]
-"""A compiled list of cases: ``env`` → (index of the first case that applies, its score)."""
+CaseChain = Callable[..., "tuple[int, Decimal]"]
+"""A compiled list of cases: ``(env, *values)`` → (index of the first case that applies, its
+score), with one value for each name :func:`compile_cases` was given as ``args``."""
 
 
-def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]]) -> CaseChain:
+def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]], args: Sequence[str] = ()) -> CaseChain:
     """One function for an ordered list of ``(condition, score)`` formulas.
 
     It returns the index of the first case whose condition holds (a ``None`` condition always
@@ -834,14 +835,22 @@ def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]]) -> CaseCha
     :meth:`Formula.number` check them; it raises :class:`FormulaEvaluationError` as they do,
     and when no case applies. Each name is read from ``env`` only when a formula needs it.
 
+    ``args`` names inputs passed as arguments after ``env`` rather than in it: the function is
+    called ``chain(env, *values)``, and an argument wins over the same name in ``env``. A row's
+    W, T and A go this way, which spares the scorer a dict per row. An argument is checked
+    (and coerced) as an input from ``env`` is, when a formula first needs it.
+
     When every formula uses the compiled backend the whole list becomes a single compiled
     function: a method's cases cost one call per row, not one per formula. Otherwise the
     formulas run one after another, each on its own backend.
     """
     pairs = tuple(cases)
+    names = tuple(args)
+    if len(set(names)) != len(names) or not all(n.isidentifier() for n in names):
+        raise ValueError(f"args must be distinct names, got {names!r}")
     if any(f.backend != "compiled" for pair in pairs for f in pair if f is not None):
-        return functools.partial(_run_cases, pairs)
-    params: dict[str, str] = {}
+        return functools.partial(_run_cases, pairs, names)
+    params = {name: f"_v{i}" for i, name in enumerate(names)}
     constants: dict[str, Decimal] = {}
     loaded: set[str] = set()  # names read on the path every case goes through
 
@@ -854,11 +863,12 @@ def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]]) -> CaseCha
         for name in formula.names:
             if name not in loaded:
                 param = params[name]
-                reads.append(f"{param} = _env[{name!r}]")
+                if name not in names:
+                    reads.append(f"{param} = _env[{name!r}]")
                 reads.append(f"if {param}.__class__ is not _D: {param} = _coerce_input({name!r}, {param})")
         return code, reads
 
-    lines = ["def _cases(_env):", "  try:"]
+    lines = [f"def _cases(_env{''.join(', ' + params[name] for name in names)}):", "  try:"]
     for index, (when, score) in enumerate(pairs):
         indent = "    "
         if when is not None:
@@ -917,8 +927,15 @@ def _truth(value: object) -> bool:
 
 
 def _run_cases(
-    pairs: tuple[tuple[Optional[Formula], Formula], ...], env: Mapping[str, Decimal]
+    pairs: tuple[tuple[Optional[Formula], Formula], ...],
+    names: tuple[str, ...],
+    env: Mapping[str, Decimal],
+    *values: Decimal,
 ) -> tuple[int, Decimal]:
+    if len(values) != len(names):
+        raise TypeError(f"expected {len(names)} values after env ({', '.join(names)}), got {len(values)}")
+    if names:
+        env = {**env, **dict(zip(names, values))}
     for index, (when, score) in enumerate(pairs):
         if when is None or when.truth(env):
             return index, score.number(env)

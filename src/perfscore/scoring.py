@@ -71,7 +71,7 @@ class _MethodPlan:
     cases: CaseChain
     """Its cases as one function: env → (the case that applies, its score)"""
     params: dict[str, Decimal]
-    """Its parameters: each row's formula inputs start as a copy (never changed itself)"""
+    """Its parameters: the env its cases see when a row has no derived values or inputs"""
 
 
 @attrs.frozen
@@ -191,7 +191,7 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
             )
             for level in method.levels
         ),
-        cases=compile_cases([(case.when, case.score) for case in method.cases]),
+        cases=compile_cases([(case.when, case.score) for case in method.cases], _ROW_ARGS),
         params=dict(method.params),
     )
 
@@ -281,12 +281,36 @@ def _provenance(evaluation: str, where: str, weight: str, method: str, selection
     return out
 
 
+_ROW_ARGS = ("W", "T", "A")
+"""The inputs a method's cases take as arguments rather than in their env (see compile_cases):
+each row has its own, and an argument wins over a parameter, derived value or input of the
+same name."""
+
+
+def _formula_inputs(
+    plan: _MethodPlan, derived: Mapping[str, Decimal], inputs: Mapping[str, Decimal]
+) -> Mapping[str, Decimal]:
+    """The env a row's cases see besides W, T and A: the method's parameters, the derived values,
+    then the row's own inputs. Without derived values or inputs it is the parameters themselves
+    (no dict per row); the cases never write to it."""
+    if not derived and not inputs:
+        return plan.params
+    return {**plan.params, **derived, **inputs}
+
+
 def _formula_env(
-    plan: _MethodPlan, derived: Mapping[str, Decimal], inputs: Mapping[str, Decimal], weight: Decimal
+    plan: _MethodPlan,
+    derived: Mapping[str, Decimal],
+    inputs: Mapping[str, Decimal],
+    weight: Decimal,
+    target: Optional[Decimal],
+    actual: Optional[Decimal],
 ) -> dict[str, Decimal]:
-    """A row's formula inputs before T and A: the method's parameters, the derived values, the
-    row's own inputs, and W. The scorer and the explanation both build them here."""
-    return {**plan.params, **derived, **inputs, "W": weight}
+    """Every input a row's formulas saw, by name, as its explanation shows them."""
+    env = {**_formula_inputs(plan, derived, inputs), "W": weight}
+    if target is not None and actual is not None:
+        env["T"], env["A"] = target, actual
+    return env
 
 
 def _explain_formula(
@@ -305,9 +329,7 @@ def _explain_formula(
 ) -> Explanation:
     # The inputs as the formula saw them: rebuilt here rather than kept, so a report does not
     # hold a dict per row that only its prose reads.
-    env = _formula_env(plan, derived, row.inputs, weight)
-    if target is not None and actual is not None:
-        env["T"], env["A"] = target, actual
+    env = _formula_env(plan, derived, row.inputs, weight, target, actual)
     shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
     detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
     steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
@@ -784,7 +806,6 @@ class _Scorer:
         source: _Source,
     ) -> RowResult:
         method = plan.method
-        env = _formula_env(plan, self.derived_values, row.inputs, weight)
         unit = ""
         t_value = a_value = None
         if plan.needs_values:  # a method over W and inputs alone needs no target or actual
@@ -804,8 +825,6 @@ class _Scorer:
                 t_value, a_value, unit = got
             if a_value < _ZERO and self.ruleset.clamp_negative_actual:
                 a_value = _ZERO
-            env["T"] = t_value
-            env["A"] = a_value
         if method.inputs:
             missing = [name for name in method.inputs if name not in row.inputs]
             if missing:
@@ -828,8 +847,11 @@ class _Scorer:
                     source,
                 )
         try:
-            index, raw = plan.cases(env)
+            index, raw = plan.cases(
+                _formula_inputs(plan, self.derived_values, row.inputs), weight, t_value, a_value
+            )
         except FormulaEvaluationError as exc:
+            env = _formula_env(plan, self.derived_values, row.inputs, weight, t_value, a_value)
             shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
             self.finding(
                 "not-scorable",
