@@ -69,7 +69,7 @@ class _MethodPlan:
     level_names: tuple[frozenset[str], ...]
     """For each of its levels, the normalised names that level answers to"""
     cases: CaseChain
-    """Its cases as one function: env → (the case that applies, its score)"""
+    """Its cases as one function: (env, W, T, A) → (the case that applies, its score)"""
     params: dict[str, Decimal]
     """Its parameters: the env its cases see when a row has no derived values or inputs"""
 
