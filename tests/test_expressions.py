@@ -4,7 +4,7 @@ test between the compiled backend and the simpleeval reference interpreter."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Optional, Union
 
@@ -438,9 +438,9 @@ def test_backends_agree(source: str, env: dict[str, Decimal]) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _chain_outcome(chain: CaseChain, env: Mapping[str, Decimal]) -> tuple[str, str]:
+def _chain_outcome(chain: CaseChain, env: Mapping[str, Decimal], *values: Decimal) -> tuple[str, str]:
     try:
-        index, value = chain(env)
+        index, value = chain(env, *values)
     except FormulaEvaluationError as error:
         return ("error", error.reason)
     return (str(index), str(value))
@@ -520,19 +520,11 @@ def test_a_case_list_given_some_inputs_as_arguments_agrees_with_one_given_them_i
     args = ("W", "T", "A")
     rest = {name: value for name, value in env.items() if name not in args}
     by_env, by_args = compile_cases(pairs), compile_cases(pairs, args)
-
-    def outcome(call: Callable[[], tuple[int, Decimal]]) -> tuple[str, str]:
-        try:
-            index, value = call()
-        except FormulaEvaluationError as error:
-            return ("error", error.reason)
-        return (str(index), str(value))
-
-    expected = outcome(lambda: by_env(env))
-    assert outcome(lambda: by_args(rest, *(env[name] for name in args))) == expected
+    values = [env[name] for name in args]
+    expected = _chain_outcome(by_env, env)
+    assert _chain_outcome(by_args, rest, *values) == expected
     # an argument wins over the same name in env
-    shadowed = {**env, **dict.fromkeys(args, Decimal(-7))}
-    assert outcome(lambda: by_args(shadowed, *(env[name] for name in args))) == expected
+    assert _chain_outcome(by_args, {**env, **dict.fromkeys(args, Decimal(-7))}, *values) == expected
 
 
 def test_case_list_arguments_are_checked_as_inputs_are() -> None:
