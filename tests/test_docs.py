@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 import perfscore
@@ -135,3 +137,39 @@ def test_the_python_examples_in_the_formulas_doc_give_what_they_say() -> None:
             else:
                 exec(code, namespace)
     assert checked >= 2
+
+
+def _report_section(name: str) -> str:
+    text = (DOCS / "report.md").read_text(encoding="utf-8")
+    return text.split(f"## `{name}`\n", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        perfscore.Report,
+        perfscore.BlockResult,
+        perfscore.CategoryResult,
+        perfscore.RowResult,
+        perfscore.BudgetResult,
+        perfscore.Finding,
+    ],
+    ids=lambda cls: cls.__name__,
+)
+def test_the_report_doc_describes_each_attribute(cls: type) -> None:
+    first_column = re.findall(r"^\| (`.+?) \|", _report_section(cls.__name__), flags=re.M)
+    documented = {name for cell in first_column for name in re.findall(r"`(\w+)`", cell)}
+    fields = {field.name for field in attrs.fields(cls)}
+    if "explanation" in fields:  # its parts read as the class's own attributes
+        fields |= set(perfscore.Explanation.FIELDS)
+    assert sorted(documented) == sorted(fields)
+
+
+def test_the_json_row_in_the_report_doc_is_what_scoring_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (DOCS / "report.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```json\n(.*?)```", text, flags=re.S)
+    shown = json.loads(snippet)
+    monkeypatch.chdir(ROOT)  # the row's provenance names the file as it was given
+    report = perfscore.score_file("examples/430602/project-2023-district-fund.toml")
+    rows = [row for block in report.to_dict()["blocks"] for cat in block["categories"] for row in cat["rows"]]
+    assert [row for row in rows if row["where"] == shown["where"]] == [shown]
