@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -277,3 +278,21 @@ def test_a_required_key_left_empty_is_missing(tmp_path: Path, key: str) -> None:
     with pytest.raises(RulesetError) as caught:
         load_ruleset(file)
     assert [(p.code, p.path) for p in caught.value.problems] == [("missing-key", f"ruleset.{key}")]
+
+
+def test_a_broken_sibling_does_not_hide_the_other_rulesets(tmp_path: Path) -> None:
+    # Found by audit: `aliases = 5` in one file made the directory scan raise TypeError.
+    shutil.copy(MINIMAL, tmp_path / "good.toml")
+    (tmp_path / "broken.toml").write_text(
+        '[ruleset]\nid = "broken"\naliases = 5\nin_force = { from = "2021" }\nname = 5\n', encoding="utf-8"
+    )
+    (tmp_path / "orphan.toml").write_text('[ruleset]\nid = "orphan"\nextends = ["x"]\n', encoding="utf-8")
+    assert {"broken", "orphan", "test-minimal"} <= {info.id for info in available_rulesets([tmp_path])}
+    assert load_ruleset("test-minimal", paths=[tmp_path]).id == "test-minimal"
+    for name, wanted in (
+        ("broken", {"ruleset.aliases", "ruleset.in_force.from"}),
+        ("orphan", {"ruleset.extends"}),
+    ):
+        with pytest.raises(RulesetError) as caught:
+            load_ruleset(name, paths=[tmp_path])
+        assert wanted <= {p.path for p in caught.value.problems}

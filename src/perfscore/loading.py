@@ -145,7 +145,11 @@ def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
 
 
 def _peek(file: Path) -> Optional[RulesetInfo]:
-    """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...)."""
+    """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...).
+
+    Lenient: a value of the wrong type is read as absent here, so that one broken file in a
+    directory does not hide the others; loading that file reports it.
+    """
     try:
         data = _read(file).data
     except TomlSyntax:
@@ -155,18 +159,19 @@ def _peek(file: Path) -> Optional[RulesetInfo]:
         return None
     in_force = _as_table(meta.get("in_force"))
     name = _as_table(meta.get("name"))
-    year_to = in_force.get("to")
+    year_from, year_to = in_force.get("from"), in_force.get("to")
+    aliases, extends = meta.get("aliases"), meta.get("extends")
     return RulesetInfo(
         id=meta["id"],
         edition=str(meta.get("edition", "")),
         region=str(meta.get("region", "")),
         form=str(meta.get("form", "")),
-        year_from=int(in_force.get("from", 0)) if isinstance(in_force.get("from", 0), int) else 0,
+        year_from=year_from if isinstance(year_from, int) else 0,
         year_to=year_to if isinstance(year_to, int) else None,
         name=Text(str(name.get("zh", meta["id"])), str(name.get("en", ""))),
-        aliases=tuple(a for a in meta.get("aliases", []) if isinstance(a, str)),
+        aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
         file=str(file),
-        extends=str(meta.get("extends", "")),
+        extends=extends if isinstance(extends, str) else "",
     )
 
 
