@@ -121,6 +121,32 @@ def test_broken_toml_and_json_are_evaluation_errors(tmp_path: Path) -> None:
         assert caught.value.problems[0].code == code
 
 
+@pytest.mark.parametrize("value", [None, [], "rows", 5])
+def test_an_evaluation_that_is_no_object_is_an_evaluation_error(value: object, tmp_path: Path) -> None:
+    # Found by audit: these raised TypeError or AttributeError from inside the reader.
+    file = tmp_path / "e.json"
+    file.write_text(json.dumps(value), encoding="utf-8")
+    for attempt in (
+        lambda: perfscore.score(value),  # type: ignore[arg-type]
+        lambda: perfscore.Evaluation.from_dict(value),  # type: ignore[arg-type]
+        lambda: perfscore.read_evaluation(file),
+    ):
+        with pytest.raises(EvaluationError) as caught:
+            attempt()
+        assert [(p.code, p.found) for p in caught.value.problems] == [("wrong-type", type(value).__name__)]
+
+
+def test_a_json_evaluation_scores_as_its_toml(tmp_path: Path) -> None:
+    file = tmp_path / "transfer.json"
+    file.write_text(
+        json.dumps(perfscore.read_evaluation(EXAMPLE).to_dict(), ensure_ascii=False), encoding="utf-8"
+    )
+    from_json, from_toml = perfscore.score_file(file), perfscore.score_file(EXAMPLE)
+    assert from_json.source == str(file)
+    # The same report, but for the file it names as each row's source
+    assert json.loads(from_json.to_json().replace(str(file), str(EXAMPLE))) == from_toml.to_dict()
+
+
 def test_score_accepts_a_dict_and_a_ruleset_id() -> None:
     report = perfscore.score(
         {

@@ -200,10 +200,6 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
                 "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
             )
             raise EvaluationError([problem]) from None
-        if not isinstance(data, dict):
-            raise EvaluationError(
-                [Problem("wrong-type", "must be an object", file=name, found=type(data).__name__)]
-            )
         return _Reader(name, None).evaluation(data)
     raise EvaluationError(
         [
@@ -360,6 +356,10 @@ class _Reader:
         return out
 
     def evaluation(self, data: Mapping[str, Any]) -> Evaluation:
+        if not isinstance(data, Mapping):  # a JSON file or a caller's value that is no object
+            raise EvaluationError(
+                [Problem("wrong-type", "must be an object", file=self.file or None, found=type(data).__name__)]
+            )
         # A worked case is an evaluation file with [case] and [expect]: it reads as its evaluation.
         self.keys(data, {"evaluation", "budget", "rows", "base", "case", "expect"}, "")
         meta = self.table(data.get("evaluation", {}), "evaluation")
