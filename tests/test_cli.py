@@ -55,6 +55,26 @@ def test_validate_reports_every_problem_and_exits_3(capsys: pytest.CaptureFixtur
     assert ":12:1: ruleset.totl: unknown key; did you mean 'total'? [unknown-key]" in out
 
 
+def test_validate_checks_every_file_even_after_one_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good, missing = ROOT / "rulesets" / "CN" / "project.toml", tmp_path / "missing.toml"
+    assert main(["validate", str(missing), str(good)]) == 5
+    out = capsys.readouterr().out
+    assert f"{missing}: no ruleset named" in out and f"{good}: ok" in out
+    # An invalid file outranks a missing one, whichever comes first.
+    assert main(["validate", str(INVALID / "unknown-key.toml"), str(missing)]) == 3
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "md"])
+def test_export_to_a_folder_that_does_not_exist_fails_cleanly(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "no-such-folder" / f"scored.{fmt}"
+    assert main(["export", str(EXAMPLE), "--to", fmt, "-o", str(out)]) == 1
+    assert capsys.readouterr().err == f"perfscore: cannot write {out}: No such file or directory\n"
+
+
 def test_exit_codes_for_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text("[evaluation]\nregion = 1\n", encoding="utf-8")

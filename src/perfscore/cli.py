@@ -125,15 +125,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(render_ruleset(load_ruleset(args.ruleset, year=args.year, paths=paths)), end="")
             return EXIT_OK
         if args.command == "validate":
+            # Every file is checked; an invalid one outranks one that was not found.
             status = EXIT_OK
             for file in args.files:
                 try:
-                    ruleset = load_ruleset(file if file.endswith(".toml") else f"{file}", paths=paths)
+                    ruleset = load_ruleset(file, paths=paths)
                 except RulesetError as exc:
                     status = EXIT_RULESET
                     print(f"{file}: {len(exc.problems)} problem(s)")
                     for problem in exc.problems:
                         print(f"  {problem}")
+                except (RulesetNotFoundError, EditionNotFoundError) as exc:
+                    status = status or EXIT_NOT_FOUND
+                    print(f"{file}: {exc}")
                 else:
                     print(
                         f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)"

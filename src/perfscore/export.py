@@ -10,9 +10,11 @@ openpyxl is needed for .xlsx only and is imported when a workbook is written.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -40,7 +42,7 @@ PathLike = Union[str, Path]
 
 
 class ExportError(PerfscoreError, RuntimeError):
-    """An export cannot be written (openpyxl is missing for .xlsx)."""
+    """An export cannot be written (openpyxl is missing for .xlsx, or the file cannot be written)."""
 
 
 class ExportFormatError(PerfscoreError, ValueError):
@@ -573,7 +575,7 @@ def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] 
     ``evaluation``, when given, supplies the budget block's 年初预算数 / 全年预算数 and its
     sub-rows, which the report keeps only as the rate's base amount.
 
-    Raises :class:`ExportError` when openpyxl is not installed.
+    Raises :class:`ExportError` when openpyxl is not installed or the file cannot be written.
     """
     try:
         from openpyxl import Workbook
@@ -620,7 +622,18 @@ def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] 
     _write_findings(_Sheet(findings, (10, 26, 24, 44, 50, 30, 30)), review.findings)
     rules = wb.create_sheet("规则")
     _write_rules(_Sheet(rules, (18, 44, 24, 56, 36, 10, 10, 8)), report)
-    wb.save(Path(path))
+    with _writing(path):
+        wb.save(Path(path))
+
+
+@contextlib.contextmanager
+def _writing(path: PathLike) -> Iterator[None]:
+    """Turn a failure to write ``path`` (no such folder, no permission, disk full) into an
+    :class:`ExportError` that names the file."""
+    try:
+        yield
+    except OSError as exc:
+        raise ExportError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from None
 
 
 # -- markdown ----------------------------------------------------------------------------
@@ -966,7 +979,7 @@ def export(
     given; a workbook is written to ``path``, which it needs, and ``None`` is returned.
 
     Raises :class:`ExportFormatError` for an unknown format or an xlsx without a path, and
-    :class:`ExportError` when openpyxl is missing for xlsx.
+    :class:`ExportError` when openpyxl is missing for xlsx or ``path`` cannot be written.
     """
     key = fmt.strip().lower().lstrip(".")
     key = _ALIASES.get(key, key)
@@ -981,5 +994,6 @@ def export(
         to_markdown(review, evaluation=evaluation) if key == "md" else to_html(review, evaluation=evaluation)
     )
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        with _writing(path):
+            Path(path).write_text(text, encoding="utf-8")
     return text
