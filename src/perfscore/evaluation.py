@@ -358,7 +358,11 @@ class _Reader:
     def evaluation(self, data: Mapping[str, Any]) -> Evaluation:
         if not isinstance(data, Mapping):  # a JSON file or a caller's value that is no object
             raise EvaluationError(
-                [Problem("wrong-type", "must be an object", file=self.file or None, found=type(data).__name__)]
+                [
+                    Problem(
+                        "wrong-type", "must be an object", file=self.file or None, found=type(data).__name__
+                    )
+                ]
             )
         # A worked case is an evaluation file with [case] and [expect]: it reads as its evaluation.
         self.keys(data, {"evaluation", "budget", "rows", "base", "case", "expect"}, "")
