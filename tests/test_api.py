@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import decimal
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -186,20 +187,42 @@ def test_score_accepts_a_dict_and_a_ruleset_id() -> None:
     assert report.total == Decimal("89.50") and report.grade == "良"
 
 
+_DIVIDES_BY_ZERO = {
+    "evaluation": {"region": "CN", "form": "project", "year": 2022},
+    "budget": {"full_year": 10, "executed": 10},
+    "rows": [{"block": "产出指标", "name": "a", "target": "≤-5万元", "actual": "0万元", "weight": 50}],
+}
+
+
 def test_division_by_zero_makes_the_row_not_scorable() -> None:
-    report = perfscore.score(
-        {
-            "evaluation": {"region": "CN", "form": "project", "year": 2022},
-            "budget": {"full_year": 10, "executed": 10},
-            "rows": [
-                {"block": "产出指标", "name": "a", "target": "≤-5万元", "actual": "0万元", "weight": 50}
-            ],
-        }
-    )
+    report = perfscore.score(_DIVIDES_BY_ZERO)
     row = report.rows[0]
     assert row.status == "not_scorable" and row.points is None
     assert "division" in row.reason_en
     assert not report.complete
+
+
+def test_the_callers_decimal_context_changes_nothing() -> None:
+    """A host application's context with few digits and no traps must neither round scores nor
+    turn a division by zero into Infinity (a full score)."""
+    district = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
+
+    def everything() -> tuple[object, ...]:
+        reviewed = perfscore.review(perfscore.read_evaluation(district))
+        report = reviewed.report
+        return (
+            report.to_dict(),
+            report.to_text(),
+            reviewed.findings,
+            perfscore.score(_DIVIDES_BY_ZERO).to_dict(),
+        )
+
+    expected = everything()
+    careless = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[])
+    with decimal.localcontext(careless):
+        perfscore.loading.clear_caches()  # rulesets too are built under the caller's context
+        assert everything() == expected
+        assert decimal.getcontext().prec == 3  # and the caller's context is left as it was
 
 
 _LAYERS = [

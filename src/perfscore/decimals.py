@@ -7,12 +7,41 @@ Scores and money are Decimals end to end so that grade boundaries compare exactl
 from __future__ import annotations
 
 import decimal
+import functools
 from decimal import Decimal
-from typing import Optional, Union
+from typing import Any, Callable, Optional, TypeVar, Union, cast
 
-__all__ = ["ROUNDING_MODES", "Number", "plain", "quantize", "to_decimal"]
+__all__ = ["CONTEXT", "ROUNDING_MODES", "Number", "in_context", "plain", "quantize", "to_decimal"]
 
 Number = Union[int, float, str, Decimal]
+
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+"""The context perfscore computes in, whatever the caller's: Python's default one, spelled out.
+A host application's context with fewer digits would round scores, and one without traps would
+turn a division by zero into Infinity (a full score) instead of a row that is not scorable."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def in_context(fn: _F) -> _F:
+    """``fn``, run in :data:`CONTEXT` (the caller's context is restored afterwards)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with decimal.localcontext(CONTEXT):
+            return fn(*args, **kwargs)
+
+    return cast(_F, run)
+
 
 #: Rounding modes a ruleset may name, mapped to ``decimal`` constants.
 #: ``half_up`` is the default: it is how tables are rounded by hand (and 四舍五入).

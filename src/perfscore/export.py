@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .decimals import plain
+from .decimals import in_context, plain
 from .errors import PerfscoreError
 from .evaluation import Evaluation
 from .render import width
@@ -569,6 +569,7 @@ def _write_rules(sheet: _Sheet, report: Report) -> None:
     sheet.heights(sheet.fit(), range(3, r))
 
 
+@in_context
 def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] = None) -> None:
     """Write the scored workbook to ``path``: the 自评表 sheet in the form's layout, 发现 and 规则.
 
@@ -656,6 +657,7 @@ def _md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: s
     return out
 
 
+@in_context
 def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
     """The report as Markdown: the breakdown 一级 → 二级 → 三级, the budget row, total and grade
     (computed beside reported), and the findings."""
@@ -815,6 +817,7 @@ def _diff_class(diff: Optional[Decimal]) -> str:
     return "num over" if diff > 0 else "num under"
 
 
+@in_context
 def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
     """The report as one self-contained, printable HTML page (inline CSS, every text escaped)."""
     report = review.report

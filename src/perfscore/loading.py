@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional, Union
 
 import attrs
 
-from .decimals import ROUNDING_MODES, to_decimal
+from .decimals import ROUNDING_MODES, in_context, to_decimal
 from .errors import (
     EditionNotFoundError,
     FormulaError,
@@ -203,6 +203,7 @@ def _pick_edition(candidates: Sequence[RulesetInfo], name: str, year: Optional[i
     return max(in_force, key=lambda info: info.year_from)
 
 
+@in_context
 def load_ruleset(
     id_or_path: Union[str, Path], *, year: Optional[int] = None, paths: Sequence[Union[str, Path]] = ()
 ) -> Ruleset:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .decimals import plain
+from .decimals import in_context, plain
 from .model import Ruleset
 from .report import NOT_APPLICABLE, NOT_SCORABLE, Report
 
@@ -36,6 +36,7 @@ def fit(text: str, size: int) -> str:
 num = plain
 
 
+@in_context
 def render_text(report: Report) -> str:
     lines = []
     title = report.title or report.project or "自评表"

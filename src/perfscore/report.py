@@ -7,12 +7,15 @@ from, and the self-reported score beside the computed one.
 
 from __future__ import annotations
 
+import decimal
 import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
 import attrs
+
+from .decimals import CONTEXT
 
 __all__ = ["BlockResult", "BudgetResult", "CategoryResult", "Explanation", "Finding", "Report", "RowResult"]
 
@@ -90,7 +93,8 @@ class Explanation:
     def _resolve(self) -> None:
         render = self._render
         if render is not None:
-            done = render(*self._args)
+            with decimal.localcontext(CONTEXT):  # as the scorer that deferred it
+                done = render(*self._args)
             self._inputs, self._reason_zh = done._inputs, done._reason_zh
             self._reason_en, self._provenance = done._reason_en, done._provenance
             self._render, self._args = None, ()

@@ -21,7 +21,7 @@ from typing import Any, Optional, Union
 import attrs
 
 from .api import OFFICE_SUFFIXES, read_evaluations, resolve
-from .decimals import plain
+from .decimals import in_context, plain
 from .errors import PerfscoreError
 from .evaluation import Evaluation, IndicatorRow
 from .model import Ruleset
@@ -273,6 +273,7 @@ class _Reviewer:
                      "the grade does not match the total's band", f"{band.label} ({plain(total)})", label)  # fmt: skip
 
 
+@in_context
 def review(
     evaluation: Union[Evaluation, Mapping[str, Any]],
     ruleset: Union[Ruleset, str, Path, None] = None,

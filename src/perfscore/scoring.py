@@ -17,7 +17,7 @@ from typing import Optional
 
 import attrs
 
-from .decimals import ROUNDING_MODES, quantize
+from .decimals import ROUNDING_MODES, in_context, quantize
 from .errors import FormulaEvaluationError
 from .evaluation import Evaluation, IndicatorRow, Unreadable
 from .expressions import CaseChain, compile_cases
@@ -1242,6 +1242,7 @@ def chosen_by_en(reason: str, target: CellValue) -> str:
     return f"no method: {reason}" if target.kind is not ValueKind.NUMBER else "no method for this target"
 
 
+@in_context
 def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     """Score ``evaluation`` under ``ruleset`` and return the full breakdown.
 
