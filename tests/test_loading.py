@@ -296,3 +296,25 @@ def test_a_broken_sibling_does_not_hide_the_other_rulesets(tmp_path: Path) -> No
         with pytest.raises(RulesetError) as caught:
             load_ruleset(name, paths=[tmp_path])
         assert wanted <= {p.path for p in caught.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("k = 0.5", "k = nan", "params.k"),
+        ("k = 0.5", "k = -inf", "params.k"),
+        (
+            "{ min = 90, points = 10 }",
+            "{ min = nan, points = 10 }",
+            "methods.key_spending_tiers.tiers[0].min",
+        ),
+        ("{ max = 60, points = 0 }", "{ max = inf, points = 0 }", "methods.key_spending_tiers.tiers[3].max"),
+    ],
+)
+def test_inf_and_nan_are_not_numbers_here(old: str, new: str, path: str, tmp_path: Path) -> None:
+    # Found by audit: a nan tier bound let decimal.InvalidOperation out of the loader.
+    file = tmp_path / "x.toml"
+    file.write_text(MINIMAL.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(file)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("bad-number", path)]

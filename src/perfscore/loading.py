@@ -530,11 +530,10 @@ class _Builder:
             if required:
                 self.problem("missing-key", _join(path, key), "required key is missing")
             return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem("wrong-type", _join(path, key), "must be a number", found=_show(value))
+        number = self.real(value, _join(path, key))
+        if number is None:
             return default
-        number = to_decimal(value)
-        if not number.is_finite() or (positive and number <= 0) or number < 0:
+        if (positive and number <= 0) or number < 0:
             self.problem(
                 "bad-number",
                 _join(path, key),
@@ -542,6 +541,17 @@ class _Builder:
                 found=_show(value),
             )
             return default
+        return number
+
+    def real(self, value: Any, path: str) -> Optional[Decimal]:
+        """A TOML number as a Decimal, or None with a problem: not a number, or inf or nan."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem("wrong-type", path, "must be a number", found=_show(value))
+            return None
+        number = to_decimal(value)
+        if not number.is_finite():
+            self.problem("bad-number", path, "must be a finite number", found=_show(value))
+            return None
         return number
 
     def boolean(self, table: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
@@ -620,11 +630,10 @@ class _Builder:
                     found=key,
                 )
                 continue
-            number = table[key]
-            if isinstance(number, bool) or not isinstance(number, (int, float)):
-                self.problem("wrong-type", _join(path, key), "must be a number", found=_show(number))
-                continue
-            out[key] = to_decimal(number)
+            number = self.real(table[key], _join(path, key))
+            # A bad value still declares its name, so the formulas that use it are not reported
+            # as well; the load fails on the value's own problem.
+            out[key] = number if number is not None else Decimal(0)
         return out
 
     # -- the build -------------------------------------------------------------------------
@@ -885,41 +894,27 @@ class _Builder:
             where = f"{path}.tiers[{i}]"
             tier = self.table(raw, where)
             self.keys(tier, _TIER_KEYS, where)
-            low = tier.get("min")
-            high = tier.get("max")
             points = self.number(tier, "points", where, required=True)
             if points is None:
                 continue
             low_open = self.boolean(tier, "min_open", where, False)
             high_closed = self.boolean(tier, "max_closed", where, False)
             parts, shown = [], ["(" if low_open else "[", "", ", ", "", "]" if high_closed else ")"]
-            for bound, op, slot in (
-                (low, ">" if low_open else ">=", 1),
-                (high, "<=" if high_closed else "<", 3),
+            lo_d, hi_d = Decimal("-Infinity"), Decimal("Infinity")  # a bound left out is open-ended
+            for key, op, slot in (
+                ("min", ">" if low_open else ">=", 1),
+                ("max", "<=" if high_closed else "<", 3),
             ):
+                bound = None if tier.get(key) is None else self.real(tier[key], _join(where, key))
                 if bound is None:
                     shown[slot] = "−∞" if slot == 1 else "+∞"
                     continue
-                if isinstance(bound, bool) or not isinstance(bound, (int, float)):
-                    self.problem(
-                        "wrong-type",
-                        f"{where}.{'min' if slot == 1 else 'max'}",
-                        "must be a number",
-                        found=_show(bound),
-                    )
-                    continue
-                parts.append(f"({on}) {op} {to_decimal(bound)}")
-                shown[slot] = str(to_decimal(bound))
-            lo_d = (
-                to_decimal(low)
-                if isinstance(low, (int, float)) and not isinstance(low, bool)
-                else Decimal("-Infinity")
-            )
-            hi_d = (
-                to_decimal(high)
-                if isinstance(high, (int, float)) and not isinstance(high, bool)
-                else Decimal("Infinity")
-            )
+                parts.append(f"({on}) {op} {bound}")
+                shown[slot] = str(bound)
+                if slot == 1:
+                    lo_d = bound
+                else:
+                    hi_d = bound
             if lo_d > hi_d:
                 self.problem("bad-tier", where, "min must not exceed max", found=f"{lo_d} > {hi_d}")
             bounds.append((lo_d, hi_d))
