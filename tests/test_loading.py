@@ -318,3 +318,31 @@ def test_inf_and_nan_are_not_numbers_here(old: str, new: str, path: str, tmp_pat
     with pytest.raises(RulesetError) as caught:
         load_ruleset(file)
     assert [(p.code, p.path) for p in caught.value.problems] == [("bad-number", path)]
+
+
+def test_a_remove_that_removes_nothing_is_an_error(tmp_path: Path) -> None:
+    # Found by audit: a misspelt key appended an empty block, and `remove` without a parent passed.
+    shutil.copy(MINIMAL, tmp_path / "parent.toml")
+    child = tmp_path / "child.toml"
+    child.write_text(
+        '[ruleset]\nid = "kid"\nextends = "test-minimal"\nregion = "CN"\nform = "department"\n'
+        'edition = "2"\nin_force = { from = 2021 }\nname = { zh = "子" }\n\n'
+        '[[blocks]]\nkey = "outptu"\nremove = true\n\n'
+        '[[blocks]]\nkey = "input"\nremove = "yes"\n\n'
+        '[[blocks]]\nkey = "output"\n[[blocks.indicators]]\nkey = "nope"\nremove = true\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(child, paths=[tmp_path])
+    assert [(p.code, p.path, p.line, p.suggestions) for p in caught.value.problems] == [
+        ("wrong-type", "blocks[0].remove", 16, ()),
+        ("nothing-to-remove", "blocks[1].indicators[0].remove", 22, ()),
+        ("nothing-to-remove", "blocks[2].remove", 12, ("output",)),
+    ]
+    alone = tmp_path / "alone.toml"
+    alone.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace('key = "output"', 'key = "output"\nremove = true', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesetError, match=r"needs a parent ruleset \(extends\)"):
+        load_ruleset(alone)

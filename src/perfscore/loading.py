@@ -1004,13 +1004,39 @@ class _Builder:
                 out[key] = method
         return out
 
+    def left_to_remove(self, spec: Mapping[str, Any], path: str, siblings: Sequence[Any]) -> bool:
+        """Whether ``spec`` is a ``remove = true`` that the merge did not carry out, so that it
+        names no entry of a parent (a problem, and the entry is not built). ``remove = false``
+        is allowed and does nothing."""
+        value = spec.get("remove", False)
+        if value is False:
+            return False
+        if value is not True:
+            self.problem("wrong-type", _join(path, "remove"), "must be true or false", found=_show(value))
+            return False
+        key = spec.get("key")
+        others = [s.get("key") for s in siblings if isinstance(s, Mapping) and s.get("key") != key]
+        self.problem(
+            "nothing-to-remove",
+            _join(path, "remove"),
+            "remove = true, but the parent ruleset has no entry with this key"
+            if self.parents
+            else "remove = true needs a parent ruleset (extends) to remove from",
+            found=_show(key),
+            suggestions=close_matches(str(key), [k for k in others if isinstance(k, str)]),
+        )
+        return True
+
     def blocks(self, value: Any, methods: Mapping[str, Method], derived: set[str]) -> tuple[Block, ...]:
         out = []
         keys: set[str] = set()
-        for i, raw in enumerate(self.array(value, "blocks")):
+        specs = self.array(value, "blocks")
+        for i, raw in enumerate(specs):
             path = f"blocks[{i}]"
             spec = self.table(raw, path)
             self.keys(spec, _BLOCK_KEYS, path)
+            if self.left_to_remove(spec, path, specs):
+                continue
             key = self.string(spec, "key", path, required=True)
             if key in keys:
                 self.problem("duplicate-key", _join(path, "key"), "block keys must be unique", found=key)
@@ -1029,10 +1055,13 @@ class _Builder:
                 )
             indicators = []
             ikeys: set[str] = set()
-            for j, iraw in enumerate(self.array(spec.get("indicators", []), _join(path, "indicators"))):
+            ispecs = self.array(spec.get("indicators", []), _join(path, "indicators"))
+            for j, iraw in enumerate(ispecs):
                 where = f"{path}.indicators[{j}]"
                 ind = self.table(iraw, where)
                 self.keys(ind, _INDICATOR_KEYS, where)
+                if self.left_to_remove(ind, where, ispecs):
+                    continue
                 ikey = self.string(ind, "key", where, required=True)
                 if ikey in ikeys:
                     self.problem(

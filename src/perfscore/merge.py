@@ -4,9 +4,10 @@ The rules, documented in docs/ruleset-format.md:
 
 - tables merge key by key, the child's value winning;
 - ``blocks`` and each block's ``indicators`` are arrays keyed by ``key``: a child entry with a
-  parent's key merges over it, a new key is appended, ``remove = true`` drops the parent's;
+  parent's key merges over it, a new key is appended, ``remove = true`` drops the parent's (one
+  that drops nothing is left in the result, for the loader to report);
 - ``sources`` are the parent's followed by the child's (a child source with a parent's ``id``
-  replaces it);
+  merges over it, key by key);
 - the identity keys of ``[ruleset]`` (id, region, form, edition, in_force, name, aliases,
   extends) are never inherited;
 - every other value (scalars, arrays such as ``grades`` or ``cases``) is replaced whole.
