@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -77,3 +79,42 @@ def test_reports_differing_only_in_an_explanation_are_not_equal(part: str) -> No
     row = data["blocks"][0]["categories"][0]["rows"][0]
     row[part] = {"W": "1"} if part in ("inputs", "provenance") else "changed"
     assert Report.from_dict(data) != report
+
+
+def test_parameters_and_inputs_a_row_used_say_where_they_were_set(tmp_path: Path) -> None:
+    # Found by audit: a row showed k = 2 from a child ruleset, but only its method's provenance.
+    minimal = Path(__file__).parent / "data" / "valid" / "minimal.toml"
+    shutil.copy(minimal, tmp_path / "parent.toml")
+    (tmp_path / "child.toml").write_text(
+        '[ruleset]\nid = "kid"\nextends = "test-minimal"\nregion = "CN"\nform = "department"\n'
+        'edition = "2"\nin_force = { from = 2021 }\nname = { zh = "子" }\n\n[params]\nk = 2\n',
+        encoding="utf-8",
+    )
+    ruleset = perfscore.load_ruleset("kid", paths=[tmp_path])
+    row = {"block": "投入", "category": "预算配置", "weight": 10}
+    report = perfscore.score(
+        {
+            "evaluation": {"region": "CN", "form": "department", "year": 2021},
+            "budget": {"full_year": 10, "executed": 10},
+            "rows": [
+                {**row, "name": "重点支出安排率", "target": "≥90%", "actual": "95%"},
+                {**row, "name": "财政供养人员控制率", "target": "≤5%", "actual": "7%"},
+                {**row, "name": "资金使用合规性", "target": "0", "actual": "2", "inputs": {"events": 2}},
+                {
+                    "block": "产出",
+                    "category": "数量指标",
+                    "name": "x",
+                    "target": "1",
+                    "actual": "1",
+                    "weight": 50,
+                },
+            ],
+        },
+        ruleset,
+    )
+    staff, compliance = report.rows[1], report.rows[2]
+    assert staff.inputs["k"] == "2" and staff.points == Decimal(6)
+    assert staff.provenance["params.k"] == ruleset.where("params.k")
+    assert ruleset.where("params.k").endswith("child.toml: params.k")
+    assert compliance.provenance["inputs.events"] == "evaluation: rows[2].inputs.events"
+    assert "params.k" not in compliance.provenance  # only what the row's formula used

@@ -72,6 +72,9 @@ class _MethodPlan:
     """Its cases as one function: (env, W, T, A) → (the case that applies, its score)"""
     params: dict[str, Decimal]
     """Its parameters: the env its cases see when a row has no derived values or inputs"""
+    named: Mapping[str, str]
+    """Where the ruleset set each parameter and derived value its formulas use:
+    ``params.k`` → ``file: methods.m.params.k``, ``derived.x`` → ``file: derived.x``"""
 
 
 @attrs.frozen
@@ -177,6 +180,16 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
     """The names a method's formulas use, W, T and A first: the inputs a row shows."""
     used = {n for case in method.cases for f in (case.score, case.when) if f is not None for n in f.names}
     shown = ("W", *(n for n in ("T", "A") if n in used), *sorted(used - {"W", "T", "A"}))
+    derived = {d.name for d in ruleset.derived}
+    named = {}
+    for name in shown:  # a row's own input wins over a derived value, which wins over a parameter
+        if name in method.inputs or name in _ROW_ARGS:
+            continue
+        if name in derived:
+            named[f"derived.{name}"] = ruleset.where(f"derived.{name}")
+        elif name in method.params:
+            own = f"methods.{method.key}.params.{name}"
+            named[f"params.{name}"] = ruleset.where(own if own in ruleset.provenance else f"params.{name}")
     return _MethodPlan(
         method=method,
         key=method.key,
@@ -193,6 +206,7 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
         ),
         cases=compile_cases([(case.when, case.score) for case in method.cases], _ROW_ARGS),
         params=dict(method.params),
+        named=MappingProxyType(named),
     )
 
 
@@ -334,11 +348,16 @@ def _explain_formula(
     detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
     steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
     got = _fmt(points)
+    evaluation, where = source[0], source[1]
     return Explanation(
         shown,
         f"{plan.name_zh}：{case.reason.zh}（{detail}；{steps}），得 {got} 分",
         f"{plan.name_en}: {case.reason.en or case.reason.zh} ({steps}); {got} points",
-        _provenance(*source),
+        {
+            **_provenance(*source),
+            **plan.named,
+            **{f"inputs.{n}": f"{evaluation}: {where}.inputs.{n}" for n in plan.method.inputs},
+        },
     )
 
 
