@@ -118,3 +118,15 @@ def test_parameters_and_inputs_a_row_used_say_where_they_were_set(tmp_path: Path
     assert ruleset.where("params.k").endswith("child.toml: params.k")
     assert compliance.provenance["inputs.events"] == "evaluation: rows[2].inputs.events"
     assert "params.k" not in compliance.provenance  # only what the row's formula used
+
+
+def test_the_text_report_gives_each_reason_in_chinese_with_english_beneath() -> None:
+    report = perfscore.score_file(
+        Path(__file__).parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
+    )
+    lines = report.to_text().splitlines()
+    explained = [r for r in report.rows if r.status != "not_applicable"]
+    assert report.budget is not None and explained
+    for item in [*explained, report.budget]:
+        at = lines.index(f"      ↳ {item.reason_zh}")
+        assert lines[at + 1] == f"        {item.reason_en}"

@@ -68,14 +68,14 @@ def render_text(report: Report) -> str:
                     f" {num(row.weight):>5} {computed:>7} {num(row.reported):>6} {'' if not diff else num(diff):>6}"
                 )
                 if row.status != NOT_APPLICABLE:
-                    lines.append(f"      ↳ {row.reason_zh}")
+                    lines += _reasons(row.reason_zh, row.reason_en)
     if report.budget is not None:
         b = report.budget
         computed = num(b.points) if b.status != NOT_SCORABLE else "无法计分"
         lines.append(
             f"{b.name_zh}  {computed} / {num(b.weight)}  (自评 {num(b.reported)}; 表中执行率 {b.printed_rate or '—'})"
         )
-        lines.append(f"      ↳ {b.reason_zh}")
+        lines += _reasons(b.reason_zh, b.reason_en)
     lines.append("")
     state = "" if report.complete else "（不完整 incomplete）"
     lines.append(
@@ -89,6 +89,11 @@ def render_text(report: Report) -> str:
         for finding in report.findings:
             lines.append(f"  {finding}")
     return "\n".join(lines) + "\n"
+
+
+def _reasons(zh: str, en: str) -> list[str]:
+    """A scored line's reason under it: the Chinese, and the English beneath."""
+    return [f"      ↳ {zh}", *([f"        {en}"] if en and en != zh else [])]
 
 
 def render_ruleset(ruleset: Ruleset) -> str:
