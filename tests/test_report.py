@@ -130,3 +130,24 @@ def test_the_text_report_gives_each_reason_in_chinese_with_english_beneath() -> 
     for item in [*explained, report.budget]:
         at = lines.index(f"      ↳ {item.reason_zh}")
         assert lines[at + 1] == f"        {item.reason_en}"
+
+
+def test_the_budget_row_shows_raw_capped_and_rounded(tmp_path: Path) -> None:
+    minimal = Path(__file__).parent / "data" / "valid" / "minimal.toml"
+    file = tmp_path / "uncapped.toml"
+    file.write_text(
+        minimal.read_text(encoding="utf-8").replace(
+            'formula = "W * min(rate, 1)"', 'formula = "W * rate"', 1
+        ),
+        encoding="utf-8",
+    )
+    evaluation = _evaluation()
+    over = attrs.evolve(evaluation, budget=BudgetTable(full_year=Decimal(10), executed=Decimal(12)))
+    budget = perfscore.score(over, perfscore.load_ruleset(file)).budget
+    assert budget is not None
+    assert (budget.raw, budget.capped, budget.points) == (Decimal(24), Decimal(20), Decimal(20))
+    assert "W * rate = 24 → 20" in budget.reason_zh and "W * rate = 24 → 20" in budget.reason_en
+    assert (
+        perfscore.Report.from_dict(perfscore.score(over, perfscore.load_ruleset(file)).to_dict()).budget
+        == budget
+    )

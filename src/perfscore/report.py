@@ -250,6 +250,8 @@ class BudgetResult(_Explained):
     status: str
     formula: str
     raw: Optional[Decimal] = None
+    capped: Optional[Decimal] = None
+    """``raw`` clipped to [0, ``weight``]"""
     points: Optional[Decimal] = None
     explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": True})
     """The inputs, reasons and provenance (read them through the properties below)"""

@@ -379,15 +379,21 @@ def _budget_inputs(env: Mapping[str, Decimal]) -> dict[str, str]:
 
 
 def _explain_budget(
-    rule: BudgetRule, env: Mapping[str, Decimal], raw: Decimal, points: Decimal, provenance: Mapping[str, str]
+    rule: BudgetRule,
+    env: Mapping[str, Decimal],
+    raw: Decimal,
+    capped: Decimal,
+    points: Decimal,
+    provenance: Mapping[str, str],
 ) -> Explanation:
     base, executed = env["base"], env["executed"]
     shown = f"{_fmt(executed)} / {_fmt(base)} = {_fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
-    formula, got = rule.formula.source, _fmt(points)
+    steps = f"{rule.formula.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
+    got = _fmt(points)
     return Explanation(
         _budget_inputs(env),
-        f"执行率 = {shown}；{formula} = {_fmt(raw)}，按 {rule.rounding} 取 {got} 分",
-        f"rate = {shown}; {formula} = {_fmt(raw)}; rounded ({rule.rounding}) to {got}",
+        f"执行率 = {shown}；{steps}，按 {rule.rounding} 取 {got} 分",
+        f"rate = {shown}; {steps}; rounded ({rule.rounding}) to {got}",
         provenance,
     )
 
@@ -955,7 +961,7 @@ class _Scorer:
             why = Explanation({}, "预算执行率无法计算", "execution rate cannot be computed", provenance)
             return BudgetResult(
                 rule.name.zh, rule.base, base, executed, None, printed, rule.points, NOT_SCORABLE,
-                rule.formula.source, None, None, why, reported,
+                rule.formula.source, None, None, None, why, reported,
             )  # fmt: skip
         rate = executed / base
         env = {**rule.params, "W": rule.points, "rate": rate, "base": base, "executed": executed}
@@ -969,14 +975,14 @@ class _Scorer:
             )
             return BudgetResult(
                 rule.name.zh, rule.base, base, executed, rate, printed, rule.points, NOT_SCORABLE,
-                rule.formula.source, None, None, why, reported,
+                rule.formula.source, None, None, None, why, reported,
             )  # fmt: skip
         capped = min(max(raw, _ZERO), rule.points)
         points = _round_within(capped, rule.points, rule.rounding)
-        why = Explanation.deferred(_explain_budget, rule, env, raw, points, provenance)
+        why = Explanation.deferred(_explain_budget, rule, env, raw, capped, points, provenance)
         return BudgetResult(
             rule.name.zh, rule.base, base, executed, rate, printed, rule.points, SCORED,
-            rule.formula.source, raw, points, why, reported,
+            rule.formula.source, raw, capped, points, why, reported,
         )  # fmt: skip
 
     # -- the whole -----------------------------------------------------------------------------
