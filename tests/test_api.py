@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import perfscore
@@ -266,3 +267,13 @@ def test_only_the_cli_prints() -> None:
         tree = ast.parse(file.read_text(encoding="utf-8"))
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
         assert not [c for c in calls if c.func.id in ("print", "exit")], file.name  # type: ignore[attr-defined]
+
+
+def test_a_ruleset_of_another_region_is_named_in_a_finding() -> None:
+    own = perfscore.read_evaluation(ROOT / "examples" / "430602" / "department-2023.toml")
+    neighbour = attrs.evolve(own, region="430603")  # 君山区 has no ruleset: 岳阳市's applies
+    assert "ruleset-of-another-region" not in {f.code for f in perfscore.score(own).findings}
+    report = perfscore.score(neighbour)
+    assert report.ruleset == "430600-department"
+    (finding,) = [f for f in report.findings if f.code == "ruleset-of-another-region"]
+    assert (finding.severity, finding.expected, finding.found) == ("info", "430600", "430603")

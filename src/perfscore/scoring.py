@@ -990,6 +990,17 @@ class _Scorer:
         ruleset, evaluation, plan = self.ruleset, self.evaluation, self.plan
         if ruleset.derived:
             self.derived_values = self.compute_derived()
+        if evaluation.region and evaluation.region != ruleset.region:
+            self.finding(
+                "ruleset-of-another-region",
+                "info",
+                "evaluation.region",
+                f"本表地区为 {evaluation.region}，按 {ruleset.region} 的规则集 {ruleset.id} 计分",
+                f"scored under {ruleset.id}, a ruleset for region {ruleset.region}; "
+                f"the table is for {evaluation.region}",
+                ruleset.region,
+                evaluation.region,
+            )
         if evaluation.unreadable:
             self.unreadable(evaluation.unreadable, "evaluation")
         if evaluation.budget is not None and evaluation.budget.unreadable:
