@@ -346,3 +346,22 @@ def test_a_remove_that_removes_nothing_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(RulesetError, match=r"needs a parent ruleset \(extends\)"):
         load_ruleset(alone)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ('score = "W * A / T"', 'score = "A >= T"', "methods.positive.cases[1].score"),
+        ('formula = "W * min(rate, 1)"', 'formula = "rate >= 1"', "budget.formula"),
+        ('formula = "W if A <= T else W * T / A"', 'formula = "not A"', "methods.reverse.formula"),
+    ],
+)
+def test_a_score_that_can_only_be_a_condition_is_refused(
+    old: str, new: str, path: str, tmp_path: Path
+) -> None:
+    # Found by audit: score = "A <= T" loaded, and every row it scored was then not scorable.
+    file = tmp_path / "x.toml"
+    file.write_text(MINIMAL.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(file)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("formula-condition", path)]

@@ -766,6 +766,8 @@ class Formula:
     backend: str = "compiled"
     """``"compiled"`` (the fast path) or ``"simpleeval"`` (the reference interpreter)."""
     _impl: _Impl = attrs.field(default=_unbuilt, repr=False, eq=False, alias="_impl")
+    condition: bool = attrs.field(default=False, repr=False, eq=False)
+    """Whether its value is always a condition (a comparison, ``not``…), never a number"""
 
     def __attrs_post_init__(self) -> None:
         if self._impl is _unbuilt:
@@ -777,6 +779,7 @@ class Formula:
                     self.source,
                 )
             object.__setattr__(self, "_impl", built._impl)
+            object.__setattr__(self, "condition", built.condition)
 
     def number(self, env: Mapping[str, Decimal]) -> Decimal:
         """The value as a ``Decimal``. A condition (boolean) result, a non-finite result and
@@ -960,10 +963,10 @@ def compile_formula(source: str, names: Collection[str], *, backend: str = "comp
     tree = _parse(source)
     checker = _Checker(source, frozenset(n for n in names if isinstance(n, str)))
     _check_depth(tree, checker)
-    code, _ = checker.visit(tree.body)
+    code, kind = checker.visit(tree.body)
     used = tuple(sorted(checker.params))
     if backend == "compiled":
         impl = _build_compiled(checker, code, used)
     else:
         impl = _build_reference(source, tree, checker, used)
-    return Formula(source=source, names=used, backend=backend, _impl=impl)
+    return Formula(source=source, names=used, backend=backend, _impl=impl, condition=kind == _BOOL)

@@ -584,6 +584,20 @@ class _Builder:
             )
         return ref
 
+    def numeric(self, source: Any, names: Iterable[str], path: str) -> Optional[Formula]:
+        """A formula whose value must be a number (a score, the budget's, a derived value): one
+        that can only be a condition is a problem."""
+        formula = self.formula(source, names, path)
+        if formula is not None and formula.condition:
+            self.problem(
+                "formula-condition",
+                path,
+                "must give a number, but this formula is a condition (true or false)",
+                found=formula.source,
+            )
+            return None
+        return formula
+
     def formula(self, source: Any, names: Iterable[str], path: str) -> Optional[Formula]:
         if not isinstance(source, (str, int, float)) or isinstance(source, bool):
             self.problem("wrong-type", path, "must be a formula string", found=_show(source))
@@ -862,7 +876,7 @@ class _Builder:
             self.problem("conflicting-keys", path, "give either formula or cases, not both")
         if "formula" in spec:
             reason = self.text(spec.get("reason"), _join(path, "reason"), fallback="按公式计分")
-            formula = self.formula(spec["formula"], names, _join(path, "formula"))
+            formula = self.numeric(spec["formula"], names, _join(path, "formula"))
             return (Case(formula, reason),) if formula else ()
         raw_cases = self.array(spec.get("cases"), _join(path, "cases"))
         if not raw_cases:
@@ -878,7 +892,7 @@ class _Builder:
             if "score" not in case:
                 self.problem("missing-key", _join(where, "score"), "required key is missing")
                 continue
-            score = self.formula(case["score"], names, _join(where, "score"))
+            score = self.numeric(case["score"], names, _join(where, "score"))
             reason = Text(self.string(case, "zh", where, required=True), self.string(case, "en", where))
             if score is not None:
                 out.append(Case(score, reason, when))
@@ -1136,7 +1150,7 @@ class _Builder:
                 suggestions=close_matches(base, BUDGET_BASES),
             )
         own = self.params(spec.get("params"), "budget.params")
-        formula = self.formula(
+        formula = self.numeric(
             spec.get("formula", "W * min(rate, 1)"), (*BUDGET_NAMES, *params, *own), "budget.formula"
         )
         return BudgetRule(
@@ -1199,7 +1213,7 @@ class _Builder:
                 continue
             if "formula" in spec:
                 known = (*base, *params, *BUDGET_AMOUNTS, *(d.name for d in out))
-                formula = self.formula(spec["formula"], known, _join(path, "formula"))
+                formula = self.numeric(spec["formula"], known, _join(path, "formula"))
                 out.append(Derived(name, label, unit, formula=formula))
             else:
                 when = (
