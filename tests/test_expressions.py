@@ -4,6 +4,7 @@ test between the compiled backend and the simpleeval reference interpreter."""
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Optional, Union
@@ -538,3 +539,26 @@ def test_case_list_arguments_are_checked_as_inputs_are() -> None:
     assert never({}, D(3), None, D(1)) == (0, D(3))  # T is not needed, so not checked
     with pytest.raises(ValueError, match="distinct names"):
         compile_cases([(None, compile_formula("W", NAMES))], ("W", "W"))
+
+
+_COMPARE = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+@pytest.mark.parametrize("op", list(_COMPARE))
+def test_each_comparison_at_and_around_equality(op: str, backend: str) -> None:
+    # The differential test draws its inputs independently, so it rarely compares equal values:
+    # turning the compiled <= into < slipped past it in some runs (found by audit).
+    single = compile_formula(f"A {op} B", ("A", "B"), backend=backend)
+    chained = compile_formula(f"A {op} B {op} C", ("A", "B", "C"), backend=backend)
+    for a, b in [(1, 1), (1, 2), (2, 1), (0, 0), (-1, -1), ("0.1", "0.10")]:
+        env = {"A": Decimal(a), "B": Decimal(b), "C": Decimal(b)}
+        expected = _COMPARE[op](env["A"], env["B"])
+        assert single.truth(env) is expected, (a, op, b)
+        assert chained.truth(env) is (expected and _COMPARE[op](env["B"], env["C"])), (a, op, b)
