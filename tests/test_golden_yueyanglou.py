@@ -77,11 +77,11 @@ def test_district_fund_table_exposes_the_stale_budget_total() -> None:
     assert (cost.method, cost.inputs["T"], cost.inputs["A"]) == ("reverse", "4", "16.54")
     assert cost.points == D(2) and cost.reported == D(10)
     assert report.total == D(92) and report.grade == "优"
-    assert set(_differences(report)) == {
-        "总成本控制",
-        "增强用人单位和职工知法遵",
-        "督促用工单位参加工伤保险",
-        "群众满意度",
+    assert _differences(report) == {
+        "总成本控制": (D(10), D(2)),  # full marks self-reported on a cost over the printed budget
+        "增强用人单位和职工知法遵": (D(13), D(15)),
+        "督促用工单位参加工伤保险": (D(13), D(15)),
+        "群众满意度": (D(9), D(10)),
     }
 
 
@@ -104,6 +104,8 @@ def test_department_table_refuses_impossible_weights_and_garbled_cells() -> None
     assert garbled.found == "'153.673.67万元'"  # quoted as it is, never guessed
     # What could be scored: 40 of 产出 (cost row out), 0 of 效益, 10 + 10.
     assert report.total == D(60)
+    # Of the rows that could be scored, only 群众满意度 differs: self-scored 9 of 10 on a met target.
+    assert _differences(report) == {"群众满意度": (D(9), D(10))}
     # The 不适应 typo rows are read as 不适用.
     assert [r.name for r in report.rows if r.status == NOT_APPLICABLE] == ["不适用", "不适应", "不适应"]
 
