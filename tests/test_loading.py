@@ -365,3 +365,24 @@ def test_a_score_that_can_only_be_a_condition_is_refused(
     with pytest.raises(RulesetError) as caught:
         load_ruleset(file)
     assert [(p.code, p.path) for p in caught.value.problems] == [("formula-condition", path)]
+
+
+def test_a_missing_parent_does_not_hide_the_files_own_problems(tmp_path: Path) -> None:
+    # Found by audit: an unknown parent stopped loading before any other key was checked.
+    child = tmp_path / "child.toml"
+    child.write_text(
+        '[ruleset]\nid = "kid"\nextends = "test-minimall"\nregion = "CN"\nform = "department"\n'
+        'edition = "2"\nin_force = { from = 2021 }\nname = { zh = "子" }\ncolour = "red"\n\n'
+        '[methods.positive]\nformula = "W *"\n',
+        encoding="utf-8",
+    )
+    shutil.copy(MINIMAL, tmp_path / "parent.toml")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(child, paths=[tmp_path])
+    problems = [(p.code, p.path, p.line) for p in caught.value.problems]
+    assert problems == [
+        ("unknown-parent", "ruleset.extends", 3),
+        ("unknown-key", "ruleset.colour", 9),
+        ("formula-syntax", "methods.positive.formula", 12),
+    ]
+    assert caught.value.problems[0].suggestions == ("test-minimal",)

@@ -279,9 +279,57 @@ def _build_file(file: str, dirs: tuple[Path, ...]) -> Ruleset:
 
 def _build_uncached(file: str, dirs: tuple[Path, ...]) -> tuple[Ruleset, tuple[str, ...]]:
     """Build the ruleset in ``file``; also return every file read (it and its ancestors)."""
-    data, origins, docs, parents = _resolve(file, dirs, ())
-    build = _Builder(file, data, origins, docs, parents, functools.partial(_display, dirs=dirs)).build()
+    display = functools.partial(_display, dirs=dirs)
+    try:
+        data, origins, docs, parents = _resolve(file, dirs, ())
+    except RulesetError as exc:
+        if exc.problems and all(p.path == "ruleset.extends" for p in exc.problems):
+            # No parent to merge with: still report what is wrong in the file's own values.
+            raise RulesetError([*exc.problems, *_own_problems(file, display)]) from None
+        raise
+    build = _Builder(file, data, origins, docs, parents, display).build()
     return build, tuple(docs)
+
+
+_OWN_CODES = frozenset(
+    {
+        *(f"bad-{what}" for what in ("base", "evidence", "form", "id", "input", "kind", "level", "number")),
+        *(f"bad-{what}" for what in ("param", "policy", "region", "rounding", "schema", "tier", "year")),
+        "conflicting-keys",
+        "duplicate-key",
+        "formula-call",
+        "formula-character",
+        "formula-condition",
+        "formula-construct",
+        "formula-function",
+        "formula-literal",
+        "formula-power",
+        "formula-syntax",
+        "formula-too-deep",
+        "formula-too-long",
+        "level-gap",
+        "unknown-key",
+        "unreachable-case",
+        "wrong-type",
+    }
+)
+"""Problem codes a value has whatever the parent it is merged with (a misspelt key, a formula
+that does not parse); not those that depend on what a parent would add (a missing key, a name
+the parent declares, sums)."""
+
+
+def _own_problems(file: str, display: Callable[[str], str]) -> list[Problem]:
+    """The problems of ``file``'s own values, checked without its parent (which is missing)."""
+    doc = _read(Path(file))
+    data = {
+        **doc.data,
+        "ruleset": {k: v for k, v in _as_table(doc.data.get("ruleset")).items() if k != "extends"},
+    }
+    try:
+        _Builder(file, data, origins_of(data, file), {file: doc}, (), display).build()
+    except RulesetError as exc:
+        return [p for p in exc.problems if p.code in _OWN_CODES]
+    return []
 
 
 @functools.lru_cache(maxsize=256)
