@@ -20,16 +20,13 @@ import time
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from types import MappingProxyType
 from typing import Callable, Optional, TypeVar
-
-import attrs
 
 import perfscore
 import perfscore.loading
 from perfscore.evaluation import BudgetTable, Evaluation, IndicatorRow
-from perfscore.expressions import CaseChain, Formula, compile_cases, compile_formula
-from perfscore.model import Case, Ruleset
+from perfscore.expressions import CaseChain, Formula, compile_cases
+from perfscore.model import Ruleset
 from perfscore.report import Report
 from perfscore.scoring import normalize_label
 from perfscore.scoring import score as engine_score
@@ -304,26 +301,6 @@ def generate(count: int, seed: int = SEED) -> list[Evaluation]:
 # --------------------------------------------------------------------------- 4. baseline (a): simpleeval
 
 
-def with_backend(ruleset: Ruleset, backend: str) -> Ruleset:
-    """A copy of ``ruleset`` whose case and budget formulas are recompiled (parsed once) with ``backend``."""
-
-    def again(formula: Formula) -> Formula:
-        return compile_formula(formula.source, formula.names, backend=backend)
-
-    def case(c: Case) -> Case:
-        return attrs.evolve(c, score=again(c.score), when=None if c.when is None else again(c.when))
-
-    methods = {
-        key: attrs.evolve(m, cases=tuple(case(c) for c in m.cases)) for key, m in ruleset.methods.items()
-    }
-    budget = (
-        None
-        if ruleset.budget is None
-        else attrs.evolve(ruleset.budget, formula=again(ruleset.budget.formula))
-    )
-    return attrs.evolve(ruleset, methods=MappingProxyType(methods), budget=budget)
-
-
 Calls = list[tuple[Formula, dict[str, Decimal]]]
 Rows = list[tuple[str, dict[str, Decimal], tuple[Decimal, Decimal, Decimal]]]
 """Each row's case list as the engine calls it: (method key, env besides W/T/A, (W, T, A))"""
@@ -593,7 +570,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     took = time.perf_counter() - start
     print(f"   generated {count:,} evaluations, {rows:,} rows in {took:.2f} s (seed {SEED})")
     ruleset = perfscore.load_ruleset(RULESET_ID)
-    slow = with_backend(ruleset, "simpleeval")
+    slow = perfscore.load_ruleset(RULESET_ID, backend="simpleeval")
     truths, numbers, truths_s, numbers_s, case_rows = formula_calls(evaluations, ruleset, slow)
     chains, chains_s = case_lists(ruleset), case_lists(slow)
     gc.collect()

@@ -386,3 +386,17 @@ def test_a_missing_parent_does_not_hide_the_files_own_problems(tmp_path: Path) -
         ("formula-syntax", "methods.positive.formula", 12),
     ]
     assert caught.value.problems[0].suggestions == ("test-minimal",)
+
+
+def test_a_ruleset_loads_on_the_reference_backend_and_scores_alike() -> None:
+    reference = load_ruleset("430602-project", backend="simpleeval")
+    formulas = [c.score for m in reference.methods.values() for c in m.cases]
+    assert reference.budget is not None and formulas
+    assert {f.backend for f in [*formulas, reference.budget.formula]} == {"simpleeval"}
+    assert load_ruleset("430602-project") is not reference  # each backend is built and kept apart
+    examples = Path(__file__).resolve().parent.parent / "examples" / "430602"
+    for name in ("project-2023-district-fund.toml", "project-2023-transfer.toml"):
+        evaluation = perfscore.read_evaluation(examples / name)
+        assert perfscore.score(evaluation, reference) == perfscore.score(evaluation)
+    with pytest.raises(ValueError, match="unknown backend 'fast'"):
+        load_ruleset("cn-project", backend="fast")

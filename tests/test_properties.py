@@ -501,7 +501,7 @@ def build_uncached(name: str) -> Ruleset:
     """Build a ruleset from its file again, bypassing (and leaving alone) the loader's cache."""
     dirs = perfscore.loading.search_dirs()
     (info,) = [info for info in perfscore.available_rulesets() if info.id == name]
-    built, _ = perfscore.loading._build_uncached(str(Path(info.file).resolve()), dirs)
+    built, _ = perfscore.loading._build_uncached(str(Path(info.file).resolve()), dirs, "compiled")
     assert isinstance(built, Ruleset)
     return built
 

@@ -79,6 +79,7 @@ from perfscore.decimals import quantize
 from perfscore.errors import FormulaError, FormulaEvaluationError
 
 __all__ = [
+    "BACKENDS",
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_EXPONENT",
@@ -103,7 +104,7 @@ MAX_EXPONENT = 9
 """Largest integer literal allowed on the right of ``**``."""
 
 _MAX_ROUND_PLACES = 6
-_BACKENDS = ("compiled", "simpleeval")
+BACKENDS = ("compiled", "simpleeval")
 
 Value = Union[Decimal, bool]
 _Impl = Callable[[Mapping[str, Decimal]], Value]
@@ -957,8 +958,8 @@ def compile_formula(source: str, names: Collection[str], *, backend: str = "comp
         raise FormulaError("formula-syntax", f"a formula must be text, not {type(source).__name__}", shown)
     if isinstance(names, str):
         raise TypeError("names must be a collection of names, not a single string")
-    if backend not in _BACKENDS:
-        raise FormulaError("formula-backend", f"unknown backend {backend!r}; use one of {_BACKENDS}", source)
+    if backend not in BACKENDS:
+        raise FormulaError("formula-backend", f"unknown backend {backend!r}; use one of {BACKENDS}", source)
     _check_text(source)
     tree = _parse(source)
     checker = _Checker(source, frozenset(n for n in names if isinstance(n, str)))

@@ -26,7 +26,7 @@ from .errors import (
     RulesetError,
     RulesetNotFoundError,
 )
-from .expressions import Formula, compile_formula
+from .expressions import BACKENDS, Formula, compile_formula
 from .merge import Origins, merge, origins_of
 from .model import (
     EVIDENCE_LEVELS,
@@ -205,28 +205,36 @@ def _pick_edition(candidates: Sequence[RulesetInfo], name: str, year: Optional[i
 
 @in_context
 def load_ruleset(
-    id_or_path: Union[str, Path], *, year: Optional[int] = None, paths: Sequence[Union[str, Path]] = ()
+    id_or_path: Union[str, Path],
+    *,
+    year: Optional[int] = None,
+    paths: Sequence[Union[str, Path]] = (),
+    backend: str = "compiled",
 ) -> Ruleset:
     """Load a ruleset by id, alias or file path, in the edition in force in ``year``.
 
-    Without ``year`` the newest edition is taken (never by today's date). Raises
-    :class:`RulesetNotFoundError` (with near matches), :class:`EditionNotFoundError`
-    (naming the editions that exist) or :class:`RulesetError` (every problem in the file).
+    Without ``year`` the newest edition is taken (never by today's date). ``backend`` runs
+    its formulas compiled (the default) or on ``"simpleeval"``, the reference interpreter
+    behind the same checks: slower, for cross-checking. Raises :class:`RulesetNotFoundError`
+    (with near matches), :class:`EditionNotFoundError` (naming the editions that exist) or
+    :class:`RulesetError` (every problem in the file).
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     dirs = search_dirs(paths)
     text = str(id_or_path)
     if isinstance(id_or_path, Path) or text.endswith(".toml") or os.sep in text or "/" in text:
         file = Path(text)
         if not file.is_file():
             raise RulesetNotFoundError(text, detail="no such file")
-        return _build_file(str(file.resolve()), dirs)
+        return _build_file(str(file.resolve()), dirs, backend)
     registry = _registry(dirs)
     candidates = [info for info in registry if text == info.id or text in info.aliases]
     if not candidates:
         names = {info.id for info in registry} | {a for info in registry for a in info.aliases}
         raise RulesetNotFoundError(text, close_matches(text, names))
     chosen = _pick_edition(candidates, candidates[0].id, year)
-    return _build_file(str(Path(chosen.file).resolve()), dirs)
+    return _build_file(str(Path(chosen.file).resolve()), dirs, backend)
 
 
 def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
@@ -250,7 +258,7 @@ def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str
 
 
 _Stamp = Optional[tuple[int, int]]
-_BUILT: dict[tuple[str, tuple[Path, ...]], tuple[tuple[tuple[str, _Stamp], ...], Ruleset]] = {}
+_BUILT: dict[tuple[str, tuple[Path, ...], str], tuple[tuple[tuple[str, _Stamp], ...], Ruleset]] = {}
 _BUILT_MAX = 128
 
 
@@ -263,21 +271,21 @@ def _stamp(file: str) -> _Stamp:
     return stat.st_mtime_ns, stat.st_size
 
 
-def _build_file(file: str, dirs: tuple[Path, ...]) -> Ruleset:
+def _build_file(file: str, dirs: tuple[Path, ...], backend: str) -> Ruleset:
     """The ruleset in ``file``, built once for as long as neither it nor any file it extends has
     changed: an application that edits a ruleset and loads it again gets the new one."""
-    key = (file, dirs)
+    key = (file, dirs, backend)
     built = _BUILT.get(key)
     if built is not None and all(_stamp(f) == stamp for f, stamp in built[0]):
         return built[1]
-    ruleset, files = _build_uncached(file, dirs)
+    ruleset, files = _build_uncached(file, dirs, backend)
     if len(_BUILT) >= _BUILT_MAX:
         _BUILT.pop(next(iter(_BUILT)))
     _BUILT[key] = (tuple((f, _stamp(f)) for f in files), ruleset)
     return ruleset
 
 
-def _build_uncached(file: str, dirs: tuple[Path, ...]) -> tuple[Ruleset, tuple[str, ...]]:
+def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ruleset, tuple[str, ...]]:
     """Build the ruleset in ``file``; also return every file read (it and its ancestors)."""
     display = functools.partial(_display, dirs=dirs)
     try:
@@ -287,7 +295,7 @@ def _build_uncached(file: str, dirs: tuple[Path, ...]) -> tuple[Ruleset, tuple[s
             # No parent to merge with: still report what is wrong in the file's own values.
             raise RulesetError([*exc.problems, *_own_problems(file, display)]) from None
         raise
-    build = _Builder(file, data, origins, docs, parents, display).build()
+    build = _Builder(file, data, origins, docs, parents, display, backend).build()
     return build, tuple(docs)
 
 
@@ -495,8 +503,10 @@ class _Builder:
         docs: dict[str, TomlDocument],
         parents: tuple[str, ...],
         display: Callable[[str], str],
+        backend: str = "compiled",
     ) -> None:
         self.file = file
+        self.backend = backend
         self.display = display
         self.data = data
         self.origins = origins
@@ -651,7 +661,7 @@ class _Builder:
             self.problem("wrong-type", path, "must be a formula string", found=_show(source))
             return None
         try:
-            return _compile(str(source), tuple(names))
+            return _compile(str(source), tuple(names), self.backend)
         except FormulaError as exc:
             where = f"formula column {exc.column}: " if exc.column else ""
             self.problem(exc.code, path, where + exc.reason, found=str(source))
@@ -1359,9 +1369,9 @@ class _Builder:
 
 
 @functools.lru_cache(maxsize=4096)
-def _compile(source: str, names: tuple[str, ...]) -> Formula:
+def _compile(source: str, names: tuple[str, ...], backend: str) -> Formula:
     """Compile once per process: a child and its parent share most formulas (Formula is immutable)."""
-    return compile_formula(source, names)
+    return compile_formula(source, names, backend=backend)
 
 
 def clear_caches() -> None:
