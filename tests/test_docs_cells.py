@@ -101,7 +101,7 @@ def test_each_documented_example_parses_as_documented(row: list[str]) -> None:
 
 
 def test_the_examples_cover_every_kind_and_comparator() -> None:
-    assert 30 <= len(EXAMPLES) <= 50
+    assert 30 <= len(EXAMPLES) <= 65
     assert all(len(row) == 8 for row in EXAMPLES)
     assert {ValueKind(row[1]) for row in EXAMPLES} == set(ValueKind)
     assert {row[2] for row in EXAMPLES} >= {c.value for c in Comparator} | {IMPLICIT}
@@ -128,6 +128,19 @@ def _by_comparator(table: dict[str, Comparator | None]) -> dict[str, set[str]]:
 
 
 COMPARATORS = {row[0]: row for row in _table("| comparator | symbols |")}
+#: What a negation makes of each comparator, as the **Negated** bullet says: not < is ≥ ...
+NOT = {"<": "≥", ">": "≤", "≥": "<", "≤": ">"}
+
+
+def _negated_words() -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The **Negated** bullet: its negations, its negatable words with the comparator each
+    states alone, and every negation + word it describes with the comparator it states."""
+    text = _bullet("Negated")
+    negations = _ticked(text.split("directly before", 1)[0])
+    groups = re.findall(r"((?:`[^`]+`\s*)+)\(([<>≥≤])\)", text.split("directly before", 1)[1])
+    negatable = {word: comparator for words, comparator in groups for word in _ticked(words)}
+    composed = {neg + word: NOT[c] for neg in negations for word, c in negatable.items()}
+    return negations, negatable, composed
 
 
 @pytest.mark.parametrize(
@@ -143,8 +156,23 @@ def test_the_comparator_table_lists_exactly_what_the_code_accepts(
     column: int, table: dict[str, Comparator | None]
 ) -> None:
     documented = {name: set(_ticked(row[column])) for name, row in COMPARATORS.items()}
+    if column == 2:  # words before the number: the table's, and every negated word
+        for word, comparator in _negated_words()[2].items():
+            documented[comparator].add(word)
     documented = {name: words for name, words in documented.items() if words}
     assert documented == _by_comparator(table)
+
+
+def test_the_negated_words_are_the_codes() -> None:
+    negations, negatable, composed = _negated_words()
+    assert negations == list(targets._NEGATIONS)
+    assert negatable == {word: c.value for word, c in targets._NEGATABLE.items()}
+    for word, comparator in composed.items():  # each is read as the bullet says, in a cell too
+        assert targets._WORDS[word] is Comparator(comparator)
+        assert parse_cell(f"满意度{word}95%").comparator is Comparator(comparator), word
+    # the table's own negated words agree with the rule
+    table = {w: name for name, row in COMPARATORS.items() for w in _ticked(row[2])}
+    assert all(table[w] == c for w, c in composed.items() if w in table)
 
 
 def test_the_comparator_table_has_one_row_per_comparator() -> None:
@@ -159,6 +187,12 @@ def test_the_civil_code_words_are_read_as_article_1259_says() -> None:
     assert parse_cell("5次以内").comparator is Comparator.LE
     assert parse_cell("超过5次").comparator is Comparator.GT
     assert parse_cell("不满5次").comparator is Comparator.LT
+    # and so their negations: not exceeding includes the number, not reaching excludes it.
+    assert parse_cell("不得超过5次").comparator is Comparator.LE
+    assert parse_cell("未超过5次").comparator is Comparator.LE
+    assert parse_cell("不超5次").comparator is Comparator.LE
+    assert parse_cell("未达到5次").comparator is Comparator.LT
+    assert parse_cell("未满5年").comparator is Comparator.LT
 
 
 def test_the_approximate_words_are_the_codes() -> None:

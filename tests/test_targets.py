@@ -304,6 +304,53 @@ def test_extra_cells(text: str, want: Want) -> None:
     check(text, want)
 
 
+# A negation turns a comparator word round, and is never left in the label: "不得低于95%" once
+# read as < 95 with label 不得.
+NEGATED_CELLS: list[tuple[str, Want]] = [
+    ("不得低于95%", num("95", "%", GE)),
+    ("不得少于9次", num("9", "次", GE)),
+    ("不应低于95%", num("95", "%", GE)),
+    ("不能低于95%", num("95", "%", GE)),
+    ("不可低于95%", num("95", "%", GE)),
+    ("不宜低于95%", num("95", "%", GE)),
+    ("不得小于95%", num("95", "%", GE)),
+    ("不得高于5%", num("5", "%", LE)),
+    ("不应高于5%", num("5", "%", LE)),
+    ("不得多于3次", num("3", "次", LE)),
+    ("不得大于5%", num("5", "%", LE)),
+    ("不应超过5天", num("5", "天", LE)),
+    ("未超过5%", num("5", "%", LE)),
+    ("未超出5%", num("5", "%", LE)),
+    ("没有超过5%", num("5", "%", LE)),
+    ("没超过5%", num("5", "%", LE)),
+    ("未高于5%", num("5", "%", LE)),
+    ("未低于95%", num("95", "%", GE)),
+    ("未达到90%", num("90", "%", LT)),
+    ("未达90%", num("90", "%", LT)),
+    ("没有达到90%", num("90", "%", LT)),
+    ("未满3年", num("3", "年", LT)),
+    ("不超5天", num("5", "天", LE)),
+    ("满意度不得低于95%", num("95", "%", GE, "满意度")),
+    ("事故率不得高于0.5‰", num("0.5", "‰", LE, "事故率")),
+    ("完成率未达到90%", num("90", "%", LT, "完成率")),
+    # the plain words keep their meaning (民法典 1259)
+    ("不低于95%", num("95", "%", GE)),
+    ("不超过5天", num("5", "天", LE)),
+    ("不满3起", num("3", "起", LT)),
+    ("不到3起", num("3", "起", LT)),
+    ("不足3起", num("3", "起", LT)),
+    ("超过3次", num("3", "次", GT)),
+    ("达到100%", num("100", "%", GE)),
+    # the budget reference still wins where it applies
+    ("不超预算投入", budget("预算投入")),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), NEGATED_CELLS, ids=[repr(t) for t, _ in NEGATED_CELLS])
+def test_negated_cells(text: str, want: Want) -> None:
+    check(text, want)
+
+
 def test_effective_comparator_defaults_to_ge() -> None:
     assert parse_cell("100%").comparator is None
     assert parse_cell("100%").effective_comparator is GE

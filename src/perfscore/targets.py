@@ -9,8 +9,10 @@ guesses a number: a cell is a NUMBER only when the whole cell is
 
 Comparator words follow 民法典 第一千二百五十九条: "以上、以下、以内、届满，包括本数；不满、超过、以外，
 不包括本数". So 以上 / 不低于 / 不少于 / 达到 are ≥; 以下 / 以内 / 不超过 / 不高于 / 控制在 are ≤;
-超过 / 高于 / 大于 / 多于 are >; 低于 / 小于 / 少于 / 不足 / 不满 are <. A bare value states no
-comparator and is implicitly ≥ (:attr:`CellValue.effective_comparator`).
+超过 / 高于 / 大于 / 多于 are >; 低于 / 小于 / 少于 / 不足 / 不满 are <. A negation (不, 不得, 不应, 未,
+没有, ...) before 低于 / 高于 / 超过 / 达到 ... turns it round: 不得低于 is ≥, 未超过 and 不超 are ≤,
+未达到 is <. A bare value states no comparator and is implicitly ≥
+(:attr:`CellValue.effective_comparator`).
 
 Other decisions: "/" and "不涉及" are NOT_APPLICABLE like 不适用 (and its typo 不适应, flagged in
 ``problem``); "无" is QUALITATIVE with a ``problem``, since in an actual it often means "none
@@ -159,6 +161,20 @@ _WORDS: dict[str, Comparator | None] = {
     **dict.fromkeys(["小于", "低于", "少于", "不足", "不满", "不到"], _LT),
     **dict.fromkeys(["为", "均为", "在", "保持在", "维持在"], None),
 }
+#: Negations that turn a comparator word round: 不 and 不 with a modal ("must not", "should
+#: not"), and 未 / 没 / 没有 ("did not").
+_NEGATIONS = ("不", "不得", "不应", "不能", "不可", "不宜", "未", "没", "没有")
+#: The words a negation turns round, with what each states on its own. 超 / 超出 / 达 / 满 are
+#: comparators only when negated ("不超5天", "未超出5%", "未达90%", "未满3年").
+_NEGATABLE: dict[str, Comparator] = {
+    **dict.fromkeys(["低于", "少于", "小于"], _LT),
+    **dict.fromkeys(["高于", "多于", "大于", "超过", "超出", "超"], _GT),
+    **dict.fromkeys(["达到", "达", "满"], _GE),
+}
+#: Not < is ≥ and not > is ≤: 超过 excludes the number (民法典 1259), so 不超过 includes it; 达到
+#: includes it, so 未达到 excludes it.
+_NEGATED = {_LT: _GE, _GT: _LE, _GE: _LT, _LE: _GT}
+_WORDS.update({neg + word: _NEGATED[c] for neg in _NEGATIONS for word, c in _NEGATABLE.items()})
 _SUFFIXES: dict[str, Comparator | None] = {
     **dict.fromkeys(["以上", "及以上", "或以上"], _GE),
     **dict.fromkeys(["以下", "及以下", "或以下", "以内", "之内", "范围内", "内"], _LE),
