@@ -195,6 +195,11 @@ def test_the_civil_code_words_are_read_as_article_1259_says() -> None:
     assert parse_cell("未满5年").comparator is Comparator.LT
 
 
+def test_the_negation_markers_are_the_codes() -> None:
+    assert set(_ticked(_bullet("Negation not covered"))) == set(targets._NEGATION_MARKERS)
+    assert set(targets._NEGATIONS) <= set(targets._NEGATION_MARKERS)
+
+
 def test_the_approximate_words_are_the_codes() -> None:
     prefixes = re.search(r"\(\?P<approx>([^()]*)\)", targets._NUMBER.pattern)
     assert prefixes, "the approximate prefixes moved in targets._NUMBER"

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from perfscore import targets
 from perfscore.targets import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
 
 GE, GT, LE, LT, EQ = Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT, Comparator.EQ
@@ -349,6 +350,54 @@ NEGATED_CELLS: list[tuple[str, Want]] = [
 @pytest.mark.parametrize(("text", "want"), NEGATED_CELLS, ids=[repr(t) for t, _ in NEGATED_CELLS])
 def test_negated_cells(text: str, want: Want) -> None:
     check(text, want)
+
+
+# A negation the words do not cover is never read the other way round: the cell is GARBLED, and
+# the problem names the negation ("勿超过5%" was read as > 5 with label 勿).
+UNREAD_NEGATIONS: list[tuple[str, str]] = [
+    ("勿超过5%", "negation before a comparator: '勿超过'"),
+    ("切勿超过5%", "negation before a comparator: '勿超过'"),
+    ("非高于5%", "negation before a comparator: '非高于'"),
+    ("严禁超过5%", "negation before a comparator: '严禁超过'"),
+    ("禁止超过5%", "negation before a comparator: '禁止超过'"),
+    ("不准超过5%", "negation before a comparator: '不准超过'"),
+    ("未能达到90%", "negation before a comparator: '未能达到'"),
+    ("满意度未能达到90%", "negation before a comparator: '未能达到'"),
+    ("不得≥95%", "negation before a comparator: '不得≥'"),
+    ("满意度不得 ≥ 95%", "negation before a comparator: '不得 ≥'"),
+    ("不≥95%", "negation before a comparator: '不≥'"),
+    ("未＞5%", "negation before a comparator: '未>'"),
+    ("没有≤5%", "negation before a comparator: '没有≤'"),
+    ("不得不低于95%", "negation before a comparator: '不得不低于'"),
+    ("不在95%以上", "negation before a comparator: '不在'"),
+    ("不为100%", "negation before a comparator: '不为'"),
+    ("不95%以上", "negation before a number: '不95%以上'"),
+    ("非5%", "negation before a number: '非5%'"),
+    ("满意度未95%。", "negation before a number: '未95%'"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), UNREAD_NEGATIONS, ids=[repr(t) for t, _ in UNREAD_NEGATIONS])
+def test_a_negation_not_covered_is_garbled(text: str, problem: str) -> None:
+    check(text, garbled(problem))
+    assert parse_cell(text).problem == problem
+
+
+@pytest.mark.parametrize("negation", targets._NEGATION_MARKERS)
+def test_a_negation_never_leaves_the_plain_comparator(negation: str) -> None:
+    """Before every symbol and every word, a negation either makes a word the tables know (read
+    with that word's comparator) or makes the cell GARBLED: never the comparator without it."""
+    plain = {**targets._SYMBOLS, **{w: c for w, c in targets._WORDS.items() if w not in _NEGATED_WORDS}}
+    for said in plain:
+        cell = parse_cell(f"满意度{negation}{said}95%")
+        if negation + said in targets._WORDS:
+            assert cell.kind is ValueKind.NUMBER and cell.comparator is targets._WORDS[negation + said], said
+        else:
+            assert cell.kind is ValueKind.GARBLED, negation + said
+            assert cell.problem == f"negation before a comparator: {negation + said!r}"
+
+
+_NEGATED_WORDS = {n + w for n in targets._NEGATIONS for w in targets._NEGATABLE}
 
 
 def test_effective_comparator_defaults_to_ge() -> None:

@@ -11,7 +11,8 @@ Comparator words follow 民法典 第一千二百五十九条: "以上、以下�
 不包括本数". So 以上 / 不低于 / 不少于 / 达到 are ≥; 以下 / 以内 / 不超过 / 不高于 / 控制在 are ≤;
 超过 / 高于 / 大于 / 多于 are >; 低于 / 小于 / 少于 / 不足 / 不满 are <. A negation (不, 不得, 不应, 未,
 没有, ...) before 低于 / 高于 / 超过 / 达到 ... turns it round: 不得低于 is ≥, 未超过 and 不超 are ≤,
-未达到 is <. A bare value states no comparator and is implicitly ≥
+未达到 is <; a negation those words do not cover ("勿超过5%", "不得≥95%") makes the cell GARBLED
+rather than be read the other way round. A bare value states no comparator and is implicitly ≥
 (:attr:`CellValue.effective_comparator`).
 
 Other decisions: "/" and "不涉及" are NOT_APPLICABLE like 不适用 (and its typo 不适应, flagged in
@@ -175,6 +176,11 @@ _NEGATABLE: dict[str, Comparator] = {
 #: includes it, so 未达到 excludes it.
 _NEGATED = {_LT: _GE, _GT: _LE, _GE: _LT, _LE: _GT}
 _WORDS.update({neg + word: _NEGATED[c] for neg in _NEGATIONS for word, c in _NEGATABLE.items()})
+#: Negation and modal markers. A label ending in one, directly before a comparator or the number
+#: ("勿超过5%", "不得≥95%", "不在95%以上"), negates what follows in a way the words above do not
+#: cover: such a cell is GARBLED, never read the other way round. Longest first, for the message.
+_MARKERS_ONLY = "不准 不许 不要 不该 不会 未能 未曾 没能 勿 非 毋 严禁 禁止".split()  # noqa: SIM905
+_NEGATION_MARKERS = tuple(sorted({*_NEGATIONS, *_MARKERS_ONLY}, key=lambda n: (-len(n), n)))
 _SUFFIXES: dict[str, Comparator | None] = {
     **dict.fromkeys(["以上", "及以上", "或以上"], _GE),
     **dict.fromkeys(["以下", "及以下", "或以下", "以内", "之内", "范围内", "内"], _LE),
@@ -247,6 +253,14 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
     touching = not (word or sym) and m.end("label") == m.start("sign" if m["sign"] else "num")
     if label and touching and label[-1].isascii() and label[-1].isalpha():
         return CellValue(raw, ValueKind.GARBLED, problem="letter attached to number (OCR?)")
+    negation = next((n for n in _NEGATION_MARKERS if label and label.endswith(n)), None)
+    if negation:  # "勿超过5%": the words do not say what the negation makes of 超过, so no guess
+        start = m.end("label") - len(negation)
+        if word or sym:
+            said = m.string[start : m.end("sym") if sym else m.end("word")]
+            return CellValue(raw, ValueKind.GARBLED, problem=f"negation before a comparator: {said!r}")
+        said = m.string[start : m.end()].rstrip("。.")
+        return CellValue(raw, ValueKind.GARBLED, problem=f"negation before a number: {said!r}")
     stated = [
         c
         for c in (_SYMBOLS.get(sym or ""), _WORDS.get(word or ""), _SUFFIXES.get(suffix or ""))
