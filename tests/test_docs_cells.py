@@ -202,8 +202,13 @@ def test_the_negation_markers_are_the_codes() -> None:
 
 def test_the_approximate_words_are_the_codes() -> None:
     prefixes = re.search(r"\(\?P<approx>([^()]*)\)", targets._NUMBER.pattern)
-    assert prefixes, "the approximate prefixes moved in targets._NUMBER"
+    after_label = re.search(r"\(\?P<approx_after>([^()]*)\)", targets._NUMBER.pattern)
+    assert prefixes and after_label, "the approximate words moved in targets._NUMBER"
+    assert prefixes[1] == after_label[1]
     assert set(_ticked(_bullet("Approximate"))) == set(prefixes[1].split("|")) | targets._APPROX
+    words = re.search(r"one of the words ([^,]*),", " ".join(_bullet("Approximate").split()))
+    assert words, "the Approximate bullet no longer lists the words ending in 约"
+    assert words[1].split() == targets._YUE_WORDS.split()
 
 
 def test_the_units_are_the_codes() -> None:

@@ -400,6 +400,35 @@ def test_a_negation_never_leaves_the_plain_comparator(negation: str) -> None:
 _NEGATED_WORDS = {n + w for n in targets._NEGATIONS for w in targets._NEGATABLE}
 
 
+# 约 / 大约 / 约为 after a label are approximate too ("满意度约95%" had label 满意度约), except where
+# 约 ends a word of the label ("节约5%" saves 5%).
+APPROX_AFTER_LABEL: list[tuple[str, Want]] = [
+    ("满意度约95%", num("95", "%", None, "满意度", "approximate value (约)")),
+    ("满意度大约95%", num("95", "%", None, "满意度", "approximate value (大约)")),
+    ("满意度约为95%", num("95", "%", None, "满意度", "approximate value (约为)")),
+    ("满意度：约95%", num("95", "%", None, "满意度", "approximate value (约)")),
+    ("满意度 约 95%", num("95", "%", None, "满意度", "approximate value (约)")),
+    ("满意度约≥95%", num("95", "%", GE, "满意度", "approximate value (约)")),
+    ("满意度约达到95%", num("95", "%", GE, "满意度", "approximate value (约)")),
+    ("持续约3个月", num("3", "月", None, "持续", "approximate value (约)")),
+    ("节约约5%", num("5", "%", None, "节约", "approximate value (约)")),
+    ("约95%", num("95", "%", None, None, "approximate value (约)")),
+    ("节约5%", num("5", "%", label="节约")),
+    ("节约为5%", num("5", "%", label="节约")),
+    ("资金节约5万元", num("5", "万元", label="资金节约")),
+    ("签约5家", num("5", "家", label="签约")),
+    ("预约3次", num("3", "次", label="预约")),
+    ("违约0起", num("0", "起", label="违约")),
+    ("合同约定95%", num("95", "%", label="合同约定")),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), APPROX_AFTER_LABEL, ids=[repr(t) for t, _ in APPROX_AFTER_LABEL])
+def test_approximate_after_a_label(text: str, want: Want) -> None:
+    check(text, want)
+    assert parse_cell(text).problem == want.problem
+
+
 def test_effective_comparator_defaults_to_ge() -> None:
     assert parse_cell("100%").comparator is None
     assert parse_cell("100%").effective_comparator is GE

@@ -4,7 +4,7 @@ A cell is one of: a number (maybe with a label, a comparator and a unit: "满意
 "办结率100%"), a reference to the budget ("不超过预算投入"), free text ("按月完成"), not applicable
 ("不适用"), blank, or a garbled number ("153.673.67万元"). :func:`parse_cell` never raises and never
 guesses a number: a cell is a NUMBER only when the whole cell is
-``[label][：][word][symbol][sign]number[unit][suffix][。]``; a number inside a sentence
+``[约][label][：][约][word][symbol][sign]number[unit][suffix][。]``; a number inside a sentence
 ("网上申报后30个工作日完成") is QUALITATIVE.
 
 Comparator words follow 民法典 第一千二百五十九条: "以上、以下、以内、届满，包括本数；不满、超过、以外，
@@ -18,7 +18,8 @@ rather than be read the other way round. A bare value states no comparator and i
 Other decisions: "/" and "不涉及" are NOT_APPLICABLE like 不适用 (and its typo 不适应, flagged in
 ``problem``); "无" is QUALITATIVE with a ``problem``, since in an actual it often means "none
 happened" (0 起), which a not-applicable reading would lose; "—", "-", "……" and "..." are BLANK;
-左右 / 约 / 上下 keep the number but flag it as approximate; a date "2024.5.9" is QUALITATIVE.
+左右 / 上下 after the number and 约 / 大约 / 约为 before it (or before the label) keep the number
+but flag it as approximate; a date "2024.5.9" is QUALITATIVE.
 """
 
 from __future__ import annotations
@@ -194,10 +195,16 @@ def _alt(words: Iterable[str]) -> str:
 
 
 _WORD_RE, _SYM_RE, _SUFFIX_RE = _alt(_WORDS), _alt(_SYMBOLS), _alt(_SUFFIXES)
+#: Words ending in 约 where 约 is not "about": "节约5%" saves 5%, with label 节约. After a label
+#: ending in their first character, 约 stays in the label. Only words whose first character
+#: seldom ends another word: 续约 would keep "持续约3个月" from being approximate, 失约 "损失约5万元".
+_YUE_WORDS = "节约 俭约 预约 签约 违约 履约 缔约 契约"
+_NOT_ABOUT = "".join(w[0] for w in _YUE_WORDS.split())
 _LABEL_STOP = r"0-9\s.,，。;；:：!！?？、<>=≥≤%/…+\-"
 _NUMBER = re.compile(
     rf"(?P<approx>大约|约为|约)?"
     rf"(?P<label>[^{_LABEL_STOP}](?:[^{_LABEL_STOP}]|\s)*?)??\s*[:：]?\s*"  # lazy: the shortest label wins
+    rf"(?:(?<![{_NOT_ABOUT}])(?P<approx_after>大约|约为|约)\s*)?"  # "满意度约95%", not "节约5%"
     rf"(?P<word>{_WORD_RE})?\s*(?P<sym>{_SYM_RE})?\s*(?P<sign>[+-])?"
     rf"(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
     rf"\s*(?P<unit>{_UNIT_RE})?\s*(?P<suffix>{_SUFFIX_RE})?[。.]?"
@@ -269,8 +276,9 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
     problem = None
     if len(set(stated)) > 1:
         problem = "conflicting comparators: " + " ".join(w for w in (word, sym, suffix) if w)
-    if m["approx"] or suffix in _APPROX:
-        problem = f"approximate value ({m['approx'] or suffix})"
+    approx = m["approx"] or m["approx_after"]
+    if approx or suffix in _APPROX:
+        problem = f"approximate value ({approx or suffix})"
     number = Decimal(m["num"].replace(",", ""))
     return CellValue(
         raw,
