@@ -429,6 +429,25 @@ def test_approximate_after_a_label(text: str, want: Want) -> None:
     assert parse_cell(text).problem == want.problem
 
 
+# A ± tolerance is neither a floor nor a ceiling: "±5%" was read as label "±", implicitly ≥ 5.
+TOLERANCE_CELLS = [
+    "±5%",
+    "∓5%",
+    "误差±2%以内",
+    "偏差率±3%",
+    "满意度≥95%±2%",
+    "+/-5%",
+    "＋／－5%",
+    "+-5%",
+    "±1.2.3%",
+]
+
+
+@pytest.mark.parametrize("text", TOLERANCE_CELLS)
+def test_a_tolerance_is_not_a_number(text: str) -> None:
+    check(text, Want(ValueKind.QUALITATIVE, problem="± tolerance: neither a floor nor a ceiling"))
+
+
 def test_effective_comparator_defaults_to_ge() -> None:
     assert parse_cell("100%").comparator is None
     assert parse_cell("100%").effective_comparator is GE

@@ -200,7 +200,10 @@ _WORD_RE, _SYM_RE, _SUFFIX_RE = _alt(_WORDS), _alt(_SYMBOLS), _alt(_SUFFIXES)
 #: seldom ends another word: 续约 would keep "持续约3个月" from being approximate, 失约 "损失约5万元".
 _YUE_WORDS = "节约 俭约 预约 签约 违约 履约 缔约 契约"
 _NOT_ABOUT = "".join(w[0] for w in _YUE_WORDS.split())
-_LABEL_STOP = r"0-9\s.,，。;；:：!！?？、<>=≥≤%/…+\-"
+_LABEL_STOP = r"0-9\s.,，。;；:：!！?？、<>=≥≤%/…+\-±∓"
+#: A tolerance ("±5%", "误差±2%以内") states neither a floor nor a ceiling: such a cell is no
+#: NUMBER (± cannot be in a label), and is QUALITATIVE with this note.
+_TOLERANCE = re.compile(r"[±∓]|\+/?-(?=\s*[0-9])")
 _NUMBER = re.compile(
     rf"(?P<approx>大约|约为|约)?"
     rf"(?P<label>[^{_LABEL_STOP}](?:[^{_LABEL_STOP}]|\s)*?)??\s*[:：]?\s*"  # lazy: the shortest label wins
@@ -251,7 +254,8 @@ def parse_cell(text: str | None) -> CellValue:
         problem = _garbled(m["tok"], bool(m["unit"] or m["sym"] or m["word"]))
         if problem:
             return CellValue(raw, ValueKind.GARBLED, problem=problem)
-    return CellValue(raw, ValueKind.QUALITATIVE)
+    tolerance = "± tolerance: neither a floor nor a ceiling" if _TOLERANCE.search(s) else None
+    return CellValue(raw, ValueKind.QUALITATIVE, problem=tolerance)
 
 
 def _number(raw: str, m: re.Match[str]) -> CellValue:
