@@ -1,0 +1,55 @@
+"""What scoring makes of the cells whose reading was fixed in perfscore.targets: a negated
+comparator is scored the right way round, a negation the words do not cover and a ± tolerance
+become findings that quote the cell, never a score computed on a guess."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+import perfscore
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
+
+
+def _score_row_0(target: str, actual: str, method: str = "") -> perfscore.Report:
+    """The example, with row 0 (weight 5, integer rounding) given ``target`` and ``actual``."""
+    evaluation = perfscore.read_evaluation(EXAMPLE)
+    rows = list(evaluation.rows)
+    rows[0] = attrs.evolve(rows[0], target=target, actual=actual, method=method)
+    return perfscore.score(attrs.evolve(evaluation, rows=tuple(rows)), "430602-project")
+
+
+def test_a_negated_floor_is_scored_as_a_floor() -> None:
+    # "不得低于95%" was read as < 95 and scored by the reverse method: 50% got the full 5.
+    row = _score_row_0("不得低于95%", "50%").rows[0]
+    assert (row.method, row.points) == ("positive", Decimal(3))  # 5 × 50 / 95 = 2.63
+
+
+def test_a_negated_ceiling_is_scored_as_a_ceiling() -> None:
+    # "未超过5%" was read as > 5 and scored by the positive method: 4% got 5 × 4 / 5 = 4.
+    row = _score_row_0("未超过5%", "4%").rows[0]
+    assert (row.method, row.points) == ("reverse", Decimal(5))
+
+
+def test_a_negation_not_covered_is_a_finding_quoting_the_cell() -> None:
+    report = _score_row_0("勿超过5%", "4%")
+    assert report.rows[0].status == "not_scorable"
+    found = {(f.code, f.location, f.found) for f in report.findings}
+    assert ("unparseable-target", "rows[0].target", "'勿超过5%'") in found
+
+    report = _score_row_0("≤5%", "严禁超过5%")
+    assert report.rows[0].status == "not_scorable"
+    garbled = next(f for f in report.findings if f.code == "garbled-cell")
+    assert (garbled.location, garbled.found) == ("rows[0].actual", "'严禁超过5%'")
+    assert "negation before a comparator: '严禁超过'" in garbled.message_en
+
+
+def test_a_tolerance_is_not_a_number_for_a_quantitative_method() -> None:
+    # "±5%" was read as label "±", implicitly ≥ 5: 100% got the full 5 as if 5 were a floor.
+    report = _score_row_0("±5%", "100%", method="positive")
+    assert report.rows[0].status == "not_scorable"
+    found = {(f.code, f.location, f.found) for f in report.findings}
+    assert ("not-a-number", "rows[0].target", "'±5%'") in found
