@@ -448,6 +448,20 @@ def test_a_tolerance_is_not_a_number(text: str) -> None:
     check(text, Want(ValueKind.QUALITATIVE, problem="± tolerance: neither a floor nor a ceiling"))
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("约≥95%以下", "conflicting comparators: ≥ 以下; approximate value (约)"),
+        ("满意度约大于95%以上", "conflicting comparators: 大于 以上; approximate value (约)"),
+        ("≥95%以下", "conflicting comparators: ≥ 以下"),
+        ("约≥95%", "approximate value (约)"),
+    ],
+)
+def test_every_note_is_kept(text: str, problem: str) -> None:
+    # the approximate note once replaced the conflict note: "约≥95%以下" said only "approximate"
+    assert parse_cell(text).problem == problem
+
+
 def test_effective_comparator_defaults_to_ge() -> None:
     assert parse_cell("100%").comparator is None
     assert parse_cell("100%").effective_comparator is GE

@@ -277,12 +277,12 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
         for c in (_SYMBOLS.get(sym or ""), _WORDS.get(word or ""), _SUFFIXES.get(suffix or ""))
         if c is not None
     ]
-    problem = None
+    notes = []  # every note, not the last: "约≥95%以下" is both approximate and contradictory
     if len(set(stated)) > 1:
-        problem = "conflicting comparators: " + " ".join(w for w in (word, sym, suffix) if w)
+        notes.append("conflicting comparators: " + " ".join(w for w in (word, sym, suffix) if w))
     approx = m["approx"] or m["approx_after"]
     if approx or suffix in _APPROX:
-        problem = f"approximate value ({approx or suffix})"
+        notes.append(f"approximate value ({approx or suffix})")
     number = Decimal(m["num"].replace(",", ""))
     return CellValue(
         raw,
@@ -291,7 +291,7 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
         number=-number if m["sign"] == "-" else number,
         unit=_normal_unit(m["unit"]),
         label=label,
-        problem=problem,
+        problem="; ".join(notes) or None,
     )
 
 
