@@ -35,16 +35,21 @@ def test_a_negated_ceiling_is_scored_as_a_ceiling() -> None:
 
 
 def test_a_negation_not_covered_is_a_finding_quoting_the_cell() -> None:
-    report = _score_row_0("勿超过5%", "4%")
+    report = _score_row_0("非高于5%", "4%")
     assert report.rows[0].status == "not_scorable"
     found = {(f.code, f.location, f.found) for f in report.findings}
-    assert ("unparseable-target", "rows[0].target", "'勿超过5%'") in found
+    assert ("unparseable-target", "rows[0].target", "'非高于5%'") in found
 
-    report = _score_row_0("≤5%", "严禁超过5%")
+    report = _score_row_0("≤5%", "不得≥5%")
     assert report.rows[0].status == "not_scorable"
     garbled = next(f for f in report.findings if f.code == "garbled-cell")
-    assert (garbled.location, garbled.found) == ("rows[0].actual", "'严禁超过5%'")
-    assert "negation before a comparator: '严禁超过'" in garbled.message_en
+    assert (garbled.location, garbled.found) == ("rows[0].actual", "'不得≥5%'")
+    assert "negation before a comparator: '不得≥'" in garbled.message_en
+
+
+def test_a_prohibition_is_read_as_the_ceiling_it_states() -> None:
+    row = _score_row_0("严禁超过5%", "4%").rows[0]
+    assert (row.method, row.points) == ("reverse", Decimal(5))
 
 
 def test_a_tolerance_is_not_a_number_for_a_quantitative_method() -> None:

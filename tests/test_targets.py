@@ -334,6 +334,15 @@ NEGATED_CELLS: list[tuple[str, Want]] = [
     ("满意度不得低于95%", num("95", "%", GE, "满意度")),
     ("事故率不得高于0.5‰", num("0.5", "‰", LE, "事故率")),
     ("完成率未达到90%", num("90", "%", LT, "完成率")),
+    # prohibitions and "failed to" read alike
+    ("勿超过5%", num("5", "%", LE)),
+    ("切勿超过5%", num("5", "%", LE, "切")),
+    ("严禁超过5%", num("5", "%", LE)),
+    ("禁止低于95%", num("95", "%", GE)),
+    ("不准超过5%", num("5", "%", LE)),
+    ("不会低于95%", num("95", "%", GE)),
+    ("未能达到90%", num("90", "%", LT)),
+    ("满意度未能达到90%", num("90", "%", LT, "满意度")),
     # the plain words keep their meaning (民法典 1259)
     ("不低于95%", num("95", "%", GE)),
     ("不超过5天", num("5", "天", LE)),
@@ -355,14 +364,7 @@ def test_negated_cells(text: str, want: Want) -> None:
 # A negation the words do not cover is never read the other way round: the cell is GARBLED, and
 # the problem names the negation ("勿超过5%" was read as > 5 with label 勿).
 UNREAD_NEGATIONS: list[tuple[str, str]] = [
-    ("勿超过5%", "negation before a comparator: '勿超过'"),
-    ("切勿超过5%", "negation before a comparator: '勿超过'"),
     ("非高于5%", "negation before a comparator: '非高于'"),
-    ("严禁超过5%", "negation before a comparator: '严禁超过'"),
-    ("禁止超过5%", "negation before a comparator: '禁止超过'"),
-    ("不准超过5%", "negation before a comparator: '不准超过'"),
-    ("未能达到90%", "negation before a comparator: '未能达到'"),
-    ("满意度未能达到90%", "negation before a comparator: '未能达到'"),
     ("不得≥95%", "negation before a comparator: '不得≥'"),
     ("满意度不得 ≥ 95%", "negation before a comparator: '不得 ≥'"),
     ("不≥95%", "negation before a comparator: '不≥'"),

@@ -164,8 +164,12 @@ _WORDS: dict[str, Comparator | None] = {
     **dict.fromkeys(["为", "均为", "在", "保持在", "维持在"], None),
 }
 #: Negations that turn a comparator word round: 不 and 不 with a modal ("must not", "should
-#: not"), and 未 / 没 / 没有 ("did not").
-_NEGATIONS = ("不", "不得", "不应", "不能", "不可", "不宜", "未", "没", "没有")
+#: not", "will not"), prohibitions (勿, 毋, 严禁, 禁止: "do not") and 未 / 没 / 没有 with their
+#: forms ("did not", "never", "failed to").
+_NEGATIONS = (
+    *("不", "不得", "不应", "不能", "不可", "不宜", "不准", "不许", "不要", "不该", "不会"),
+    *("勿", "毋", "严禁", "禁止", "未", "未能", "未曾", "没", "没有", "没能"),
+)
 #: The words a negation turns round, with what each states on its own. 超 / 超出 / 达 / 满 are
 #: comparators only when negated ("不超5天", "未超出5%", "未达90%", "未满3年").
 _NEGATABLE: dict[str, Comparator] = {
@@ -180,7 +184,7 @@ _WORDS.update({neg + word: _NEGATED[c] for neg in _NEGATIONS for word, c in _NEG
 #: Negation and modal markers. A label ending in one, directly before a comparator or the number
 #: ("勿超过5%", "不得≥95%", "不在95%以上"), negates what follows in a way the words above do not
 #: cover: such a cell is GARBLED, never read the other way round. Longest first, for the message.
-_MARKERS_ONLY = "不准 不许 不要 不该 不会 未能 未曾 没能 勿 非 毋 严禁 禁止".split()  # noqa: SIM905
+_MARKERS_ONLY = ("非",)
 _NEGATION_MARKERS = tuple(sorted({*_NEGATIONS, *_MARKERS_ONLY}, key=lambda n: (-len(n), n)))
 _SUFFIXES: dict[str, Comparator | None] = {
     **dict.fromkeys(["以上", "及以上", "或以上"], _GE),
