@@ -8,8 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
+import pytest
 
 import perfscore
+import perfscore.targets
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
 
@@ -58,3 +60,35 @@ def test_a_tolerance_is_not_a_number_for_a_quantitative_method() -> None:
     assert report.rows[0].status == "not_scorable"
     found = {(f.code, f.location, f.found) for f in report.findings}
     assert ("not-a-number", "rows[0].target", "'±5%'") in found
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "column", "zh"),
+    [
+        ("≥95%", "约96%", "actual", "近似值"),
+        ("95%左右", "96%", "target", "近似值"),
+        ("≥95%以下", "96%", "target", "比较符相互矛盾"),
+        ("≥95%", "约≥96%以下", "actual", "比较符相互矛盾，按符号计分；近似值"),
+        ("±5%", "3%", "target", "± 容差"),
+        ("不适应", "不适应", "actual", "“不适应”疑为“不适用”之误"),
+        ("按月完成", "无", "actual", "“无”可能指未发生"),
+    ],
+)
+def test_a_cell_read_with_a_note_is_a_warning_quoting_it(
+    target: str, actual: str, column: str, zh: str
+) -> None:
+    # Found by review: the parser's notes (approximate, the 不适应 typo…) never reached a report.
+    report = _score_row_0(target, actual)
+    notes = [
+        f for f in report.findings if f.code == "questionable-cell" and f.location == f"rows[0].{column}"
+    ]
+    assert len(notes) == 1 and notes[0].severity == "warning"
+    assert zh in notes[0].message_zh and "表述存疑" not in notes[0].message_zh
+    assert notes[0].found == repr(actual if column == "actual" else target)
+    assert (
+        perfscore.targets.parse_cell(actual if column == "actual" else target).problem in notes[0].message_en
+    )
+
+
+def test_a_plain_cell_carries_no_note() -> None:
+    assert "questionable-cell" not in {f.code for f in _score_row_0("≥95%", "96%").findings}

@@ -449,6 +449,10 @@ class _Scorer:
         target = _parse(row.target)
         actual = _parse(row.actual)
         name, t_kind, a_kind = _parse(row.name).kind, target.kind, actual.kind
+        if target.problem is not None and t_kind is not _GARBLED:
+            self.questionable(target, f"{where}.target")
+        if actual.problem is not None and a_kind is not _GARBLED:
+            self.questionable(actual, f"{where}.actual")
         if (
             name is _NOT_APPLICABLE
             or t_kind is _NOT_APPLICABLE
@@ -525,6 +529,19 @@ class _Scorer:
         if plan.method.kind == "qualitative":
             return self.qualitative(row, block, plan, weight, actual, source)
         return self.formula(row, block, plan, weight, target, actual, source)
+
+    def questionable(self, cell: CellValue, location: str) -> None:
+        """A warning for a cell that was read, but with a note worth a look (an approximate
+        value, contradicting comparators, the 不适应 typo, a ± tolerance, a bare 无)."""
+        notes = (cell.problem or "").split("; ")
+        self.finding(
+            "questionable-cell",
+            "warning",
+            location,
+            "；".join(_CELL_NOTES_ZH.get(note.split(" ", 1)[0], "表述存疑") for note in notes),
+            f"the {location.rpartition('.')[2]} cell: {cell.problem}",
+            found=repr(cell.text),
+        )
 
     def unreadable(self, cells: tuple[Unreadable, ...], where: str) -> None:
         """A finding for each cell a form reader could not read as a number, at its address."""
@@ -659,7 +676,7 @@ class _Scorer:
                 "error",
                 f"{row.where}.target",
                 "年度指标值无法识别",
-                "the target cell cannot be read",
+                f"the target cell cannot be read ({target.problem or 'empty'})",
                 "a value such as ≥95%, 9次 or a description",
                 repr(row.target),
             )
@@ -1245,12 +1262,21 @@ def _round_within(value: Decimal, weight: Decimal, rounding: Rounding) -> Decima
     return min(quantize(value, rounding.places, rounding.mode), weight)
 
 
-_NUMBER, _BUDGET_REF, _NOT_APPLICABLE, _BLANK = (
+_NUMBER, _BUDGET_REF, _NOT_APPLICABLE, _BLANK, _GARBLED = (
     ValueKind.NUMBER,
     ValueKind.BUDGET_REF,
     ValueKind.NOT_APPLICABLE,
     ValueKind.BLANK,
+    ValueKind.GARBLED,
 )
+_CELL_NOTES_ZH = {
+    "approximate": "近似值（约、左右），按所写数值计分",
+    "conflicting": "比较符相互矛盾，按符号计分",
+    "typo": "“不适应”疑为“不适用”之误，按不适用处理",
+    "'无'": "“无”可能指未发生（0）或不适用，请写明",
+    "±": "± 容差既非下限也非上限，不能按数值计分",
+}
+"""A parsed cell's notes in Chinese, by the first word of each English note (targets.py)."""
 _SELECTION_KEYS: Mapping[object, str] = {
     **{comparator: comparator.name for comparator in Comparator},
     None: "implicit",
