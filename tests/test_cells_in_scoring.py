@@ -84,10 +84,10 @@ def test_a_cell_read_with_a_note_is_a_warning_quoting_it(
     ]
     assert len(notes) == 1 and notes[0].severity == "warning"
     assert zh in notes[0].message_zh and "表述存疑" not in notes[0].message_zh
-    assert notes[0].found == repr(actual if column == "actual" else target)
-    assert (
-        perfscore.targets.parse_cell(actual if column == "actual" else target).problem in notes[0].message_en
-    )
+    cell = actual if column == "actual" else target
+    assert notes[0].found == repr(cell)
+    problem = perfscore.targets.parse_cell(cell).problem
+    assert problem is not None and problem in notes[0].message_en
 
 
 def test_a_plain_cell_carries_no_note() -> None:
