@@ -11,6 +11,12 @@ Two kinds of evaluation:
   budget table has a base > 0;
 * :func:`broken_evaluations` — anything goes: unknown blocks, garbled or free-text cells,
   missing, zero, negative or oversized weights, unknown methods, a missing or empty budget.
+
+``evaluations(ruleset, overweight=True)`` is valid but for one thing: a block's rows may weigh
+more than the block's points (each row's weight still fits in the block), so its points must be
+capped. :func:`wide_cells` and ``budget_tables(low, high)`` give actuals and executed amounts
+far outside the target or the budget, for methods and budget formulas that do not cap
+themselves.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ __all__ = [
     "scorable_cells",
     "split_points",
     "weights",
+    "wide_cells",
 ]
 
 #: Actual cells that name a level of the national 定性指标 method (or repeat the target).
@@ -190,6 +197,25 @@ def equality_cells(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
+def wide_cells(draw: st.DrawFn) -> tuple[str, str]:
+    """A ≥ target in percent and an actual below zero, between 0 and the target, or above it
+    (up to several times it): ("≥80.00%", "-35.50%"), ("≥80.00%", "250.00%").
+
+    The national methods cap themselves; these cells are for methods that do not, so that a raw
+    score falls below 0 or above the weight and only the engine's clipping keeps the row in bounds.
+    """
+    target = draw(decimals("0.01", 200))
+    side = draw(_ints(0, 2))
+    if side == 0:
+        actual = -draw(decimals("0.01", 300))
+    elif side == 1:
+        actual = (target * draw(decimals(0, 1, places=3))).quantize(Decimal("0.01"))
+    else:
+        actual = target + draw(decimals("0.01", 500))
+    return f"≥{fmt(target)}%", f"{fmt(actual)}%"
+
+
+@st.composite
 def qualitative_cells(draw: st.DrawFn) -> tuple[str, str]:
     """A free-text target and an actual that repeats it or names a level."""
     return "按月完成", _pick(draw, QUALITATIVE_ACTUALS)
@@ -265,14 +291,15 @@ def _na_row(draw: st.DrawFn, block: str, categories: tuple[str, ...]) -> Indicat
 
 
 @st.composite
-def budget_tables(draw: st.DrawFn) -> BudgetTable:
-    """A budget table with a base > 0 and an executed amount from 0 to 120% of it."""
-    return _budget(draw)
+def budget_tables(draw: st.DrawFn, low: str = "0", high: str = "1.2") -> BudgetTable:
+    """A budget table with a base > 0 and an executed amount from ``low`` to ``high`` times it
+    (by default 0 to 120%; a negative ``low`` gives a negative amount, as a garbled table may)."""
+    return _budget(draw, low, high)
 
 
-def _budget(draw: st.DrawFn) -> BudgetTable:
+def _budget(draw: st.DrawFn, low: str = "0", high: str = "1.2") -> BudgetTable:
     full_year = draw(decimals(1, 10000))
-    executed = (full_year * draw(decimals(0, "1.2", places=4))).quantize(Decimal("0.01"))
+    executed = (full_year * draw(decimals(low, high, places=4))).quantize(Decimal("0.01"))
     return BudgetTable(
         initial=full_year,
         full_year=full_year,
@@ -296,12 +323,19 @@ def _number_rows(rows: list[IndicatorRow]) -> tuple[IndicatorRow, ...]:
 
 
 @st.composite
-def evaluations(draw: st.DrawFn, ruleset: Ruleset, *, not_applicable: bool = True) -> Evaluation:
+def evaluations(
+    draw: st.DrawFn, ruleset: Ruleset, *, not_applicable: bool = True, overweight: bool = False
+) -> Evaluation:
     """A VALID evaluation for ``ruleset`` (whose blocks take their rows from the evaluation).
 
     Per block: k ≥ 1 scorable rows whose weights add up exactly to the block's points (with
     the ruleset's row decimals, at most 2), plus up to two 不适用 rows without a weight; then a
     budget table with a base > 0. Rows are numbered ``rows[i]`` in ``where``.
+
+    With ``overweight``, a block may get more rows, weighing up to its points again, so that its
+    rows weigh up to twice its points (the engine reports ``weights-sum``, scores every row, and
+    caps the block at its points). No single weight exceeds the block's points, so every row is
+    still scorable.
     """
     places = min(ruleset.row_rounding.places, 2)
     rows: list[IndicatorRow] = []
@@ -310,7 +344,11 @@ def evaluations(draw: st.DrawFn, ruleset: Ruleset, *, not_applicable: bool = Tru
             raise ValueError(f"block {block.key!r} fixes its indicators: not supported here")
         label = _pick(draw, _block_labels(block))
         categories = tuple(c.name.zh for c in block.categories)
-        for weight in _split(draw, block.points, places, 6):
+        split = _split(draw, block.points, places, 6)
+        if overweight and _met(draw):
+            extra = draw(decimals(Decimal(1).scaleb(-places), block.points, places))
+            split += _split(draw, extra, places, 6)
+        for weight in split:
             rows.append(_row(draw, label, categories, weight))
         if not_applicable:
             rows.extend(_na_row(draw, label, categories) for _ in range(draw(_ints(0, 2))))

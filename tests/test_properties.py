@@ -2,7 +2,9 @@
 
 Strategies live in :mod:`strategies`. Every property is checked against the bundled national
 ruleset (cn-project, 2 dp half-up) and the 岳阳楼区 one that extends it (430602-project,
-whole numbers).
+whole numbers). Two test rulesets reach what the shipped ones cannot: tests/data/valid/
+unclipped.toml, whose formulas go below 0 and above the weight and whose rows round finer than
+the total, and tests/data/valid/rescale.toml, cn-project with 不适用 rows rescaled.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import random
 from collections import Counter
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -23,17 +25,29 @@ from hypothesis import strategies as st
 import perfscore
 import perfscore.loading
 from perfscore import BudgetTable, Evaluation, IndicatorRow, Report, Ruleset
-from perfscore.decimals import quantize
+from perfscore.decimals import CONTEXT, quantize
 from perfscore.errors import FormulaEvaluationError
 from perfscore.expressions import Formula, compile_formula
 from perfscore.model import GradeBand
 from perfscore.render import render_ruleset
 from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, SCORED
-from strategies import broken_evaluations, decimals, evaluations, fmt
+from strategies import (
+    broken_evaluations,
+    budget_tables,
+    decimals,
+    evaluations,
+    fmt,
+    indicator_rows,
+    weights,
+    wide_cells,
+)
 
 CN = perfscore.load_ruleset("cn-project")
 YYL = perfscore.load_ruleset("430602-project")
 RULESETS = (CN, YYL)
+VALID = Path(__file__).parent / "data" / "valid"
+UNCLIPPED = perfscore.load_ruleset(VALID / "unclipped.toml")
+RESCALE = perfscore.load_ruleset(VALID / "rescale.toml")
 _ZERO = Decimal(0)
 
 slow = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,6 +59,10 @@ def ruleset_and_evaluation() -> st.SearchStrategy[tuple[Ruleset, Evaluation]]:
 
 def ruleset_and_broken() -> st.SearchStrategy[tuple[Ruleset, Evaluation]]:
     return st.sampled_from(RULESETS).flatmap(lambda r: st.tuples(st.just(r), broken_evaluations(r)))
+
+
+def ruleset_and_overweight() -> st.SearchStrategy[tuple[Ruleset, Evaluation]]:
+    return st.sampled_from(RULESETS).flatmap(lambda r: st.tuples(st.just(r), evaluations(r, overweight=True)))
 
 
 def q_row(ruleset: Ruleset, value: Decimal) -> Decimal:
@@ -129,6 +147,155 @@ def test_a_full_marks_row_never_scores_above_its_weight(ruleset: Ruleset, weight
     row = only_row(report)
     assert row.status == SCORED and row.points is not None
     assert row.points <= weight, f"weight {weight} scored {row.points}"
+
+
+def percent(cell: str) -> Decimal:
+    """The number in a wide_cells() cell: "≥80.00%" → 80.00, "-35.50%" → -35.50."""
+    return Decimal(cell.lstrip("≥").rstrip("%"))
+
+
+def unclipped_raw(method: str, weight: Decimal, target: Decimal, actual: Decimal) -> Decimal:
+    """What the formulas of tests/data/valid/unclipped.toml return, before any clipping."""
+    with localcontext(CONTEXT):
+        if method == "proportional":  # W * A / T
+            return weight * actual / target
+        return weight - UNCLIPPED.params["k"] * (target - actual)  # W - k * (T - A)
+
+
+def budget_of(full_year: int, executed: int) -> BudgetTable:
+    return BudgetTable(full_year=Decimal(full_year), executed=Decimal(executed))
+
+
+@given(
+    method=st.sampled_from(["proportional", "deduction"]),
+    weight=st.one_of(weights(places=3), decimals("0.0001", 50, places=4)),
+    cells=wide_cells(),
+    budget=budget_tables(low="-1", high="3"),
+)
+@example(method="proportional", weight=Decimal(10), cells=("≥80%", "120%"), budget=budget_of(10, 25))
+@example(method="proportional", weight=Decimal(10), cells=("≥80%", "-40%"), budget=budget_of(10, -5))
+@example(method="deduction", weight=Decimal(10), cells=("≥80%", "85%"), budget=budget_of(10, 10))
+@example(method="deduction", weight=Decimal(10), cells=("≥80%", "70%"), budget=budget_of(10, 0))
+@example(method="deduction", weight=Decimal("2.0005"), cells=("≥80%", "80%"), budget=budget_of(3, 1))
+def test_a_row_is_clipped_to_zero_and_its_weight_whatever_its_formula_returns(
+    method: str, weight: Decimal, cells: tuple[str, str], budget: BudgetTable
+) -> None:
+    """The shipped formulas all cap themselves, so only a ruleset whose formulas do not shows the
+    engine clipping: raw (what the formula returned) → capped = min(max(raw, 0), W) → points,
+    rounded, never above W. The examples: 15 and 20 for a weight of 10 (capped at 10), -5 and -10
+    (floored at 0), and 2.0005 rounding to 2.001 (kept at 2.0005). The budget row likewise."""
+    target, actual = cells
+    evaluation = attrs.evolve(one_row(UNCLIPPED, target, actual, weight), budget=budget)
+    evaluation = attrs.evolve(evaluation, rows=(attrs.evolve(evaluation.rows[0], method=method),))
+    report = perfscore.score(evaluation, UNCLIPPED)
+    row = only_row(report)
+    assert row.status == SCORED and row.method == method, row.reason_en
+    raw = unclipped_raw(method, weight, percent(target), percent(actual))
+    assert row.raw == raw  # the formula's own result, which may lie outside [0, W]
+    assert row.capped == min(max(raw, _ZERO), weight)
+    assert row.points == min(q_row(UNCLIPPED, row.capped), weight)
+    assert _ZERO <= row.points <= weight
+
+    rule, result = UNCLIPPED.budget, report.budget
+    assert rule is not None and result is not None and result.status == SCORED
+    assert budget.executed is not None and budget.full_year is not None
+    with localcontext(CONTEXT):
+        budget_raw = rule.points * (budget.executed / budget.full_year)  # W * rate, uncapped
+    assert result.raw == budget_raw
+    clipped = min(max(budget_raw, _ZERO), rule.points)
+    assert result.points == min(quantize(clipped, rule.rounding.places, rule.rounding.mode), rule.points)
+    assert _ZERO <= result.points <= rule.points
+
+
+@given(ruleset_and_overweight())
+def test_a_block_whose_rows_weigh_more_than_its_points_scores_at_most_its_points(
+    case: tuple[Ruleset, Evaluation],
+) -> None:
+    """Rows weighing more than their block is an error the report names (weights-sum), but every
+    row is still scored, and the block is capped at its points (block-capped), the total at the
+    ruleset's maximum."""
+    ruleset, evaluation = case
+    report = perfscore.score(evaluation, ruleset)
+    for row in report.rows:
+        assert row.status in (SCORED, NOT_APPLICABLE), row.reason_en
+        if row.status == SCORED:
+            assert row.points is not None and row.weight is not None
+            assert _ZERO <= row.points <= row.weight
+    codes = {(f.code, f.location) for f in report.findings}
+    for block in report.blocks:
+        assert _ZERO <= block.points <= block.max_points, (block.key, block.points)
+        assert (("weights-sum", block.key) in codes) == (block.weight_sum != block.max_points)
+    assert _ZERO <= report.total <= ruleset.total
+    check_sums(ruleset, report)
+
+
+def test_rows_weighing_80_and_60_in_blocks_of_50_and_30_score_50_and_30() -> None:
+    """Every target met in a table whose 产出 rows weigh 80 and 效益 rows 60: the rows score
+    80 and 60, the blocks their points (50 and 30), and the total exactly 100."""
+    rows = (
+        IndicatorRow("产出指标", "数量指标", "培训场次", "≥12次", "12次", Decimal(40), where="rows[0]"),
+        IndicatorRow("产出指标", "质量指标", "合格率", "≥95%", "98%", Decimal(40), where="rows[1]"),
+        IndicatorRow("效益指标", "社会效益指标", "受益人数", "≥500人", "520人", Decimal(30), where="rows[2]"),
+        IndicatorRow("效益指标", "可持续影响指标", "事故数", "=0", "0起", Decimal(30), where="rows[3]"),
+        IndicatorRow("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "96%", Decimal(10), where="rows[4]"),
+    )  # fmt: skip
+    evaluation = Evaluation(region="CN", form="project", year=2022, budget=budget_of(100, 100), rows=rows)
+    report = perfscore.score(evaluation, CN)
+    assert all(row.status == SCORED and row.points == row.weight for row in report.rows)
+    blocks = {block.key: block for block in report.blocks}
+    assert sum((c.points for c in blocks["output"].categories), _ZERO) == 80
+    assert sum((c.points for c in blocks["benefit"].categories), _ZERO) == 60
+    points = [blocks[key].points for key in ("output", "benefit", "satisfaction")]
+    assert points == [Decimal(50), Decimal(30), Decimal(10)]
+    assert [blocks["output"].weight_sum, blocks["benefit"].weight_sum] == [Decimal(80), Decimal(60)]
+    assert report.total == Decimal("100.00") and report.grade == "优"
+    found = {(f.code, f.location) for f in report.findings}
+    for key in ("output", "benefit"):
+        assert ("block-capped", key) in found and ("weights-sum", key) in found
+    assert ("block-capped", "satisfaction") not in found
+
+
+@st.composite
+def rescaled_with_impossible_weights(draw: st.DrawFn) -> Evaluation:
+    """A valid table for test-rescale plus one to three rows, in its blocks, whose weight
+    cannot be a weight (negative): they are not scored, yet the rescaled total must stay
+    within the maximum."""
+    evaluation = draw(evaluations(RESCALE))
+    extra = []
+    for _ in range(draw(st.integers(1, 3))):
+        block = draw(st.sampled_from(RESCALE.blocks))
+        weight = draw(decimals(-60, "-0.01"))
+        categories = tuple(c.name.zh for c in block.categories)
+        extra.append(draw(indicator_rows(block.name.zh, categories, weight)))
+    rows = (*evaluation.rows, *extra)
+    return attrs.evolve(
+        evaluation, rows=tuple(attrs.evolve(r, where=f"rows[{i}]") for i, r in enumerate(rows))
+    )
+
+
+_ALL_MET_ROWS = (
+    IndicatorRow("产出指标", "数量指标", "培训场次", "≥12次", "12次", Decimal(50), where="rows[0]"),
+    IndicatorRow("产出指标", "数量指标", "座谈次数", "≥2次", "2次", Decimal(-5), where="rows[1]"),
+    IndicatorRow("效益指标", "社会效益指标", "受益人数", "≥500人", "520人", Decimal(30), where="rows[2]"),
+    IndicatorRow("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "96%", Decimal(10), where="rows[3]"),
+)  # fmt: skip
+ALL_MET_PLUS_A_NEGATIVE_WEIGHT = Evaluation(
+    region="CN", form="project", year=2022, budget=budget_of(10, 10), rows=_ALL_MET_ROWS
+)
+
+
+@given(rescaled_with_impossible_weights())
+@example(ALL_MET_PLUS_A_NEGATIVE_WEIGHT)  # 100 points over 95 applicable: 105.26 before the cap
+def test_a_rescaled_total_never_exceeds_the_maximum(evaluation: Evaluation) -> None:
+    report = perfscore.score(evaluation, RESCALE)
+    impossible = {row.where for row in evaluation.rows if row.weight is not None and row.weight < 0}
+    assert impossible
+    for row in report.rows:
+        assert (row.status == NOT_SCORABLE) == (row.where in impossible), row.where
+    assert not report.complete and report.grade == ""
+    for block in report.blocks:
+        assert _ZERO <= block.points <= block.max_points
+    assert _ZERO <= report.total <= RESCALE.total
 
 
 # -- 2. parent = Σ children ---------------------------------------------------------------------
