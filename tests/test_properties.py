@@ -497,6 +497,49 @@ def test_a_scored_total_near_the_top_boundary_gets_the_right_grade(
         assert report.total == Decimal("90.00") and report.grade == "优"
 
 
+def unclipped_boundary(output_actual: Decimal) -> Evaluation:
+    """Full marks everywhere but one 产出 row of weight 50 and target 100%, under test-unclipped
+    (rows to 3 places, the total to 2, both half-up): that row scores output_actual / 2 rounded
+    to 3 places, and the raw total, 50 more, keeps its third decimal until the total is rounded."""
+    rows = (
+        IndicatorRow("产出指标", "数量指标", "完成率", "≥100%", f"{fmt(output_actual)}%", Decimal(50), where="rows[0]"),
+        IndicatorRow("效益指标", "社会效益指标", "培训次数", "≥9次", "9次", Decimal(30), where="rows[1]"),
+        IndicatorRow("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "90%", Decimal(10), where="rows[2]"),
+    )  # fmt: skip
+    return Evaluation(region="CN", form="project", year=2022, budget=budget_of(53, 53), rows=rows)
+
+
+@pytest.mark.parametrize(
+    ("output_actual", "row_points", "total", "grade"),
+    [
+        ("79.99", "39.995", "90.00", "优"),  # raw total 89.995 → 90.00
+        ("79.989", "39.995", "90.00", "优"),  # the row: 39.9945 → 39.995 (half-up), then as above
+        ("79.988", "39.994", "89.99", "良"),  # raw total 89.994 → 89.99
+        ("80", "40.000", "90.00", "优"),
+    ],
+)
+def test_a_scored_total_of_89_995_is_90_00_and_graded_优(
+    output_actual: str, row_points: str, total: str, grade: str
+) -> None:
+    """The report grades the total it prints (rounded), not the raw sum of its rows."""
+    report = perfscore.score(unclipped_boundary(Decimal(output_actual)), UNCLIPPED)
+    assert report.complete, [str(f) for f in report.findings]
+    assert report.rows[0].points == Decimal(row_points)
+    assert str(report.total) == total
+    assert (report.grade, report.grade_en) == (grade, "Excellent" if grade == "优" else "Good")
+
+
+@given(output_actual=decimals(78, 82, places=3))
+@example(output_actual=Decimal("79.990"))
+@example(output_actual=Decimal("79.988"))
+def test_a_total_rounded_from_finer_rows_gets_the_grade_of_the_rounded_total(output_actual: Decimal) -> None:
+    report = perfscore.score(unclipped_boundary(output_actual), UNCLIPPED)
+    row = q_row(UNCLIPPED, Decimal(50) * output_actual / 100)
+    assert report.rows[0].points == row
+    assert report.total == q_total(UNCLIPPED, row + 50)
+    assert report.grade == ("优" if report.total >= 90 else "良")
+
+
 @given(ruleset_and_evaluation())
 def test_a_complete_report_has_the_grade_of_its_total(case: tuple[Ruleset, Evaluation]) -> None:
     ruleset, evaluation = case
