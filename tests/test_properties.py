@@ -9,6 +9,7 @@ the total, and tests/data/valid/rescale.toml, cn-project with 不适用 rows res
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections import Counter
@@ -601,6 +602,27 @@ def test_scoring_is_pure_and_deterministic(case: tuple[Ruleset, Evaluation]) -> 
     assert ruleset_state(ruleset) == before_rules
     assert first.to_dict() == second.to_dict()
     assert first == second
+
+
+@given(st.one_of(ruleset_and_evaluation(), ruleset_and_broken()), st.sampled_from(["object", "id", "none"]))
+def test_scoring_a_dict_never_mutates_it(case: tuple[Ruleset, Evaluation], how: str) -> None:
+    """perfscore.score also takes an evaluation as a dict (the file layout): the caller's dict,
+    and every table and list in it, is left as it was, whichever way the ruleset is named, and
+    whether the dict is read or refused."""
+    ruleset, evaluation = case
+    data = evaluation.to_dict()
+    before = copy.deepcopy(data)
+    named: Union[Ruleset, str, None] = ruleset if how == "object" else ruleset.id if how == "id" else None
+    try:
+        report: Optional[Report] = perfscore.score(data, named)
+    except perfscore.EvaluationError:
+        # Only a row with an empty 一级 cell is refused: to_dict leaves the empty block out and
+        # from_dict then requires it (rows[i].block: missing-key).
+        assert any(not row.block for row in evaluation.rows)
+        report = None
+    assert data == before
+    if report is not None:
+        assert report == perfscore.score(evaluation, ruleset)
 
 
 # -- 7. formula backends --------------------------------------------------------------------------
