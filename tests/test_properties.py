@@ -726,7 +726,16 @@ def parent_snapshot(ruleset: Ruleset) -> tuple[Any, ...]:
     )
 
 
-CN_SNAPSHOT = parent_snapshot(CN)
+PARENTS = ("cn-project", "430000-project", "430602-project")
+"""Every ruleset that a shipped ruleset in the chain 430602-department → 430602-project →
+430000-project → cn-project extends."""
+SNAPSHOTS = {name: parent_snapshot(perfscore.load_ruleset(name)) for name in PARENTS}
+CHAIN = {
+    "cn-project": (),
+    "430000-project": ("cn-project@2020",),
+    "430602-project": ("430000-project@2020", "cn-project@2020"),
+    "430602-department": ("430602-project@2023", "430000-project@2020", "cn-project@2020"),
+}
 
 
 def build_uncached(name: str) -> Ruleset:
@@ -739,30 +748,30 @@ def build_uncached(name: str) -> Ruleset:
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.permutations(["cn-project", "430602-project", "430602-department"]), st.booleans())
+@given(st.permutations(list(CHAIN)), st.booleans())
 def test_loading_a_child_never_changes_its_parent(order: list[str], fresh: bool) -> None:
-    """Load the three in any order, from the cache or built afresh (which reads and merges the
-    parent's file again): the national ruleset is the same before and after, whole-number
-    rounding stays with the children."""
+    """Load the whole chain in any order, from the cache or built afresh (which reads and merges
+    each parent's file again): every parent, the national ruleset and the intermediate ones
+    alike, is the same before and after, and built afresh once more; whole-number rounding
+    stays with the 岳阳楼区 rulesets."""
     load = build_uncached if fresh else perfscore.load_ruleset
-    parent_before = perfscore.load_ruleset("cn-project")
-    assert parent_snapshot(parent_before) == CN_SNAPSHOT
+    before = {name: perfscore.load_ruleset(name) for name in PARENTS}
+    for name, ruleset in before.items():
+        assert parent_snapshot(ruleset) == SNAPSHOTS[name], name
     loaded = {name: load(name) for name in order}
-    for ruleset in (parent_before, loaded["cn-project"], perfscore.load_ruleset("cn-project")):
-        assert parent_snapshot(ruleset) == CN_SNAPSHOT
-        assert ruleset.row_rounding.places == 2 and ruleset.total_rounding.places == 2
-        assert ruleset.budget is not None and ruleset.budget.rounding.places == 2
-        assert ruleset.extends == ()
-    for child in ("430602-project", "430602-department"):
-        ruleset = loaded[child]
-        assert ruleset.row_rounding.places == 0 and ruleset.total_rounding.places == 0
-        assert ruleset.budget is not None and ruleset.budget.rounding.places == 0
-        assert ruleset.extends[-1] == "cn-project@2020"
+    for name in PARENTS:
+        again = (before[name], loaded[name], perfscore.load_ruleset(name), build_uncached(name))
+        for ruleset in again:
+            assert parent_snapshot(ruleset) == SNAPSHOTS[name], name
+    for name, ruleset in loaded.items():
+        assert ruleset.extends == CHAIN[name]
+        places = 0 if name.startswith("430602-") else 2
+        assert ruleset.row_rounding.places == places and ruleset.total_rounding.places == places
+        assert ruleset.budget is not None and ruleset.budget.rounding.places == places
         assert ruleset.total == CN.total
         assert [(b.key, b.points) for b in ruleset.blocks] == [(b.key, b.points) for b in CN.blocks]
-    assert loaded["430602-department"].extends[0].startswith("430602-project")
     if fresh:
-        assert loaded["cn-project"] is not parent_before  # really rebuilt, yet equal
+        assert loaded["cn-project"] is not before["cn-project"]  # really rebuilt, yet equal
 
 
 # -- 9. a batch never loses a row ---------------------------------------------------------------
