@@ -162,7 +162,10 @@ class Evaluation:
             data["budget"] = _compact(dump(self.budget))
         if self.base:
             data["base"] = dump(self.base)
-        data["rows"] = [_compact({k: v for k, v in dump(row).items() if k != "where"}) for row in self.rows]
+        data["rows"] = [
+            {"block": row.block, **_compact({k: v for k, v in dump(row).items() if k != "where"})}
+            for row in self.rows  # block is required, even when its cell is empty
+        ]
         return data
 
     @classmethod
