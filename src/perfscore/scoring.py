@@ -29,6 +29,7 @@ from .report import (
     BlockResult,
     BudgetResult,
     CategoryResult,
+    Deferred,
     Explanation,
     Finding,
     Report,
@@ -747,7 +748,7 @@ class _Scorer:
         points = raw.quantize(self.row_exponent, self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
-        explanation = Explanation.deferred(_explain_level, plan, level, how, weight, points, source)
+        explanation = Deferred(_explain_level, (plan, level, how, weight, points, source))
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
             plan.key, plan.name_zh, f"{_fmt(level.score)} × W", explanation, raw, raw, points,
@@ -920,10 +921,10 @@ class _Scorer:
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
         case = method.cases[index]
-        explanation = Explanation.deferred(
-            _explain_formula, plan, case, row, self.derived_values, weight, t_value, a_value, unit,
-            raw, capped, points, source,
-        )  # fmt: skip
+        explanation = Deferred(_explain_formula, (
+            plan, case, row, self.derived_values, weight, t_value, a_value, unit, raw, capped, points,
+            source,
+        ))  # fmt: skip
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
             plan.key, plan.name_zh, case.score.source, explanation, raw, capped, points,
