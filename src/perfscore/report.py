@@ -173,16 +173,14 @@ class _Explained:
         return self.explanation.provenance
 
 
-# Not frozen, unlike the other report classes: there is one per row, and a frozen attrs class
-# cannot set its fields with plain attribute stores (it writes through __dict__, or through
-# object.__setattr__ when slotted). Building rows frozen took about an eighth of all scoring time.
+# The report classes are not frozen. A frozen attrs class cannot set its fields with plain
+# attribute stores (it writes through __dict__, or through object.__setattr__ when slotted), and
+# a report is built once per evaluation, with one row per indicator: frozen, building rows took
+# about an eighth of all scoring time, and the other report objects another twentieth. They are
+# read-only by convention; attrs.evolve(obj, ...) gives a changed copy.
 @attrs.define
 class RowResult(_Explained):
-    """One 三级 indicator, scored.
-
-    Read-only by convention, not enforced (a frozen class would cost an eighth of scoring time):
-    ``attrs.evolve(row, ...)`` gives a changed copy.
-    """
+    """One 三级 indicator, scored. Read-only by convention, not enforced (see above)."""
 
     where: str
     block: str
@@ -216,7 +214,7 @@ class RowResult(_Explained):
         return self.reported - self.points
 
 
-@attrs.frozen(slots=False)
+@attrs.define
 class CategoryResult:
     name: str
     rows: tuple[RowResult, ...]
@@ -224,7 +222,7 @@ class CategoryResult:
     reported: Optional[Decimal]
 
 
-@attrs.frozen(slots=False)
+@attrs.define
 class BlockResult:
     key: str
     name_zh: str
@@ -244,7 +242,7 @@ class BlockResult:
         return tuple(row for cat in self.categories for row in cat.rows)
 
 
-@attrs.frozen(slots=False)
+@attrs.define
 class BudgetResult(_Explained):
     """The 预算执行率 row, scored: the base and executed amounts, the rate, the points."""
 
@@ -267,7 +265,7 @@ class BudgetResult(_Explained):
     reported: Optional[Decimal] = None
 
 
-@attrs.frozen(slots=False)
+@attrs.define
 class Report:
     """The whole breakdown. ``complete`` is false when a row or the budget could not be scored:
     then ``total`` counts only what could be, and ``grade`` is left empty rather than guessed."""
