@@ -11,7 +11,7 @@ Comparator words follow 民法典 第一千二百五十九条: "以上、以下�
 不包括本数". So 以上 / 不低于 / 不少于 / 达到 are ≥; 以下 / 以内 / 不超过 / 不高于 / 控制在 are ≤;
 超过 / 高于 / 大于 / 多于 are >; 低于 / 小于 / 少于 / 不足 / 不满 are <. A negation (不, 不得, 不应, 未,
 没有, ...) before 低于 / 高于 / 超过 / 达到 ... turns it round: 不得低于 is ≥, 未超过 and 不超 are ≤,
-未达到 is <; a negation those words do not cover ("勿超过5%", "不得≥95%") makes the cell GARBLED
+未达到 is <; a negation those words do not cover ("非高于5%", "不得≥95%") makes the cell GARBLED
 rather than be read the other way round. A bare value states no comparator and is implicitly ≥
 (:attr:`CellValue.effective_comparator`).
 
@@ -182,7 +182,7 @@ _NEGATABLE: dict[str, Comparator] = {
 _NEGATED = {_LT: _GE, _GT: _LE, _GE: _LT, _LE: _GT}
 _WORDS.update({neg + word: _NEGATED[c] for neg in _NEGATIONS for word, c in _NEGATABLE.items()})
 #: Negation and modal markers. A label ending in one, directly before a comparator or the number
-#: ("勿超过5%", "不得≥95%", "不在95%以上"), negates what follows in a way the words above do not
+#: ("非高于5%", "不得≥95%", "不在95%以上"), negates what follows in a way the words above do not
 #: cover: such a cell is GARBLED, never read the other way round. Longest first, for the message.
 _MARKERS_ONLY = ("非",)
 _NEGATION_MARKERS = tuple(sorted({*_NEGATIONS, *_MARKERS_ONLY}, key=lambda n: (-len(n), n)))
@@ -270,7 +270,7 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
     touching = not (word or sym) and m.end("label") == m.start("sign" if m["sign"] else "num")
     if label and touching and label[-1].isascii() and label[-1].isalpha():
         return CellValue(raw, ValueKind.GARBLED, problem="letter attached to number (OCR?)")
-    if label and label.endswith(_NEGATION_MARKERS):  # "勿超过5%": what does 勿 make of 超过? No guess
+    if label and label.endswith(_NEGATION_MARKERS):  # "非高于5%": what does 非 make of 高于? No guess
         negation = next(n for n in _NEGATION_MARKERS if label.endswith(n))
         start = m.end("label") - len(negation)
         if word or sym:
