@@ -301,8 +301,9 @@ def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ru
 
 _OWN_CODES = frozenset(
     {
-        *(f"bad-{what}" for what in ("base", "evidence", "form", "id", "input", "kind", "level", "number")),
-        *(f"bad-{what}" for what in ("param", "policy", "region", "rounding", "schema", "tier", "year")),
+        *("bad-base", "bad-evidence", "bad-form", "bad-id", "bad-input", "bad-kind", "bad-level"),
+        *("bad-number", "bad-param", "bad-policy", "bad-region", "bad-rounding", "bad-schema"),
+        *("bad-tier", "bad-year"),
         "conflicting-keys",
         "duplicate-key",
         "formula-call",
