@@ -65,6 +65,8 @@ class _MethodPlan:
     """The names its formulas use (and W), shown as a row's inputs"""
     needs_values: bool
     """Whether its formulas read the target T or the actual A"""
+    qualitative: bool
+    """Whether it scores by levels rather than by formula"""
     provenance: str
     """Where ``methods.<key>`` was set"""
     level_names: tuple[frozenset[str], ...]
@@ -198,6 +200,7 @@ def _method_plan(ruleset: Ruleset, method: Method) -> _MethodPlan:
         name_en=method.name.en or method.key,
         shown=shown,
         needs_values="T" in used or "A" in used,
+        qualitative=method.kind == "qualitative",
         provenance=ruleset.where(f"methods.{method.key}"),
         level_names=tuple(
             frozenset(
@@ -518,7 +521,11 @@ class _Scorer:
                 f"weight {_fmt(weight)} exceeds the block's points: cannot score",
             )
 
-        found = None if row.method or indicator is not None else bp.choices.get(_selector(target))
+        found = (
+            None
+            if row.method or indicator is not None
+            else bp.choices.get(target.comparator if t_kind is _NUMBER else t_kind)  # _selector, inline
+        )
         if found is not None:
             plan, selection = found.plan, found.provenance
         else:
@@ -527,7 +534,7 @@ class _Scorer:
                 return self.unscorable(row, block.key, weight, choice, chosen_by_en(choice, target))
             plan, selection = choice
         source = (self.source, where, weight_where, plan.provenance, selection)
-        if plan.method.kind == "qualitative":
+        if plan.qualitative:
             return self.qualitative(row, block, plan, weight, actual, source)
         return self.formula(row, block, plan, weight, target, actual, source)
 
