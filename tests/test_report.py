@@ -148,3 +148,24 @@ def test_the_budget_row_shows_raw_capped_and_rounded(tmp_path: Path) -> None:
     assert (budget.raw, budget.capped, budget.points) == (Decimal(24), Decimal(20), Decimal(20))
     assert "W * rate = 24 → 20" in budget.reason_zh and "W * rate = 24 → 20" in budget.reason_en
     assert perfscore.Report.from_dict(report.to_dict()).budget == budget
+
+
+def test_the_report_carries_the_evaluation_and_ruleset_it_came_from() -> None:
+    # The scorer builds the Report positionally (as rows): each field must hold its own value.
+    evaluation = attrs.evolve(
+        _evaluation(), title="标题", unit="单位", project="项目", reported_total=D(91), reported_grade="优"
+    )
+    ruleset = perfscore.load_ruleset("cn-project")
+    report = perfscore.score(evaluation, ruleset)
+    got = {k: getattr(report, k) for k in ("ruleset", "ruleset_name", "edition", "max_total", "source")}
+    assert got == {
+        "ruleset": ruleset.id,
+        "ruleset_name": ruleset.name.zh,
+        "edition": ruleset.edition,
+        "max_total": ruleset.total,
+        "source": "t.toml",
+    }
+    meta = ("region", "form", "year", "title", "unit", "project", "reported_total", "reported_grade")
+    assert [getattr(report, k) for k in meta] == [getattr(evaluation, k) for k in meta]
+    assert (report.grade, report.grade_en, report.complete) == ("良", "Good", True)
+    assert report.provenance["grades"].endswith("rulesets/CN/project.toml: grades")

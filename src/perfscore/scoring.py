@@ -1129,30 +1129,15 @@ class _Scorer:
                 "有指标无法计分，总分只计可计分部分，不评定等级",
                 "some rows could not be scored: the total counts only what could be, and no grade is given",
             )
-        return Report(
-            ruleset=ruleset.id,
-            ruleset_name=ruleset.name.zh,
-            edition=ruleset.edition,
-            region=evaluation.region,
-            form=evaluation.form,
-            year=evaluation.year,
-            title=evaluation.title,
-            unit=evaluation.unit,
-            project=evaluation.project,
-            blocks=tuple(blocks),
-            budget=budget,
-            total=total,
-            max_total=ruleset.total,
-            complete=self.complete,
-            grade=band.label if band else "",
-            grade_en=band.en if band else "",
-            reported_total=evaluation.reported_total,
-            reported_grade=evaluation.reported_grade,
-            findings=tuple(self.findings),
-            source=evaluation.source,
-            derived={name: _fmt(value) for name, value in self.derived_values.items()},
-            provenance=plan.report_provenance,
-        )
+        return Report(  # positionally, in field order, as rows are
+            ruleset.id, ruleset.name.zh, ruleset.edition, evaluation.region, evaluation.form,
+            evaluation.year, evaluation.title, evaluation.unit, evaluation.project, tuple(blocks),
+            budget, total, ruleset.total, self.complete, band.label if band else "",
+            band.en if band else "", evaluation.reported_total, evaluation.reported_grade,
+            tuple(self.findings), evaluation.source,
+            {name: _fmt(value) for name, value in self.derived_values.items()},
+            plan.report_provenance,
+        )  # fmt: skip
 
     def block(
         self, bp: _BlockPlan, rows: list[RowResult], matched: set[str], budget: Optional[BudgetResult]
