@@ -1004,7 +1004,7 @@ class _Scorer:
             )  # fmt: skip
         capped = min(max(raw, _ZERO), rule.points)
         points = _round_within(capped, rule.points, rule.rounding)
-        why = Explanation.deferred(_explain_budget, rule, env, raw, capped, points, provenance)
+        why = Deferred(_explain_budget, (rule, env, raw, capped, points, provenance))
         return BudgetResult(
             rule.name.zh, rule.base, base, executed, rate, printed, rule.points, SCORED,
             rule.formula.source, raw, capped, points, why, reported,
