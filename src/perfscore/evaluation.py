@@ -21,7 +21,7 @@ import attrs
 from .decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
 from .errors import EvaluationError, EvaluationTypeError, Problem
 from .suggest import close_matches
-from .tomlfile import TomlDocument, TomlSyntax, parse_toml
+from .tomlfile import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
 
 __all__ = [
     "BudgetLine",
@@ -335,9 +335,9 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
     file = Path(path)
     name = str(path)
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvaluationError([Problem("file-unreadable", f"cannot read: {exc}", file=name)]) from None
+        text = read_text(file)  # a regular file of at most MAX_FILE_BYTES, UTF-8
+    except TomlSyntax as exc:
+        raise EvaluationError([exc.problem]) from None
     suffix = file.suffix.lower()
     if suffix == ".toml":
         try:
@@ -347,12 +347,17 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
         return evaluation_from_document(doc, doc.data)
     if suffix == ".json":
         try:
-            data = json.loads(text)
+            check_nesting(text, name, toml=False)
+            data = json.loads(text, parse_constant=_json_constant)
+        except TomlSyntax as exc:
+            raise EvaluationError([exc.problem]) from None
         except json.JSONDecodeError as exc:
             problem = Problem(
                 "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
             )
             raise EvaluationError([problem]) from None
+        except (ValueError, RecursionError, MemoryError) as exc:  # an int beyond Python's digit limit
+            raise EvaluationError([parse_failure(text, name, "json-syntax", "invalid JSON", exc)]) from None
         return _Reader(name, None).evaluation(data)
     raise EvaluationError(
         [
@@ -365,6 +370,12 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
             )
         ]
     )
+
+
+def _json_constant(name: str) -> str:
+    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON: kept as text, so the number gate
+    refuses them with the key's path instead of reading a float that is not finite."""
+    return name
 
 
 def evaluation_from_document(doc: TomlDocument, data: Mapping[str, Any]) -> Evaluation:
