@@ -8,10 +8,28 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Any, Callable, Optional, TypeVar, Union, cast
 
-__all__ = ["CONTEXT", "ROUNDING_MODES", "Number", "in_context", "plain", "quantize", "to_decimal"]
+__all__ = [
+    "CONTEXT",
+    "MAX_AMOUNT",
+    "MAX_DIGITS",
+    "MAX_NUMBER_TEXT",
+    "MAX_PLACES",
+    "MAX_POINTS",
+    "ROUNDING_MODES",
+    "Number",
+    "NumberRefused",
+    "gate",
+    "in_context",
+    "plain",
+    "quantize",
+    "shown",
+    "to_decimal",
+]
 
 Number = Union[int, float, str, Decimal]
 
@@ -79,9 +97,125 @@ def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:
 
 def plain(value: Optional[Decimal]) -> str:
     """A number as people write it in a table: ``10`` not ``10.00`` or ``1E+1``, ``14.7`` not
-    ``14.70``; ``—`` for a missing value."""
+    ``14.70``; ``—`` for a missing value.
+
+    Total and quick whatever it is given: a number the gate would refuse (``1E+999999999``,
+    ``NaN``) is shown in scientific notation instead of being expanded digit by digit, and
+    nothing here depends on (or signals in) the caller's context."""
     if value is None:
         return "—"
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")
+    if not isinstance(value, Decimal):
+        return shown(value)
+    if not value.is_finite():
+        return str(value)
+    if value.is_zero():
+        return "0"
+    digits = value.as_tuple().digits
+    exponent = value.adjusted()
+    if exponent > _PLAIN_EXPONENT or exponent < -_PLAIN_EXPONENT or len(digits) > _PLAIN_EXPONENT:
+        return f"{value:.6E}"  # an absurd value stays short: 1.000000E+999999999
+    with decimal.localcontext(_PLAIN_CONTEXT):
+        if value == value.to_integral_value():
+            return format(value.quantize(Decimal(1)), "f")
+        return format(value.normalize(), "f")
+
+
+_PLAIN_EXPONENT = 60
+"""Beyond 10^±60 (or 60 digits), :func:`plain` writes scientific notation."""
+_PLAIN_CONTEXT = decimal.Context(prec=_PLAIN_EXPONENT * 2 + 2, Emin=-999999, Emax=999999, traps=[])
+
+
+# --------------------------------------------------------------------------------------
+# The number gate: every number that enters the model passes here.
+# --------------------------------------------------------------------------------------
+
+MAX_AMOUNT = Decimal("1e15")
+"""Largest magnitude of a value: an amount (元 or 万元), a count, a base-data figure, a row
+input, a ruleset parameter or tolerance, a formula's result. 10^15 is a thousand times the
+largest national budget in 元."""
+MAX_POINTS = Decimal("1e6")
+"""Largest magnitude of a score, a weight, a block's points, a ruleset's total and a grade
+bound: tables are scored out of 100 (a few out of 1,000)."""
+MAX_DIGITS = 28
+"""Most significant digits a number may have: the precision perfscore computes with
+(:data:`CONTEXT`), so a number is never rounded on the way in."""
+MAX_PLACES = 20
+"""Most decimal places a number may have (``1e-21`` is refused; a zero is read as 0)."""
+MAX_NUMBER_TEXT = 64
+"""Longest number written as text (a string cell), in characters, before it is even parsed."""
+
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INT_BITS = 64  # an int beyond 2**64 is out of range whatever the limit: refused before converting
+
+
+class NumberRefused(ValueError):
+    """Raised by :func:`gate`: ``reason`` says why, ``expected`` what would do, ``found`` a short
+    rendering of the value (never the whole of a 10,000-digit one). Callers turn it into a
+    located :class:`~perfscore.errors.Problem`; it never leaves the public API."""
+
+    def __init__(self, reason: str, found: str, expected: str) -> None:
+        self.reason = reason
+        self.found = found
+        self.expected = expected
+        super().__init__(f"{reason} (got {found}); expected {expected}")
+
+
+def shown(value: object) -> str:
+    """A short rendering of any value, safe for a 10,000-digit int or string."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, Decimal) and value.is_finite() and len(value.as_tuple().digits) > 40:
+        return f"a number of {len(value.as_tuple().digits)} digits"
+    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) > 40:
+        return format(value, ".3E")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def gate(value: object, limit: Decimal = MAX_AMOUNT) -> Decimal:
+    """The number ``value`` stands for, as a plain ``Decimal`` — or :class:`NumberRefused`.
+
+    Accepted: an ``int`` or ``Decimal``, a finite ``float`` (through its shortest repr), or a
+    string of at most :data:`MAX_NUMBER_TEXT` characters written with ASCII digits (fullwidth
+    digits are read as ASCII; a thousands comma is dropped). The number must be finite, with at
+    most :data:`MAX_DIGITS` significant digits and :data:`MAX_PLACES` decimal places, and its
+    magnitude at most ``limit`` (:data:`MAX_AMOUNT` for values, :data:`MAX_POINTS` for scores
+    and weights). A negative zero is read as 0. Quick for any input: nothing is expanded."""
+    expected = f"a finite number within ±{limit:E}".replace("E+", "e")
+    if isinstance(value, bool):
+        raise NumberRefused("a condition (true/false) is not a number", repr(value), expected)
+    if isinstance(value, int):
+        if value.bit_length() > _INT_BITS:
+            raise NumberRefused("number out of range", shown(value), expected)
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NumberRefused("must be a finite number", repr(value), expected)
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            raise NumberRefused(
+                f"a number written with more than {MAX_NUMBER_TEXT} characters", shown(value), expected
+            )
+        text = unicodedata.normalize("NFKC", text).replace(",", "")
+        if not _NUMBER_TEXT.fullmatch(text):
+            raise NumberRefused("not a number written with ASCII digits", shown(value), expected)
+        number = Decimal(text)
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        raise NumberRefused("not a number", type(value).__name__, expected)
+    if not number.is_finite():
+        raise NumberRefused("must be a finite number", str(number), expected)
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # a finite number's
+    if number.is_zero():
+        return number.copy_abs() if exponent >= -MAX_PLACES else Decimal(0)
+    if number.adjusted() > limit.adjusted() or number.copy_abs() > limit:
+        raise NumberRefused("number out of range", shown(value), expected)
+    if exponent < -MAX_PLACES:
+        raise NumberRefused(f"more than {MAX_PLACES} decimal places", shown(value), expected)
+    if len(digits) > MAX_DIGITS:
+        raise NumberRefused(f"more than {MAX_DIGITS} significant digits", shown(value), expected)
+    return number if type(number) is Decimal else Decimal(number)

@@ -19,6 +19,7 @@ import attrs
 __all__ = [
     "EditionNotFoundError",
     "EvaluationError",
+    "EvaluationTypeError",
     "FormulaError",
     "FormulaEvaluationError",
     "PerfscoreError",
@@ -82,6 +83,12 @@ class RulesetError(_ProblemsError, ValueError):
 
 class EvaluationError(_ProblemsError, ValueError):
     """An evaluation (the self-evaluation table as data) is malformed."""
+
+
+class EvaluationTypeError(EvaluationError, TypeError):
+    """An :class:`~perfscore.evaluation.Evaluation` (or one of its parts) was constructed with
+    a value of the wrong type, such as a dict among ``rows``: refused at construction, with the
+    field's name as the problem's path. Both an :class:`EvaluationError` and a ``TypeError``."""
 
 
 class FormulaError(PerfscoreError, ValueError):

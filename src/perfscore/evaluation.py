@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Union
 
 import attrs
 
-from .decimals import to_decimal
-from .errors import EvaluationError, Problem
+from .decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
+from .errors import EvaluationError, EvaluationTypeError, Problem
 from .suggest import close_matches
-from .tomlfile import TomlDocument, TomlSyntax, parse_toml
+from .tomlfile import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
 
 __all__ = [
     "BudgetLine",
@@ -32,6 +32,95 @@ __all__ = [
     "evaluation_from_document",
     "read_evaluation",
 ]
+
+
+# -- constructor checks: every number entering the model passes the one gate ----------------
+
+
+def _refuse_type(owner: str, name: str, expected: str, value: object) -> EvaluationTypeError:
+    return EvaluationTypeError(
+        [Problem("wrong-type", f"{owner}.{name} must be {expected}", path=name, found=shown(value))],
+        f"{owner}: wrong type",
+    )
+
+
+def _number(owner: str, name: str, limit: Decimal = MAX_AMOUNT) -> Any:
+    """A converter for an optional Decimal field: an int or Decimal through :func:`gate`."""
+
+    def convert(value: Any) -> Optional[Decimal]:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+            raise _refuse_type(owner, name, "a Decimal (or None)", value)
+        try:
+            return gate(value, limit)
+        except NumberRefused as exc:
+            raise EvaluationError(
+                [Problem("bad-number", exc.reason, path=name, found=exc.found, expected=exc.expected)],
+                f"{owner}: bad number",
+            ) from None
+
+    return convert
+
+
+def _numbers(owner: str, name: str) -> Any:
+    """A converter for a mapping of names to Decimals (a copy: the caller's dict may change)."""
+    one = _number(owner, name)
+
+    def convert(value: Any) -> dict[str, Decimal]:
+        if not isinstance(value, Mapping):
+            raise _refuse_type(owner, name, "a mapping of names to Decimals", value)
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _refuse_type(owner, name, "a mapping with str keys", key)
+            number = one(item)
+            if number is None:
+                raise _refuse_type(owner, f"{name}[{key!r}]", "a Decimal", item)
+            out[key] = number
+        return out
+
+    return convert
+
+
+def _items(owner: str, name: str, kind: type) -> Any:
+    """A converter for a tuple field: any list or tuple of ``kind``, as a tuple."""
+
+    def convert(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise _refuse_type(owner, name, f"a tuple of {kind.__name__}", value)
+        for index, item in enumerate(value):
+            if not isinstance(item, kind):
+                raise _refuse_type(owner, f"{name}[{index}]", f"a {kind.__name__}", item)
+        return tuple(value)
+
+    return convert
+
+
+def _settle(
+    obj: Any,
+    texts: tuple[str, ...] = (),
+    points: tuple[str, ...] = (),
+    amounts: tuple[str, ...] = (),
+    mappings: tuple[str, ...] = (),
+    items: tuple[tuple[str, type], ...] = (),
+) -> None:
+    """Check (and normalise) a new instance's fields: called by ``__attrs_post_init__``, so a
+    wrong type or a number the gate refuses is an error at construction, not deep in scoring."""
+    owner = type(obj).__name__
+    for name in texts:
+        value = getattr(obj, name)
+        if not isinstance(value, str):
+            raise _refuse_type(owner, name, "a str", value)
+    for names, limit in ((points, MAX_POINTS), (amounts, MAX_AMOUNT)):
+        for name in names:
+            value = getattr(obj, name)
+            if value is not None:
+                object.__setattr__(obj, name, _number(owner, name, limit)(value))
+    for name in mappings:
+        object.__setattr__(obj, name, _numbers(owner, name)(getattr(obj, name)))
+    for name, kind in items:
+        object.__setattr__(obj, name, _items(owner, name, kind)(getattr(obj, name)))
 
 
 @attrs.frozen
@@ -49,6 +138,9 @@ class Unreadable:
     address: str = ""
     """Where it is: ``附件3!G14`` or ``表1 R12C7``"""
 
+    def __attrs_post_init__(self) -> None:
+        _settle(self, texts=("column", "text", "address"))
+
 
 @attrs.frozen
 class BudgetLine:
@@ -58,6 +150,9 @@ class BudgetLine:
     initial: Optional[Decimal] = None
     full_year: Optional[Decimal] = None
     executed: Optional[Decimal] = None
+
+    def __attrs_post_init__(self) -> None:
+        _settle(self, texts=("name",), amounts=("initial", "full_year", "executed"))
 
 
 @attrs.frozen
@@ -82,6 +177,15 @@ class BudgetTable:
     """原因 / 偏差说明 for the budget row, where the layout has one (四川)"""
     unreadable: tuple[Unreadable, ...] = ()
     """Cells of the budget block that could not be read as numbers"""
+
+    def __attrs_post_init__(self) -> None:
+        _settle(
+            self,
+            texts=("rate", "note"),
+            points=("points", "reported_score"),
+            amounts=("initial", "full_year", "executed", "adjustment"),
+            items=(("lines", BudgetLine), ("unreadable", Unreadable)),
+        )
 
 
 @attrs.frozen
@@ -121,6 +225,29 @@ class IndicatorRow:
     where: str = ""
     """Where the row came from (``rows[3]``, or a cell address)"""
 
+    def __attrs_post_init__(self) -> None:
+        _settle(
+            self,
+            texts=(
+                "block",
+                "category",
+                "name",
+                "target",
+                "actual",
+                "note",
+                "level",
+                "method",
+                "sign",
+                "unit",
+                "where",
+            ),
+            points=("weight", "reported_score"),
+            mappings=("inputs",),
+            items=(("unreadable", Unreadable),),
+        )
+        if not isinstance(self.core, bool):
+            raise _refuse_type("IndicatorRow", "core", "a bool", self.core)
+
 
 @attrs.frozen
 class Evaluation:
@@ -150,6 +277,29 @@ class Evaluation:
     """Cells outside rows and budget that could not be read as numbers (the 总分 cell)"""
     source: str = ""
     """The file it was read from, if any"""
+
+    def __attrs_post_init__(self) -> None:
+        _settle(
+            self,
+            texts=(
+                "region",
+                "form",
+                "title",
+                "unit",
+                "department",
+                "project",
+                "ruleset",
+                "reported_grade",
+                "source",
+            ),
+            points=("reported_total",),
+            mappings=("base",),
+            items=(("rows", IndicatorRow), ("unreadable", Unreadable)),
+        )
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise _refuse_type("Evaluation", "year", "an int", self.year)
+        if self.budget is not None and not isinstance(self.budget, BudgetTable):
+            raise _refuse_type("Evaluation", "budget", "a BudgetTable (or None)", self.budget)
 
     def to_dict(self) -> dict[str, Any]:
         """The evaluation in the file layout (``evaluation``, ``budget``, ``rows``), JSON-ready
@@ -185,9 +335,9 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
     file = Path(path)
     name = str(path)
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvaluationError([Problem("file-unreadable", f"cannot read: {exc}", file=name)]) from None
+        text = read_text(file)  # a regular file of at most MAX_FILE_BYTES, UTF-8
+    except TomlSyntax as exc:
+        raise EvaluationError([exc.problem]) from None
     suffix = file.suffix.lower()
     if suffix == ".toml":
         try:
@@ -197,12 +347,17 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
         return evaluation_from_document(doc, doc.data)
     if suffix == ".json":
         try:
-            data = json.loads(text)
+            check_nesting(text, name, toml=False)
+            data = json.loads(text, parse_constant=_json_constant)
+        except TomlSyntax as exc:
+            raise EvaluationError([exc.problem]) from None
         except json.JSONDecodeError as exc:
             problem = Problem(
                 "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
             )
             raise EvaluationError([problem]) from None
+        except (ValueError, RecursionError, MemoryError) as exc:  # an int beyond Python's digit limit
+            raise EvaluationError([parse_failure(text, name, "json-syntax", "invalid JSON", exc)]) from None
         return _Reader(name, None).evaluation(data)
     raise EvaluationError(
         [
@@ -215,6 +370,12 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
             )
         ]
     )
+
+
+def _json_constant(name: str) -> str:
+    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON: kept as text, so the number gate
+    refuses them with the key's path instead of reading a float that is not finite."""
+    return name
 
 
 def evaluation_from_document(doc: TomlDocument, data: Mapping[str, Any]) -> Evaluation:
@@ -247,6 +408,8 @@ _BUDGET_KEYS = {
     "note",
     "unreadable",
 }
+_POINT_KEYS = {"weight", "reported_score", "points", "reported_total"}
+"""Number keys that hold scores or weights (within ``MAX_POINTS``); the others are amounts."""
 _LINE_KEYS = {"name", "initial", "full_year", "executed"}
 _ROW_KEYS = {
     "unreadable",
@@ -294,25 +457,31 @@ class _Reader:
                 self.problem("missing-key", path_join(path, key), "required key is missing")
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem("wrong-type", path_join(path, key), "must be text", found=repr(value))
+            self.problem("wrong-type", path_join(path, key), "must be text", found=shown(value))
+            return ""
+        if isinstance(value, int) and value.bit_length() > 200:  # str() of it may even raise
+            self.problem("bad-number", path_join(path, key), "number too long to be text", found=shown(value))
             return ""
         return str(value) if not isinstance(value, float) else repr(value)
 
     def number(self, table: Mapping[str, Any], key: str, path: str) -> Optional[Decimal]:
+        """A number cell, through the one gate (:func:`perfscore.decimals.gate`): scores and
+        weights within ``MAX_POINTS``, amounts and inputs within ``MAX_AMOUNT``."""
         value = table.get(key)
         if value is None or (isinstance(value, str) and value.strip() == ""):
             return None
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return to_decimal(value)
-        if isinstance(value, str):
-            try:
-                number = Decimal(value.strip().replace(",", ""))
-            except InvalidOperation:
-                number = None
-            if number is not None and number.is_finite():
-                return number
-        self.problem("not-a-number", path_join(path, key), "must be a number", found=repr(value))
-        return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+            self.problem("not-a-number", path_join(path, key), "must be a number", found=shown(value))
+            return None
+        named_value = path == "base" or path.endswith(".inputs")  # a base figure or an input
+        limit = MAX_POINTS if key in _POINT_KEYS and not named_value else MAX_AMOUNT
+        try:
+            return gate(value, limit)
+        except NumberRefused as exc:
+            code = "not-a-number" if isinstance(value, str) and "ASCII" in exc.reason else "bad-number"
+            message = "must be a number" if code == "not-a-number" else exc.reason
+            self.problem(code, path_join(path, key), message, found=exc.found, expected=exc.expected)
+            return None
 
     def unreadable(self, table: Mapping[str, Any], path: str) -> tuple[Unreadable, ...]:
         """``unreadable = [{ column, text, address }]``: cells a form reader could not read."""
@@ -334,7 +503,7 @@ class _Reader:
             return value.strip() == "是"
         if not isinstance(value, bool):
             self.problem(
-                "wrong-type", path_join(path, key), "must be true/false (or 是/否)", found=repr(value)
+                "wrong-type", path_join(path, key), "must be true/false (or 是/否)", found=shown(value)
             )
             return False
         return value
@@ -383,7 +552,7 @@ class _Reader:
                 "evaluation.year",
                 "must be a year",
                 expected="an integer such as 2023",
-                found=repr(year_value),
+                found=shown(year_value),
             )
         form = self.text(meta, "form", "evaluation", required="evaluation" in data)
         if form and form not in ("project", "department", "special_fund"):
@@ -391,7 +560,7 @@ class _Reader:
                 "bad-form",
                 "evaluation.form",
                 "unknown form",
-                found=repr(form),
+                found=shown(form),
                 expected="project, department or special_fund",
             )
         budget = self.budget(data["budget"]) if "budget" in data else None

@@ -19,8 +19,13 @@ Allowed:
   ``abs(x)``, ``round(x)`` / ``round(x, n)`` (``n`` an integer literal 0..6, half-up),
   ``clamp(x, lo, hi)``, ``floor(x)``, ``ceil(x)``.
 
-Comparisons give booleans; ``and`` / ``or`` return an operand as in Python; a boolean used
-where a number is needed is an evaluation error, never silently 0 or 1.
+Comparisons give booleans. They compare numbers: ordering a condition (``(A > 1) < 2``) or
+comparing one with a number (``(A > 1) == 1``) is refused at compile time (``formula-compare``),
+and a side that turns out to be the wrong kind at run time is an evaluation error. Two conditions
+may be compared with ``==`` and ``!=``. ``and`` / ``or`` return an operand as in Python; a
+boolean used where a number is needed is an evaluation error, never silently 0 or 1. A literal
+and a result must lie within ±:data:`~perfscore.decimals.MAX_AMOUNT` (the model's number gate):
+a literal beyond it is refused (``formula-literal``), a result beyond it is an evaluation error.
 
 Error codes (``FormulaError.code``):
 
@@ -39,6 +44,8 @@ Error codes (``FormulaError.code``):
 ``formula-literal``
     a literal that is not a decimal number (strings, bytes, ``True``, ``None``, complex,
     hexadecimal...) or one with more than :data:`MAX_LITERAL_DIGITS` digits.
+``formula-compare``
+    a condition ordered or compared with a number (``(A > 1) < 2``, ``(A > 1) == 1``).
 ``formula-power``
     ``**`` whose exponent is not an integer literal in ``0..MAX_EXPONENT``.
 ``formula-name``
@@ -75,7 +82,7 @@ from typing import Any, Callable, NoReturn, Optional, Union
 import attrs
 import simpleeval
 
-from perfscore.decimals import quantize
+from perfscore.decimals import MAX_AMOUNT, NumberRefused, gate, quantize
 from perfscore.errors import FormulaError, FormulaEvaluationError
 
 __all__ = [
@@ -110,6 +117,7 @@ Value = Union[Decimal, bool]
 _Impl = Callable[[Mapping[str, Decimal]], Value]
 
 _AS_NUMBER = "a condition was used as a number"
+_COMPARED = "a condition (true or false) was compared with a number"
 
 
 # --------------------------------------------------------------------------------------
@@ -117,9 +125,18 @@ _AS_NUMBER = "a condition was used as a number"
 # --------------------------------------------------------------------------------------
 
 
+_LOW, _HIGH = -MAX_AMOUNT, MAX_AMOUNT
+"""A result must lie within these, as every number entering the model does
+(:func:`perfscore.decimals.gate`): beyond them it is not scorable, never rounded or formatted."""
+
+
 def _not_a_number(value: object) -> FormulaEvaluationError:
     if isinstance(value, bool):
         return FormulaEvaluationError(_AS_NUMBER)
+    if isinstance(value, Decimal) and value.is_finite():
+        return FormulaEvaluationError(
+            f"the result is out of range (beyond ±{MAX_AMOUNT:E})".replace("E+", "e")
+        )
     if isinstance(value, Decimal):
         return FormulaEvaluationError("the result is not a finite number")
     return FormulaEvaluationError(f"expected a number, got {type(value).__name__}")
@@ -129,6 +146,27 @@ def _num(value: object) -> Decimal:
     if type(value) is Decimal:
         return value
     raise _not_a_number(value)
+
+
+def _cmp_num(value: object) -> Decimal:
+    """A compared value that must be a number."""
+    if type(value) is bool:
+        raise FormulaEvaluationError(_COMPARED)
+    return _num(value)
+
+
+def _cmp_cond(value: object) -> bool:
+    """A compared value that must be a condition (the other side of ``==`` is one)."""
+    if type(value) is not bool:
+        raise FormulaEvaluationError(_COMPARED)
+    return value
+
+
+def _cmp_eq(a: object, b: object) -> bool:
+    """``==`` as the reference backend runs it: two numbers, or two conditions."""
+    if (type(a) is bool) != (type(b) is bool):
+        raise FormulaEvaluationError(_COMPARED)
+    return a == b
 
 
 def _coerce_input(name: str, value: object) -> Decimal:
@@ -459,9 +497,11 @@ class _Checker:
                 node,
             )
         try:
-            number = Decimal(text.replace("_", ""))
+            number = gate(Decimal(text.replace("_", "")))  # a literal passes the model's number gate
         except decimal.InvalidOperation:  # pragma: no cover - the parser accepted it as a number
             self.fail("formula-literal", f"not a number: {text}", node)
+        except NumberRefused as exc:
+            self.fail("formula-literal", f"{exc.reason}: {text}; expected {exc.expected}", node)
         self.literals.append((node, number))
         name = f"_c{len(self.constants)}"
         self.constants[name] = number
@@ -534,10 +574,31 @@ class _Checker:
                 token, message = refused
                 self.fail("formula-construct", message, node, self.locate(previous, right, token))
             previous = right
-        pieces = [self.visit(node.left)[0]]
-        for op, right in zip(node.ops, node.comparators):
-            pieces.append(_COMPARE[type(op)])
-            pieces.append(self.visit(right)[0])
+        operands = [node.left, *node.comparators]
+        visited = [self.visit(operand) for operand in operands]
+        kinds = [kind for _, kind in visited]
+        wants = [""] * len(operands)  # what each side must be: _NUM or _BOOL
+        for i, op in enumerate(node.ops):
+            lk, rk = kinds[i], kinds[i + 1]
+            if type(op) not in (ast.Eq, ast.NotEq) or _NUM in (lk, rk):
+                # An ordering compares numbers; so does == with a number on one side.
+                for side in (i, i + 1):
+                    if kinds[side] == _BOOL:
+                        self.fail("formula-compare", _COMPARED, operands[side])
+                    wants[side] = _NUM
+            elif lk == _MIXED and rk == _MIXED:
+                self.fail("formula-compare", "both sides may be conditions or numbers: say which", node)
+            elif _BOOL in (lk, rk) and not wants[i] and not wants[i + 1]:
+                wants[i] = wants[i + 1] = _BOOL  # two conditions may be compared with == and !=
+            elif _BOOL in (lk, rk):
+                self.fail("formula-compare", _COMPARED, operands[i if lk == _BOOL else i + 1])
+        pieces = []
+        for index, ((text, kind), want) in enumerate(zip(visited, wants)):
+            if index:
+                pieces.append(_COMPARE[type(node.ops[index - 1])])
+            if kind == _MIXED:
+                text = f"_cmp_num({text})" if want == _NUM else f"_cmp_cond({text})"
+            pieces.append(text)
         return "(" + " ".join(pieces) + ")", _BOOL
 
     def visit_call(self, node: ast.Call) -> tuple[str, str]:
@@ -671,7 +732,13 @@ def _build_compiled(checker: _Checker, code: str, names: tuple[str, ...]) -> _Im
         lines.append(f"    {param} = _env[{name!r}]")
         lines.append(f"    if {param}.__class__ is not _D: {param} = _coerce_input({name!r}, {param})")
     lines.append(f"    return {code}")
-    namespace: dict[str, Any] = {"__builtins__": {}, "_D": Decimal, "_coerce_input": _coerce_input}
+    namespace: dict[str, Any] = {
+        "__builtins__": {},
+        "_D": Decimal,
+        "_coerce_input": _coerce_input,
+        "_cmp_num": _cmp_num,
+        "_cmp_cond": _cmp_cond,
+    }
     namespace.update({f"_fn_{name}": helper for name, helper in _HELPERS.items()})
     namespace.update({helper.__name__: helper for helper in _OPERATOR_HELPERS})
     namespace.update(checker.constants)
@@ -689,12 +756,13 @@ _REFERENCE_OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.USub: _op_neg,
     ast.UAdd: _op_pos,
     ast.Not: operator.not_,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
+    # Comparisons compare numbers only, as the compiled backend's _num() checks them.
+    ast.Lt: lambda a, b: _cmp_num(a) < _cmp_num(b),
+    ast.LtE: lambda a, b: _cmp_num(a) <= _cmp_num(b),
+    ast.Gt: lambda a, b: _cmp_num(a) > _cmp_num(b),
+    ast.GtE: lambda a, b: _cmp_num(a) >= _cmp_num(b),
+    ast.Eq: _cmp_eq,
+    ast.NotEq: lambda a, b: not _cmp_eq(a, b),
 }
 
 
@@ -791,7 +859,7 @@ class Formula:
             raise
         except Exception as exc:
             raise _evaluation_error(exc) from exc
-        if type(value) is Decimal and value.is_finite():
+        if type(value) is Decimal and value.is_finite() and _LOW <= value <= _HIGH:
             return value if value else value.copy_abs()  # never a negative zero
         raise _not_a_number(value)
 
@@ -807,7 +875,7 @@ class Formula:
             raise _evaluation_error(exc) from exc
         if type(value) is bool:
             return value
-        if type(value) is Decimal and value.is_finite():
+        if type(value) is Decimal and value.is_finite() and _LOW <= value <= _HIGH:
             return bool(value)
         raise _not_a_number(value)
 
@@ -821,7 +889,7 @@ class Formula:
             raise _evaluation_error(exc) from exc
         if type(value) is bool:
             return value
-        if type(value) is Decimal and value.is_finite():
+        if type(value) is Decimal and value.is_finite() and _LOW <= value <= _HIGH:
             return value if value else value.copy_abs()
         raise _not_a_number(value)
 
@@ -891,7 +959,8 @@ def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]], args: Sequ
             loaded.update(score.names)
         lines += [
             f"{indent}_s = {code}",
-            f"{indent}if _s.__class__ is _D and _s.is_finite(): return {index}, (_s if _s else _s.copy_abs())",
+            f"{indent}if _s.__class__ is _D and _s.is_finite() and _LOW <= _s <= _HIGH:",
+            f"{indent}  return {index}, (_s if _s else _s.copy_abs())",
             f"{indent}raise _not_a_number(_s)",
         ]
         if when is None:
@@ -914,6 +983,10 @@ def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]], args: Sequ
         "_evaluation_error": _evaluation_error,
         "_Fail": FormulaEvaluationError,
         "_Exception": Exception,
+        "_LOW": _LOW,
+        "_HIGH": _HIGH,
+        "_cmp_num": _cmp_num,
+        "_cmp_cond": _cmp_cond,
     }
     namespace.update({f"_fn_{name}": helper for name, helper in _HELPERS.items()})
     namespace.update({helper.__name__: helper for helper in _OPERATOR_HELPERS})
@@ -925,7 +998,7 @@ def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]], args: Sequ
 
 def _truth(value: object) -> bool:
     """A non-boolean condition's value: a finite number is true when non-zero."""
-    if type(value) is Decimal and value.is_finite():
+    if type(value) is Decimal and value.is_finite() and _LOW <= value <= _HIGH:
         return bool(value)
     raise _not_a_number(value)
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional, Union
 
 import attrs
 
-from .decimals import ROUNDING_MODES, in_context, to_decimal
+from .decimals import MAX_AMOUNT, MAX_POINTS, ROUNDING_MODES, NumberRefused, gate, in_context
 from .errors import (
     EditionNotFoundError,
     FormulaError,
@@ -589,7 +589,8 @@ class _Builder:
             if required:
                 self.problem("missing-key", _join(path, key), "required key is missing")
             return default
-        number = self.real(value, _join(path, key))
+        limit = MAX_POINTS if key in _POINT_KEYS else MAX_AMOUNT
+        number = self.real(value, _join(path, key), limit)
         if number is None:
             return default
         if (positive and number <= 0) or number < 0:
@@ -602,16 +603,17 @@ class _Builder:
             return default
         return number
 
-    def real(self, value: Any, path: str) -> Optional[Decimal]:
-        """A TOML number as a Decimal, or None with a problem: not a number, or inf or nan."""
+    def real(self, value: Any, path: str, limit: Decimal = MAX_AMOUNT) -> Optional[Decimal]:
+        """A TOML number as a Decimal, or None with a problem: not a number, or refused by the
+        number gate (inf, nan, beyond ``limit``, too many digits or places)."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem("wrong-type", path, "must be a number", found=_show(value))
             return None
-        number = to_decimal(value)
-        if not number.is_finite():
-            self.problem("bad-number", path, "must be a finite number", found=_show(value))
+        try:
+            return gate(value, limit)
+        except NumberRefused as exc:
+            self.problem("bad-number", path, exc.reason, found=exc.found, expected=exc.expected)
             return None
-        return number
 
     def boolean(self, table: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
         value = table.get(key, default)
@@ -1382,6 +1384,11 @@ def clear_caches() -> None:
     for cached in (_registry, _read_cached, _display, _compile):
         cached.cache_clear()
     _BUILT.clear()
+
+
+_POINT_KEYS = frozenset({"total", "points", "weight", "min", "max"})
+"""Keys read by ``_Builder.number`` that hold points, weights, totals or grade bounds: within
+``MAX_POINTS``. Every other number (params, tolerances, tier bounds) is within ``MAX_AMOUNT``."""
 
 
 def _join(path: str, key: str) -> str:

@@ -17,7 +17,7 @@ from typing import Optional
 
 import attrs
 
-from .decimals import ROUNDING_MODES, in_context, quantize
+from .decimals import MAX_AMOUNT, ROUNDING_MODES, in_context, plain, quantize
 from .errors import FormulaEvaluationError
 from .evaluation import Evaluation, IndicatorRow, Unreadable
 from .expressions import CaseChain, compile_cases
@@ -40,6 +40,9 @@ from .targets import CellValue, Comparator, ValueKind, convert, parse_cell, unit
 __all__ = ["normalize_label", "score"]
 
 _ZERO = Decimal(0)
+_LOW, _HIGH = -MAX_AMOUNT, MAX_AMOUNT
+"""The number gate's bound, for values computed or parsed while scoring (a cell's T and A, the
+execution rate): beyond it a row or the budget is not scorable, never an overflow later."""
 # Cell texts repeat a great deal across a batch ("100%", "≥95%", "不适用"); CellValue is frozen.
 _parse = functools.lru_cache(maxsize=16384)(parse_cell)
 _HUNDRED = Decimal(100)
@@ -245,6 +248,8 @@ def _fmt(value: Optional[Decimal]) -> str:
 def _format(value: Decimal) -> str:
     if not value:
         return "0"  # also -0, which equals 0 and so shares its memo entry
+    if not value.is_finite() or not -40 <= value.adjusted() <= 20 or len(value.as_tuple().digits) > 40:
+        return plain(value)  # total and short, whatever the value (never expanded, never raises)
     text = format(value, "f")
     if "." not in text:
         return text
@@ -873,6 +878,17 @@ class _Scorer:
                 if len(got) == 2:
                     return self.unscorable(row, block.key, weight, *got, method, source)
                 t_value, a_value, unit = got
+            if not (_LOW <= t_value <= _HIGH and _LOW <= a_value <= _HIGH):
+                # A cell such as "9…9亿元" (60 digits) passes the number gate's bound no better
+                # than a typed number would: not scorable, never an overflow further on.
+                reason = f"target or actual out of range (beyond ±{_fmt(_HIGH)})"
+                self.finding(
+                    "not-scorable", "error", row.where, "年度指标值或实际完成值超出可计算范围",
+                    f"the row cannot be scored: {reason}", found=f"T={_fmt(t_value)}, A={_fmt(a_value)}",
+                )  # fmt: skip
+                return self.unscorable(
+                    row, block.key, weight, f"无法计分：{reason}", f"not scorable: {reason}", method, source
+                )
             if a_value < _ZERO and self.ruleset.clamp_negative_actual:
                 a_value = _ZERO
         if method.inputs:
@@ -972,7 +988,18 @@ class _Scorer:
                 _fmt(rule.points),
                 _fmt(table.points),
             )
-        if base is None or executed is None or base == 0:
+        rate = executed / base if base is not None and executed is not None and base != 0 else None
+        if rate is not None and not _LOW <= rate <= _HIGH:  # 1e15 / 1e-20: past the number gate
+            self.complete = False
+            reason = f"the execution rate is out of range (beyond ±{_fmt(_HIGH)})"
+            self.finding("budget-not-scorable", "error", "budget", "预算执行率超出可计算范围", reason,
+                         found=f"base={_fmt(base)}, executed={_fmt(executed)}")  # fmt: skip
+            why = Explanation({}, "预算执行率超出可计算范围", reason, provenance)
+            return BudgetResult(
+                rule.name.zh, rule.base, base, executed, None, printed, rule.points, NOT_SCORABLE,
+                rule.formula.source, None, None, None, why, reported,
+            )  # fmt: skip
+        if base is None or executed is None or rate is None:
             self.complete = False
             self.finding(
                 "budget-not-scorable",
@@ -988,7 +1015,6 @@ class _Scorer:
                 rule.name.zh, rule.base, base, executed, None, printed, rule.points, NOT_SCORABLE,
                 rule.formula.source, None, None, None, why, reported,
             )  # fmt: skip
-        rate = executed / base
         env = {**rule.params, "W": rule.points, "rate": rate, "base": base, "executed": executed}
         try:
             raw = rule.formula.number(env)

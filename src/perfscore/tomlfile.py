@@ -9,7 +9,9 @@ text that ``tomllib`` has already accepted.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +24,23 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-__all__ = ["TomlDocument", "key_positions", "parse_toml"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "TomlDocument",
+    "check_nesting",
+    "key_positions",
+    "parse_toml",
+    "read_text",
+]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Largest ruleset or evaluation file (TOML or JSON) read, in bytes: the largest shipped one
+is a few tens of KiB. Only regular files are read, and never more than this many bytes."""
+MAX_NESTING = 64
+"""Deepest nesting of arrays and tables (``[[[…]]]``, ``{a = {b = …}}``) accepted in a TOML or
+JSON file; checked by a scan without recursion before the file is parsed, so a 3,000-deep file
+never reaches Python's recursion limit. The formats need 4 or 5 levels."""
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR = re.compile(r"[^,\]\}\n#]+")
@@ -59,15 +77,19 @@ class TomlDocument:
 
 
 def parse_toml(text: str, file: str) -> TomlDocument:
-    """Parse ``text``; a syntax error becomes a ``Problem`` raised inside ``TomlSyntax``."""
+    """Parse ``text``; a syntax error becomes a ``Problem`` raised inside ``TomlSyntax``, and so
+    do nesting beyond :data:`MAX_NESTING` and an integer too long for Python to read."""
+    check_nesting(text, file, toml=True)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _ERROR_AT.search(message)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise TomlSyntax(parse_failure(text, file, "toml-syntax", "invalid TOML", exc)) from None
+        exc_message = str(exc)
+        match = _ERROR_AT.search(exc_message)
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
-        reason = _ERROR_AT.sub("", message).strip()
+        reason = _ERROR_AT.sub("", exc_message).strip()
         raise TomlSyntax(
             Problem(
                 code="toml-syntax", message=f"invalid TOML: {reason}", file=file, line=line, column=column
@@ -78,13 +100,115 @@ def parse_toml(text: str, file: str) -> TomlDocument:
 
 def read_toml(path: Path) -> TomlDocument:
     """Read and parse a TOML file; unreadable files and bad encodings become ``TomlSyntax``."""
+    return parse_toml(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """The text of a regular file of at most :data:`MAX_FILE_BYTES` bytes, decoded as UTF-8
+    (a BOM is dropped). A FIFO, a device, a directory, a larger file, an unreadable one or one
+    that is not UTF-8 raises ``TomlSyntax`` with the reason; nothing else is raised."""
+    name = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        with open(path, "rb", buffering=0) as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise TomlSyntax(Problem("file-unreadable", "cannot read: not a regular file", file=name))
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise TomlSyntax(Problem("file-unreadable", f"cannot read: {reason}", file=name)) from None
+    if len(data) > MAX_FILE_BYTES:
         raise TomlSyntax(
-            Problem(code="file-unreadable", message=f"cannot read: {exc}", file=str(path))
+            Problem(
+                "file-too-large",
+                "file too large",
+                file=name,
+                expected=f"at most {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+            )
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise TomlSyntax(
+            Problem("file-unreadable", "cannot read: not UTF-8 text", file=name, line=line, column=column)
         ) from None
-    return parse_toml(text, str(path))
+
+
+_TOML_TOKENS = re.compile(r'"""|\'\'\'|"|\'|#|[\[\]{}]')
+_JSON_TOKENS = re.compile(r'"|[\[\]{}]')
+_BASIC_STRING = re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*', re.DOTALL)  # unrolled: linear
+_LONG_DIGITS = re.compile(r"[0-9_]{1000,}")
+
+
+def check_nesting(text: str, file: str, *, toml: bool) -> None:
+    """Raise ``TomlSyntax`` when arrays and tables nest deeper than :data:`MAX_NESTING`.
+
+    One pass with a regular expression and a counter, no recursion: brackets inside strings
+    and comments are skipped. Linear in the text; it only has to be right for the depth of
+    text the parser would accept, and to never overcount it."""
+    depth = 0
+    tokens = _TOML_TOKENS if toml else _JSON_TOKENS
+    i = 0
+    size = len(text)
+    while i < size:
+        match = tokens.search(text, i)
+        if match is None:
+            return
+        token = match.group()
+        i = match.end()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                raise TomlSyntax(
+                    Problem(
+                        "too-deep",
+                        "arrays or tables nested too deeply",
+                        file=file,
+                        line=line,
+                        column=column,
+                        expected=f"at most {MAX_NESTING} levels",
+                    )
+                )
+        elif token in "]}":
+            depth = max(0, depth - 1)
+        elif token == "#":
+            end = text.find("\n", i)
+            i = size if end < 0 else end
+        elif token in ('"""', "'''"):
+            end = text.find(token, i)
+            i = size if end < 0 else end + 3
+        elif token == "'":  # a literal string: no escapes
+            end = text.find("'", i)
+            newline = text.find("\n", i)
+            i = size if end < 0 else (end + 1 if newline < 0 or end < newline else newline)
+        else:  # a basic string, with backslash escapes: up to its closing quote (or the line's end)
+            body = _BASIC_STRING.match(text, i)
+            i = body.end() + 1 if body is not None else size
+
+
+def parse_failure(text: str, file: str, code: str, what: str, exc: BaseException) -> Problem:
+    """A located problem for a parser's ``ValueError`` (an integer over Python's digit limit),
+    ``RecursionError`` or ``MemoryError``: never one of those out of a reader."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return Problem(code, f"{what}: too deeply nested or too large to read", file=file)
+    long = _LONG_DIGITS.search(text)
+    if long is not None:
+        line = text.count("\n", 0, long.start()) + 1
+        column = long.start() - (text.rfind("\n", 0, long.start()) + 1) + 1
+        return Problem(
+            code,
+            f"{what}: a number of {long.end() - long.start()} digits",
+            file=file,
+            line=line,
+            column=column,
+            expected="a number of at most 28 significant digits",
+        )
+    reason = str(exc).split("; use sys.set_int_max_str_digits", 1)[0]
+    return Problem(code, f"{what}: {reason[:200]}", file=file)
 
 
 class TomlSyntax(Exception):
