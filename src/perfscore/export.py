@@ -14,6 +14,7 @@ import contextlib
 import html
 import math
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from .decimals import in_context, plain
 from .errors import PerfscoreError
 from .evaluation import Evaluation
-from .render import width
+from .render import visible, width
 from .report import NOT_APPLICABLE, NOT_SCORABLE, BlockResult, BudgetResult, Finding, Report, RowResult
 from .review import Review
 from .targets import ValueKind, parse_cell
@@ -193,6 +194,50 @@ def _diff_format(value: Optional[Decimal]) -> str:
     return "+0.00;-0.00;0"
 
 
+#: Excel holds at most this many characters (UTF-16 code units) in a cell.
+_CELL_LIMIT = 32767
+#: OOXML's own escape, ``_x0041_`` for "A", which Excel decodes in any string it reads.
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+#: What a spreadsheet reads as the start of a formula when the cell is typed or edited.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _cell_text(text: str) -> str:
+    """``text`` as a workbook cell shows it: hidden characters made visible (the XML a workbook
+    is made of cannot hold control characters or lone surrogates), line breaks as a cell writes
+    them, a literal ``_x0041_`` kept literal, and a text too long for a cell cut with a visible
+    note of its full length (the Markdown and HTML exports keep all of it)."""
+    text = visible(text).replace("\r\n", "\n").replace("\r", "\n")  # a cell breaks lines with \n
+    text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    units = len(text.encode("utf-16-le")) // 2
+    if units > _CELL_LIMIT:
+        note = f"…（超出单元格上限，已截断；全文 {len(text):,} 字）"
+        keep = _CELL_LIMIT - len(note) * 2
+        # Cut by code unit; half a surrogate pair at the cut is dropped, not shown.
+        text = text.encode("utf-16-le")[: keep * 2].decode("utf-16-le", "ignore") + note
+    return text
+
+
+def _store(cell: Any, value: Any) -> Any:
+    """The one way a value enters a cell of the workbook; returns the cell.
+
+    A number (int or float) is stored as a number; anything else as text, whatever it starts
+    with: the cell's type is set to string after the value, so ``=WEBSERVICE(...)``, ``+cmd|``,
+    ``@SUM(...)`` or ``#N/A`` from a table is shown as written and never evaluated. A text that
+    a spreadsheet would read as a formula when the cell is edited is also marked quote-prefixed,
+    so editing it keeps it text. perfscore writes no formulas: none is built from table text.
+    """
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        cell.value = value
+        return cell
+    text = _cell_text(str(value))
+    cell.value = text
+    cell.data_type = "s"
+    if text.lstrip()[:1] in _FORMULA_START:
+        cell.quotePrefix = True
+    return cell
+
+
 class _Sheet:
     """Writes cells with the styles of this export, and remembers what width each column needs."""
 
@@ -227,7 +272,8 @@ class _Sheet:
         border: bool = True,
         fit: bool = True,
     ) -> Any:
-        cell = self.ws.cell(row=row, column=col, value=value)
+        cell = _store(self.ws.cell(row=row, column=col), value)
+        value = cell.value
         if border:
             cell.border = self.border
         if isinstance(value, (int, float)):
@@ -263,7 +309,7 @@ class _Sheet:
     def title(self, row: int, text: str, last_col: int, *, size: int = 14) -> None:
         from openpyxl.styles import Alignment, Font
 
-        cell = self.ws.cell(row=row, column=1, value=text)
+        cell = _store(self.ws.cell(row=row, column=1), text)
         cell.font = Font(bold=True, size=size)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
@@ -272,7 +318,7 @@ class _Sheet:
     def note(self, row: int, text: str, last_col: int) -> None:
         from openpyxl.styles import Alignment
 
-        cell = self.ws.cell(row=row, column=1, value=text)
+        cell = _store(self.ws.cell(row=row, column=1), text)
         cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
         self.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
 
@@ -583,8 +629,13 @@ def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] 
     except ImportError as exc:
         raise ExportError("export to xlsx needs openpyxl: pip install 'perfscore[office]'") from exc
 
+    with _writing(path):
+        _build_workbook(Workbook, review, evaluation).save(Path(path))
+
+
+def _build_workbook(workbook: Any, review: Review, evaluation: Optional[Evaluation]) -> Any:
     report = review.report
-    wb = Workbook()
+    wb = workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "自评表"
@@ -623,29 +674,67 @@ def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] 
     _write_findings(_Sheet(findings, (10, 26, 24, 44, 50, 30, 30)), review.findings)
     rules = wb.create_sheet("规则")
     _write_rules(_Sheet(rules, (18, 44, 24, 56, 36, 10, 10, 8)), report)
-    with _writing(path):
-        wb.save(Path(path))
+    return wb
 
 
 @contextlib.contextmanager
 def _writing(path: PathLike) -> Iterator[None]:
-    """Turn a failure to write ``path`` (no such folder, no permission, disk full) into an
-    :class:`ExportError` that names the file."""
+    """Turn any failure to build or write ``path`` (no such folder, no permission, disk full, a
+    path openpyxl or the file system refuses) into an :class:`ExportError` that names the file.
+    perfscore's own errors pass through as they are."""
     try:
         yield
+    except PerfscoreError:
+        raise
     except OSError as exc:
-        raise ExportError(f"cannot write {os.fspath(path)}: {exc.strerror or exc}") from None
+        raise ExportError(f"cannot write {_shown_path(path)}: {exc.strerror or exc}") from None
+    except Exception as exc:
+        raise ExportError(f"cannot write {_shown_path(path)}: {type(exc).__name__}: {exc}") from exc
+
+
+def _shown_path(path: PathLike) -> str:
+    try:
+        return visible(os.fspath(path), breaks=True)
+    except Exception:  # not a path at all
+        return repr(path)
 
 
 # -- markdown ----------------------------------------------------------------------------
+#: Markdown's inline syntax, written as a backslash escape wherever a value holds it: code spans,
+#: emphasis, links and images, headings' closing #, tables' |, GFM strikethrough and math.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~{}$])")
+
+
 def _md(text: object) -> str:
-    """One Markdown table cell: HTML and pipes escaped, line breaks kept as <br>."""
-    s = html.escape(str(text), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    """The one escape for every value the Markdown report interpolates (title, list items,
+    headings, table cells): it reads back as exactly the text, on one line, and starts nothing.
+
+    Hidden characters are made visible; ``&``, ``<`` and ``>`` become entities (no HTML, no
+    autolink, no entity from the data); every other character of Markdown's inline syntax is
+    backslash-escaped (no link, image, code span, emphasis or table cell break); line breaks
+    become ``<br>``, so no value starts a line of its own (a heading, list, quote or table row).
+    """
+    s = html.escape(visible(str(text)), quote=False)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
     return "<br>".join(part.strip() for part in s.splitlines()) if s.strip() else ""
 
 
+#: A finding's code or location as perfscore writes them: ``full-marks-unmet``, ``rows[12].weight``.
+_MD_IDENTIFIER = re.compile(r"[A-Za-z0-9_.\[\]-]{1,200}")
+
+
+def _md_code(text: str) -> object:
+    """A code span for an identifier that can hold nothing else; any other text is a value
+    like any other, for :func:`_md` (a code span cannot escape a backtick inside it)."""
+    return _MdRaw(f"`{text}`") if _MD_IDENTIFIER.fullmatch(text) else text
+
+
+class _MdRaw(str):
+    """Markdown perfscore wrote, from nothing but a checked identifier: a table cell as is."""
+
+
 def _md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: str = "") -> list[str]:
-    out = ["| " + " | ".join(headers) + " |"]
+    out = ["| " + " | ".join(_md(h) for h in headers) + " |"]
     out.append(
         "|"
         + "|".join(
@@ -653,7 +742,10 @@ def _md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], align: s
         )
         + "|"
     )
-    out += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
+    out += [
+        "| " + " | ".join(cell if isinstance(cell, _MdRaw) else _md(cell) for cell in row) + " |"
+        for row in rows
+    ]
     return out
 
 
@@ -662,20 +754,20 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
     """The report as Markdown: the breakdown 一级 → 二级 → 三级, the budget row, total and grade
     (computed beside reported), and the findings."""
     report = review.report
-    lines = [f"# {_title(report)}", ""]
+    lines = ["# " + _md(_title(report)), ""]
     for label, value in (
         ("项目名称", report.project),
         ("单位", report.unit),
         ("年度", str(report.year or "")),
     ):
         if value:
-            lines.append(f"- {label}：{value}")
-    lines.append(f"- 规则集 ruleset：{report.ruleset}（{report.edition}）{report.ruleset_name}")
+            lines.append(f"- {label}：{_md(value)}")
+    lines.append("- 规则集 ruleset：" + _md(f"{report.ruleset}（{report.edition}）{report.ruleset_name}"))
     lines.append("")
     if report.budget is not None:
         b = report.budget
         amounts = _Amounts(b, evaluation)
-        lines += [f"## 项目资金 · {b.name_zh}", ""]
+        lines += ["## 项目资金 · " + _md(b.name_zh), ""]
         rows: list[Sequence[object]] = [
             (
                 "年度资金总额",
@@ -700,12 +792,17 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
     lines += ["## 指标 · 自评得分与计算得分", ""]
     for block in report.blocks:
         lines.append(
-            f"### {block.name_zh} {block.name_en}：{plain(block.points)} / {plain(block.max_points)}"
-            f"（自评 {plain(block.reported)}）"
+            "### "
+            + _md(
+                f"{block.name_zh} {block.name_en}：{plain(block.points)} / {plain(block.max_points)}"
+                f"（自评 {plain(block.reported)}）"
+            )
         )
         lines.append("")
         for cat in block.categories:
-            lines.append(f"#### {cat.name or '—'}：{plain(cat.points)}（自评 {plain(cat.reported)}）")
+            lines.append(
+                "#### " + _md(f"{cat.name or '—'}：{plain(cat.points)}（自评 {plain(cat.reported)}）")
+            )
             lines.append("")
             table = [
                 (
@@ -726,8 +823,12 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
     lines += ["## 总分与等级", ""]
     state = "" if report.complete else "（不完整：有指标无法计分，不评定等级）"
     lines.append(
-        f"**总分 total：计算 {plain(report.total)} / {plain(report.max_total)}{state}，"
-        f"自评 {plain(report.reported_total)}，差异 {_signed(_total_diff(report)) or ('0' if report.complete else '—')}**"
+        "**"
+        + _md(
+            f"总分 total：计算 {plain(report.total)} / {plain(report.max_total)}{state}，"
+            f"自评 {plain(report.reported_total)}，差异 {_signed(_total_diff(report)) or ('0' if report.complete else '—')}"
+        )
+        + "**"
     )
     lines.append("")
     lines += _md_table(
@@ -749,8 +850,8 @@ def to_markdown(review: Review, *, evaluation: Optional[Evaluation] = None) -> s
             [
                 (
                     _SEVERITY_ZH.get(f.severity, f.severity),
-                    f"`{f.code}`",
-                    f"`{f.location}`",
+                    _md_code(f.code),
+                    _md_code(f.location),
                     f.message_zh,
                     f.message_en,
                     f.expected or "",
@@ -795,7 +896,9 @@ dl.meta dd { margin: 0; }
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """The one escape for every value the HTML page interpolates, in text and in attributes:
+    hidden characters made visible, then ``& < > " '`` as entities."""
+    return html.escape(visible(str(text)), quote=True)
 
 
 def _td(text: object = "", cls: str = "", *, rowspan: int = 1, colspan: int = 1) -> str:
@@ -993,10 +1096,12 @@ def export(
             raise ExportFormatError("export to xlsx writes a file: give a path")
         to_xlsx(review, path, evaluation=evaluation)
         return None
-    text = (
-        to_markdown(review, evaluation=evaluation) if key == "md" else to_html(review, evaluation=evaluation)
-    )
-    if path is not None:
-        with _writing(path):
+    with _writing(path if path is not None else f"the {key} export"):
+        text = (
+            to_markdown(review, evaluation=evaluation)
+            if key == "md"
+            else to_html(review, evaluation=evaluation)
+        )
+        if path is not None:
             Path(path).write_text(text, encoding="utf-8")
     return text

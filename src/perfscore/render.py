@@ -5,13 +5,50 @@ Columns are aligned by display width, so Chinese (two columns a character) lines
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .decimals import in_context, plain
 from .model import Ruleset
 from .report import NOT_APPLICABLE, NOT_SCORABLE, Report
 
-__all__ = ["render_ruleset", "render_text"]
+__all__ = ["render_ruleset", "render_text", "visible"]
+
+#: Characters no report shows as they are: C0 controls (but tab, line feed and carriage return),
+#: DEL, C1 controls, lone surrogates, the XML non-characters U+FFFE and U+FFFF, and the bidi
+#: embeddings, overrides and isolates that can make a cell read backwards (U+202E).
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+_HIDDEN = re.compile(f"[{_CONTROLS}]")
+#: What the text report also shows, since it lays a value out on one line of its own.
+_HIDDEN_OR_BREAK = re.compile(f"[{_CONTROLS}\\t\\n\\r]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: NUL → ␀, ESC → ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\u27e8U+{code:04X}\u27e9"  # ⟨U+202E⟩
+
+
+def visible(text: str, *, breaks: bool = False) -> str:
+    """``text`` with every character a report must not carry replaced by a visible stand-in.
+
+    C0 controls and DEL become their Control Pictures (ESC → ␛, NUL → ␀); C1
+    controls, lone surrogates, U+FFFE/U+FFFF and bidi controls become ``⟨U+202E⟩``. Nothing is
+    dropped: a reader sees that something was there and which. Tab, line feed and carriage
+    return are kept, unless ``breaks`` (then ␉ ␊ ␍). The result encodes to UTF-8 and is legal in
+    XML 1.0. Every writer (text, Markdown, HTML, xlsx) passes what it shows through this.
+    """
+    return (_HIDDEN_OR_BREAK if breaks else _HIDDEN).sub(_shown, text)
+
+
+def _t(text: str) -> str:
+    """The text report's one escape: a line of it, with anything hidden made visible, so no
+    value can colour the terminal, move the cursor, reverse a line or start a line of its own."""
+    return visible(text, breaks=True)
 
 
 def width(text: str) -> int:
@@ -20,7 +57,7 @@ def width(text: str) -> int:
 
 def fit(text: str, size: int) -> str:
     """Cut ``text`` to ``size`` display columns (with …) and pad it to exactly that width."""
-    text = " ".join(text.split())
+    text = _t(" ".join(text.split()))
     if width(text) > size:
         out, used = "", 0
         for ch in text:
@@ -88,7 +125,7 @@ def render_text(report: Report) -> str:
         lines.append(f"发现 findings ({len(report.findings)}):")
         for finding in report.findings:
             lines.append(f"  {finding}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_t(line) for line in lines) + "\n"
 
 
 def _reasons(zh: str, en: str) -> list[str]:
@@ -170,4 +207,4 @@ def render_ruleset(ruleset: Ruleset) -> str:
     for source in ruleset.sources:
         flag = "" if source.confirmed else "  (unconfirmed)"
         lines.append(f"  [{source.evidence}] {source.title}{flag}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_t(line) for line in lines) + "\n"
