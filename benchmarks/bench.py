@@ -30,7 +30,7 @@ from perfscore.model import Ruleset
 from perfscore.report import Report
 from perfscore.scoring import normalize_label
 from perfscore.scoring import score as engine_score
-from perfscore.targets import Comparator, ValueKind, convert, parse_cell
+from perfscore.targets import MAX_NUMBER_CELL_CHARS, Comparator, ValueKind, convert, parse_cell
 
 # (b) parses cells with the same cache the engine uses (a dict of frozen CellValues keyed by the
 # text), so the ratio compares scoring, not whether one side remembers "100%".
@@ -46,6 +46,8 @@ CHUNK = 100
 GOAL_LOAD_MS = 200.0
 GOAL_VS_SIMPLEEVAL = 5.0
 GOAL_VS_PLAIN = 3.0
+GOAL_HOSTILE_CELL_MS = 50.0
+HOSTILE_CHARS = 10_000
 
 T = TypeVar("T")
 
@@ -497,6 +499,55 @@ def plain_breakdown(
     return total, grade, sums, points
 
 
+# --------------------------------------------------------------------------- 6. hostile cells
+
+#: The pieces parse_cell's patterns are made of, and what breaks them (tests/test_hostile_cells.py).
+_HOSTILE_PIECES = (
+    *(" ", "  ", "\t", "\n", "\u3000", "0", "1", "95", "1,000", "，", ",", ".", "。", ":", "：", "%"),
+    *("万元", "次", "个工作日", "m2", "/", "≥", "≤", ">", "=", "＞", "+", "-", "±", "+/-", "预算", "投入"),
+    *("在", "不超过", "不得低于", "未达到", "控制在", "非", "约", "大约", "节约", "以上", "范围内", "满意度"),
+    *("a", "e", "…", "—", "(", "（", "!"),
+)
+
+
+def hostile_cells(chars: int, seed: int = SEED) -> list[str]:
+    """Worst-case cells of ``chars`` characters: a run of each piece (bare, after a letter, and
+    with a tail that makes the whole cell fail a pattern), then seeded mixes of a few pieces."""
+    rng = random.Random(seed)
+    cells = []
+    for piece in _HOSTILE_PIECES:
+        run = piece * (chars // len(piece) + 1)
+        cells += [run[:chars], "a" + run[: chars - 2] + "b", run[: chars - 1] + "!", run[: chars - 3] + "95%"]
+    for _ in range(4 * len(_HOSTILE_PIECES)):
+        pieces = rng.sample(_HOSTILE_PIECES, rng.choice((2, 3, 5, 20)))
+        parts: list[str] = []
+        while sum(map(len, parts)) < chars:
+            parts.append(rng.choice(pieces) * (rng.randint(1, 50) if rng.random() < 0.3 else 1))
+        cells.append("".join(parts)[:chars])
+    return cells
+
+
+def bench_hostile_cells(repeats: int, realistic: Sequence[str]) -> tuple[float, float]:
+    """ms per cell, (max, median), of parse_cell on worst-case cells of HOSTILE_CHARS characters;
+    against the µs per cell of the realistic cells given (uncached: each cell is parsed afresh)."""
+    heading(f"6. parse_cell on worst-case cells of {HOSTILE_CHARS:,} characters (uncached)")
+    t_real = best_of(repeats, lambda: [parse_cell(c) for c in realistic]) / len(realistic)
+    print(f"   realistic cells ({len(realistic):,}, generated + examples): {t_real * 1e6:.2f} µs per cell")
+    figures: dict[str, tuple[float, float]] = {}
+    for chars in (HOSTILE_CHARS, MAX_NUMBER_CELL_CHARS):
+        cells = hostile_cells(chars)
+        times = sorted(best_of(repeats, functools.partial(parse_cell, c)) for c in cells)
+        worst, median = times[-1], times[len(times) // 2]
+        figures[str(chars)] = (worst * 1e3, median * 1e3)
+        what = " (MAX_NUMBER_CELL_CHARS: the most a pattern sees)" if chars != HOSTILE_CHARS else ""
+        print(
+            f"   {len(cells)} cells of {chars:,} characters{what}: max {worst * 1e3:.3f} ms, "
+            f"median {median * 1e3:.3f} ms per cell → max/realistic = {worst / t_real:,.0f}×, "
+            f"median/realistic = {median / t_real:,.0f}×"
+        )
+    return figures[str(HOSTILE_CHARS)]
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -688,6 +739,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     gc.unfreeze()
 
+    realistic = [c for e in evaluations[:500] for r in e.rows for c in (r.target, r.actual)]
+    realistic += [
+        c
+        for f in sorted((ROOT / "examples").glob("**/*.toml"))
+        for r in perfscore.read_evaluation(f).rows
+        for c in (r.target, r.actual)
+        if c
+    ]
+    hostile_max, _ = bench_hostile_cells(repeats, realistic)
+
     heading("summary")
     vs_a_ok, vs_f_ok = ratio_a >= GOAL_VS_SIMPLEEVAL, ratio_f >= GOAL_VS_SIMPLEEVAL
     vs_c_ok = ratio_c >= GOAL_VS_SIMPLEEVAL
@@ -701,6 +762,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"engine ≤ {GOAL_VS_PLAIN:.0f}× the time of plain Python (b)",
         f"{ratio_b:.2f}×",
         ratio_b <= GOAL_VS_PLAIN,
+    )
+    goal(
+        f"any cell ≤ {HOSTILE_CHARS:,} chars parses < {GOAL_HOSTILE_CELL_MS:.0f} ms",
+        f"{hostile_max:.2f} ms",
+        hostile_max < GOAL_HOSTILE_CELL_MS,
     )
     met = ", ".join(
         name

@@ -545,7 +545,8 @@ class _Scorer:
 
     def questionable(self, cell: CellValue, location: str) -> None:
         """A warning for a cell that was read, but with a note worth a look (an approximate
-        value, contradicting comparators, the 不适应 typo, a ± tolerance, a bare 无)."""
+        value, contradicting comparators, the 不适应 typo, a ± tolerance, a bare 无, a cell too long
+        or a number too large to read)."""
         notes = (cell.problem or "").split("; ")
         self.finding(
             "questionable-cell",
@@ -1294,6 +1295,8 @@ _CELL_NOTES_ZH = {
     "typo": "“不适应”疑为“不适用”之误，按不适用处理",
     "'无'": "“无”可能指未发生（0）或不适用，请写明",
     "±": "± 容差既非下限也非上限，不能按数值计分",
+    "too": "单元格过长，不按数值读取",
+    "oversized": "数字位数过多，不按数值读取",
 }
 """A parsed cell's notes in Chinese, by the first word of each English note (targets.py)."""
 _SELECTION_KEYS: Mapping[object, str] = {

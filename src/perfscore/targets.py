@@ -20,6 +20,15 @@ Other decisions: "/" and "不涉及" are NOT_APPLICABLE like 不适用 (and its 
 happened" (0 起), which a not-applicable reading would lose; "—", "-", "……" and "..." are BLANK;
 左右 / 上下 after the number and 约 / 大约 / 约为 before it (or before the label) keep the number
 but flag it as approximate; a date "2024.5.9" is QUALITATIVE.
+
+Hostile text: every cell of every form goes through :func:`parse_cell`, so it takes time linear
+in the cell's length whatever the cell holds. Runs of two or more whitespace characters are read
+as one space before any pattern sees the text; the optional separators of the patterns never
+overlap (each optional piece carries its own optional space), so no pattern backtracks over more
+than one way to split the text; a cell longer than :data:`MAX_NUMBER_CELL_CHARS` characters is
+text, never a number; and a number token with more than :data:`MAX_NUMBER_DIGITS` significant
+digits is not read as a number. Both say so in ``problem`` (the first only when the cell holds a
+digit: a long sentence without one is plain text).
 """
 
 from __future__ import annotations
@@ -31,7 +40,27 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["CellValue", "Comparator", "ValueKind", "convert", "parse_cell", "units_compatible"]
+__all__ = [
+    "MAX_NUMBER_CELL_CHARS",
+    "MAX_NUMBER_DIGITS",
+    "CellValue",
+    "Comparator",
+    "ValueKind",
+    "convert",
+    "parse_cell",
+    "units_compatible",
+]
+
+MAX_NUMBER_CELL_CHARS = 200
+"""A cell longer than this (after whitespace runs are read as one space and the ends stripped)
+is QUALITATIVE, never a number or a budget reference: realistic number cells are under 60
+characters, and no pattern needs to see more. Its ``problem`` says it is too long to be a number
+when it holds a digit."""
+MAX_NUMBER_DIGITS = 28
+"""A number token with more significant digits than this (leading zeros aside) is not read as a
+number: the cell is QUALITATIVE with a ``problem`` saying so. 28 is the precision perfscore
+computes in (:data:`perfscore.decimals.CONTEXT`): a longer number could not be scored exactly,
+and no amount or count in a form has that many digits."""
 
 
 class Comparator(enum.Enum):
@@ -99,6 +128,9 @@ _TRANSLATE: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5
 _TRANSLATE.update({0x2212: "-", 0x3000: " ", 0xFE66: "=", 0xFE64: "<", 0xFE65: ">", 0x2A7E: "≥", 0x2A7D: "≤"})
 _TRANSLATE.update({0x2267: "≥", 0x2266: "≤"})  # ≧ ≦
 _FW_THOUSANDS = re.compile(r"(?<=[0-9])，(?=[0-9]{3}(?![0-9]))")
+#: A run of whitespace, read as one space: a padded Word cell ("a" + 100 spaces + "b") gives the
+#: patterns one way to place its spaces, not n⁵. A single whitespace character is kept as it is.
+_SPACES = re.compile(r"\s{2,}")
 
 # --- units -----------------------------------------------------------------------------------
 
@@ -210,22 +242,32 @@ _LABEL_STOP = r"0-9\s.,，。;；:：!！?？、<>=≥≤%/…+\-±∓"
 #: A tolerance ("±5%", "误差±2%以内") states neither a floor nor a ceiling: such a cell is no
 #: NUMBER (± cannot be in a label), and is QUALITATIVE with this note.
 _TOLERANCE = re.compile(r"[±∓]|\+/?-(?=\s*[0-9])")
+# The patterns see text whose whitespace runs are one character long (``_SPACES``), and no two of
+# their optional pieces can take the same space: a label never ends in one, and each optional
+# piece takes only the space before or after it (``\s?``). So a pattern has one way, not n^k, to
+# place a run of spaces, and matching is linear in the text.
+_SEPARATOR = r"(?:\s?[:：])?\s?"  # "满意度：95%", "满意度 : 95%", "满意度 95%"
 _NUMBER = re.compile(
     rf"(?P<approx>大约|约为|约)?"
-    rf"(?P<label>[^{_LABEL_STOP}](?:[^{_LABEL_STOP}]|\s)*?)??\s*[:：]?\s*"  # lazy: the shortest label wins
-    rf"(?:(?<![{_NOT_ABOUT}])(?P<approx_after>大约|约为|约)\s*)?"  # "满意度约95%", not "节约5%"
-    rf"(?P<word>{_WORD_RE})?\s*(?P<sym>{_SYM_RE})?\s*(?P<sign>[+-])?"
+    rf"(?P<label>[^{_LABEL_STOP}](?:\s?[^{_LABEL_STOP}])*?)??{_SEPARATOR}"  # lazy: the shortest label wins
+    rf"(?:(?<![{_NOT_ABOUT}])(?P<approx_after>大约|约为|约)\s?)?"  # "满意度约95%", not "节约5%"
+    rf"(?:(?P<word>{_WORD_RE})\s?)?(?:(?P<sym>{_SYM_RE})\s?)?(?P<sign>[+-])?"
     rf"(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
-    rf"\s*(?P<unit>{_UNIT_RE})?\s*(?P<suffix>{_SUFFIX_RE})?[。.]?"
+    rf"(?:\s?(?P<unit>{_UNIT_RE}))?(?:\s?(?P<suffix>{_SUFFIX_RE})[。.]?|\s?[。.]?)"
 )
 # A number-shaped cell whose number token is broken (letters, repeated points, bad grouping).
+# The token's first digit is the one its pattern requires ([A-Za-z.,]* cannot take a digit), so a
+# long run of digits is split one way, not n^2 ways, when the cell does not match.
 _LOOSE = re.compile(
-    rf"[^{_LABEL_STOP}A-Za-z]*?\s*[:：]?\s*(?P<word>{_WORD_RE})?\s*(?P<sym>{_SYM_RE})?\s*[+-]?"
-    rf"(?P<tok>[0-9A-Za-z.,]*[0-9][0-9A-Za-z.,]*)\s*(?P<unit>{_UNIT_RE})?\s*(?:{_SUFFIX_RE})?。?"
+    rf"[^{_LABEL_STOP}A-Za-z]*?{_SEPARATOR}(?:(?P<word>{_WORD_RE})\s?)?(?:(?P<sym>{_SYM_RE})\s?)?[+-]?"
+    rf"(?P<tok>[A-Za-z.,]*[0-9][0-9A-Za-z.,]*)(?:\s?(?P<unit>{_UNIT_RE}))?(?:\s?(?:{_SUFFIX_RE})。?|\s?。?)"
 )
+_BUDGET_WORDS = "预算|投入|资金|批复|概算|经费|拨款|结转"
+# The reference runs to its first budget word and on (lazily) to an optional suffix: the text
+# before that word cannot hold one, so there is one place to look for it, not one per character.
 _BUDGET = re.compile(
     r"(?:不得超过|不超过|不超出|不超|不高于|不大于|控制在|在)"
-    r"(?P<ref>[^0-9，。;；,]*?(?:预算|投入|资金|批复|概算|经费|拨款|结转)[^0-9，。;；,]*?)"
+    rf"(?P<ref>(?:(?!{_BUDGET_WORDS})[^0-9，。;；,])*(?:{_BUDGET_WORDS})[^0-9，。;；,]*?)"
     r"(?:范围以内|范围内|以内|之内|以下|内)?[。.]?"
 )
 _DATE = re.compile(r"(?:19|20)[0-9]{2}([./-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])")
@@ -238,7 +280,7 @@ _NOT_APPLICABLE = frozenset(
 def parse_cell(text: str | None) -> CellValue:
     """Parse one target or actual cell. Never raises; ``text`` of the result is the input."""
     raw = "" if text is None else text
-    s = _FW_THOUSANDS.sub(",", raw.translate(_TRANSLATE)).strip()
+    s = _SPACES.sub(" ", _FW_THOUSANDS.sub(",", raw.translate(_TRANSLATE))).strip()
     if _BLANK.fullmatch(s):
         return CellValue(raw, ValueKind.BLANK)
     bare = s.rstrip("。.")
@@ -247,6 +289,8 @@ def parse_cell(text: str | None) -> CellValue:
         return CellValue(raw, ValueKind.NOT_APPLICABLE, problem=typo)
     if bare in ("无", "暂无"):
         return CellValue(raw, ValueKind.QUALITATIVE, problem="'无' may mean none (zero) or not applicable")
+    if len(s) > MAX_NUMBER_CELL_CHARS:
+        return _long(raw, s)
     m = _BUDGET.fullmatch(s)
     if m:
         return CellValue(raw, ValueKind.BUDGET_REF, comparator=Comparator.LE, reference=m["ref"].strip())
@@ -260,11 +304,32 @@ def parse_cell(text: str | None) -> CellValue:
         problem = _garbled(m["tok"], bool(m["unit"] or m["sym"] or m["word"]))
         if problem:
             return CellValue(raw, ValueKind.GARBLED, problem=problem)
-    tolerance = "± tolerance: neither a floor nor a ceiling" if _TOLERANCE.search(s) else None
-    return CellValue(raw, ValueKind.QUALITATIVE, problem=tolerance)
+    return CellValue(raw, ValueKind.QUALITATIVE, problem=_tolerance(s))
+
+
+def _tolerance(s: str) -> str | None:
+    return "± tolerance: neither a floor nor a ceiling" if _TOLERANCE.search(s) else None
+
+
+_DIGIT = re.compile("[0-9]")
+
+
+def _long(raw: str, s: str) -> CellValue:
+    """A cell over :data:`MAX_NUMBER_CELL_CHARS`: text, with a note when it holds a digit."""
+    notes = [f"too long to be a number: {len(s)} characters (limit {MAX_NUMBER_CELL_CHARS})"]
+    if not _DIGIT.search(s):
+        notes = []
+    tolerance = _tolerance(s)
+    if tolerance:
+        notes.append(tolerance)
+    return CellValue(raw, ValueKind.QUALITATIVE, problem="; ".join(notes) or None)
 
 
 def _number(raw: str, m: re.Match[str]) -> CellValue:
+    significant = len(m["num"].replace(",", "").replace(".", "").lstrip("0"))
+    if significant > MAX_NUMBER_DIGITS:
+        problem = f"oversized number, not read: {significant} significant digits (limit {MAX_NUMBER_DIGITS})"
+        return CellValue(raw, ValueKind.QUALITATIVE, problem=problem)
     label = (m["label"] or "").strip() or None
     word, sym, suffix = m["word"], m["sym"], m["suffix"]
     touching = not (word or sym) and m.end("label") == m.start("sign" if m["sign"] else "num")
