@@ -262,7 +262,11 @@ def _review(args: argparse.Namespace, paths: Sequence[str]) -> int:
     files = evaluation_files(args.files)
     progress = not args.no_progress and not args.json and len(files) > 10 and sys.stderr.isatty()
     results = []
-    found = review_files(files, args.ruleset, paths=paths, region=args.region, form=args.form, year=args.year)
+    # The folders named, not their listing: a directory named x.toml inside one is an entry to
+    # report, not a folder to expand again.
+    found = review_files(
+        args.files, args.ruleset, paths=paths, region=args.region, form=args.form, year=args.year
+    )
     for n, result in enumerate(found, 1):
         results.append(result)
         if progress:
