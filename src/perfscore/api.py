@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import attrs
 
-from .errors import EvaluationError, Problem
+from .errors import EvaluationError, PerfscoreError, Problem
 from .evaluation import Evaluation, read_evaluation
-from .loading import find_ruleset, load_ruleset
+from .loading import FileRefused, file_refusal, find_ruleset, load_ruleset, read_limited
 from .model import Ruleset
 from .report import Report
 from .scoring import score as _score
+from .tomlfile import TomlSyntax, parse_toml
 
-__all__ = ["OFFICE_SUFFIXES", "read_evaluations", "resolve", "ruleset_for", "score", "score_file"]
+__all__ = [
+    "MAX_EVALUATION_BYTES",
+    "MAX_FORM_BYTES",
+    "OFFICE_SUFFIXES",
+    "read_evaluations",
+    "resolve",
+    "ruleset_for",
+    "score",
+    "score_file",
+]
 
 #: Word and Excel forms, read by :mod:`perfscore.office` (the ``office`` extra).
 OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
+#: The largest evaluation file (.toml, .json) read, in bytes.
+MAX_EVALUATION_BYTES = 8 * 1024 * 1024
+#: The largest Word or Excel form read, in bytes (its zip members have limits of their own).
+MAX_FORM_BYTES = 64 * 1024 * 1024
+#: The longest ruleset name an evaluation may give.
+MAX_RULESET_NAME = 100
+
+# A ruleset id (cn-project) or alias (全国项目支出绩效自评): no path separator, drive, dot
+# prefix, control character or file suffix. A file is loaded only when the caller says so.
+_RULESET_NAME = re.compile(r"[^\\/:\x00-\x1f\x7f.~][^\\/:\x00-\x1f\x7f]*")
+_FILE_SUFFIXES = (".toml", ".json")
+
+
+def input_limit(path: Union[str, Path]) -> int:
+    """The size limit for an evaluation file, by its kind."""
+    return MAX_FORM_BYTES if Path(path).suffix.lower() in OFFICE_SUFFIXES else MAX_EVALUATION_BYTES
 
 
 def read_evaluations(
@@ -28,13 +55,26 @@ def read_evaluations(
     found in a Word or Excel form (附件4 holds one table per 一级项目). ``region``, ``form`` and
     ``year`` fill in what a form does not say (and override what a file states).
 
+    Only a regular file within :data:`MAX_EVALUATION_BYTES` (:data:`MAX_FORM_BYTES` for a
+    form) is read: a directory, FIFO, device, socket or dangling link is refused unread.
+
     Raises :class:`EvaluationError` naming the file and the cell or key of every problem.
     """
+    reason = file_refusal(path, input_limit(path))
+    if reason:
+        raise EvaluationError([Problem("file-unreadable", reason, file=str(path))], f"{path}: {reason}")
     if Path(path).suffix.lower() in OFFICE_SUFFIXES:
         from .office import read_evaluations as read_office
 
         return read_office(path, region=region, form=form, year=year)
-    evaluation = read_evaluation(path)
+    try:
+        evaluation = read_evaluation(path)
+    except PerfscoreError:
+        raise
+    except (ValueError, RecursionError) as exc:  # a parser's own limit: 5,000 digits, deep nesting
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        problem = Problem("file-unreadable", f"cannot parse: {reason}", file=str(path))
+        raise EvaluationError([problem], f"{path}: cannot parse") from None
     return [
         attrs.evolve(
             evaluation,
@@ -47,10 +87,51 @@ def read_evaluations(
 
 def ruleset_for(evaluation: Evaluation, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
     """The ruleset an evaluation names, or else the one for its region, form and year
-    (walking up county → city → province → national), in the edition in force that year."""
+    (walking up county → city → province → national), in the edition in force that year.
+
+    The evaluation may name a ruleset by id or alias only: a table does not choose its own rules
+    by file (that is the caller's decision: ``score(evaluation, Path(...))``, ``--ruleset FILE``).
+    A name that looks like a path is an :class:`EvaluationError` at ``evaluation.ruleset``."""
     if evaluation.ruleset:
+        _check_ruleset_name(evaluation)
         return load_ruleset(evaluation.ruleset, year=evaluation.year or None, paths=paths)
     return find_ruleset(evaluation.region, evaluation.form, evaluation.year, paths=paths)
+
+
+def _check_ruleset_name(evaluation: Evaluation) -> None:
+    name = evaluation.ruleset
+    if (
+        len(name) <= MAX_RULESET_NAME
+        and _RULESET_NAME.fullmatch(name)
+        and not name.lower().endswith(_FILE_SUFFIXES)
+        and name.strip() == name
+    ):
+        return
+    line, column = _locate(evaluation.source, "evaluation.ruleset")
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    problem = Problem(
+        "ruleset-not-an-id",
+        "an evaluation names its ruleset by id or alias, not by file path; the caller chooses a"
+        " ruleset file (--ruleset FILE, load_ruleset(path))",
+        file=evaluation.source or None,
+        line=line,
+        column=column,
+        path="evaluation.ruleset",
+        found=repr(shown),
+        expected="a ruleset id such as 'cn-project'",
+    )
+    raise EvaluationError([problem], f"{evaluation.source or 'evaluation'}: 1 problem(s)")
+
+
+def _locate(source: str, path: str) -> tuple[Optional[int], Optional[int]]:
+    """Line and column of ``path`` in the TOML file an evaluation was read from, when known."""
+    if not source.lower().endswith(".toml"):
+        return None, None
+    try:
+        text = read_limited(source, MAX_EVALUATION_BYTES).decode("utf-8-sig")
+        return parse_toml(text, source).position(path)
+    except (FileRefused, TomlSyntax, ValueError, RecursionError):  # the position is only a nicety
+        return None, None
 
 
 def score(

@@ -8,7 +8,8 @@ Exit codes (also in docs/cli.md):
 - 4 — an evaluation file is invalid (every problem is printed)
 - 5 — no such ruleset, or no edition in force in the evaluation's year
 - 1 — ``test``: a worked case gave a different result; ``review``: a finding at or above
-  ``--fail-on`` (default: error), or a file that could not be reviewed
+  ``--fail-on`` (default: error), or a file that could not be reviewed; any other perfscore
+  error (an export that cannot be written)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Optional
@@ -24,10 +26,17 @@ from . import __version__
 from .api import read_evaluations, resolve
 from .cases import CaseResult, find_cases, run_case
 from .compare import diff_rulesets
-from .errors import EditionNotFoundError, EvaluationError, Problem, RulesetError, RulesetNotFoundError
+from .errors import (
+    EditionNotFoundError,
+    EvaluationError,
+    PerfscoreError,
+    Problem,
+    RulesetError,
+    RulesetNotFoundError,
+)
 from .evaluation import Evaluation
-from .export import FORMATS, ExportError, export
-from .loading import available_rulesets, load_ruleset
+from .export import FORMATS, export
+from .loading import RulesetWarning, available_rulesets, load_ruleset
 from .render import fit, render_ruleset
 from .review import FileReview, evaluation_files, review, review_files
 from .scoring import score
@@ -110,12 +119,36 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Every error perfscore raises is printed as a message and mapped to its exit code; a
+    ruleset file that could not be read is printed as a warning."""
     args = _parser().parse_args(argv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RulesetWarning)
+        try:
+            return _run(args)
+        finally:
+            for shown in dict.fromkeys(
+                str(w.message) for w in caught if issubclass(w.category, RulesetWarning)
+            ):
+                print(f"perfscore: warning: {shown}", file=sys.stderr)
+            for w in caught:
+                if not issubclass(w.category, RulesetWarning):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _run(args: argparse.Namespace) -> int:
     paths = args.rulesets
     try:
         if args.command == "rulesets":
             for info in available_rulesets(paths):
+                if info.error:
+                    print(
+                        f"perfscore: warning: {info.file}: ruleset file skipped: {info.error}",
+                        file=sys.stderr,
+                    )
+                    continue
                 years = f"{info.year_from}–{info.year_to or ''}"
                 print(
                     f"{fit(info.id, 22)} {fit(info.edition, 6)} {fit(info.region, 7)} {fit(info.form, 11)} {fit(years, 10)} {info.name.zh}"
@@ -137,6 +170,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         print(f"  {problem}")
                 except (RulesetNotFoundError, EditionNotFoundError) as exc:
                     status = status or EXIT_NOT_FOUND
+                    print(f"{file}: {exc}")
+                except PerfscoreError as exc:
+                    status = status or EXIT_FAILED
                     print(f"{file}: {exc}")
                 else:
                     print(
@@ -188,7 +224,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (RulesetNotFoundError, EditionNotFoundError) as exc:
         print(f"perfscore: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
-    except ExportError as exc:
+    except PerfscoreError as exc:  # an export that cannot be written, and any other
         print(f"perfscore: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -226,7 +262,11 @@ def _review(args: argparse.Namespace, paths: Sequence[str]) -> int:
     files = evaluation_files(args.files)
     progress = not args.no_progress and not args.json and len(files) > 10 and sys.stderr.isatty()
     results = []
-    found = review_files(files, args.ruleset, paths=paths, region=args.region, form=args.form, year=args.year)
+    # The folders named, not their listing: a directory named x.toml inside one is an entry to
+    # report, not a folder to expand again.
+    found = review_files(
+        args.files, args.ruleset, paths=paths, region=args.region, form=args.form, year=args.year
+    )
     for n, result in enumerate(found, 1):
         results.append(result)
         if progress:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import stat
+import warnings
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -48,12 +51,32 @@ from .model import (
     Text,
 )
 from .suggest import close_matches
-from .tomlfile import TomlDocument, TomlSyntax, read_toml
+from .tomlfile import TomlDocument, TomlSyntax, parse_toml
 
-__all__ = ["RulesetInfo", "available_rulesets", "find_ruleset", "load_ruleset", "parent_regions"]
+__all__ = [
+    "MAX_EXTENDS_DEPTH",
+    "MAX_PROBLEMS",
+    "MAX_RULESET_BYTES",
+    "MAX_RULESET_FILES",
+    "RulesetInfo",
+    "RulesetWarning",
+    "available_rulesets",
+    "find_ruleset",
+    "load_ruleset",
+    "parent_regions",
+]
 
 #: The environment variable naming extra ruleset directories (``os.pathsep``-separated).
 ENV_PATH = "PERFSCORE_RULESETS"
+
+#: The largest ruleset file read, in bytes (the shipped ones are under 25 KB).
+MAX_RULESET_BYTES = 1024 * 1024
+#: The most ``*.toml`` files taken from one ruleset directory.
+MAX_RULESET_FILES = 2000
+#: The longest ``extends`` chain: a ruleset and at most this many ancestors.
+MAX_EXTENDS_DEPTH = 16
+#: The most problems a :class:`RulesetError` lists; the rest are counted ("and 12 more").
+MAX_PROBLEMS = 100
 
 ROW_NAMES = ("W", "T", "A")
 BUDGET_NAMES = ("W", "rate", "base", "executed")
@@ -72,7 +95,12 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 @attrs.frozen
 class RulesetInfo:
-    """What the registry knows of a ruleset file without building it."""
+    """What the registry knows of a ruleset file without building it.
+
+    A file found in a ruleset directory that cannot be read (not a regular file, too large,
+    not UTF-8, not valid TOML) is listed too, with ``error`` saying why and no id: it never
+    hides the other rulesets, and it is never silently ignored.
+    """
 
     id: str
     edition: str
@@ -84,6 +112,8 @@ class RulesetInfo:
     aliases: tuple[str, ...]
     file: str
     extends: str = ""
+    error: str = ""
+    """Why the file cannot be read as a ruleset; empty for a readable one."""
 
     def in_force(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)
@@ -91,6 +121,68 @@ class RulesetInfo:
     @property
     def label(self) -> str:
         return f"{self.id}@{self.edition}"
+
+
+class RulesetWarning(UserWarning):
+    """A ruleset file in a searched directory cannot be read, and a lookup could have meant it."""
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def file_refusal(path: Union[str, Path], limit: int) -> str:
+    """Why ``path`` must not be read (empty when it may): it must resolve to a regular file of
+    at most ``limit`` bytes, not a directory, FIFO, device, socket or a dangling link."""
+    try:
+        return _refusal(os.stat(path), limit)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    except ValueError as exc:  # an embedded NUL
+        return f"cannot read: {exc}"
+
+
+def _refusal(status: os.stat_result, limit: int) -> str:
+    if stat.S_ISDIR(status.st_mode):
+        return "not a regular file: a directory"
+    if not stat.S_ISREG(status.st_mode):
+        return "not a regular file (a FIFO, device or socket)"
+    if status.st_size > limit:
+        return f"too large: {status.st_size} bytes (at most {limit})"
+    return ""
+
+
+class FileRefused(OSError):
+    """Internal: a file that is not read, and why."""
+
+
+def read_limited(path: Union[str, Path], limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, checked on the open descriptor
+    (a FIFO swapped in after a check neither blocks nor is read). Raises :class:`FileRefused`."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError) as exc:
+        raise FileRefused(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        reason = _refusal(os.fstat(fd), limit)
+        if reason:
+            raise FileRefused(reason)
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:  # grew while being read
+                raise FileRefused(f"too large: more than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except FileRefused:
+        raise
+    except OSError as exc:
+        raise FileRefused(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- discovery
@@ -114,46 +206,122 @@ def search_dirs(paths: Sequence[Union[str, Path]] = ()) -> tuple[Path, ...]:
     return tuple(dict.fromkeys([*(d.resolve() for d in dirs), *_bundled_dirs()]))
 
 
+def _ruleset_files(directory: Path) -> list[Path]:
+    """The ``*.toml`` entries under ``directory`` (worked cases left out), at most
+    :data:`MAX_RULESET_FILES`; an unreadable folder gives what could be listed."""
+    found: list[Path] = []
+    try:
+        for file in directory.rglob("*.toml"):
+            if "cases" in file.relative_to(directory).parts[:-1]:
+                continue  # worked cases, not rulesets
+            found.append(file)
+            if len(found) >= MAX_RULESET_FILES:
+                break
+    except OSError:
+        pass
+    return sorted(found)
+
+
 @functools.lru_cache(maxsize=32)
 def _registry(dirs: tuple[Path, ...]) -> tuple[RulesetInfo, ...]:
     infos: list[RulesetInfo] = []
     seen: set[tuple[str, str]] = set()
     for directory in dirs:
-        for file in sorted(directory.rglob("*.toml")):
-            if "cases" in file.relative_to(directory).parts[:-1]:
-                continue  # worked cases, not rulesets
-            info = _peek(file)
+        for file in _ruleset_files(directory):
+            try:
+                info = _peek(file)
+            except TomlSyntax as exc:
+                reason = exc.problem.message
+                infos.append(RulesetInfo("", "", "", "", 0, None, Text(""), (), str(file), error=reason))
+                continue
             if info is not None and (info.id, info.edition) not in seen:
                 seen.add((info.id, info.edition))
                 infos.append(info)
     return tuple(infos)
 
 
+def _readable(registry: Iterable[RulesetInfo]) -> list[RulesetInfo]:
+    return [info for info in registry if not info.error]
+
+
+def _broken_before(registry: Sequence[RulesetInfo], dirs: Sequence[Path], chosen: RulesetInfo) -> None:
+    """Warn of each unreadable file in a directory searched no later than ``chosen``'s: it
+    could be the ruleset (or the edition) the caller meant, so it must not pass unnoticed."""
+    rank = _dir_rank(chosen.file, dirs)
+    for info in registry:
+        if info.error and _dir_rank(info.file, dirs) <= rank:
+            warnings.warn(
+                f"{info.file}: ruleset file skipped: {info.error}; {chosen.label} comes from {chosen.file}",
+                RulesetWarning,
+                stacklevel=4,
+            )
+
+
+def _dir_rank(file: str, dirs: Sequence[Path]) -> int:
+    path = Path(file)
+    for rank, directory in enumerate(dirs):
+        if path.is_relative_to(directory):
+            return rank
+    return len(dirs)
+
+
+def _not_found_detail(registry: Sequence[RulesetInfo], detail: str = "") -> str:
+    """What a failed lookup says of the files that could not be read (one of them may be it)."""
+    broken = [info for info in registry if info.error]
+    if not broken:
+        return detail
+    shown = "; ".join(f"{info.file}: {info.error}" for info in broken[:3])
+    more = f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
+    note = f"{len(broken)} ruleset file(s) could not be read: {shown}{more}"
+    return f"{detail}; {note}" if detail else note
+
+
 def _read(file: Path) -> TomlDocument:
     """A ruleset file, parsed once for as long as it is unchanged (the registry, each child
-    that extends it and the build all read it)."""
+    that extends it and the build all read it). Only a regular file of at most
+    :data:`MAX_RULESET_BYTES` is read; anything else raises ``TomlSyntax`` with the reason."""
     try:
-        stat = file.stat()
-    except OSError:
-        return read_toml(file)  # raises TomlSyntax with the reason
-    return _read_cached(str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+        resolved = file.resolve()
+        status = os.stat(resolved)
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop (3.9)
+        raise TomlSyntax(_unreadable(file, f"cannot read: {getattr(exc, 'strerror', None) or exc}")) from None
+    reason = _refusal(status, MAX_RULESET_BYTES)
+    if reason:
+        raise TomlSyntax(_unreadable(file, reason))
+    return _read_cached(str(resolved), status.st_mtime_ns, status.st_size)
+
+
+def _unreadable(file: Union[str, Path], reason: str) -> Problem:
+    return Problem(code="file-unreadable", message=reason, file=str(file))
 
 
 @functools.lru_cache(maxsize=256)
 def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
-    return read_toml(Path(file))
+    try:
+        raw = read_limited(file, MAX_RULESET_BYTES)
+    except FileRefused as exc:
+        raise TomlSyntax(_unreadable(file, str(exc))) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TomlSyntax(
+            _unreadable(file, f"cannot read: not UTF-8 ({exc.reason} at byte {exc.start})")
+        ) from None
+    try:
+        return parse_toml(text, file)
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit integer, nesting too deep
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise TomlSyntax(Problem(code="toml-syntax", message=f"invalid TOML: {reason}", file=file)) from None
 
 
 def _peek(file: Path) -> Optional[RulesetInfo]:
     """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...).
+    Raises ``TomlSyntax`` for a file that cannot be read or parsed.
 
     Lenient: a value of the wrong type is read as absent here, so that one broken file in a
     directory does not hide the others; loading that file reports it.
     """
-    try:
-        data = _read(file).data
-    except TomlSyntax:
-        return None
+    data = _read(file).data
     meta = data.get("ruleset")
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         return None
@@ -178,7 +346,8 @@ def _peek(file: Path) -> Optional[RulesetInfo]:
 def available_rulesets(paths: Sequence[Union[str, Path]] = ()) -> tuple[RulesetInfo, ...]:
     """Every ruleset edition found in ``paths``, ``$PERFSCORE_RULESETS`` and the shipped rulesets.
 
-    A directory named earlier shadows a later one for the same id and edition.
+    A directory named earlier shadows a later one for the same id and edition. A file that
+    cannot be read as a ruleset is listed with ``error`` set (and no id), so that it is seen.
     """
     return _registry(search_dirs(paths))
 
@@ -225,15 +394,23 @@ def load_ruleset(
     text = str(id_or_path)
     if isinstance(id_or_path, Path) or text.endswith(".toml") or os.sep in text or "/" in text:
         file = Path(text)
-        if not file.is_file():
+        if not os.path.exists(text):
             raise RulesetNotFoundError(text, detail="no such file")
+        reason = file_refusal(file, MAX_RULESET_BYTES)
+        if reason:
+            raise RulesetError([_unreadable(text, reason)], f"{text}: {reason}")
         return _build_file(str(file.resolve()), dirs, backend)
     registry = _registry(dirs)
-    candidates = [info for info in registry if text == info.id or text in info.aliases]
+    readable = _readable(registry)
+    # An id wins over an alias: a file cannot take another ruleset's id as its alias.
+    candidates = [info for info in readable if text == info.id]
     if not candidates:
-        names = {info.id for info in registry} | {a for info in registry for a in info.aliases}
-        raise RulesetNotFoundError(text, close_matches(text, names))
+        candidates = [info for info in readable if text in info.aliases]
+    if not candidates:
+        names = {info.id for info in readable} | {a for info in readable for a in info.aliases}
+        raise RulesetNotFoundError(text, close_matches(text, names), detail=_not_found_detail(registry))
     chosen = _pick_edition(candidates, candidates[0].id, year)
+    _broken_before(registry, dirs, chosen)
     return _build_file(str(Path(chosen.file).resolve()), dirs, backend)
 
 
@@ -241,16 +418,18 @@ def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str
     """The ruleset for a region's form in force in ``year``, walking up the region hierarchy
     (county → city → province → national) until one is found."""
     registry = available_rulesets(paths)
+    readable = _readable(registry)
     for code in parent_regions(region):
-        candidates = [info for info in registry if info.region == code and info.form == form]
+        candidates = [info for info in readable if info.region == code and info.form == form]
         if candidates:
             chosen = _pick_edition(candidates, candidates[0].id, year)
-            return load_ruleset(chosen.file, paths=paths)
-    known = sorted({f"{info.region}/{info.form}" for info in registry})
+            _broken_before(registry, search_dirs(paths), chosen)
+            return load_ruleset(Path(chosen.file), paths=paths)
+    known = sorted({f"{info.region}/{info.form}" for info in readable})
     raise RulesetNotFoundError(
         f"{region}/{form}",
         close_matches(f"{region}/{form}", known),
-        detail=f"no ruleset for this region or above in {year}",
+        detail=_not_found_detail(registry, f"no ruleset for this region or above in {year}"),
     )
 
 
@@ -289,13 +468,16 @@ def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ru
     """Build the ruleset in ``file``; also return every file read (it and its ancestors)."""
     display = functools.partial(_display, dirs=dirs)
     try:
-        data, origins, docs, parents = _resolve(file, dirs, ())
+        data, origins, docs, parents = _resolve(file, dirs)
     except RulesetError as exc:
         if exc.problems and all(p.path == "ruleset.extends" for p in exc.problems):
             # No parent to merge with: still report what is wrong in the file's own values.
             raise RulesetError([*exc.problems, *_own_problems(file, display)]) from None
         raise
-    build = _Builder(file, data, origins, docs, parents, display, backend).build()
+    own_dir = Path(file).parent
+    inside = any(own_dir == d or own_dir.is_relative_to(d) for d in dirs)
+    others = _readable(_registry(dirs if inside else (*dirs, own_dir)))
+    build = _Builder(file, data, origins, docs, parents, display, backend, others).build()
     return build, tuple(docs)
 
 
@@ -316,6 +498,7 @@ _OWN_CODES = frozenset(
         "formula-syntax",
         "formula-too-deep",
         "formula-too-long",
+        "alias-collision",
         "level-gap",
         "unknown-key",
         "unreachable-case",
@@ -353,47 +536,67 @@ def _display(file: str, dirs: tuple[Path, ...]) -> str:
 
 
 def _resolve(
-    file: str, dirs: tuple[Path, ...], chain: tuple[str, ...]
+    file: str, dirs: tuple[Path, ...]
 ) -> tuple[dict[str, Any], Origins, dict[str, TomlDocument], tuple[str, ...]]:
-    """Read ``file`` and its ``extends`` chain; return merged data, origins, documents and parents."""
-    try:
-        doc = _read(Path(file))
-    except TomlSyntax as exc:
-        raise RulesetError([exc.problem], f"{file}: not valid TOML") from None
-    data = doc.data
-    origins = origins_of(data, file)
-    docs = {file: doc}
-    meta = _as_table(data.get("ruleset"))
+    """Read ``file`` and its ``extends`` chain; return merged data, origins, documents and parents.
+
+    The chain is followed in a loop, at most :data:`MAX_EXTENDS_DEPTH` ancestors deep; a cycle
+    is reported with the whole chain."""
+    chain: list[str] = []
+    labels: list[str] = []
+    layers: list[tuple[dict[str, Any], Origins, TomlDocument]] = []
+    current = file
+    while True:
+        try:
+            doc = _read(Path(current))
+        except TomlSyntax as exc:
+            raise RulesetError([exc.problem], f"{current}: {exc.problem.message}") from None
+        chain.append(current)
+        layers.append((doc.data, origins_of(doc.data, current), doc))
+        parent = _parent(current, doc, dirs, chain)
+        if parent is None:
+            break
+        parent_file, parent_label = parent
+        labels.append(parent_label)
+        current = parent_file
+    data, origins, _ = layers[-1]
+    for child_data, child_origins, _ in reversed(layers[:-1]):
+        data, origins = merge(data, origins, child_data, child_origins)
+    docs = {name: doc for name, (_, _, doc) in zip(chain, layers)}
+    return data, origins, docs, tuple(labels)
+
+
+def _parent(
+    file: str, doc: TomlDocument, dirs: tuple[Path, ...], chain: list[str]
+) -> Optional[tuple[str, str]]:
+    """The file and label of the ruleset ``file`` extends (None when it extends none)."""
+    meta = _as_table(doc.data.get("ruleset"))
     parent_name = meta.get("extends")
     if parent_name is None:
-        return data, origins, docs, ()
+        return None
+
+    def fail(code: str, message: str, **extra: Any) -> RulesetError:
+        return RulesetError(
+            [doc.problem(code, "ruleset.extends", message, found=_show(parent_name), **extra)]
+        )
+
     if not isinstance(parent_name, str):
-        raise RulesetError(
-            [doc.problem("wrong-type", "ruleset.extends", "must be a ruleset id", found=repr(parent_name))]
-        )
-    if file in chain or parent_name in chain:
-        cycle = " → ".join([*chain, file])
-        raise RulesetError(
-            [doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)]
-        )
+        raise fail("wrong-type", "must be a ruleset id")
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        shown = " → ".join(_short_chain(chain))
+        raise fail("extends-too-deep", f"extends chain longer than {MAX_EXTENDS_DEPTH}: {shown}")
     own_dir = Path(file).parent
     # A file outside the search path may extend a sibling; one inside it needs no second scan.
     inside = any(own_dir == d or own_dir.is_relative_to(d) for d in dirs)
     search = dirs if inside else (*dirs, own_dir)
-    registry = _registry(search)
+    registry = _readable(_registry(search))
     candidates = [info for info in registry if info.id == parent_name]
     if not candidates:
         names = {info.id for info in registry}
-        raise RulesetError(
-            [
-                doc.problem(
-                    "unknown-parent",
-                    "ruleset.extends",
-                    "no ruleset with this id to extend",
-                    found=parent_name,
-                    suggestions=close_matches(parent_name, names),
-                )
-            ]
+        raise fail(
+            "unknown-parent",
+            "no ruleset with this id to extend",
+            suggestions=close_matches(parent_name, names),
         )
     in_force = meta.get("in_force", {})
     year = (
@@ -402,18 +605,18 @@ def _resolve(
     try:
         parent_info = _pick_edition(candidates, parent_name, year)
     except EditionNotFoundError as exc:
-        raise RulesetError(
-            [doc.problem("parent-edition", "ruleset.extends", str(exc), found=parent_name)]
-        ) from None
+        raise fail("parent-edition", str(exc)) from None
     parent_file = str(Path(parent_info.file).resolve())
-    if parent_file in chain or parent_file == file:
-        cycle = " → ".join([*chain, file, parent_file])
-        raise RulesetError(
-            [doc.problem("extends-cycle", "ruleset.extends", f"extends cycle: {cycle}", found=parent_name)]
-        )
-    pdata, porigins, pdocs, grandparents = _resolve(parent_file, dirs, (*chain, file))
-    merged, merged_origins = merge(pdata, porigins, data, origins)
-    return merged, merged_origins, {**pdocs, **docs}, (parent_info.label, *grandparents)
+    if parent_file in chain:
+        cycle = " → ".join(_short_chain([*chain, parent_file]))
+        raise fail("extends-cycle", f"extends cycle: {cycle}")
+    return parent_file, parent_info.label
+
+
+def _short_chain(chain: Sequence[str]) -> list[str]:
+    """A chain of files as a message shows it: the first and last few when it is long."""
+    names = [Path(f).name for f in chain]
+    return names if len(names) <= 8 else [*names[:3], "…", *names[-4:]]
 
 
 # --------------------------------------------------------------------------- checking and building
@@ -505,7 +708,11 @@ class _Builder:
         parents: tuple[str, ...],
         display: Callable[[str], str],
         backend: str = "compiled",
+        others: Sequence[RulesetInfo] = (),
     ) -> None:
+        self.others = others
+        self.dropped = 0
+        """Problems found beyond :data:`MAX_PROBLEMS`: counted, not listed."""
         self.file = file
         self.backend = backend
         self.display = display
@@ -518,6 +725,9 @@ class _Builder:
 
     # -- problem reporting -------------------------------------------------------------
     def problem(self, code: str, path: str, message: str, **extra: Any) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
         probe = path
         while probe not in self.origins and probe:
             cut = max(probe.rfind("."), probe.rfind("["))
@@ -531,7 +741,7 @@ class _Builder:
         for key in table:
             if key not in allowed:
                 self.problem(
-                    "unknown-key", _join(path, key), "unknown key", suggestions=close_matches(key, allowed)
+                    "unknown-key", _join(path, key), "unknown key", suggestions=self.suggest(key, allowed)
                 )
 
     # -- typed getters -------------------------------------------------------------------
@@ -641,7 +851,7 @@ class _Builder:
                 _join(path, "source"),
                 "no source with this id",
                 found=ref,
-                suggestions=close_matches(ref, self.source_ids),
+                suggestions=self.suggest(ref, self.source_ids),
             )
         return ref
 
@@ -663,9 +873,23 @@ class _Builder:
         if not isinstance(source, (str, int, float)) or isinstance(source, bool):
             self.problem("wrong-type", path, "must be a formula string", found=_show(source))
             return None
+        text = str(source)
+        scope = names if isinstance(names, _Scope) else _Scope(frozenset(names))
+        # Only the declared names the text mentions: compiling against every parameter would
+        # cost parameters × formulas (and the cache key would be as long as the parameters).
+        used = tuple(sorted({w for w in _WORD.findall(text[:MAX_FORMULA_SCAN]) if w in scope}))
         try:
-            return _compile(str(source), tuple(names), self.backend)
+            return _compile(text, used, self.backend)
         except FormulaError as exc:
+            if (
+                exc.code == "formula-name"
+                and len(self.problems) < MAX_PROBLEMS
+                and len(scope) <= MAX_SUGGESTION_POOL
+            ):
+                try:  # again with every name, for the did-you-mean of an unknown one
+                    _compile(text, tuple(scope), self.backend)
+                except FormulaError as full:
+                    exc = full
             where = f"formula column {exc.column}: " if exc.column else ""
             self.problem(exc.code, path, where + exc.reason, found=str(source))
             return None
@@ -688,7 +912,7 @@ class _Builder:
                 _join(path, "mode"),
                 "unknown rounding mode",
                 found=mode,
-                suggestions=close_matches(mode, ROUNDING_MODES),
+                suggestions=self.suggest(mode, ROUNDING_MODES),
             )
             mode = default.mode
         return Rounding(places, mode)
@@ -733,7 +957,7 @@ class _Builder:
         form = self.string(meta, "form", "ruleset", required=True)
         if form and form not in FORMS:
             self.problem(
-                "bad-form", "ruleset.form", "unknown form", found=form, suggestions=close_matches(form, FORMS)
+                "bad-form", "ruleset.form", "unknown form", found=form, suggestions=self.suggest(form, FORMS)
             )
         edition = self.string(meta, "edition", "ruleset", required=True)
         in_force = self.table(meta.get("in_force", {}), "ruleset.in_force")
@@ -752,6 +976,8 @@ class _Builder:
             year_to = None
         name = self.text(meta.get("name"), "ruleset.name")
         aliases = self.strings(meta, "aliases", "ruleset")
+        if self.origins.get("ruleset.aliases", (self.file, ""))[0] == self.file:
+            self.alias_collisions(rid, aliases)
         total = self.number(meta, "total", "ruleset", default=Decimal(100), positive=True) or Decimal(100)
 
         sources = self.sources(data.get("sources", []))
@@ -816,7 +1042,17 @@ class _Builder:
             )
 
         if self.problems:
-            raise RulesetError(self.problems, f"{self.file}: {len(self.problems)} problem(s)")
+            listed = list(self.problems)
+            if self.dropped:
+                listed.append(
+                    Problem(
+                        "too-many-problems",
+                        f"and {self.dropped} more problem(s), not listed",
+                        file=self.file,
+                    )
+                )
+            count = len(self.problems) + self.dropped
+            raise RulesetError(listed, f"{self.file}: {count} problem(s)")
         return Ruleset(
             id=rid,
             region=region,
@@ -848,6 +1084,38 @@ class _Builder:
                 {path: self.display(file) for path, (file, _) in self.origins.items() if path}
             ),
         )
+
+    def alias_collisions(self, rid: str, aliases: Sequence[str]) -> None:
+        """An alias must name this ruleset only: not another ruleset's id (ids win, so it would
+        never be used; a file claiming ``cn-project`` must not look like the national
+        ruleset), nor another ruleset's alias (which one is meant would depend on the order)."""
+        ids = {info.id: info for info in self.others if info.id != rid}
+        claimed = {a: info for info in self.others if info.id != rid for a in info.aliases}
+        for i, alias in enumerate(aliases):
+            path = f"ruleset.aliases[{i}]"
+            if alias in ids:
+                other = ids[alias]
+                self.problem(
+                    "alias-collision",
+                    path,
+                    f"alias is the id of another ruleset ({other.label}, {self.display(other.file)})",
+                    found=alias,
+                )
+            elif alias in claimed:
+                other = claimed[alias]
+                self.problem(
+                    "alias-collision",
+                    path,
+                    f"alias is also claimed by another ruleset ({other.label}, {self.display(other.file)})",
+                    found=alias,
+                )
+
+    def suggest(self, word: str, candidates: Iterable[str]) -> tuple[str, ...]:
+        """Did-you-mean candidates, while problems are still listed (none are computed for a
+        problem that will only be counted)."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            return ()
+        return close_matches(word, candidates)
 
     def sources(self, value: Any) -> tuple[Source, ...]:
         out = []
@@ -886,6 +1154,8 @@ class _Builder:
     ) -> dict[str, Method]:
         table = self.table(value, "methods")
         out = {}
+        shared = frozenset((*ROW_NAMES, *params, *derived))
+        shared_params = MappingProxyType(dict(params))
         for key, raw in table.items():
             path = f"methods.{key}"
             spec = self.table(raw, path)
@@ -910,7 +1180,7 @@ class _Builder:
                         "input names are identifiers other than W, T, A",
                         found=name,
                     )
-            names = (*ROW_NAMES, *params, *own, *inputs, *derived)
+            names = _Scope(shared, frozenset((*own, *inputs)))
             cases: tuple[Case, ...] = ()
             levels: tuple[Level, ...] = ()
             if kind == "formula":
@@ -927,12 +1197,12 @@ class _Builder:
                 cases,
                 levels,
                 inputs,
-                MappingProxyType({**params, **own}),
+                MappingProxyType({**params, **own}) if own else shared_params,
                 self.source_ref(spec, path),
             )
         return out
 
-    def cases(self, spec: Mapping[str, Any], names: Sequence[str], path: str) -> tuple[Case, ...]:
+    def cases(self, spec: Mapping[str, Any], names: Collection[str], path: str) -> tuple[Case, ...]:
         if "formula" in spec and "cases" in spec:
             self.problem("conflicting-keys", path, "give either formula or cases, not both")
         if "formula" in spec:
@@ -959,7 +1229,7 @@ class _Builder:
                 out.append(Case(score, reason, when))
         return tuple(out)
 
-    def tiers(self, spec: Mapping[str, Any], names: Sequence[str], path: str) -> tuple[Case, ...]:
+    def tiers(self, spec: Mapping[str, Any], names: Collection[str], path: str) -> tuple[Case, ...]:
         on = spec.get("on", "A")
         if self.formula(on, names, _join(path, "on")) is None:
             return ()
@@ -1065,7 +1335,7 @@ class _Builder:
                     "unknown-key",
                     path,
                     "unknown comparator kind",
-                    suggestions=close_matches(key, SELECTION_KEYS),
+                    suggestions=self.suggest(key, SELECTION_KEYS),
                 )
             elif not isinstance(method, str) or method not in methods:
                 self.problem(
@@ -1073,7 +1343,7 @@ class _Builder:
                     path,
                     "no method with this name",
                     found=_show(method),
-                    suggestions=close_matches(str(method), methods),
+                    suggestions=self.suggest(str(method), methods),
                 )
             else:
                 out[key] = method
@@ -1098,7 +1368,7 @@ class _Builder:
             if self.parents
             else "remove = true needs a parent ruleset (extends) to remove from",
             found=_show(key),
-            suggestions=close_matches(str(key), [k for k in others if isinstance(k, str)]),
+            suggestions=self.suggest(str(key), [k for k in others if isinstance(k, str)]),
         )
         return True
 
@@ -1153,7 +1423,7 @@ class _Builder:
                         _join(where, "actual_from"),
                         "no derived value with this name",
                         found=actual_from,
-                        suggestions=close_matches(actual_from, derived),
+                        suggestions=self.suggest(actual_from, derived),
                     )
                 method = self.string(ind, "method", where, required=True)
                 if method and method not in methods:
@@ -1162,7 +1432,7 @@ class _Builder:
                         _join(where, "method"),
                         "no method with this name",
                         found=method,
-                        suggestions=close_matches(method, methods),
+                        suggestions=self.suggest(method, methods),
                     )
                 indicators.append(
                     Indicator(
@@ -1208,7 +1478,7 @@ class _Builder:
                 "budget.base",
                 "unknown budget base",
                 found=base,
-                suggestions=close_matches(base, BUDGET_BASES),
+                suggestions=self.suggest(base, BUDGET_BASES),
             )
         own = self.params(spec.get("params"), "budget.params")
         formula = self.numeric(
@@ -1233,7 +1503,7 @@ class _Builder:
                 "budget.block",
                 "no block with this key",
                 found=block,
-                suggestions=close_matches(block, blocks),
+                suggestions=self.suggest(block, blocks),
             )
         return block
 
@@ -1255,6 +1525,7 @@ class _Builder:
     ) -> tuple[Derived, ...]:
         table = self.table(value, "derived")
         out: list[Derived] = []
+        known = {*base, *params, *BUDGET_AMOUNTS}
         for name, raw in table.items():
             path = f"derived.{name}"
             spec = self.table(raw, path)
@@ -1273,9 +1544,9 @@ class _Builder:
                 self.problem("conflicting-keys", path, "give exactly one of formula or count")
                 continue
             if "formula" in spec:
-                known = (*base, *params, *BUDGET_AMOUNTS, *(d.name for d in out))
-                formula = self.numeric(spec["formula"], known, _join(path, "formula"))
+                formula = self.numeric(spec["formula"], _Scope(known), _join(path, "formula"))
                 out.append(Derived(name, label, unit, formula=formula))
+                known.add(name)
             else:
                 when = (
                     self.formula(spec["when"], (*ROW_NAMES, *params), _join(path, "when"))
@@ -1283,6 +1554,7 @@ class _Builder:
                     else None
                 )
                 out.append(Derived(name, label, unit, count=self.string(spec, "count", path), when=when))
+            known.add(name)
         return tuple(out)
 
     def review(self, value: Any) -> ReviewRules:
@@ -1369,6 +1641,34 @@ class _Builder:
                 found=str(raw[order[-1]][1]),
             )
         return tuple(bands)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: How much of a formula's text is scanned for names (the formula checker bounds the length).
+MAX_FORMULA_SCAN = 100_000
+#: The most names a formula's did-you-mean compares an unknown name with.
+MAX_SUGGESTION_POOL = 500
+
+
+class _Scope(Collection[str]):
+    """The names a formula may use, as sets looked up in turn (not copied per formula)."""
+
+    def __init__(self, *parts: AbstractSet[str]) -> None:
+        self.parts = parts
+
+    def __contains__(self, name: object) -> bool:
+        return any(name in part for part in self.parts)
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for part in self.parts:
+            for name in part:
+                if name not in seen:
+                    seen.add(name)
+                    yield name
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -291,21 +291,28 @@ def review(
     return Review(report, tuple(found))
 
 
-def evaluation_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
-    """Files named, and the evaluation files (.toml, .json) inside folders named, in order."""
+def evaluation_files(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> list[Path]:
+    """Files named, and the entries named like evaluation files (.toml, .json, .docx, .xlsx...)
+    inside folders named, in order. ``paths`` is one path or several.
+
+    Inside a folder every such entry is kept, whatever it is (a FIFO, a dangling link, a
+    directory named ``x.toml``): reading it reports why it cannot be read, so none is lost."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            out += sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in EVALUATION_SUFFIXES and p.is_file()
-            )
+            try:
+                out += sorted(p for p in path.rglob("*") if p.suffix.lower() in EVALUATION_SUFFIXES)
+            except OSError:
+                out.append(path)  # cannot be listed: reported as the folder's own error
         else:
             out.append(path)
     return out
 
 
 def review_files(
-    files: Iterable[Union[str, Path]],
+    files: Union[str, Path, Iterable[Union[str, Path]]],
     ruleset: Union[Ruleset, str, Path, None] = None,
     *,
     paths: Sequence[Union[str, Path]] = (),
@@ -315,12 +322,18 @@ def review_files(
 ) -> Iterator[FileReview]:
     """Review each file in turn (each table of a Word or Excel form); a file that cannot be read
     or scored comes back with its error, and the rest go on. ``region``, ``form`` and ``year``
-    fill in what a form does not say."""
-    for file in files:
+    fill in what a form does not say.
+
+    ``files`` is one path or a list of them; a folder stands for the evaluation files inside it
+    (see :func:`evaluation_files`). Every input comes back: reviewed, or with its own error."""
+    for file in evaluation_files(files):
         try:
             found = read_evaluations(file, region=region, form=form, year=year)
         except PerfscoreError as exc:
             yield FileReview(str(file), error=str(exc))
+            continue
+        except OSError as exc:  # gone, or made unreadable, while the batch ran
+            yield FileReview(str(file), error=f"cannot read: {exc.strerror or exc}")
             continue
         for n, evaluation in enumerate(found, 1):
             name = str(file) if len(found) == 1 else f"{file} [{n}/{len(found)}]"
