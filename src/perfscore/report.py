@@ -11,7 +11,8 @@ import decimal
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from types import MappingProxyType
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import attrs
 
@@ -50,6 +51,37 @@ class Finding:
         )
 
 
+_NOTHING: Mapping[str, str] = MappingProxyType({})
+
+
+def frozen_mapping(mapping: Optional[Mapping[str, str]]) -> Mapping[str, str]:
+    """``mapping`` as a read-only mapping nothing else can change: a read-only copy, so that
+    what the caller still holds can change and the copy cannot.
+
+    A ``MappingProxyType`` is taken as it is: it is read-only already, and the scorer passes
+    every report and block its ruleset's provenance as one, over a dict only the scorer holds
+    (copying those cost 2–3% of all scoring time). Only whoever made a proxy holds the dict
+    under it; a report never hands one out."""
+    if type(mapping) is MappingProxyType:
+        return mapping
+    if not mapping:
+        return _NOTHING
+    return MappingProxyType(dict(mapping))
+
+
+class _Parts(NamedTuple):
+    """An explanation's parts, complete and immutable: published with one attribute store."""
+
+    inputs: Mapping[str, str]
+    reason_zh: str
+    reason_en: str
+    provenance: Mapping[str, str]
+
+
+_Pending = tuple[Any, ...]
+"""A deferred explanation not rendered yet: ``render`` followed by its arguments."""
+
+
 class Explanation:
     """Why a row scored what it did: the inputs its rule saw (W, T, A, params… as shown in a
     table), the reason in Chinese and English, and where its rule and weight came from.
@@ -57,9 +89,15 @@ class Explanation:
     The scorer builds it deferred: the sentences are rendered the first time any part is read,
     so a batch that only wants totals and findings does not pay for prose it never shows. A
     deferred and a rendered explanation read, compare and serialise alike.
+
+    It is a value, safe to share between threads: its mappings are read-only copies, and its
+    whole state is one attribute, holding either the finished parts or what renders them. The
+    first read renders into a local and publishes the finished parts with one store; a thread
+    reading meanwhile sees the pending state and renders an equal copy of its own (``render`` is
+    pure), never a half-written explanation.
     """
 
-    __slots__ = ("_args", "_inputs", "_provenance", "_reason_en", "_reason_zh", "_render")
+    __slots__ = ("_state",)
 
     #: The parts, by name and type, as they appear (flattened) in a row's dict.
     FIELDS: Mapping[str, Any] = {
@@ -69,6 +107,8 @@ class Explanation:
         "provenance": Mapping[str, str],
     }
 
+    _state: Union[_Parts, _Pending]
+
     def __init__(
         self,
         inputs: Optional[Mapping[str, str]] = None,
@@ -76,50 +116,39 @@ class Explanation:
         reason_en: str = "",
         provenance: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self._render: Optional[Callable[..., Explanation]] = None
-        self._args: tuple[Any, ...] = ()
-        self._inputs: Mapping[str, str] = inputs if inputs is not None else {}
-        self._reason_zh = reason_zh
-        self._reason_en = reason_en
-        self._provenance: Mapping[str, str] = provenance if provenance is not None else {}
+        self._state = _Parts(frozen_mapping(inputs), reason_zh, reason_en, frozen_mapping(provenance))
 
     @classmethod
     def deferred(cls, render: Callable[..., Explanation], *args: Any) -> Explanation:
-        """An explanation that ``render(*args)`` produces when first read. ``render`` must be pure."""
-        return Deferred(render, args)
+        """An explanation that ``render(*args)`` produces when first read. ``render`` must be pure:
+        two threads reading a fresh explanation at once may each call it."""
+        return Deferred((render, *args))
 
-    def _resolve(self) -> None:
-        render = self._render
-        if render is not None:
-            with decimal.localcontext(CONTEXT):  # as the scorer that deferred it
-                done = render(*self._args)
-            self._inputs, self._reason_zh = done._inputs, done._reason_zh
-            self._reason_en, self._provenance = done._reason_en, done._provenance
-            self._render, self._args = None, ()
+    def _parts(self) -> _Parts:
+        state = self._state  # read once: the finished parts, or (render, *args)
+        if isinstance(state, _Parts):
+            return state
+        with decimal.localcontext(CONTEXT):  # as the scorer that deferred it
+            rendered: Explanation = state[0](*state[1:])
+            done = rendered._parts()
+        self._state = done  # one store of a complete, immutable object
+        return done
 
     @property
     def inputs(self) -> Mapping[str, str]:
-        self._resolve()
-        return self._inputs
+        return self._parts().inputs
 
     @property
     def reason_zh(self) -> str:
-        self._resolve()
-        return self._reason_zh
+        return self._parts().reason_zh
 
     @property
     def reason_en(self) -> str:
-        self._resolve()
-        return self._reason_en
+        return self._parts().reason_en
 
     @property
     def provenance(self) -> Mapping[str, str]:
-        self._resolve()
-        return self._provenance
-
-    def _parts(self) -> tuple[Mapping[str, str], str, str, Mapping[str, str]]:
-        self._resolve()
-        return self._inputs, self._reason_zh, self._reason_en, self._provenance
+        return self._parts().provenance
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Explanation):
@@ -137,14 +166,16 @@ class Explanation:
 
 
 class Deferred(Explanation):
-    """Internal: ``Explanation.deferred(render, *args)`` with ``args`` given as a tuple. The
-    scorer makes one per row, and a plain ``__init__`` costs a third less than the classmethod
-    (about 4% of scoring time)."""
+    """Internal: ``Explanation.deferred(render, *args)``, given the one tuple ``(render, *args)``
+    it keeps until rendered. The scorer makes one per row, and a plain ``__init__`` costs a third
+    less than the classmethod (about 4% of scoring time). The scorer passes only values it will
+    not change and no object of the caller's, so rendering later gives what rendering at once
+    would have."""
 
     __slots__ = ()
 
-    def __init__(self, render: Callable[..., Explanation], args: tuple[Any, ...]) -> None:
-        self._render, self._args = render, args
+    def __init__(self, call: tuple[Any, ...]) -> None:
+        self._state = call
 
 
 class _Explained:
@@ -173,11 +204,18 @@ class _Explained:
         return self.explanation.provenance
 
 
-# The report classes are not frozen. A frozen attrs class cannot set its fields with plain
-# attribute stores (it writes through __dict__, or through object.__setattr__ when slotted), and
-# a report is built once per evaluation, with one row per indicator: frozen, building rows took
-# about an eighth of all scoring time, and the other report objects another twentieth. They are
-# read-only by convention; attrs.evolve(obj, ...) gives a changed copy.
+# The report classes are not frozen, but a report is still a value: every mapping in it is a
+# read-only copy (frozen_mapping), every sequence a tuple, and nothing in it refers to an object
+# the caller passed in, so nothing the caller changes after scoring changes the report.
+#
+# Why not frozen: a frozen attrs class cannot set its fields with plain attribute stores (it
+# writes through __dict__, or through object.__setattr__ when slotted), and a report is built
+# once per evaluation, with one row per indicator: frozen, building rows took about an eighth of
+# all scoring time, and the other report objects another twentieth. Their attributes are
+# read-only by convention; attrs.evolve(obj, ...) gives a changed copy. For the same reason the
+# classes whose mappings are copied on construction (a converter) set no on_setattr hook: with
+# one, attrs routes every store in __init__ through a setattr hook, which made building a block
+# five times slower.
 @attrs.define
 class RowResult(_Explained):
     """One 三级 indicator, scored. Read-only by convention, not enforced (see above)."""
@@ -222,7 +260,7 @@ class CategoryResult:
     reported: Optional[Decimal]
 
 
-@attrs.define
+@attrs.define(on_setattr=attrs.setters.NO_OP)  # plain stores in __init__: see above
 class BlockResult:
     key: str
     name_zh: str
@@ -234,8 +272,8 @@ class BlockResult:
     reported: Optional[Decimal]
     weight_sum: Decimal
     """Σ of the applicable rows' weights"""
-    provenance: Mapping[str, str] = attrs.field(factory=dict)
-    """``points`` → the file and key that set the block's points"""
+    provenance: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_mapping)
+    """``points`` → the file and key that set the block's points (a read-only copy)"""
 
     @property
     def rows(self) -> tuple[RowResult, ...]:
@@ -265,7 +303,7 @@ class BudgetResult(_Explained):
     reported: Optional[Decimal] = None
 
 
-@attrs.define
+@attrs.define(on_setattr=attrs.setters.NO_OP)  # plain stores in __init__: see above
 class Report:
     """The whole breakdown. ``complete`` is false when a row or the budget could not be scored:
     then ``total`` counts only what could be, and ``grade`` is left empty rather than guessed."""
@@ -290,11 +328,12 @@ class Report:
     reported_grade: str
     findings: tuple[Finding, ...]
     source: str = ""
-    derived: Mapping[str, str] = attrs.field(factory=dict)
-    """Values computed from the evaluation's base data or rows (``[derived]``), by name"""
-    provenance: Mapping[str, str] = attrs.field(factory=dict)
+    derived: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_mapping)
+    """Values computed from the evaluation's base data or rows (``[derived]``), by name (a
+    read-only copy)"""
+    provenance: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_mapping)
     """Where the ruleset-wide values came from: ``grades``, ``rounding.row``, ``rounding.total``,
-    ``not_applicable``"""
+    ``not_applicable`` (a read-only copy)"""
 
     @property
     def rows(self) -> tuple[RowResult, ...]:

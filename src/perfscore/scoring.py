@@ -304,6 +304,16 @@ def _provenance(evaluation: str, where: str, weight: str, method: str, selection
     return out
 
 
+_NO_INPUTS: Mapping[str, Decimal] = MappingProxyType({})
+
+
+def _snapshot(inputs: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
+    """A row's inputs as scored, for its deferred explanation: a private copy, since the mapping
+    is the caller's (an IndicatorRow's ``inputs`` is whatever dict it was given) and a report
+    must not change when the caller changes it. Most rows have none: no copy then."""
+    return dict(inputs) if inputs else _NO_INPUTS
+
+
 _ROW_ARGS = ("W", "T", "A")
 """The inputs a method's cases take as arguments rather than in their env (see compile_cases):
 each row has its own, and an argument wins over a parameter, derived value or input of the
@@ -339,7 +349,7 @@ def _formula_env(
 def _explain_formula(
     plan: _MethodPlan,
     case: Case,
-    row: IndicatorRow,
+    inputs: Mapping[str, Decimal],
     derived: Mapping[str, Decimal],
     weight: Decimal,
     target: Optional[Decimal],
@@ -351,8 +361,9 @@ def _explain_formula(
     source: _Source,
 ) -> Explanation:
     # The inputs as the formula saw them: rebuilt here rather than kept, so a report does not
-    # hold a dict per row that only its prose reads.
-    env = _formula_env(plan, derived, row.inputs, weight, target, actual)
+    # hold a dict per row that only its prose reads. ``inputs`` is the row's own, copied when
+    # it was scored (see _snapshot).
+    env = _formula_env(plan, derived, inputs, weight, target, actual)
     shown = {name: _fmt(env[name]) for name in plan.shown if name in env}
     detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
     steps = f"{case.score.source} = {_fmt(raw)}" + ("" if capped == raw else f" → {_fmt(capped)}")
@@ -761,7 +772,7 @@ class _Scorer:
         points = raw.quantize(self.row_exponent, self.row_mode)
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
-        explanation = Deferred(_explain_level, (plan, level, how, weight, points, source))
+        explanation = Deferred((_explain_level, plan, level, how, weight, points, source))
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
             plan.key, plan.name_zh, f"{_fmt(level.score)} × W", explanation, raw, raw, points,
@@ -945,9 +956,9 @@ class _Scorer:
         if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
             points = weight
         case = method.cases[index]
-        explanation = Deferred(_explain_formula, (
-            plan, case, row, self.derived_values, weight, t_value, a_value, unit, raw, capped, points,
-            source,
+        explanation = Deferred((
+            _explain_formula, plan, case, _snapshot(row.inputs), self.derived_values, weight,
+            t_value, a_value, unit, raw, capped, points, source,
         ))  # fmt: skip
         return RowResult(  # positionally, in _ROW_FIELDS order: keywords cost a third more here
             row.where, block.key, row.category, row.name, row.target, row.actual, weight, SCORED,
@@ -1031,7 +1042,7 @@ class _Scorer:
             )  # fmt: skip
         capped = min(max(raw, _ZERO), rule.points)
         points = _round_within(capped, rule.points, rule.rounding)
-        why = Deferred(_explain_budget, (rule, env, raw, capped, points, provenance))
+        why = Deferred((_explain_budget, rule, env, raw, capped, points, provenance))
         return BudgetResult(
             rule.name.zh, rule.base, base, executed, rate, printed, rule.points, SCORED,
             rule.formula.source, raw, capped, points, why, reported,
