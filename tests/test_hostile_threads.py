@@ -363,3 +363,50 @@ def test_a_reviews_findings_and_report_do_not_change_with_the_scored_dict() -> N
     _mutate(data)
     assert review.to_json() == pristine.to_json() and review.to_text() == pristine.to_text()
     assert isinstance(review.findings, tuple)
+
+
+def _load_from_threads(folder: str, files: int, threads: int) -> tuple[int, list[str]]:
+    """Load ``files`` distinct ruleset files from ``threads`` threads at once: how many distinct
+    Ruleset objects one file gave, and every exception raised."""
+    from perfscore.loading import clear_caches
+
+    clear_caches()
+    names = [Path(folder) / f"r{i}.toml" for i in range(files)]
+    start = threading.Barrier(threads)
+    seen: dict[int, list[Ruleset]] = {i: [] for i in range(files)}
+    errors: list[str] = []
+
+    def work() -> None:
+        start.wait()
+        try:
+            for i, name in enumerate(names):
+                seen[i].append(perfscore.load_ruleset(name))
+        except Exception:
+            errors.append(traceback.format_exc())
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        pool = [threading.Thread(target=work) for _ in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old)
+    return max(len({id(r) for r in found}) for found in seen.values()), errors
+
+
+def test_loading_from_many_threads_builds_each_ruleset_once(tmp_path: Path) -> None:
+    """More files than the build cache holds (128), loaded from 8 threads: no thread sees the
+    cache change size under it, and each file gives one Ruleset object to every thread."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    for i in range(200):
+        (tmp_path / f"r{i}.toml").write_text(
+            text.replace('id = "test-minimal"', f'id = "test-minimal-{i}"', 1), encoding="utf-8"
+        )
+    outcome = run_bounded(_load_from_threads, str(tmp_path), 200, 8, seconds=120, mib=MIB)
+    assert outcome.kind == "ok", str(outcome)
+    distinct, errors = outcome.value
+    assert errors == []
+    assert distinct == 1

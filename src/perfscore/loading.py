@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import stat
+import threading
 import warnings
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -439,6 +440,7 @@ def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str
 _Stamp = Optional[tuple[int, int]]
 _BUILT: dict[tuple[str, tuple[Path, ...], str], tuple[tuple[tuple[str, _Stamp], ...], Ruleset]] = {}
 _BUILT_MAX = 128
+_BUILT_LOCK = threading.RLock()
 
 
 def _stamp(file: str) -> _Stamp:
@@ -454,14 +456,15 @@ def _build_file(file: str, dirs: tuple[Path, ...], backend: str) -> Ruleset:
     """The ruleset in ``file``, built once for as long as neither it nor any file it extends has
     changed: an application that edits a ruleset and loads it again gets the new one."""
     key = (file, dirs, backend)
-    built = _BUILT.get(key)
-    if built is not None and all(_stamp(f) == stamp for f, stamp in built[0]):
-        return built[1]
-    ruleset, files = _build_uncached(file, dirs, backend)
-    if len(_BUILT) >= _BUILT_MAX:
-        _BUILT.pop(next(iter(_BUILT)))
-    _BUILT[key] = (tuple((f, _stamp(f)) for f in files), ruleset)
-    return ruleset
+    with _BUILT_LOCK:  # one build per key, and no eviction racing another thread's iteration
+        built = _BUILT.get(key)
+        if built is not None and all(_stamp(f) == stamp for f, stamp in built[0]):
+            return built[1]
+        ruleset, files = _build_uncached(file, dirs, backend)
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)), None)
+        _BUILT[key] = (tuple((f, _stamp(f)) for f in files), ruleset)
+        return ruleset
 
 
 def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ruleset, tuple[str, ...]]:
