@@ -127,7 +127,7 @@ def test_a_number_with_too_many_digits_is_not_read() -> None:
     most = "9" * MAX_NUMBER_DIGITS
     assert parse_cell(most + "元").number == Decimal(most)
     cell = parse_cell("≥" + most + "9元")
-    assert cell.kind is ValueKind.QUALITATIVE and cell.number is None
+    assert cell.kind is ValueKind.GARBLED and cell.number is None
     assert (
         cell.problem == f"oversized number, not read: {MAX_NUMBER_DIGITS + 1} significant digits (limit 28)"
     )
@@ -135,7 +135,7 @@ def test_a_number_with_too_many_digits_is_not_read() -> None:
     assert parse_cell("0" * 100 + "5%").number == Decimal(5)
     assert parse_cell("0." + "0" * 100 + "5").number == Decimal("0." + "0" * 100 + "5")
     assert parse_cell("1," + ",".join(["000"] * 8) + ".5").number == Decimal("1" + "000" * 8 + ".5")
-    assert parse_cell("1," + ",".join(["000"] * 10)).kind is ValueKind.QUALITATIVE
+    assert parse_cell("1," + ",".join(["000"] * 10)).kind is ValueKind.GARBLED
 
 
 def test_the_notes_reach_the_report_in_chinese() -> None:
@@ -146,7 +146,8 @@ def test_the_notes_reach_the_report_in_chinese() -> None:
     rows[1] = attrs.evolve(rows[1], actual="完成率" * 100 + "95%")
     report = perfscore.score(attrs.evolve(evaluation, rows=tuple(rows)), "430602-project")
     notes = {f.location: f.message_zh for f in report.findings if f.code == "questionable-cell"}
-    assert "数字位数过多" in notes["rows[0].actual"]
+    garbled = {f.location: f.message_zh for f in report.findings if f.code == "garbled-cell"}
+    assert "数字位数过多" in garbled["rows[0].actual"]  # a number not read: not scorable, never guessed
     assert "单元格过长" in notes["rows[1].actual"]
 
 

@@ -11,7 +11,8 @@ import attrs
 
 from .errors import EvaluationError, PerfscoreError, Problem
 from .evaluation import Evaluation, read_evaluation
-from .loading import FileRefused, file_refusal, find_ruleset, load_ruleset, read_limited
+from .files import FileRefused, read_bytes, refusal
+from .loading import find_ruleset, load_ruleset
 from .model import Ruleset
 from .report import Report
 from .scoring import score as _score
@@ -60,7 +61,7 @@ def read_evaluations(
 
     Raises :class:`EvaluationError` naming the file and the cell or key of every problem.
     """
-    reason = file_refusal(path, input_limit(path))
+    reason = refusal(path, input_limit(path))
     if reason:
         raise EvaluationError([Problem("file-unreadable", reason, file=str(path))], f"{path}: {reason}")
     if Path(path).suffix.lower() in OFFICE_SUFFIXES:
@@ -128,7 +129,7 @@ def _locate(source: str, path: str) -> tuple[Optional[int], Optional[int]]:
     if not source.lower().endswith(".toml"):
         return None, None
     try:
-        text = read_limited(source, MAX_EVALUATION_BYTES).decode("utf-8-sig")
+        text = read_bytes(source, MAX_EVALUATION_BYTES).decode("utf-8-sig")
         return parse_toml(text, source).position(path)
     except (FileRefused, TomlSyntax, ValueError, RecursionError):  # the position is only a nicety
         return None, None

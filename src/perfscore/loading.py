@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import stat
 import threading
 import warnings
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +30,7 @@ from .errors import (
     RulesetNotFoundError,
 )
 from .expressions import BACKENDS, Formula, compile_formula
+from .files import refusal
 from .merge import Origins, merge, origins_of
 from .model import (
     EVIDENCE_LEVELS,
@@ -52,7 +52,7 @@ from .model import (
     Text,
 )
 from .suggest import close_matches
-from .tomlfile import TomlDocument, TomlSyntax, parse_toml
+from .tomlfile import TomlDocument, TomlSyntax, parse_toml, read_text
 
 __all__ = [
     "MAX_EXTENDS_DEPTH",
@@ -129,61 +129,6 @@ class RulesetWarning(UserWarning):
 
 
 # --------------------------------------------------------------------------- reading files
-
-
-def file_refusal(path: Union[str, Path], limit: int) -> str:
-    """Why ``path`` must not be read (empty when it may): it must resolve to a regular file of
-    at most ``limit`` bytes, not a directory, FIFO, device, socket or a dangling link."""
-    try:
-        return _refusal(os.stat(path), limit)
-    except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
-    except ValueError as exc:  # an embedded NUL
-        return f"cannot read: {exc}"
-
-
-def _refusal(status: os.stat_result, limit: int) -> str:
-    if stat.S_ISDIR(status.st_mode):
-        return "not a regular file: a directory"
-    if not stat.S_ISREG(status.st_mode):
-        return "not a regular file (a FIFO, device or socket)"
-    if status.st_size > limit:
-        return f"too large: {status.st_size} bytes (at most {limit})"
-    return ""
-
-
-class FileRefused(OSError):
-    """Internal: a file that is not read, and why."""
-
-
-def read_limited(path: Union[str, Path], limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, checked on the open descriptor
-    (a FIFO swapped in after a check neither blocks nor is read). Raises :class:`FileRefused`."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except (OSError, ValueError) as exc:
-        raise FileRefused(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        reason = _refusal(os.fstat(fd), limit)
-        if reason:
-            raise FileRefused(reason)
-        chunks, size = [], 0
-        while True:
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:  # grew while being read
-                raise FileRefused(f"too large: more than {limit} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except FileRefused:
-        raise
-    except OSError as exc:
-        raise FileRefused(f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- discovery
@@ -281,14 +226,11 @@ def _read(file: Path) -> TomlDocument:
     """A ruleset file, parsed once for as long as it is unchanged (the registry, each child
     that extends it and the build all read it). Only a regular file of at most
     :data:`MAX_RULESET_BYTES` is read; anything else raises ``TomlSyntax`` with the reason."""
-    try:
-        resolved = file.resolve()
-        status = os.stat(resolved)
-    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop (3.9)
-        raise TomlSyntax(_unreadable(file, f"cannot read: {getattr(exc, 'strerror', None) or exc}")) from None
-    reason = _refusal(status, MAX_RULESET_BYTES)
+    reason = refusal(file, MAX_RULESET_BYTES)
     if reason:
         raise TomlSyntax(_unreadable(file, reason))
+    resolved = file.resolve()
+    status = os.stat(resolved)
     return _read_cached(str(resolved), status.st_mtime_ns, status.st_size)
 
 
@@ -298,21 +240,7 @@ def _unreadable(file: Union[str, Path], reason: str) -> Problem:
 
 @functools.lru_cache(maxsize=256)
 def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
-    try:
-        raw = read_limited(file, MAX_RULESET_BYTES)
-    except FileRefused as exc:
-        raise TomlSyntax(_unreadable(file, str(exc))) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TomlSyntax(
-            _unreadable(file, f"cannot read: not UTF-8 ({exc.reason} at byte {exc.start})")
-        ) from None
-    try:
-        return parse_toml(text, file)
-    except (ValueError, RecursionError) as exc:  # a 5,000-digit integer, nesting too deep
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise TomlSyntax(Problem(code="toml-syntax", message=f"invalid TOML: {reason}", file=file)) from None
+    return parse_toml(read_text(Path(file), MAX_RULESET_BYTES), file)
 
 
 def _peek(file: Path) -> Optional[RulesetInfo]:
@@ -397,7 +325,7 @@ def load_ruleset(
         file = Path(text)
         if not os.path.exists(text):
             raise RulesetNotFoundError(text, detail="no such file")
-        reason = file_refusal(file, MAX_RULESET_BYTES)
+        reason = refusal(file, MAX_RULESET_BYTES)
         if reason:
             raise RulesetError([_unreadable(text, reason)], f"{text}: {reason}")
         return _build_file(str(file.resolve()), dirs, backend)

@@ -804,7 +804,7 @@ class _Scorer:
                 "garbled-cell",
                 "error",
                 f"{row.where}.{column}",
-                f"{role}无法识别（疑似录入错误）",
+                f"{role}无法识别（{_CELL_NOTES_ZH.get((cell.problem or '').split(' ', 1)[0], '疑似录入错误')}）",
                 f"the {column} cell is garbled ({cell.problem})",
                 "one number",
                 repr(text),

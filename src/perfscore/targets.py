@@ -329,7 +329,7 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
     significant = len(m["num"].replace(",", "").replace(".", "").lstrip("0"))
     if significant > MAX_NUMBER_DIGITS:
         problem = f"oversized number, not read: {significant} significant digits (limit {MAX_NUMBER_DIGITS})"
-        return CellValue(raw, ValueKind.QUALITATIVE, problem=problem)
+        return CellValue(raw, ValueKind.GARBLED, problem=problem)  # a number, unread: no guess
     label = (m["label"] or "").strip() or None
     word, sym, suffix = m["word"], m["sym"], m["suffix"]
     touching = not (word or sym) and m.end("label") == m.start("sign" if m["sign"] else "num")

@@ -9,15 +9,14 @@ text that ``tomllib`` has already accepted.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional
 
 from .errors import Problem
+from .files import FileRefused, read_bytes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -103,29 +102,15 @@ def read_toml(path: Path) -> TomlDocument:
     return parse_toml(read_text(path), str(path))
 
 
-def read_text(path: Path) -> str:
-    """The text of a regular file of at most :data:`MAX_FILE_BYTES` bytes, decoded as UTF-8
-    (a BOM is dropped). A FIFO, a device, a directory, a larger file, an unreadable one or one
-    that is not UTF-8 raises ``TomlSyntax`` with the reason; nothing else is raised."""
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file of at most ``limit`` bytes (:func:`perfscore.files.read_bytes`),
+    decoded as UTF-8 (a BOM is dropped). A FIFO, a device, a directory, a larger file, an
+    unreadable one or one that is not UTF-8 raises ``TomlSyntax`` with the reason."""
     name = str(path)
     try:
-        with open(path, "rb", buffering=0) as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                raise TomlSyntax(Problem("file-unreadable", "cannot read: not a regular file", file=name))
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise TomlSyntax(Problem("file-unreadable", f"cannot read: {reason}", file=name)) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise TomlSyntax(
-            Problem(
-                "file-too-large",
-                "file too large",
-                file=name,
-                expected=f"at most {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-            )
-        )
+        data = read_bytes(path, limit)
+    except FileRefused as exc:
+        raise TomlSyntax(Problem(exc.code, str(exc), file=name)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
