@@ -104,9 +104,10 @@ MAX_CELLS = 500_000
 """Cells of one grid (rows × columns of a sheet's used area, all table cells of a document),
 and cells covered by a sheet's merged ranges together: the grid is built cell by cell."""
 
-MAX_SHEET_ELEMENTS = 500_000
+MAX_SHEET_ELEMENTS = 200_000
 """``<row>``, ``<c>`` and ``<mergeCell>`` elements of one worksheet, stored cells without a
-value (formatting only) included: each costs time to parse even when it holds nothing."""
+value (formatting only) included: each costs time to parse even when it holds nothing (about
+5 µs each: a second at the limit)."""
 
 MAX_CELL_CHARS = 32_767
 """Characters of one cell's text (Excel's own limit for a cell). A 偏差原因 note or 年度总体目标
@@ -567,17 +568,32 @@ def xlsx_grids(path: Path) -> list[Grid]:
 
 
 def _xlsx_grids(path: Path, name: str) -> list[Grid]:
-    import openpyxl
+    """The workbook's parts read as openpyxl's read-only mode reads them (shared strings, the
+    workbook, its styles), but not its per-sheet size probe, which parses a sheet without a
+    ``<dimension>`` whole; each worksheet is then walked once, by :func:`_sheet_grid`."""
+    from types import SimpleNamespace
 
-    data = _package(path, name, "Excel")
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(io.BytesIO(_package(path, name, "Excel")), read_only=True, data_only=True)
     try:
-        return [_sheet_grid(workbook, sheet, name) for sheet in workbook.worksheets]
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        grids: list[Grid] = []
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue
+            worksheet = SimpleNamespace(parent=reader.wb, title=sheet.name)
+            grids.append(_sheet_grid(reader, worksheet, rel.target, name))
+        return grids
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def _sheet_grid(workbook: Any, sheet: Any, file: str) -> Grid:
+def _sheet_grid(reader: Any, sheet: Any, part: str, file: str) -> Grid:
     """The worksheet's stored cells, read element by element (never its ``<dimension>``, which
     may lie), laid out over the rows and columns that hold values; merged ranges clipped to
     them."""
@@ -600,33 +616,29 @@ def _sheet_grid(workbook: Any, sheet: Any, file: str) -> Grid:
     # shared strings, booleans); the XML is walked here so nothing but stored cells is made.
     parser = WorkSheetParser(
         b"",  # never parsed: only its parse_cell is used
-        workbook.shared_strings,
+        reader.shared_strings,
         data_only=True,
-        epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
+        epoch=reader.wb.epoch,
+        date_formats=reader.wb._date_formats,
+        timedelta_formats=reader.wb._timedelta_formats,
     )
     row_tag, cell_tag, merge_tag = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("row", "c", "mergeCell"))
     texts: dict[tuple[int, int], str] = {}
     merges: list[str] = []
     last_row = last_column = 0
     elements = 0
-    with workbook._archive.open(sheet._worksheet_path) as source:
+    row_element = None
+    with reader.archive.open(part) as source:
         events = etree.iterparse(
             source,
-            events=("start", "end"),
+            events=("end",),
             tag=(row_tag, cell_tag, merge_tag),
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
             huge_tree=False,
         )
-        for event, element in events:
-            if event == "start":
-                if element.tag == row_tag:
-                    parser.row_counter = _row_number(element.get("r"), parser.row_counter)
-                    parser.col_counter = 0
-                continue
+        for _, element in events:
             elements += 1
             if elements > MAX_SHEET_ELEMENTS:
                 too_large(
@@ -637,6 +649,18 @@ def _sheet_grid(workbook: Any, sheet: Any, file: str) -> Grid:
                 )
             tag = element.tag
             if tag == cell_tag:
+                parent = element.getparent()
+                if parent is not row_element:  # the first cell of a row: its number, as openpyxl counts
+                    row_element = parent
+                    parser.row_counter = _row_number(parent.get("r"), parser.row_counter)
+                    parser.col_counter = 0
+                if len(element) == 0:  # no <v>, no <is>: formatting only, no value
+                    reference = element.get("r")
+                    parser.col_counter = (
+                        parser.col_counter + 1 if reference is None else _column_of(reference)
+                    )
+                    element.clear()
+                    continue
                 cell = parser.parse_cell(element)
                 element.clear()
                 if cell["value"] is None:
@@ -661,6 +685,9 @@ def _sheet_grid(workbook: Any, sheet: Any, file: str) -> Grid:
                 texts[(r, c)] = text
                 last_row, last_column = max(last_row, r), max(last_column, c)
             elif tag == row_tag:
+                if element is not row_element:  # a row without cells still counts
+                    parser.row_counter = _row_number(element.get("r"), parser.row_counter)
+                row_element = None
                 element.clear()
                 while element.getprevious() is not None:
                     del element.getparent()[0]
@@ -742,6 +769,15 @@ def _range(text: str) -> Optional[tuple[int, int, int, int]]:
     if top_row < 1 or left < 1:
         return None
     return min(top_row, bottom_row), min(left, right), max(top_row, bottom_row), max(left, right)
+
+
+def _column_of(reference: str) -> int:
+    """The column of a cell reference (``AB12`` → 28), as the next cell without one counts on."""
+    letters = reference[:8].lstrip("$").upper()
+    count = 0
+    while count < len(letters) and "A" <= letters[count] <= "Z":
+        count += 1
+    return _column_number(letters[:count])
 
 
 def _column_number(letters: str) -> int:
