@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Optional
 
 import attrs
 
+from .decimals import CONTEXT
 from .errors import EvaluationError, Problem
 from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, Unreadable
 from .targets import ValueKind, parse_cell
@@ -96,14 +97,27 @@ _META: dict[str, tuple[str, ...]] = {
 _META_LABELS = {label: key for key, labels in _META.items() for label in labels}
 _TOTAL_ROW = ("总分", "合计", "总计", "总得分", "合计得分")
 
+# Every pattern here runs in time linear in its text: no two quantifiers can match the same
+# characters (a run of spaces is taken by one \s+ or \s*), and a label is looked at only when
+# it is short enough to be one (_LABEL_CHARS).
 _SPACES = re.compile(r"\s+")
 _TRAILING_UNIT = re.compile(r"[（(][^（()）]*[)）]$")
-_LINE_PREFIX = re.compile(r"^其中\s*[:：]?\s*")
+_LINE_PREFIX = re.compile(r"^其中\s*(?:[:：]\s*)?")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
+
+_LABEL_CHARS = 200
+"""A cell longer than this (spaces at either end aside) is not a label: the longest header, title
+or total label of any layout is under 40 characters, with a unit or a note in brackets under 100."""
+_TITLE_CHARS = 80
+"""A title is at most this long ("2023 年度项目支出绩效自评表" and its variants are about 20)."""
 
 
 def _key(text: str) -> str:
-    """A label as compared: no spaces, no trailing colon or "(分)"."""
+    """A label as compared: no spaces, no trailing colon or "(分)"; "" for a text too long to be a
+    label (:data:`_LABEL_CHARS`)."""
+    text = text.strip()
+    if len(text) > _LABEL_CHARS:
+        return ""
     return _TRAILING_UNIT.sub("", _SPACES.sub("", text).rstrip(":：")).replace("（", "(").replace("）", ")")
 
 
@@ -118,7 +132,7 @@ def _blank(text: str) -> bool:
 
 def infer_form(title: str) -> str:
     """The form a title names: 整体支出 → department, 专项资金 → special_fund, 项目支出 → project."""
-    compact = _SPACES.sub("", title)
+    compact = _SPACES.sub("", title[: _LABEL_CHARS * 10])
     if "整体支出" in compact:
         return "department"
     if "专项资金" in compact:
@@ -130,7 +144,7 @@ def infer_form(title: str) -> str:
 
 def infer_year(title: str) -> int:
     """The year a title names ("2023 年度…" → 2023), or 0."""
-    match = _YEAR.search(title)
+    match = _YEAR.search(title[: _LABEL_CHARS * 10])
     return int(match.group(1)) if match else 0
 
 
@@ -164,10 +178,11 @@ def collect_evaluations(
     grid: Grid, *, source: str = "", region: str = "", form: str = "", year: int = 0
 ) -> list[Evaluation]:
     """Like :func:`evaluations_from_grid`, but no table found is an empty list, not an error."""
-    reader = _GridReader(source, region, form, year)
-    for row in grid:
-        reader.feed(list(row))
-    reader.finish()
+    with localcontext(CONTEXT):  # the caller's context (prec=2, no traps) changes no amount
+        reader = _GridReader(source, region, form, year)
+        for row in grid:
+            reader.feed(list(row))
+        reader.finish()
     return reader.evaluations
 
 
@@ -274,18 +289,21 @@ class _GridReader:
         return found if "initial" in found or len(amounts) >= 2 else {}
 
     @staticmethod
-    def distinct_texts(row: list[Cell]) -> list[str]:
-        texts: list[str] = []
+    def only_text(row: list[Cell]) -> str:
+        """The row's one non-blank text (repeated or not), or "" when it has none or several."""
+        found = ""
         for cell in row:
             text = cell.text.strip()
-            if text and text not in texts:
-                texts.append(text)
-        return texts
+            if text and text != found:
+                if found:
+                    return ""
+                found = text
+        return found
 
     def title(self, row: list[Cell]) -> str:
-        texts = self.distinct_texts(row)
-        if len(texts) == 1 and len(texts[0]) <= 80 and "自评表" in _SPACES.sub("", texts[0]):
-            return " ".join(texts[0].split())
+        text = self.only_text(row)
+        if text and len(text) <= _TITLE_CHARS and "自评表" in _SPACES.sub("", text):
+            return " ".join(text.split())
         return ""
 
     @staticmethod
@@ -295,7 +313,8 @@ class _GridReader:
             key = _META_LABELS.get(_key(cell.text))
             if key is None or key in found or cell.anchor:
                 continue
-            for other in row[index + 1 :]:
+            for position in range(index + 1, len(row)):
+                other = row[position]
                 value = other.text.strip()
                 if other.anchor == cell.address or not value:
                     continue
