@@ -11,12 +11,12 @@ import attrs
 
 from .errors import EvaluationError, PerfscoreError, Problem
 from .evaluation import Evaluation, read_evaluation
-from .files import FileRefused, read_bytes, refusal
+from .files import MAX_FORM_BYTES, FileRefused, read_bytes, refusal
 from .loading import find_ruleset, load_ruleset
 from .model import Ruleset
 from .report import Report
 from .scoring import score as _score
-from .tomlfile import TomlSyntax, parse_toml
+from .tomlfile import MAX_FILE_BYTES, TomlSyntax, parse_toml
 
 __all__ = [
     "MAX_EVALUATION_BYTES",
@@ -31,10 +31,8 @@ __all__ = [
 
 #: Word and Excel forms, read by :mod:`perfscore.office` (the ``office`` extra).
 OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
-#: The largest evaluation file (.toml, .json) read, in bytes.
-MAX_EVALUATION_BYTES = 8 * 1024 * 1024
-#: The largest Word or Excel form read, in bytes (its zip members have limits of their own).
-MAX_FORM_BYTES = 64 * 1024 * 1024
+#: The largest evaluation file (.toml, .json) read, in bytes (the TOML/JSON readers' limit).
+MAX_EVALUATION_BYTES = MAX_FILE_BYTES
 #: The longest ruleset name an evaluation may give.
 MAX_RULESET_NAME = 100
 

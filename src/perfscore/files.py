@@ -14,7 +14,11 @@ import stat
 from pathlib import Path
 from typing import Union
 
-__all__ = ["FileRefused", "read_bytes", "refusal"]
+__all__ = ["MAX_FORM_BYTES", "FileRefused", "read_bytes", "refusal"]
+
+MAX_FORM_BYTES = 32 * 1024 * 1024
+"""Largest Word or Excel form read, in bytes. Real forms are tens to hundreds of KiB; one with
+scanned pictures embedded may reach a few MiB."""
 
 
 class FileRefused(OSError):

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
-import stat
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -36,6 +34,7 @@ from typing import Any, NoReturn, Optional, Union
 from .decimals import CONTEXT
 from .errors import EvaluationError, Problem
 from .evaluation import Evaluation
+from .files import MAX_FORM_BYTES, FileRefused, read_bytes
 from .grid import Cell, Grid, collect_evaluations, not_a_table
 
 __all__ = [
@@ -65,7 +64,7 @@ _EXCEL = (".xlsx", ".xlsm")
 # magnitude above that, and low enough that the worst file within all of them reads in about a
 # second and well under 512 MiB.
 
-MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_FILE_BYTES = MAX_FORM_BYTES
 """The file on disk (32 MiB). Read into memory once, so the checks and the parse see the same
 bytes; a form with scanned attachments pasted in stays well under it."""
 
@@ -208,29 +207,11 @@ def _package(path: Path, name: str, kind: str) -> bytes:
     ``kind`` ("Word" or "Excel") document; else an :class:`EvaluationError`."""
     suffixes = ".docx" if kind == "Word" else ".xlsx"
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                _unreadable(name, "not a regular file")
-            if info.st_size > MAX_FILE_BYTES:
-                _too_large(
-                    name,
-                    "",
-                    "the file",
-                    f"{info.st_size:,} bytes",
-                    f"at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)",
-                )
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        _unreadable(name, f"cannot read: {exc}")
-    if len(data) > MAX_FILE_BYTES:
-        _too_large(
-            name,
-            "",
-            "the file",
-            f"more than {MAX_FILE_BYTES:,} bytes",
-            f"at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)",
-        )
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        if exc.code == "file-too-large":
+            _too_large(name, "", "the file", str(exc), f"at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)")
+        _unreadable(name, str(exc))
     if not data:
         _unreadable(name, f"empty file: not a {kind} file")
     if data.startswith(_OLE):
