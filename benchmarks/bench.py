@@ -22,15 +22,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
+from perfscore.report.model import Report
+from perfscore.scoring.scorer import normalize_label
+from perfscore.scoring.scorer import score as engine_score
+
 import perfscore
-import perfscore.loading
-from perfscore.evaluation import BudgetTable, Evaluation, IndicatorRow
-from perfscore.expressions import CaseChain, Formula, compile_cases
-from perfscore.model import Ruleset
-from perfscore.report import Report
-from perfscore.scoring import normalize_label
-from perfscore.scoring import score as engine_score
-from perfscore.targets import MAX_NUMBER_CELL_CHARS, Comparator, ValueKind, convert, parse_cell
+import perfscore.rules.loading
+from perfscore.cells.parse import MAX_NUMBER_CELL_CHARS, Comparator, ValueKind, convert, parse_cell
+from perfscore.evaluations.model import BudgetTable, Evaluation, IndicatorRow
+from perfscore.formulas.compiler import CaseChain, Formula, compile_cases
+from perfscore.rules.model import Ruleset
 
 # (b) parses cells with the same cache the engine uses (a dict of frozen CellValues keyed by the
 # text), so the ratio compares scoring, not whether one side remembers "100%".
@@ -117,7 +118,7 @@ def heading(text: str) -> None:
 
 def clear_loader_caches() -> None:
     """Empty every loader cache (parsed files, compiled formulas, built rulesets, the registry)."""
-    perfscore.loading.clear_caches()
+    perfscore.rules.loading.clear_caches()
 
 
 def load_everything() -> list[Ruleset]:
@@ -132,7 +133,7 @@ def bench_loading(repeats: int) -> float:
     total = best_of(repeats, load_everything)
 
     def scan() -> None:
-        perfscore.loading._registry.cache_clear()
+        perfscore.rules.loading._registry.cache_clear()
         perfscore.available_rulesets()
 
     print(f"   registry scan (available_rulesets)   {best_of(repeats, scan) * 1e3:8.2f} ms")
@@ -140,7 +141,7 @@ def bench_loading(repeats: int) -> float:
     for info in infos:
 
         def build(file: str = info.file) -> None:
-            perfscore.loading._BUILT.clear()
+            perfscore.rules.loading._BUILT.clear()
             perfscore.load_ruleset(file)
 
         chain = f" (extends {info.extends})" if info.extends else ""
@@ -614,7 +615,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     load_ms = bench_loading(max(repeats, 5))
     bench_examples(repeats, 20 if args.quick else 100)
 
-    heading(f"3. engine: perfscore.scoring.score on {count:,} generated '{RULESET_ID}' evaluations")
+    heading(f"3. engine: perfscore.scoring.scorer.score on {count:,} generated '{RULESET_ID}' evaluations")
     start = time.perf_counter()
     evaluations = generate(count)
     rows = sum(len(e.rows) for e in evaluations)

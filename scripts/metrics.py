@@ -51,11 +51,25 @@ def definitions(tree: ast.Module, prefix: str) -> Iterator[tuple[str, str, int]]
                 stack.append((child, name))
 
 
+def _executed(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node, less the bodies of ``if TYPE_CHECKING:`` (imports for type hints only)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                stack.extend(child.orelse)
+            else:
+                stack.append(child)
+
+
 def imports(tree: ast.Module, name: str, is_package: bool, known: set[str]) -> set[str]:
-    """perfscore modules that ``name`` imports anywhere in its body (functions included)."""
+    """perfscore modules that ``name`` imports anywhere in its body (functions included; not
+    under ``if TYPE_CHECKING:``, which never runs)."""
     package = name if is_package else name.rsplit(".", 1)[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _executed(tree):
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]

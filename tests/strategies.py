@@ -30,7 +30,7 @@ import attrs
 from hypothesis import strategies as st
 
 from perfscore import BudgetTable, Evaluation, IndicatorRow, Ruleset
-from perfscore.model import Block
+from perfscore.rules.model import Block
 
 __all__ = [
     "QUALITATIVE_ACTUALS",

@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import perfscore
-import perfscore.targets
+import perfscore.cells.parse
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
 
@@ -86,7 +86,7 @@ def test_a_cell_read_with_a_note_is_a_warning_quoting_it(
     assert zh in notes[0].message_zh and "表述存疑" not in notes[0].message_zh
     cell = actual if column == "actual" else target
     assert notes[0].found == repr(cell)
-    problem = perfscore.targets.parse_cell(cell).problem
+    problem = perfscore.cells.parse.parse_cell(cell).problem
     assert problem is not None and problem in notes[0].message_en
 
 

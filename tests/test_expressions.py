@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfscore.errors import FormulaError, FormulaEvaluationError
-from perfscore.expressions import (
+from perfscore.formulas.compiler import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,

@@ -1,6 +1,6 @@
 """Hostile cell text: ``parse_cell`` is linear in the cell, whatever the cell holds (issue 11, class 1).
 
-Every cell of every form goes through :func:`perfscore.targets.parse_cell`, so one padded Word
+Every cell of every form goes through :func:`perfscore.cells.parse.parse_cell`, so one padded Word
 cell used to stall a whole import, score or folder review: "a" + 100 spaces + "b" took seconds
 to minutes (n⁵ in the run of spaces), 8,000 digits and a "!" 11-32 s, "在" + "预算" × 5,000 + "，"
 seconds. Each payload here runs in a forked child under a time and memory bound
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import perfscore
 from bounds import assert_clean, run_bounded
-from perfscore.targets import (
+from perfscore.cells.parse import (
     MAX_NUMBER_CELL_CHARS,
     MAX_NUMBER_DIGITS,
     CellValue,

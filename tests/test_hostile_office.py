@@ -21,9 +21,9 @@ from typing import Any, cast
 import pytest
 
 from bounds import Outcome, assert_clean, expect_error, run_bounded
-from perfscore import office
-from perfscore.grid import Cell, evaluations_from_grid
-from perfscore.office import read_evaluations
+from perfscore.evaluations import office
+from perfscore.evaluations.grid import Cell, evaluations_from_grid
+from perfscore.evaluations.office import read_evaluations
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = 10.0

@@ -21,8 +21,8 @@ import pytest
 
 import perfscore
 from perfscore import Evaluation, EvaluationError
-from perfscore.grid import Cell, evaluations_from_grid
-from perfscore.office import read_evaluations
+from perfscore.evaluations.grid import Cell, evaluations_from_grid
+from perfscore.evaluations.office import read_evaluations
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -24,14 +24,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import perfscore
-import perfscore.loading
+import perfscore.rules.loading
 from perfscore import BudgetTable, Evaluation, IndicatorRow, Report, Ruleset
 from perfscore.decimals import CONTEXT, quantize
 from perfscore.errors import FormulaEvaluationError
-from perfscore.expressions import Formula, compile_formula
-from perfscore.model import GradeBand
-from perfscore.render import render_ruleset
-from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, SCORED
+from perfscore.formulas.compiler import Formula, compile_formula
+from perfscore.report.model import NOT_APPLICABLE, NOT_SCORABLE, SCORED
+from perfscore.report.text import render_ruleset
+from perfscore.rules.model import GradeBand
 from strategies import (
     broken_evaluations,
     budget_tables,
@@ -733,9 +733,9 @@ CHAIN = {
 
 def build_uncached(name: str) -> Ruleset:
     """Build a ruleset from its file again, bypassing (and leaving alone) the loader's cache."""
-    dirs = perfscore.loading.search_dirs()
+    dirs = perfscore.rules.loading.search_dirs()
     (info,) = [info for info in perfscore.available_rulesets() if info.id == name]
-    built, _ = perfscore.loading._build_uncached(str(Path(info.file).resolve()), dirs, "compiled")
+    built, _ = perfscore.rules.loading._build_uncached(str(Path(info.file).resolve()), dirs, "compiled")
     assert isinstance(built, Ruleset)
     return built
 

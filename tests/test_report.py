@@ -11,9 +11,9 @@ import attrs
 import pytest
 
 import perfscore
-from perfscore.evaluation import BudgetTable, Evaluation, IndicatorRow
-from perfscore.report import Explanation, Report, RowResult
-from perfscore.scoring import _ROW_FIELDS
+from perfscore.evaluations.model import BudgetTable, Evaluation, IndicatorRow
+from perfscore.report.model import Explanation, Report, RowResult
+from perfscore.scoring.scorer import _ROW_FIELDS
 
 D = Decimal
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from perfscore import loading
 from perfscore.decimals import ROUNDING_MODES
 from perfscore.errors import RulesetError
-from perfscore.model import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS
+from perfscore.rules import loading
+from perfscore.rules.model import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -20,11 +20,11 @@ from .errors import (
     RulesetError,
     RulesetNotFoundError,
 )
-from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_evaluation
-from .loading import RulesetInfo, available_rulesets, find_ruleset, load_ruleset
-from .model import Ruleset
-from .report import BlockResult, BudgetResult, CategoryResult, Explanation, Finding, Report, RowResult
-from .review import FileReview, Review, review, review_files
+from .evaluations.model import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_evaluation
+from .report.model import BlockResult, BudgetResult, CategoryResult, Explanation, Finding, Report, RowResult
+from .reviewing.checks import FileReview, Review, review, review_files
+from .rules.loading import RulesetInfo, available_rulesets, find_ruleset, load_ruleset
+from .rules.model import Ruleset
 
 __version__ = "0.1.0"
 

@@ -10,13 +10,13 @@ from typing import Any, Optional, Union
 import attrs
 
 from .errors import EvaluationError, PerfscoreError, Problem
-from .evaluation import Evaluation, read_evaluation
+from .evaluations.model import Evaluation, read_evaluation
 from .files import MAX_FORM_BYTES, FileRefused, read_bytes, refusal
-from .loading import find_ruleset, load_ruleset
-from .model import Ruleset
-from .report import Report
-from .scoring import score as _score
-from .tomlfile import MAX_FILE_BYTES, TomlSyntax, parse_toml
+from .report.model import Report
+from .rules.loading import find_ruleset, load_ruleset
+from .rules.model import Ruleset
+from .rules.toml import MAX_FILE_BYTES, TomlSyntax, parse_toml
+from .scoring.scorer import score as _score
 
 __all__ = [
     "MAX_EVALUATION_BYTES",
@@ -29,7 +29,7 @@ __all__ = [
     "score_file",
 ]
 
-#: Word and Excel forms, read by :mod:`perfscore.office` (the ``office`` extra).
+#: Word and Excel forms, read by :mod:`perfscore.evaluations.office` (the ``office`` extra).
 OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
 #: The largest evaluation file (.toml, .json) read, in bytes (the TOML/JSON readers' limit).
 MAX_EVALUATION_BYTES = MAX_FILE_BYTES
@@ -63,7 +63,7 @@ def read_evaluations(
     if reason:
         raise EvaluationError([Problem("file-unreadable", reason, file=str(path))], f"{path}: {reason}")
     if Path(path).suffix.lower() in OFFICE_SUFFIXES:
-        from .office import read_evaluations as read_office
+        from .evaluations.office import read_evaluations as read_office
 
         return read_office(path, region=region, form=form, year=year)
     try:

@@ -34,12 +34,12 @@ import attrs
 
 from .decimals import to_decimal
 from .errors import EvaluationError, PerfscoreError, Problem
-from .evaluation import Evaluation, evaluation_from_document
-from .loading import load_ruleset, search_dirs
-from .report import Report
-from .review import review
+from .evaluations.model import Evaluation, evaluation_from_document
+from .report.model import Report
+from .reviewing.checks import review
+from .rules.loading import load_ruleset, search_dirs
+from .rules.toml import TomlSyntax, read_toml
 from .suggest import close_matches
-from .tomlfile import TomlSyntax, read_toml
 
 __all__ = ["CaseResult", "WorkedCase", "find_cases", "read_case", "run_case"]
 

@@ -34,12 +34,12 @@ from .errors import (
     RulesetError,
     RulesetNotFoundError,
 )
-from .evaluation import Evaluation
-from .export import FORMATS, export
-from .loading import RulesetWarning, available_rulesets, load_ruleset
-from .render import fit, render_ruleset
-from .review import FileReview, evaluation_files, review, review_files
-from .scoring import score
+from .evaluations.model import Evaluation
+from .report.export import FORMATS, export
+from .report.text import fit, render_ruleset
+from .reviewing.checks import FileReview, evaluation_files, review, review_files
+from .rules.loading import RulesetWarning, available_rulesets, load_ruleset
+from .scoring.scorer import score
 
 __all__ = ["main"]
 

@@ -86,7 +86,7 @@ class EvaluationError(_ProblemsError, ValueError):
 
 
 class EvaluationTypeError(EvaluationError, TypeError):
-    """An :class:`~perfscore.evaluation.Evaluation` (or one of its parts) was constructed with
+    """An :class:`~perfscore.evaluations.model.Evaluation` (or one of its parts) was constructed with
     a value of the wrong type, such as a dict among ``rows``: refused at construction, with the
     field's name as the problem's path. Both an :class:`EvaluationError` and a ``TypeError``."""
 

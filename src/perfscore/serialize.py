@@ -1,7 +1,7 @@
 """Converting the attrs data classes to JSON-ready dicts and back.
 
 Decimals become strings (``"14.70"``) so that nothing is lost through a float; tuples become
-lists; read-only mappings become dicts; a row's :class:`~perfscore.report.Explanation` is
+lists; read-only mappings become dicts; a row's :class:`~perfscore.report.model.Explanation` is
 flattened into the row's own dict. :func:`load` is driven by the classes' type hints.
 """
 
@@ -15,7 +15,7 @@ from typing import Any, Union
 import attrs
 
 from .errors import EvaluationError, Problem
-from .report import Explanation
+from .report.model import Explanation
 
 __all__ = ["dump", "load"]
 

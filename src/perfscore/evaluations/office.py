@@ -1,8 +1,8 @@
 """Self-evaluation tables read from the Word (.docx) and Excel (.xlsx) files units fill in.
 
-Each adapter turns a file into :data:`~perfscore.grid.Grid` s — one per document (its paragraphs
+Each adapter turns a file into :data:`~perfscore.evaluations.grid.Grid` s — one per document (its paragraphs
 and tables, in order) or one per worksheet — with merged cells expanded as
-:mod:`perfscore.grid` documents; :func:`read_evaluations` reads every table in them.
+:mod:`perfscore.evaluations.grid` documents; :func:`read_evaluations` reads every table in them.
 
 Cell addresses: ``Sheet1!D14`` (worksheet and cell) for .xlsx; ``表1 R14C4`` (the document's
 first table, row 14, grid column 4, 1-based) for .docx, and ``段3`` for its third paragraph.
@@ -31,11 +31,11 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, NoReturn, Optional, Union
 
-from .decimals import CONTEXT
-from .errors import EvaluationError, Problem
-from .evaluation import Evaluation
-from .files import MAX_FORM_BYTES, FileRefused, read_bytes
+from ..decimals import CONTEXT
+from ..errors import EvaluationError, Problem
+from ..files import MAX_FORM_BYTES, FileRefused, read_bytes
 from .grid import Cell, Grid, collect_evaluations, not_a_table
+from .model import Evaluation
 
 __all__ = [
     "MAX_CELLS",

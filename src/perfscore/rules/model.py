@@ -1,6 +1,6 @@
 """The loaded, checked, immutable form of a ruleset.
 
-A :class:`Ruleset` is produced only by :mod:`perfscore.loading`, after every check has passed;
+A :class:`Ruleset` is produced only by :mod:`perfscore.rules.loading`, after every check has passed;
 nothing here reads files. All collections are tuples or read-only mappings.
 """
 
@@ -12,7 +12,7 @@ from typing import Optional
 
 import attrs
 
-from .expressions import Formula
+from ..formulas.compiler import Formula
 
 __all__ = [
     "Block",

@@ -1,7 +1,7 @@
 """Self-evaluation tables (绩效自评表) read from a grid of cells, whatever file the grid came from.
 
 A :data:`Grid` is a list of rows of :class:`Cell`; the Word and Excel adapters in
-:mod:`perfscore.office` build one per document or worksheet. The reader here knows the layouts,
+:mod:`perfscore.evaluations.office` build one per document or worksheet. The reader here knows the layouts,
 not the file formats: it finds each table by its indicator header row (三级指标 · 年度指标值 ·
 实际完成值 · 分值 …), reads the title, the 项目支出名称 / 主管部门 / 实施单位 cells and the
 项目资金 block above it, the indicator rows below it and the 总分 row that ends it.
@@ -33,10 +33,10 @@ from typing import Optional
 
 import attrs
 
-from .decimals import CONTEXT
-from .errors import EvaluationError, Problem
-from .evaluation import BudgetLine, BudgetTable, Evaluation, IndicatorRow, Unreadable
-from .targets import ValueKind, parse_cell
+from ..cells.parse import ValueKind, parse_cell
+from ..decimals import CONTEXT
+from ..errors import EvaluationError, Problem
+from .model import BudgetLine, BudgetTable, Evaluation, IndicatorRow, Unreadable
 
 __all__ = ["Cell", "Grid", "collect_evaluations", "evaluations_from_grid", "infer_form", "infer_year"]
 

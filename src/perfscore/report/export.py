@@ -3,7 +3,7 @@
 The workbook follows the form's own layout (the 项目资金 block, then the 自评表 grid with
 一级 and 二级 merged down their rows), with the computed score and the difference beside each
 self-reported one; a second sheet lists the findings and a third where each value came from.
-Markdown and HTML carry the same content as :func:`perfscore.render.render_text`.
+Markdown and HTML carry the same content as :func:`perfscore.report.text.render_text`.
 
 openpyxl is needed for .xlsx only and is imported when a workbook is written.
 """
@@ -20,13 +20,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .decimals import in_context, plain
-from .errors import PerfscoreError
-from .evaluation import Evaluation
-from .render import visible, width
-from .report import NOT_APPLICABLE, NOT_SCORABLE, BlockResult, BudgetResult, Finding, Report, RowResult
-from .review import Review
-from .targets import ValueKind, parse_cell
+from ..cells.parse import ValueKind, parse_cell
+from ..decimals import in_context, plain
+from ..errors import PerfscoreError
+from ..evaluations.model import Evaluation
+from ..reviewing.checks import Review
+from .model import NOT_APPLICABLE, NOT_SCORABLE, BlockResult, BudgetResult, Finding, Report, RowResult
+from .text import visible, width
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -18,10 +18,10 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from .decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
-from .errors import EvaluationError, EvaluationTypeError, Problem
-from .suggest import close_matches
-from .tomlfile import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
+from ..decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
+from ..errors import EvaluationError, EvaluationTypeError, Problem
+from ..rules.toml import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
+from ..suggest import close_matches
 
 __all__ = [
     "BudgetLine",
@@ -304,7 +304,7 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         """The evaluation in the file layout (``evaluation``, ``budget``, ``rows``), JSON-ready
         (numbers as strings), which :meth:`from_dict` reads back to an equal evaluation."""
-        from .serialize import dump
+        from ..serialize import dump
 
         meta = {key: dump(getattr(self, key)) for key in sorted(_EVALUATION_KEYS)}
         data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None, [])}}

@@ -16,7 +16,7 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 
 import attrs
 
-from .decimals import CONTEXT
+from ..decimals import CONTEXT
 
 __all__ = ["BlockResult", "BudgetResult", "CategoryResult", "Explanation", "Finding", "Report", "RowResult"]
 
@@ -351,7 +351,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (Decimals as strings) that :meth:`from_dict` reads back exactly."""
-        from .serialize import dump
+        from ..serialize import dump
 
         data = dump(self)
         assert isinstance(data, dict)
@@ -359,7 +359,7 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        from .serialize import load
+        from ..serialize import load
 
         report = load(cls, data)
         assert isinstance(report, Report)
@@ -369,6 +369,6 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_text(self) -> str:
-        from .render import render_text
+        from .text import render_text
 
         return render_text(self)

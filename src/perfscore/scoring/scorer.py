@@ -17,12 +17,12 @@ from typing import Optional
 
 import attrs
 
-from .decimals import MAX_AMOUNT, ROUNDING_MODES, in_context, plain, quantize
-from .errors import FormulaEvaluationError
-from .evaluation import Evaluation, IndicatorRow, Unreadable
-from .expressions import CaseChain, compile_cases
-from .model import Block, BudgetRule, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
-from .report import (
+from ..cells.parse import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
+from ..decimals import MAX_AMOUNT, ROUNDING_MODES, in_context, plain, quantize
+from ..errors import FormulaEvaluationError
+from ..evaluations.model import Evaluation, IndicatorRow, Unreadable
+from ..formulas.compiler import CaseChain, compile_cases
+from ..report.model import (
     NOT_APPLICABLE,
     NOT_SCORABLE,
     SCORED,
@@ -35,7 +35,7 @@ from .report import (
     Report,
     RowResult,
 )
-from .targets import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
+from ..rules.model import Block, BudgetRule, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
 
 __all__ = ["normalize_label", "score"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .decimals import in_context, plain
-from .model import Ruleset
-from .report import NOT_APPLICABLE, NOT_SCORABLE, Report
+from ..decimals import in_context, plain
+from ..rules.model import Ruleset
+from .model import NOT_APPLICABLE, NOT_SCORABLE, Report
 
 __all__ = ["render_ruleset", "render_text", "visible"]
 

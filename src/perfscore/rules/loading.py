@@ -21,17 +21,18 @@ from typing import Any, Callable, Optional, Union
 
 import attrs
 
-from .decimals import MAX_AMOUNT, MAX_POINTS, ROUNDING_MODES, NumberRefused, gate, in_context
-from .errors import (
+from ..decimals import MAX_AMOUNT, MAX_POINTS, ROUNDING_MODES, NumberRefused, gate, in_context
+from ..errors import (
     EditionNotFoundError,
     FormulaError,
     Problem,
     RulesetError,
     RulesetNotFoundError,
 )
-from .expressions import BACKENDS, Formula, compile_formula
-from .files import refusal
-from .merge import Origins, merge, origins_of
+from ..files import refusal
+from ..formulas.compiler import BACKENDS, Formula, compile_formula
+from ..suggest import close_matches
+from .inherit import Origins, merge, origins_of
 from .model import (
     EVIDENCE_LEVELS,
     FORMS,
@@ -51,8 +52,7 @@ from .model import (
     Source,
     Text,
 )
-from .suggest import close_matches
-from .tomlfile import TomlDocument, TomlSyntax, parse_toml, read_text
+from .toml import TomlDocument, TomlSyntax, parse_toml, read_text
 
 __all__ = [
     "MAX_EXTENDS_DEPTH",
@@ -136,7 +136,7 @@ class RulesetWarning(UserWarning):
 
 @functools.lru_cache(maxsize=1)
 def _bundled_dirs() -> tuple[Path, ...]:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the perfscore package
     found = []
     for candidate in (here / "rulesets", here.parent.parent / "rulesets"):
         if candidate.is_dir():

@@ -20,14 +20,14 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from .api import OFFICE_SUFFIXES, read_evaluations, resolve
-from .decimals import in_context, plain
-from .errors import PerfscoreError
-from .evaluation import Evaluation, IndicatorRow
-from .model import Ruleset
-from .report import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
-from .scoring import score
-from .targets import ValueKind, convert, parse_cell, units_compatible
+from ..api import OFFICE_SUFFIXES, read_evaluations, resolve
+from ..cells.parse import ValueKind, convert, parse_cell, units_compatible
+from ..decimals import in_context, plain
+from ..errors import PerfscoreError
+from ..evaluations.model import Evaluation, IndicatorRow
+from ..report.model import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
+from ..rules.model import Ruleset
+from ..scoring.scorer import score
 
 __all__ = ["FileReview", "Review", "review", "review_files"]
 
@@ -55,7 +55,7 @@ class Review:
         return self.count("warning")
 
     def to_dict(self) -> dict[str, Any]:
-        from .serialize import dump
+        from ..serialize import dump
 
         return {"findings": dump(self.findings), "report": self.report.to_dict()}
 

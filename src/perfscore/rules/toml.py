@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import Problem
-from .files import FileRefused, read_bytes
+from ..errors import Problem
+from ..files import FileRefused, read_bytes
 
 if sys.version_info >= (3, 11):
     import tomllib
