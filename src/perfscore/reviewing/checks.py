@@ -20,13 +20,14 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from ..api import OFFICE_SUFFIXES, read_evaluations, resolve
 from ..cells.parse import ValueKind, convert, parse_cell, units_compatible
 from ..decimals import in_context, plain
 from ..errors import PerfscoreError
+from ..evaluations.load import OFFICE_SUFFIXES, read_evaluations
 from ..evaluations.model import Evaluation, IndicatorRow
 from ..report.model import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
 from ..rules.model import Ruleset
+from ..scoring.resolve import resolve
 from ..scoring.scorer import score
 
 __all__ = ["FileReview", "Review", "review", "review_files"]
