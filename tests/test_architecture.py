@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("perfscore.formulas", "perfscore.formulas.*", "perfscore.cells", "perfscore.cells.*"),
     ("perfscore.rules", "perfscore.rules.*"),
     ("perfscore.evaluations", "perfscore.evaluations.*"),
-    ("perfscore.report", "perfscore.report.model", "perfscore.report.text", "perfscore.report.serialize"),
+    ("perfscore.report", "perfscore.report.model", "perfscore.report.status", "perfscore.report.text"),
     ("perfscore.scoring", "perfscore.scoring.*"),
     ("perfscore.reviewing", "perfscore.reviewing.*"),
     ("perfscore.report.*",),

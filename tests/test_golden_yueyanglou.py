@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import perfscore
-from perfscore.report.model import NOT_APPLICABLE, NOT_SCORABLE, Report
+from perfscore.report.model import Report
+from perfscore.report.status import NOT_APPLICABLE, NOT_SCORABLE
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "430602"
 D = Decimal

@@ -98,7 +98,7 @@ def _review(data: dict[str, Any], backend: str = "compiled") -> tuple[list[str],
     for text in (report.to_text(), report.to_json(), reviewed.to_text(), reviewed.to_json()):
         assert len(text) < 1_000_000
     json.loads(report.to_json())
-    statuses = [row.status for block in report.blocks for row in block.rows]
+    statuses: list[str] = [row.status for block in report.blocks for row in block.rows]
     return statuses, [f.code for f in reviewed.findings]
 
 

@@ -29,7 +29,7 @@ from perfscore import BudgetTable, Evaluation, IndicatorRow, Report, Ruleset
 from perfscore.decimals import CONTEXT, quantize
 from perfscore.errors import FormulaEvaluationError
 from perfscore.formulas.compiler import Formula, compile_formula
-from perfscore.report.model import NOT_APPLICABLE, NOT_SCORABLE, SCORED
+from perfscore.report.status import NOT_APPLICABLE, NOT_SCORABLE, SCORED
 from perfscore.report.text import render_ruleset
 from perfscore.rules.model import GradeBand
 from strategies import (

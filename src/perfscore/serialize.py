@@ -1,8 +1,9 @@
 """Converting the attrs data classes to JSON-ready dicts and back.
 
 Decimals become strings (``"14.70"``) so that nothing is lost through a float; tuples become
-lists; read-only mappings become dicts; a row's :class:`~perfscore.report.model.Explanation` is
-flattened into the row's own dict. :func:`load` is driven by the classes' type hints.
+lists; read-only mappings become dicts; a field whose metadata names a ``flatten`` class (a row's
+Explanation) has that class's ``FIELDS`` written beside the owner's own. :func:`load` is driven by
+the classes' type hints. Generic: it imports no model, so every model may import it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 import typing
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 import attrs
 
 from .errors import EvaluationError, Problem
-from .report.model import Explanation
 
 __all__ = ["dump", "load"]
 
@@ -25,8 +25,9 @@ def dump(value: Any) -> Any:
         out = {}
         for field in attrs.fields(type(value)):
             item = getattr(value, field.name)
-            if field.metadata.get("flatten"):  # an Explanation: its parts sit beside the row's fields
-                out.update({name: dump(getattr(item, name)) for name in Explanation.FIELDS})
+            part = field.metadata.get("flatten")
+            if part is not None:  # e.g. a row's Explanation: its parts sit beside the row's fields
+                out.update({name: dump(getattr(item, name)) for name in part.FIELDS})
             else:
                 out[field.name] = dump(item)
         return out
@@ -54,11 +55,12 @@ def load(cls: Any, data: Any, path: str = "") -> Any:
         hints = typing.get_type_hints(cls)
         kwargs = {}
         for field in attrs.fields(cls):
-            if field.metadata.get("flatten"):
-                kwargs[field.name] = Explanation(
+            part = field.metadata.get("flatten")
+            if part is not None:
+                kwargs[field.name] = part(
                     **{
                         name: load(hint, data[name], f"{path}.{name}".lstrip("."))
-                        for name, hint in Explanation.FIELDS.items()
+                        for name, hint in part.FIELDS.items()
                         if name in data
                     }
                 )
@@ -70,6 +72,10 @@ def load(cls: Any, data: Any, path: str = "") -> Any:
             return cls(**kwargs)
         except TypeError as exc:
             raise _bad(path, "all required keys", sorted(data)) from exc
+    if origin is Literal:
+        if data not in args:
+            raise _bad(path, " or ".join(map(repr, args)), data)
+        return data
     if cls is Decimal:
         try:
             return Decimal(str(data))

@@ -25,7 +25,8 @@ from ..decimals import in_context, plain
 from ..errors import PerfscoreError
 from ..evaluations.model import Evaluation
 from ..reviewing.checks import Review
-from .model import NOT_APPLICABLE, NOT_SCORABLE, BlockResult, BudgetResult, Finding, Report, RowResult
+from .model import BlockResult, BudgetResult, Finding, Report, RowResult
+from .status import NOT_APPLICABLE, NOT_SCORABLE, SCORED
 from .text import visible, width
 
 if TYPE_CHECKING:
@@ -998,7 +999,7 @@ def to_html(review: Review, *, evaluation: Optional[Evaluation] = None) -> str:
                 if i == 0:
                     cells.append(_td(cat.name or "—", rowspan=len(cat.rows)))
                 diff = row.difference
-                computed_cls = {NOT_APPLICABLE: "na", NOT_SCORABLE: "unscorable"}.get(row.status, "num")
+                computed_cls = {NOT_APPLICABLE: "na", NOT_SCORABLE: "unscorable", SCORED: "num"}[row.status]
                 cells += [
                     _td(("★" if row.core else "") + (row.name or "—")),
                     _td(row.target_text),

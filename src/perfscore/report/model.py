@@ -17,13 +17,11 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 import attrs
 
 from ..decimals import CONTEXT
+from ..serialize import dump, load
+from .status import NOT_APPLICABLE, Status
+from .text import render_text
 
 __all__ = ["BlockResult", "BudgetResult", "CategoryResult", "Explanation", "Finding", "Report", "RowResult"]
-
-#: Row statuses.
-SCORED = "scored"
-NOT_APPLICABLE = "not_applicable"
-NOT_SCORABLE = "not_scorable"
 
 
 @attrs.frozen
@@ -227,12 +225,12 @@ class RowResult(_Explained):
     target_text: str
     actual_text: str
     weight: Optional[Decimal]
-    status: str
+    status: Status
     """``scored``, ``not_applicable`` or ``not_scorable``"""
     method: str = ""
     method_name: str = ""
     formula: str = ""
-    explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": True})
+    explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": Explanation})
     """The inputs, reasons and provenance (read them through the properties below)"""
     raw: Optional[Decimal] = None
     capped: Optional[Decimal] = None
@@ -292,13 +290,13 @@ class BudgetResult(_Explained):
     """executed / base, unrounded"""
     printed_rate: str
     weight: Decimal
-    status: str
+    status: Status
     formula: str
     raw: Optional[Decimal] = None
     capped: Optional[Decimal] = None
     """``raw`` clipped to [0, ``weight``]"""
     points: Optional[Decimal] = None
-    explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": True})
+    explanation: Explanation = attrs.field(factory=Explanation, metadata={"flatten": Explanation})
     """The inputs, reasons and provenance (read them through the properties below)"""
     reported: Optional[Decimal] = None
 
@@ -351,16 +349,12 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (Decimals as strings) that :meth:`from_dict` reads back exactly."""
-        from ..serialize import dump
-
         data = dump(self)
         assert isinstance(data, dict)
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        from ..serialize import load
-
         report = load(cls, data)
         assert isinstance(report, Report)
         return report
@@ -369,6 +363,4 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_text(self) -> str:
-        from .text import render_text
-
         return render_text(self)

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from ..decimals import in_context, plain
 from ..rules.model import Ruleset
-from .model import NOT_APPLICABLE, NOT_SCORABLE, Report
+from .status import NOT_APPLICABLE, NOT_SCORABLE
+
+if TYPE_CHECKING:
+    from .model import Report
 
 __all__ = ["render_ruleset", "render_text", "visible"]
 

@@ -25,7 +25,8 @@ from ..decimals import in_context, plain
 from ..errors import PerfscoreError
 from ..evaluations.load import OFFICE_SUFFIXES, read_evaluations
 from ..evaluations.model import Evaluation, IndicatorRow
-from ..report.model import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
+from ..report.model import Finding, Report, RowResult
+from ..report.status import NOT_APPLICABLE, SCORED
 from ..rules.model import Ruleset
 from ..scoring.resolve import resolve
 from ..scoring.scorer import score

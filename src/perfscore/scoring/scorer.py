@@ -23,9 +23,6 @@ from ..errors import FormulaEvaluationError
 from ..evaluations.model import Evaluation, IndicatorRow, Unreadable
 from ..formulas.compiler import CaseChain, compile_cases
 from ..report.model import (
-    NOT_APPLICABLE,
-    NOT_SCORABLE,
-    SCORED,
     BlockResult,
     BudgetResult,
     CategoryResult,
@@ -35,6 +32,7 @@ from ..report.model import (
     Report,
     RowResult,
 )
+from ..report.status import NOT_APPLICABLE, NOT_SCORABLE, SCORED, Status
 from ..rules.model import Block, BudgetRule, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
 
 __all__ = ["normalize_label", "score"]
@@ -263,7 +261,7 @@ def _result(
     row: IndicatorRow,
     block: str,
     weight: Optional[Decimal],
-    status: str,
+    status: Status,
     reason_zh: str,
     reason_en: str,
     method: Optional[Method] = None,
