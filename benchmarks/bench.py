@@ -24,13 +24,13 @@ from typing import Callable, Optional, TypeVar
 
 import perfscore
 import perfscore.rules.loading
-from perfscore.cells.parse import MAX_NUMBER_CELL_CHARS, Comparator, ValueKind, convert, parse_cell
-from perfscore.evaluations.model import BudgetTable, Evaluation, IndicatorRow
-from perfscore.formulas.compiler import CaseChain, Formula, compile_cases
-from perfscore.report.model import Report
-from perfscore.rules.model import Ruleset
-from perfscore.scoring.scorer import normalize_label
-from perfscore.scoring.scorer import score as engine_score
+from perfscore.cells import MAX_NUMBER_CELL_CHARS, Comparator, ValueKind, convert, parse_cell
+from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
+from perfscore.formulas import CaseChain, Formula, compile_cases
+from perfscore.report import Report
+from perfscore.rules import Ruleset
+from perfscore.scoring import normalize_label
+from perfscore.scoring import score as engine_score
 
 # (b) parses cells with the same cache the engine uses (a dict of frozen CellValues keyed by the
 # text), so the ratio compares scoring, not whether one side remembers "100%".

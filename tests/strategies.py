@@ -30,7 +30,7 @@ import attrs
 from hypothesis import strategies as st
 
 from perfscore import BudgetTable, Evaluation, IndicatorRow, Ruleset
-from perfscore.rules.model import Block
+from perfscore.rules import Block
 
 __all__ = [
     "QUALITATIVE_ACTUALS",

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 import perfscore
-from perfscore.rules.loading import load_ruleset
+from perfscore.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -96,7 +96,7 @@ def _regions_rows() -> list[list[str]]:
 
 
 def test_regions_doc_lists_every_shipped_ruleset_edition() -> None:
-    from perfscore.rules.loading import available_rulesets
+    from perfscore.rules import available_rulesets
 
     documented = {}
     for row in _regions_rows():

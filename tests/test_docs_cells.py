@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from perfscore.cells import Comparator, ValueKind, parse_cell
 from perfscore.cells import parse as targets
-from perfscore.cells.parse import Comparator, ValueKind, parse_cell
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "evaluation-format.md"
 NONE = "—"

@@ -15,9 +15,9 @@ import pytest
 
 import perfscore
 from perfscore.errors import PerfscoreError
+from perfscore.report import RowResult
 from perfscore.report.export import ExportError, ExportFormatError, export, to_html, to_markdown, to_xlsx
-from perfscore.report.model import RowResult
-from perfscore.reviewing.checks import Review
+from perfscore.reviewing import Review
 
 needs_openpyxl = pytest.mark.skipif(
     importlib.util.find_spec("openpyxl") is None, reason="the xlsx export needs openpyxl"

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfscore.errors import FormulaError, FormulaEvaluationError
-from perfscore.formulas.compiler import (
+from perfscore.formulas import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,

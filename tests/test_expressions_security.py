@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perfscore.errors import FormulaError, FormulaEvaluationError
-from perfscore.formulas.compiler import Formula, compile_formula
+from perfscore.formulas import Formula, compile_formula
 
 BACKENDS = ("compiled", "simpleeval")
 #: Declared generously so that hostile formulas are refused for what they do, not for

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 import perfscore
-from perfscore.report.model import Report
-from perfscore.report.status import NOT_APPLICABLE, NOT_SCORABLE
+from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, Report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "430602"
 D = Decimal

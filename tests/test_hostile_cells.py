@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import perfscore
 from bounds import assert_clean, run_bounded
-from perfscore.cells.parse import (
+from perfscore.cells import (
     MAX_NUMBER_CELL_CHARS,
     MAX_NUMBER_DIGITS,
     CellValue,

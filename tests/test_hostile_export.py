@@ -25,10 +25,9 @@ import pytest
 
 import perfscore
 from bounds import Outcome, assert_clean, expect_error, run_bounded
+from perfscore.report import Finding, render_text
 from perfscore.report.export import ExportError, export, to_html, to_markdown, to_xlsx
-from perfscore.report.model import Finding
-from perfscore.report.text import render_text
-from perfscore.reviewing.checks import Review
+from perfscore.reviewing import Review
 
 needs_openpyxl = pytest.mark.skipif(
     importlib.util.find_spec("openpyxl") is None, reason="the xlsx export needs openpyxl"

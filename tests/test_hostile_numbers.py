@@ -20,9 +20,9 @@ import perfscore.cli
 from bounds import Outcome, assert_clean, expect_error, run_bounded
 from perfscore.decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, plain, shown
 from perfscore.errors import EvaluationError, EvaluationTypeError, FormulaError, FormulaEvaluationError
-from perfscore.evaluations.model import BudgetTable, Evaluation, IndicatorRow
-from perfscore.formulas.compiler import compile_formula
-from perfscore.rules.toml import MAX_FILE_BYTES, MAX_NESTING
+from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
+from perfscore.formulas import compile_formula
+from perfscore.rules import MAX_FILE_BYTES, MAX_NESTING
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -21,8 +21,7 @@ from typing import Any, cast
 import pytest
 
 from bounds import Outcome, assert_clean, expect_error, run_bounded
-from perfscore.evaluations import office
-from perfscore.evaluations.grid import Cell, evaluations_from_grid
+from perfscore.evaluations import Cell, evaluations_from_grid, office
 from perfscore.evaluations.office import read_evaluations
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ import pytest
 import perfscore
 from bounds import assert_clean, expect_error, run_bounded
 from perfscore import cli
-from perfscore.rules.loading import (
+from perfscore.rules import (
     MAX_EXTENDS_DEPTH,
     MAX_PROBLEMS,
     MAX_RULESET_BYTES,

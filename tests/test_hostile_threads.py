@@ -27,9 +27,9 @@ import pytest
 
 import perfscore
 from bounds import run_bounded
-from perfscore.evaluations.model import BudgetTable, Evaluation, IndicatorRow
-from perfscore.report.model import Explanation, Report
-from perfscore.rules.model import Ruleset
+from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
+from perfscore.report import Explanation, Report
+from perfscore.rules import Ruleset
 
 D = Decimal
 MINIMAL = Path(__file__).parent / "data" / "valid" / "minimal.toml"
@@ -368,7 +368,7 @@ def test_a_reviews_findings_and_report_do_not_change_with_the_scored_dict() -> N
 def _load_from_threads(folder: str, files: int, threads: int) -> tuple[int, list[str]]:
     """Load ``files`` distinct ruleset files from ``threads`` threads at once: how many distinct
     Ruleset objects one file gave, and every exception raised."""
-    from perfscore.rules.loading import clear_caches
+    from perfscore.rules import clear_caches
 
     clear_caches()
     names = [Path(folder) / f"r{i}.toml" for i in range(files)]

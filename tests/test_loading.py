@@ -13,7 +13,7 @@ import pytest
 
 import perfscore
 from perfscore.errors import EditionNotFoundError, RulesetError, RulesetNotFoundError
-from perfscore.rules.loading import available_rulesets, find_ruleset, load_ruleset, parent_regions
+from perfscore.rules import available_rulesets, find_ruleset, load_ruleset, parent_regions
 
 DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.toml"))

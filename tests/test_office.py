@@ -21,7 +21,7 @@ import pytest
 
 import perfscore
 from perfscore import Evaluation, EvaluationError
-from perfscore.evaluations.grid import Cell, evaluations_from_grid
+from perfscore.evaluations import Cell, evaluations_from_grid
 from perfscore.evaluations.office import read_evaluations
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,10 +28,9 @@ import perfscore.rules.loading
 from perfscore import BudgetTable, Evaluation, IndicatorRow, Report, Ruleset
 from perfscore.decimals import CONTEXT, quantize
 from perfscore.errors import FormulaEvaluationError
-from perfscore.formulas.compiler import Formula, compile_formula
-from perfscore.report.status import NOT_APPLICABLE, NOT_SCORABLE, SCORED
-from perfscore.report.text import render_ruleset
-from perfscore.rules.model import GradeBand
+from perfscore.formulas import Formula, compile_formula
+from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, SCORED, render_ruleset
+from perfscore.rules import GradeBand
 from strategies import (
     broken_evaluations,
     budget_tables,

@@ -11,8 +11,8 @@ import attrs
 import pytest
 
 import perfscore
-from perfscore.evaluations.model import BudgetTable, Evaluation, IndicatorRow
-from perfscore.report.model import Explanation, Report, RowResult
+from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
+from perfscore.report import Explanation, Report, RowResult
 from perfscore.scoring.scorer import _ROW_FIELDS
 
 D = Decimal

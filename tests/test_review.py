@@ -11,7 +11,7 @@ import pytest
 
 import perfscore
 from perfscore.cli import main
-from perfscore.report.model import Finding
+from perfscore.report import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

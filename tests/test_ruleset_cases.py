@@ -9,7 +9,7 @@ import pytest
 
 from perfscore.cases import CaseResult, WorkedCase, find_cases, read_case, run_case
 from perfscore.errors import EvaluationError
-from perfscore.rules.loading import available_rulesets, load_ruleset
+from perfscore.rules import available_rulesets, load_ruleset
 
 CASES = find_cases()
 RULESETS = sorted({info.id for info in available_rulesets()})

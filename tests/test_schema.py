@@ -19,8 +19,7 @@ from jsonschema import Draft202012Validator
 
 from perfscore.decimals import ROUNDING_MODES
 from perfscore.errors import RulesetError
-from perfscore.rules import loading
-from perfscore.rules.model import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS
+from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, loading
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from perfscore.cells import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
 from perfscore.cells import parse as targets
-from perfscore.cells.parse import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
 
 GE, GT, LE, LT, EQ = Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT, Comparator.EQ
 

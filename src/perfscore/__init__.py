@@ -20,11 +20,10 @@ from .errors import (
     RulesetError,
     RulesetNotFoundError,
 )
-from .evaluations.model import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_evaluation
-from .report.model import BlockResult, BudgetResult, CategoryResult, Explanation, Finding, Report, RowResult
-from .reviewing.checks import FileReview, Review, review, review_files
-from .rules.loading import RulesetInfo, available_rulesets, find_ruleset, load_ruleset
-from .rules.model import Ruleset
+from .evaluations import BudgetLine, BudgetTable, Evaluation, IndicatorRow, read_evaluation
+from .report import BlockResult, BudgetResult, CategoryResult, Explanation, Finding, Report, RowResult
+from .reviewing import FileReview, Review, review, review_files
+from .rules import Ruleset, RulesetInfo, available_rulesets, find_ruleset, load_ruleset
 
 __version__ = "0.1.0"
 

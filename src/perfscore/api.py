@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any, Union
 
 from .errors import EvaluationError, Problem
-from .evaluations.load import read_evaluations
-from .evaluations.model import Evaluation
-from .report.model import Report
-from .rules.model import Ruleset
-from .scoring.resolve import resolve, ruleset_for
-from .scoring.scorer import score as _score
+from .evaluations import Evaluation, read_evaluations
+from .report import Report
+from .rules import Ruleset
+from .scoring import resolve, ruleset_for
+from .scoring import score as _score
 
 __all__ = ["read_evaluations", "resolve", "ruleset_for", "score", "score_file"]
 

@@ -34,11 +34,10 @@ import attrs
 
 from .decimals import to_decimal
 from .errors import EvaluationError, PerfscoreError, Problem
-from .evaluations.model import Evaluation, evaluation_from_document
-from .report.model import Report
-from .reviewing.checks import review
-from .rules.loading import load_ruleset, search_dirs
-from .rules.toml import TomlSyntax, read_toml
+from .evaluations import Evaluation, evaluation_from_document
+from .report import Report
+from .reviewing import review
+from .rules import TomlSyntax, load_ruleset, read_toml, search_dirs
 from .suggest import close_matches
 
 __all__ = ["CaseResult", "WorkedCase", "find_cases", "read_case", "run_case"]

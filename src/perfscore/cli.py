@@ -34,12 +34,12 @@ from .errors import (
     RulesetError,
     RulesetNotFoundError,
 )
-from .evaluations.model import Evaluation
+from .evaluations import Evaluation
+from .report import fit, render_ruleset
 from .report.export import FORMATS, export
-from .report.text import fit, render_ruleset
-from .reviewing.checks import FileReview, evaluation_files, review, review_files
-from .rules.loading import RulesetWarning, available_rulesets, load_ruleset
-from .scoring.scorer import score
+from .reviewing import FileReview, evaluation_files, review, review_files
+from .rules import RulesetWarning, available_rulesets, load_ruleset
+from .scoring import score
 
 __all__ = ["main"]
 

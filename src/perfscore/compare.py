@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from .rules.model import Block, Method, Ruleset
+from .rules import Block, Method, Ruleset
 
 __all__ = ["diff_rulesets"]
 

@@ -1,1 +1,28 @@
-"""evaluations"""
+"""A unit's self-evaluation table: the model, and reading it from TOML/JSON, Word and Excel."""
+
+from .grid import Cell, evaluations_from_grid
+from .load import MAX_EVALUATION_BYTES, OFFICE_SUFFIXES, read_evaluations
+from .model import (
+    BudgetLine,
+    BudgetTable,
+    Evaluation,
+    IndicatorRow,
+    Unreadable,
+    evaluation_from_document,
+    read_evaluation,
+)
+
+__all__ = [
+    "MAX_EVALUATION_BYTES",
+    "OFFICE_SUFFIXES",
+    "BudgetLine",
+    "BudgetTable",
+    "Cell",
+    "Evaluation",
+    "IndicatorRow",
+    "Unreadable",
+    "evaluation_from_document",
+    "evaluations_from_grid",
+    "read_evaluation",
+    "read_evaluations",
+]

@@ -33,7 +33,7 @@ from typing import Optional
 
 import attrs
 
-from ..cells.parse import ValueKind, parse_cell
+from ..cells import ValueKind, parse_cell
 from ..decimals import CONTEXT
 from ..errors import EvaluationError, Problem
 from .model import BudgetLine, BudgetTable, Evaluation, IndicatorRow, Unreadable

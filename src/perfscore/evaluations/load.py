@@ -10,7 +10,7 @@ import attrs
 
 from ..errors import EvaluationError, PerfscoreError, Problem
 from ..files import MAX_FORM_BYTES, refusal
-from ..rules.toml import MAX_FILE_BYTES
+from ..rules import MAX_FILE_BYTES
 from .model import Evaluation, read_evaluation
 
 __all__ = ["MAX_EVALUATION_BYTES", "OFFICE_SUFFIXES", "input_limit", "read_evaluations"]

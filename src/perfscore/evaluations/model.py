@@ -20,7 +20,7 @@ import attrs
 
 from ..decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
 from ..errors import EvaluationError, EvaluationTypeError, Problem
-from ..rules.toml import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
+from ..rules import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
 from ..suggest import close_matches
 
 __all__ = [

@@ -20,11 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ..cells.parse import ValueKind, parse_cell
+from ..cells import ValueKind, parse_cell
 from ..decimals import in_context, plain
 from ..errors import PerfscoreError
-from ..evaluations.model import Evaluation
-from ..reviewing.checks import Review
+from ..evaluations import Evaluation
+from ..reviewing import Review
 from .model import BlockResult, BudgetResult, Finding, Report, RowResult
 from .status import NOT_APPLICABLE, NOT_SCORABLE, SCORED
 from .text import visible, width

@@ -10,7 +10,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..decimals import in_context, plain
-from ..rules.model import Ruleset
+from ..rules import Ruleset
 from .status import NOT_APPLICABLE, NOT_SCORABLE
 
 if TYPE_CHECKING:

@@ -20,16 +20,13 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from ..cells.parse import ValueKind, convert, parse_cell, units_compatible
+from ..cells import ValueKind, convert, parse_cell, units_compatible
 from ..decimals import in_context, plain
 from ..errors import PerfscoreError
-from ..evaluations.load import OFFICE_SUFFIXES, read_evaluations
-from ..evaluations.model import Evaluation, IndicatorRow
-from ..report.model import Finding, Report, RowResult
-from ..report.status import NOT_APPLICABLE, SCORED
-from ..rules.model import Ruleset
-from ..scoring.resolve import resolve
-from ..scoring.scorer import score
+from ..evaluations import OFFICE_SUFFIXES, Evaluation, IndicatorRow, read_evaluations
+from ..report import NOT_APPLICABLE, SCORED, Finding, Report, RowResult
+from ..rules import Ruleset
+from ..scoring import resolve, score
 
 __all__ = ["FileReview", "Review", "review", "review_files"]
 

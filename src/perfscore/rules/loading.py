@@ -30,7 +30,7 @@ from ..errors import (
     RulesetNotFoundError,
 )
 from ..files import refusal
-from ..formulas.compiler import BACKENDS, Formula, compile_formula
+from ..formulas import BACKENDS, Formula, compile_formula
 from ..suggest import close_matches
 from .inherit import Origins, merge, origins_of
 from .model import (

@@ -12,7 +12,7 @@ from typing import Optional
 
 import attrs
 
-from ..formulas.compiler import Formula
+from ..formulas import Formula
 
 __all__ = [
     "Block",

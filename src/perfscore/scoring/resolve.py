@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..errors import EvaluationError, Problem
-from ..evaluations.load import MAX_EVALUATION_BYTES
-from ..evaluations.model import Evaluation
+from ..evaluations import MAX_EVALUATION_BYTES, Evaluation
 from ..files import FileRefused, read_bytes
-from ..rules.loading import find_ruleset, load_ruleset
-from ..rules.model import Ruleset
-from ..rules.toml import TomlSyntax, parse_toml
+from ..rules import Ruleset, TomlSyntax, find_ruleset, load_ruleset, parse_toml
 
 __all__ = ["MAX_RULESET_NAME", "resolve", "ruleset_for"]
 

@@ -17,12 +17,15 @@ from typing import Optional
 
 import attrs
 
-from ..cells.parse import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
+from ..cells import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
 from ..decimals import MAX_AMOUNT, ROUNDING_MODES, in_context, plain, quantize
 from ..errors import FormulaEvaluationError
-from ..evaluations.model import Evaluation, IndicatorRow, Unreadable
-from ..formulas.compiler import CaseChain, compile_cases
-from ..report.model import (
+from ..evaluations import Evaluation, IndicatorRow, Unreadable
+from ..formulas import CaseChain, compile_cases
+from ..report import (
+    NOT_APPLICABLE,
+    NOT_SCORABLE,
+    SCORED,
     BlockResult,
     BudgetResult,
     CategoryResult,
@@ -31,9 +34,9 @@ from ..report.model import (
     Finding,
     Report,
     RowResult,
+    Status,
 )
-from ..report.status import NOT_APPLICABLE, NOT_SCORABLE, SCORED, Status
-from ..rules.model import Block, BudgetRule, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
+from ..rules import Block, BudgetRule, Case, Derived, Indicator, Level, Method, Rounding, Ruleset
 
 __all__ = ["normalize_label", "score"]
 
