@@ -234,3 +234,17 @@ def test_a_ruleset_of_another_region_is_named_in_a_finding() -> None:
     assert report.ruleset == "430600-department"
     (finding,) = [f for f in report.findings if f.code == "ruleset-of-another-region"]
     assert (finding.severity, finding.expected, finding.found) == ("info", "430600", "430603")
+
+
+def test_score_file_refuses_a_form_of_several_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfscore.api
+
+    table = perfscore.read_evaluation(EXAMPLE)
+    monkeypatch.setattr(perfscore.api, "read_evaluations", lambda path: [table, table])
+    with pytest.raises(EvaluationError) as caught:
+        perfscore.score_file(EXAMPLE)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == (
+        "several-tables",
+        "the file holds 2 tables; read them with read_evaluations",
+    )
