@@ -6,6 +6,7 @@ import decimal
 import json
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 import pytest
@@ -56,6 +57,14 @@ def test_all_is_pinned() -> None:
     ]
     for name in perfscore.__all__:
         assert hasattr(perfscore, name)
+
+
+def test_the_package_offers_its_all_and_its_submodules_only() -> None:
+    """What is public: the names in ``perfscore.__all__``; a submodule's names only where the docs
+    name them (limits, ``perfscore.codes``, the formula compiler)."""
+    offered = {name for name in dir(perfscore) if not name.startswith("_")}
+    modules = {name for name in offered if isinstance(getattr(perfscore, name), ModuleType)}
+    assert offered - modules == set(perfscore.__all__) - {"__version__"}
 
 
 def test_package_is_typed() -> None:
