@@ -233,12 +233,12 @@ def test_the_checks_are_pure_functions_run_in_the_order_listed() -> None:
 
 
 def test_a_check_added_to_the_list_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from perfscore.reviewing import finding, run
+    from perfscore.reviewing import CHECKS, finding, run
 
     def stamp(evaluation: Any, report: Any, ruleset: Any) -> Any:
         yield finding("unknown-grade", "evaluation.reported_grade", "优, 良", "stamp")
 
-    monkeypatch.setattr(run, "CHECKS", (*run.CHECKS, stamp))
+    monkeypatch.setattr(run, "CHECKS", (*CHECKS, stamp))
     review = perfscore.review(perfscore.read_evaluation(TRANSFER))
     (added,) = [f for f in review.findings if f.found == "stamp"]
     assert (added.severity, added.message_zh, added.message_en) == (
