@@ -6,6 +6,7 @@ import decimal
 import json
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 import pytest
@@ -56,6 +57,14 @@ def test_all_is_pinned() -> None:
     ]
     for name in perfscore.__all__:
         assert hasattr(perfscore, name)
+
+
+def test_the_package_offers_its_all_and_its_submodules_only() -> None:
+    """What is public: the names in ``perfscore.__all__``; a submodule's names only where the docs
+    name them (limits, ``perfscore.codes``, the formula compiler)."""
+    offered = {name for name in dir(perfscore) if not name.startswith("_")}
+    modules = {name for name in offered if isinstance(getattr(perfscore, name), ModuleType)}
+    assert offered - modules == set(perfscore.__all__) - {"__version__"}
 
 
 def test_package_is_typed() -> None:
@@ -234,3 +243,17 @@ def test_a_ruleset_of_another_region_is_named_in_a_finding() -> None:
     assert report.ruleset == "430600-department"
     (finding,) = [f for f in report.findings if f.code == "ruleset-of-another-region"]
     assert (finding.severity, finding.expected, finding.found) == ("info", "430600", "430603")
+
+
+def test_score_file_refuses_a_form_of_several_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfscore.api
+
+    table = perfscore.read_evaluation(EXAMPLE)
+    monkeypatch.setattr(perfscore.api, "read_evaluations", lambda path: [table, table])
+    with pytest.raises(EvaluationError) as caught:
+        perfscore.score_file(EXAMPLE)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == (
+        "several-tables",
+        "the file holds 2 tables; read them with read_evaluations",
+    )

@@ -205,3 +205,75 @@ def test_progress_bar_on_a_terminal_only(
     assert "12/12" in err and "[" + "#" * 30 + "]" in err
     assert main(["review", str(tmp_path), "--no-progress"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_checks_are_pure_functions_run_in_the_order_listed() -> None:
+    from perfscore.reviewing import CHECKS
+
+    assert [check.__name__ for check in CHECKS] == [
+        "rows",
+        "weights_total",
+        "budget_lines",
+        "budget_rate",
+        "budget_score",
+        "budget_note",
+        "reported_total",
+        "grade",
+    ]
+    evaluation = perfscore.read_evaluation(EXAMPLES / "430602" / "project-2023-district-fund.toml")
+    ruleset = perfscore.ruleset_for(evaluation)
+    report = perfscore.score(evaluation, ruleset)
+    found = [f for check in CHECKS for f in check(evaluation, report, ruleset)]
+    assert found == [f for check in CHECKS for f in check(evaluation, report, ruleset)]  # same again
+    review = perfscore.review(evaluation, ruleset)
+    assert review.report == report
+    rank = {"error": 0, "warning": 1, "info": 2}
+    expected = sorted([*report.findings, *found], key=lambda f: rank[f.severity])  # stable: in order
+    assert list(review.findings) == expected
+
+
+def test_a_check_added_to_the_list_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfscore.reviewing import CHECKS, finding, run
+
+    def stamp(evaluation: Any, report: Any, ruleset: Any) -> Any:
+        yield finding("unknown-grade", "evaluation.reported_grade", "优, 良", "stamp")
+
+    monkeypatch.setattr(run, "CHECKS", (*CHECKS, stamp))
+    review = perfscore.review(perfscore.read_evaluation(TRANSFER))
+    (added,) = [f for f in review.findings if f.found == "stamp"]
+    assert (added.severity, added.message_zh, added.message_en) == (
+        "error",
+        "等级名称不在规则集的等级中",
+        "the grade label is not one of the ruleset's",
+    )
+    assert review.findings[0] is added  # errors first
+
+
+def test_review_findings_take_their_severity_from_the_code_table() -> None:
+    from perfscore.codes import CODES
+    from perfscore.reviewing import review_files
+
+    seen = set()
+    for result in review_files(EXAMPLES):
+        assert result.review is not None
+        scoring = set(result.review.report.findings)
+        for f in result.review.findings:
+            if f not in scoring:
+                assert CODES[f.code].kind == "finding" and CODES[f.code].severity == f.severity
+                seen.add(f.code)
+    assert len(seen) >= 6
+
+
+def test_a_budget_below_the_threshold_needs_a_note_in_both_languages() -> None:
+    features = perfscore.load_ruleset(ROOT / "tests" / "data" / "valid" / "features.toml")
+    evaluation = {
+        "evaluation": {"region": "CN", "form": "department", "year": 2021},
+        "budget": {"full_year": 100, "executed": 80},
+        "rows": [{"block": "项目管理", "name": "目标实现", "note": "—"}],
+    }
+    (note,) = [f for f in perfscore.review(evaluation, features).findings if f.location == "budget.note"]
+    assert (note.code, note.severity) == ("missing-deviation-note", "warning")
+    assert (note.message_zh, note.message_en) == (
+        "预算执行率低于 90%，需说明原因",
+        "execution below 90% needs an explanation",
+    )
