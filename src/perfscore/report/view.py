@@ -19,7 +19,7 @@ from ..decimals import plain
 from ..evaluations import Evaluation
 from ..reviewing import Review
 from .model import BlockResult, BudgetResult, CategoryResult, Finding, Report, RowResult
-from .status import NOT_APPLICABLE, NOT_SCORABLE, Status
+from .status import NOT_APPLICABLE, NOT_SCORABLE
 
 __all__ = [
     "BUDGET_HEADERS",
@@ -27,6 +27,7 @@ __all__ = [
     "GRID_HEADERS",
     "LEGEND",
     "BlockView",
+    "BudgetLine",
     "BudgetView",
     "CategoryView",
     "ReportView",
@@ -174,10 +175,6 @@ class RowView:
     """The indicator's name, ★ before a core one, ``—`` for none"""
     computed: str
     """The computed score as text, or the status's label (不适用, 无法计分)"""
-
-    @property
-    def status(self) -> Status:
-        return self.result.status
 
     @classmethod
     def of(cls, row: RowResult) -> RowView:
