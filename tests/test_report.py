@@ -13,7 +13,6 @@ import pytest
 import perfscore
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
 from perfscore.report import Explanation, Report, RowResult
-from perfscore.scoring.scorer import _ROW_FIELDS
 
 D = Decimal
 
@@ -28,9 +27,24 @@ def _evaluation() -> Evaluation:
     return Evaluation(region="CN", form="project", year=2023, rows=rows, budget=budget, source="t.toml")
 
 
-def test_rows_are_built_positionally_in_field_order() -> None:
-    # The scorer's hot path builds RowResult positionally; this pins the order it relies on.
-    assert tuple(f.name for f in attrs.fields(RowResult)) == _ROW_FIELDS
+#: A row's fields by name: the scorer builds rows by keyword, and a report read back from JSON
+#: (serialize.load) names them too.
+ROW_FIELDS = (
+    "where", "block", "category", "name", "target_text", "actual_text", "weight", "status",
+    "method", "method_name", "formula", "explanation", "raw", "capped", "points",
+    "reported", "core", "note",
+)  # fmt: skip
+
+
+def test_results_are_frozen_values_with_their_field_names_kept() -> None:
+    assert tuple(f.name for f in attrs.fields(RowResult)) == ROW_FIELDS
+    report = perfscore.score(_evaluation())
+    block = report.blocks[0]
+    for value in (report, block, block.categories[0], report.rows[0], report.budget):
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            value.points = D(0)  # type: ignore[misc, union-attr]
+    changed = attrs.evolve(report.rows[0], points=D(1))
+    assert (changed.points, report.rows[0].points) == (D(1), D(40))
 
 
 def test_a_deferred_explanation_renders_once_when_first_read() -> None:
