@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .grid import Cell, Grid
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS
@@ -80,7 +80,7 @@ class _Budget:
                 f"at most {MAX_CELLS:,} (MAX_CELLS)",
             )
 
-    def rows_exceeded(self, where: str) -> None:
+    def rows_exceeded(self, where: str) -> NoReturn:
         too_large(
             self.file,
             where,
@@ -89,7 +89,7 @@ class _Budget:
             f"at most {MAX_ROWS:,} (MAX_ROWS)",
         )
 
-    def columns_exceeded(self, where: str, what: str, count: int) -> None:
+    def columns_exceeded(self, where: str, what: str, count: int) -> NoReturn:
         too_large(self.file, where, what, f"{count:,}", f"at most {MAX_COLUMNS:,} (MAX_COLUMNS)")
 
     def text(self, where: str, text: str) -> None:

@@ -9,7 +9,8 @@ and the variants seen in provinces). Where to add:
   in :data:`NATIONAL`. Labels are compared as :func:`label_key` gives them (no spaces, no
   trailing colon or "(分)"), so write them that way.
 - **a layout** whose rows are told apart by other labels: a new :class:`Layout` value here,
-  given to :class:`~.tables.TableReader`.
+  given to :func:`~.tables.collect_evaluations` (``layout=``), which reads with :data:`NATIONAL`
+  unless told otherwise.
 
 Every pattern here runs in time linear in its text: no two quantifiers can match the same
 characters (a run of spaces is taken by one \\s+ or \\s*), and a label is looked at only when
