@@ -79,12 +79,6 @@ CODES: Mapping[str, Code] = _codes(
     # -- evaluations and forms (evaluations/) -------------------------------------------------
     _p("unknown-format", "不是可读取的自评表：{reason}", "{reason}"),
     _p("too-large", "超出读取上限：{what}", "too large: {what}"),
-    _p("several-tables", "文件含 {count} 张自评表；{choose}", "the file holds {count} tables; {choose}"),
-    _p(
-        "no-such-table",
-        "--table {table}：文件只有 {count} 张表",
-        "--table {table}: the file holds {count} table(s)",
-    ),
     # -- scoring (scoring/) -------------------------------------------------------------------
     # -- review (reviewing/) ------------------------------------------------------------------
     _f("score-above-weight", "error", "自评得分超过分值", "the self-reported score is above the weight"),
