@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from conftest import DOCS
 from perfscore.cells import Comparator, ValueKind, comparators, parse_cell, units
 from perfscore.cells import parse as targets
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "evaluation-format.md"
+DOC = DOCS / "evaluation-format.md"
 NONE = "—"
 EMPTY = "*(empty)*"
 IMPLICIT = "(≥)"
