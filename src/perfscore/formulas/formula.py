@@ -39,6 +39,8 @@ class Formula:
     _impl: Impl = attrs.field(default=_unbuilt, repr=False, eq=False, alias="_impl")
     condition: bool = attrs.field(default=False, repr=False, eq=False)
     """Whether its value is always a condition (a comparison, ``not``…), never a number"""
+    _checked: Optional[Checked] = attrs.field(default=None, repr=False, eq=False, alias="_checked")
+    """The checked tree, kept for :func:`compile_cases` to generate code from."""
 
     def __attrs_post_init__(self) -> None:
         if self._impl is _unbuilt:
@@ -51,6 +53,7 @@ class Formula:
                 )
             object.__setattr__(self, "_impl", built._impl)
             object.__setattr__(self, "condition", built.condition)
+            object.__setattr__(self, "_checked", built._checked)
 
     def number(self, env: Mapping[str, Decimal]) -> Decimal:
         """The value as a ``Decimal``. A condition (boolean) result, a non-finite result and
@@ -113,7 +116,12 @@ def compile_formula(source: str, names: Collection[str], *, backend: str = "comp
     checked = check(source, names)
     impl = compile_function(checked) if backend == "compiled" else reference_function(checked)
     return Formula(
-        source=source, names=checked.names, backend=backend, _impl=impl, condition=checked.kind == BOOL
+        source=source,
+        names=checked.names,
+        backend=backend,
+        _impl=impl,
+        condition=checked.kind == BOOL,
+        _checked=checked,
     )
 
 
@@ -144,8 +152,8 @@ def compile_cases(cases: Sequence[tuple[Optional[Formula], Formula]], args: Sequ
 
 
 def _recheck(formula: Formula) -> Checked:
-    """A compiled formula's checked tree, again (a Formula keeps only its function)."""
-    return check(formula.source, formula.names)
+    """A compiled formula's checked tree (checked again if it was built without one)."""
+    return formula._checked if formula._checked is not None else check(formula.source, formula.names)
 
 
 def _checked(formula: Optional[Formula]) -> Optional[Checked]:
