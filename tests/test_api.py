@@ -13,10 +13,8 @@ import pytest
 
 import perfscore
 import perfscore.rules.loading
+from conftest import EXAMPLE, YUEYANGLOU
 from perfscore.errors import EvaluationError
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "430602" / "project-2023-transfer.toml"
 
 
 def test_all_is_pinned() -> None:
@@ -215,7 +213,7 @@ def test_division_by_zero_makes_the_row_not_scorable() -> None:
 def test_the_callers_decimal_context_changes_nothing() -> None:
     """A host application's context with few digits and no traps must neither round scores nor
     turn a division by zero into Infinity (a full score)."""
-    district = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
+    district = YUEYANGLOU / "project-2023-district-fund.toml"
 
     def everything() -> tuple[object, ...]:
         reviewed = perfscore.review(perfscore.read_evaluation(district))
@@ -236,7 +234,7 @@ def test_the_callers_decimal_context_changes_nothing() -> None:
 
 
 def test_a_ruleset_of_another_region_is_named_in_a_finding() -> None:
-    own = perfscore.read_evaluation(ROOT / "examples" / "430602" / "department-2023.toml")
+    own = perfscore.read_evaluation(YUEYANGLOU / "department-2023.toml")
     neighbour = attrs.evolve(own, region="430603")  # 君山区 has no ruleset: 岳阳市's applies
     assert "ruleset-of-another-region" not in {f.code for f in perfscore.score(own).findings}
     report = perfscore.score(neighbour)

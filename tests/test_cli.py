@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import INVALID, ROOT, YUEYANGLOU
 from perfscore.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
-INVALID = ROOT / "tests" / "data" / "invalid"
+EXAMPLE = YUEYANGLOU / "project-2023-district-fund.toml"
 
 
 def test_rulesets_lists_the_shipped_ones(capsys: pytest.CaptureFixture[str]) -> None:

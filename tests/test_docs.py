@@ -13,11 +13,9 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import DOCS, ROOT
 from perfscore.codes import CODES
 from perfscore.rules import load_ruleset
-
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
 
 
 def _toml_blocks(text: str) -> list[str]:
@@ -262,7 +260,7 @@ def test_regions_doc_lists_every_shipped_ruleset_edition() -> None:
 
 def test_the_python_examples_in_the_formulas_doc_give_what_they_say() -> None:
     """Each expression statement followed by ``# result`` must evaluate to that repr."""
-    text = (ROOT / "docs" / "formulas.md").read_text(encoding="utf-8")
+    text = (DOCS / "formulas.md").read_text(encoding="utf-8")
     namespace: dict[str, object] = {}
     checked = 0
     for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):

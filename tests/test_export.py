@@ -14,6 +14,7 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import ROOT, YUEYANGLOU
 from perfscore.errors import PerfscoreError
 from perfscore.report import RowResult
 from perfscore.report.export import ExportError, ExportFormatError, export, to_html, to_markdown, to_xlsx
@@ -23,10 +24,8 @@ needs_openpyxl = pytest.mark.skipif(
     importlib.util.find_spec("openpyxl") is None, reason="the xlsx export needs openpyxl"
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "430602"
-DISTRICT_FUND = EXAMPLES / "project-2023-district-fund.toml"
-DEPARTMENT = EXAMPLES / "department-2023.toml"
+DISTRICT_FUND = YUEYANGLOU / "project-2023-district-fund.toml"
+DEPARTMENT = YUEYANGLOU / "department-2023.toml"
 
 GRID_HEADERS = [
     "一级指标",

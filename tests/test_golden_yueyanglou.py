@@ -8,19 +8,18 @@ between the two is pinned here, so a rule change shows up as a diff.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 import perfscore
+from conftest import YUEYANGLOU
 from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, Report
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "430602"
 D = Decimal
 
 
 def _report(name: str) -> Report:
-    return perfscore.score_file(EXAMPLES / name)
+    return perfscore.score_file(YUEYANGLOU / name)
 
 
 def _differences(report: Report) -> dict[str, tuple[Decimal, Decimal]]:

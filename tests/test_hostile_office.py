@@ -20,14 +20,13 @@ from typing import Any, cast
 
 import pytest
 
-from bounds import Outcome, assert_clean, expect_error, run_bounded
+from bounds import SECONDS, Outcome, assert_clean, expect_error, run_bounded
+from conftest import ROOT
 from perfscore.evaluations import Cell, evaluations_from_grid, limits
 from perfscore.evaluations.docx import docx_grids
 from perfscore.evaluations.office import read_evaluations
 
-ROOT = Path(__file__).resolve().parent.parent
-SECONDS = 10.0
-MIB = 512
+MIB = 512  # half the default bound: no office file needs more
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -19,6 +19,7 @@ import pytest
 
 import perfscore
 from bounds import assert_clean, expect_error, run_bounded
+from conftest import NATIONAL, NATIONAL_CASES
 from perfscore import cli
 from perfscore.rules import (
     MAX_EXTENDS_DEPTH,
@@ -29,10 +30,8 @@ from perfscore.rules import (
     load_ruleset,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-NATIONAL = ROOT / "rulesets" / "CN" / "project.toml"
-MET = ROOT / "rulesets" / "CN" / "cases" / "project-all-met.toml"
-MISSED = ROOT / "rulesets" / "CN" / "cases" / "project-missed-and-na.toml"
+MET = NATIONAL_CASES / "project-all-met.toml"
+MISSED = NATIONAL_CASES / "project-missed-and-na.toml"
 
 
 # --------------------------------------------------------------------------- the payloads

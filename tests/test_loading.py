@@ -12,12 +12,11 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import DATA, MINIMAL, YUEYANGLOU
 from perfscore.errors import EditionNotFoundError, RulesetError, RulesetNotFoundError
 from perfscore.rules import available_rulesets, find_ruleset, load_ruleset, parent_regions
 
-DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.toml"))
-MINIMAL = DATA / "valid" / "minimal.toml"
 
 
 def _expectation(file: Path) -> tuple[str, str, str, str]:
@@ -376,7 +375,7 @@ def test_a_ruleset_loads_on_the_reference_backend_and_scores_alike() -> None:
     assert reference.budget is not None and formulas
     assert {f.backend for f in [*formulas, reference.budget.formula]} == {"simpleeval"}
     assert load_ruleset("430602-project") is not reference  # each backend is built and kept apart
-    examples = Path(__file__).resolve().parent.parent / "examples" / "430602"
+    examples = YUEYANGLOU
     for name in ("project-2023-district-fund.toml", "project-2023-transfer.toml"):
         evaluation = perfscore.read_evaluation(examples / name)
         assert perfscore.score(evaluation, reference) == perfscore.score(evaluation)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import perfscore
+from conftest import VALID
 
-RULESET = perfscore.load_ruleset(Path(__file__).parent / "data" / "valid" / "features.toml")
+RULESET = perfscore.load_ruleset(VALID / "features.toml")
 
 
 def _evaluation(**extra: Any) -> dict[str, Any]:

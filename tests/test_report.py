@@ -11,6 +11,7 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import EXAMPLE, MINIMAL
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
 from perfscore.report import Explanation, Report, RowResult
 
@@ -97,8 +98,7 @@ def test_reports_differing_only_in_an_explanation_are_not_equal(part: str) -> No
 
 def test_parameters_and_inputs_a_row_used_say_where_they_were_set(tmp_path: Path) -> None:
     # Found by audit: a row showed k = 2 from a child ruleset, but only its method's provenance.
-    minimal = Path(__file__).parent / "data" / "valid" / "minimal.toml"
-    shutil.copy(minimal, tmp_path / "parent.toml")
+    shutil.copy(MINIMAL, tmp_path / "parent.toml")
     (tmp_path / "child.toml").write_text(
         '[ruleset]\nid = "kid"\nextends = "test-minimal"\nregion = "CN"\nform = "department"\n'
         'edition = "2"\nin_force = { from = 2021 }\nname = { zh = "子" }\n\n[params]\nk = 2\n',
@@ -135,9 +135,7 @@ def test_parameters_and_inputs_a_row_used_say_where_they_were_set(tmp_path: Path
 
 
 def test_the_text_report_gives_each_reason_in_chinese_with_english_beneath() -> None:
-    report = perfscore.score_file(
-        Path(__file__).parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
-    )
+    report = perfscore.score_file(EXAMPLE)
     lines = report.to_text().splitlines()
     explained = [r for r in report.rows if r.status != "not_applicable"]
     assert report.budget is not None and explained
@@ -147,10 +145,9 @@ def test_the_text_report_gives_each_reason_in_chinese_with_english_beneath() -> 
 
 
 def test_the_budget_row_shows_raw_capped_and_rounded(tmp_path: Path) -> None:
-    minimal = Path(__file__).parent / "data" / "valid" / "minimal.toml"
     file = tmp_path / "uncapped.toml"
     file.write_text(
-        minimal.read_text(encoding="utf-8").replace(
+        MINIMAL.read_text(encoding="utf-8").replace(
             'formula = "W * min(rate, 1)"', 'formula = "W * rate"', 1
         ),
         encoding="utf-8",

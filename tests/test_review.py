@@ -10,12 +10,9 @@ from typing import Any
 import pytest
 
 import perfscore
+from conftest import EXAMPLE, EXAMPLES, ROOT, VALID
 from perfscore.cli import main
 from perfscore.report import Finding
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-TRANSFER = EXAMPLES / "430602" / "project-2023-transfer.toml"
 
 
 def _codes(findings: tuple[Finding, ...], severity: str = "") -> set[tuple[str, str]]:
@@ -63,13 +60,13 @@ def test_department_table() -> None:
 
 
 def test_consistent_table_raises_only_the_self_deductions() -> None:
-    review = perfscore.review(perfscore.read_evaluation(TRANSFER))
+    review = perfscore.review(perfscore.read_evaluation(EXAMPLE))
     assert review.errors == 0
     assert {f.code for f in review.findings} == {"self-deduction"}
 
 
 def _transfer(**changes: Any) -> dict[str, Any]:
-    data = perfscore.read_evaluation(TRANSFER).to_dict()
+    data = perfscore.read_evaluation(EXAMPLE).to_dict()
     for key, value in changes.items():
         table, _, field = key.partition("__")
         if table == "rows":
@@ -109,7 +106,7 @@ def test_grade_aliases_are_understood() -> None:
 
 
 def test_over_achievement_needs_a_note_where_the_region_says_so(tmp_path: Path) -> None:
-    features = perfscore.load_ruleset(ROOT / "tests" / "data" / "valid" / "features.toml")
+    features = perfscore.load_ruleset(VALID / "features.toml")
     evaluation = {
         "evaluation": {"region": "CN", "form": "department", "year": 2021},
         "base": {"staff_authorized": 8, "staff_actual": 6},
@@ -132,7 +129,7 @@ def test_over_achievement_needs_a_note_where_the_region_says_so(tmp_path: Path) 
 
 
 def test_batch_of_a_thousand_files_loses_none(tmp_path: Path) -> None:
-    text = TRANSFER.read_text(encoding="utf-8")
+    text = EXAMPLE.read_text(encoding="utf-8")
     rng = random.Random(7)
     broken = {}
     for n in range(1000):
@@ -161,8 +158,8 @@ def test_batch_of_a_thousand_files_loses_none(tmp_path: Path) -> None:
 
 def test_cli_review_summary_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bad.toml").write_text("[evaluation\n", encoding="utf-8")
-    assert main(["review", str(TRANSFER)]) == 0  # warnings only
-    assert main(["review", str(TRANSFER), "--fail-on", "warning"]) == 1
+    assert main(["review", str(EXAMPLE)]) == 0  # warnings only
+    assert main(["review", str(EXAMPLE), "--fail-on", "warning"]) == 1
     capsys.readouterr()
     assert main(["review", str(EXAMPLES / "430602"), str(tmp_path / "bad.toml")]) == 1
     out = capsys.readouterr().out
@@ -198,7 +195,7 @@ def test_progress_bar_on_a_terminal_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for n in range(12):
-        (tmp_path / f"{n}.toml").write_text(TRANSFER.read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / f"{n}.toml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     assert main(["review", str(tmp_path)]) == 0
     err = capsys.readouterr().err
@@ -239,7 +236,7 @@ def test_a_check_added_to_the_list_runs(monkeypatch: pytest.MonkeyPatch) -> None
         yield finding("unknown-grade", "evaluation.reported_grade", "优, 良", "stamp")
 
     monkeypatch.setattr(run, "CHECKS", (*CHECKS, stamp))
-    review = perfscore.review(perfscore.read_evaluation(TRANSFER))
+    review = perfscore.review(perfscore.read_evaluation(EXAMPLE))
     (added,) = [f for f in review.findings if f.found == "stamp"]
     assert (added.severity, added.message_zh, added.message_en) == (
         "error",

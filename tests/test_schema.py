@@ -26,16 +26,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import DATA, MINIMAL, ROOT, RULESETS_DIR
+
 SCHEMA_FILE = ROOT / "schema" / "ruleset.schema.json"
-DATA = Path(__file__).parent / "data"
-MINIMAL = DATA / "valid" / "minimal.toml"
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 DEFS: dict[str, Any] = SCHEMA["$defs"]
 VALIDATOR = Draft202012Validator(SCHEMA)
 
-SHIPPED = sorted(f for f in (ROOT / "rulesets").rglob("*.toml") if "cases" not in f.parts)
+SHIPPED = sorted(f for f in RULESETS_DIR.rglob("*.toml") if "cases" not in f.parts)
 VALID = sorted((DATA / "valid").glob("*.toml"))
 
 # Invalid fixtures whose defect the schema sees too: a key, an enum value.
