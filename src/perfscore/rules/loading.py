@@ -32,7 +32,7 @@ from ..errors import (
 from ..files import refusal
 from ..formulas import BACKENDS, Formula, compile_formula
 from ..suggest import close_matches
-from .inherit import Origins, merge, origins_of
+from .inherit import IDENTITY_KEYS, Origins, merge, origins_of
 from .model import (
     EVIDENCE_LEVELS,
     FORMS,
@@ -576,18 +576,7 @@ _TOP_KEYS = {
     "derived",
     "review",
 }
-_RULESET_KEYS = {
-    "id",
-    "region",
-    "form",
-    "edition",
-    "in_force",
-    "name",
-    "aliases",
-    "extends",
-    "total",
-    "abstract",
-}
+_RULESET_KEYS = {*IDENTITY_KEYS, "total", "abstract"}
 _SOURCE_KEYS = {"id", "title", "evidence", "url", "note"}
 _TEXT_KEYS = {"zh", "en"}
 _ROUNDING_KEYS = {"places", "mode"}
