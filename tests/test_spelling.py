@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from perfscore.errors import RulesetError
-from perfscore.rules import Ruleset, available_rulesets, find_ruleset, load_ruleset
+from perfscore.rules import SELECTION_KEYS, Ruleset, available_rulesets, find_ruleset, load_ruleset
 from perfscore.rules.spelling import SpelledDocument, normalise
 from perfscore.rules.toml import parse_toml
 
@@ -21,7 +21,8 @@ NATIONAL = ROOT / "rulesets" / "CN" / "project.toml"
 
 OLD_BLOCK_SELECTION = (
     'selection = { GE = "qualitative", GT = "qualitative", implicit = "qualitative", '
-    'LE = "qualitative", LT = "qualitative", EQ = "qualitative", budget_ref = "qualitative" }'
+    'LE = "qualitative", LT = "qualitative", EQ = "qualitative", budget_ref = "qualitative", '
+    'qualitative = "qualitative" }'
 )
 NEW_BLOCK_METHOD = 'method = "qualitative"  # every row of the block, whatever its target'
 
@@ -61,11 +62,9 @@ def test_a_block_selection_naming_one_method_is_a_block_method(tmp_path: Path) -
     new = _write(tmp_path / "new", "r.toml", new_text)
     _assert_same(load_ruleset(new), load_ruleset(old))
     decision = load_ruleset(new).blocks[0]
-    # The ruleset's own [selection] already sends qualitative targets to "qualitative": the
-    # block's table leaves that kind to it, as the seven-key table did.
-    assert dict(decision.selection) == dict.fromkeys(
-        ("GE", "GT", "EQ", "LE", "LT", "implicit", "budget_ref"), "qualitative"
-    )
+    # 银川's file writes no [selection] of its own (cn-base's is inherited): the block's method
+    # covers every kind of target.
+    assert dict(decision.selection) == dict.fromkeys(SELECTION_KEYS, "qualitative")
 
 
 def test_a_block_method_covers_every_kind_the_ruleset_gives_elsewhere(tmp_path: Path) -> None:
