@@ -32,7 +32,7 @@ from ..errors import (
 from ..files import refusal
 from ..formulas import BACKENDS, Formula, compile_formula
 from ..suggest import close_matches
-from .inherit import Origins, merge, origins_of
+from .inherit import IDENTITY_KEYS, Origins, merge, origins_of
 from .model import (
     EVIDENCE_LEVELS,
     FORMS,
@@ -52,6 +52,7 @@ from .model import (
     Source,
     Text,
 )
+from .spelling import is_abstract, normalise, refuse_abstract
 from .toml import TomlDocument, TomlSyntax, parse_toml, read_text
 
 __all__ = [
@@ -115,6 +116,8 @@ class RulesetInfo:
     extends: str = ""
     error: str = ""
     """Why the file cannot be read as a ruleset; empty for a readable one."""
+    abstract: bool = False
+    """A base that others extend (``abstract = true``): not listed, cannot score."""
 
     def in_force(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)
@@ -240,7 +243,7 @@ def _unreadable(file: Union[str, Path], reason: str) -> Problem:
 
 @functools.lru_cache(maxsize=256)
 def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
-    return parse_toml(read_text(Path(file), MAX_RULESET_BYTES), file)
+    return normalise(parse_toml(read_text(Path(file), MAX_RULESET_BYTES), file))
 
 
 def _peek(file: Path) -> Optional[RulesetInfo]:
@@ -250,8 +253,8 @@ def _peek(file: Path) -> Optional[RulesetInfo]:
     Lenient: a value of the wrong type is read as absent here, so that one broken file in a
     directory does not hide the others; loading that file reports it.
     """
-    data = _read(file).data
-    meta = data.get("ruleset")
+    doc = _read(file)
+    meta = doc.data.get("ruleset")
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         return None
     in_force = _as_table(meta.get("in_force"))
@@ -269,6 +272,7 @@ def _peek(file: Path) -> Optional[RulesetInfo]:
         aliases=tuple(a for a in aliases if isinstance(a, str)) if isinstance(aliases, list) else (),
         file=str(file),
         extends=extends if isinstance(extends, str) else "",
+        abstract=is_abstract(doc),
     )
 
 
@@ -278,7 +282,7 @@ def available_rulesets(paths: Sequence[Union[str, Path]] = ()) -> tuple[RulesetI
     A directory named earlier shadows a later one for the same id and edition. A file that
     cannot be read as a ruleset is listed with ``error`` set (and no id), so that it is seen.
     """
-    return _registry(search_dirs(paths))
+    return tuple(info for info in _registry(search_dirs(paths)) if not info.abstract)
 
 
 def parent_regions(region: str) -> list[str]:
@@ -405,6 +409,7 @@ def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ru
             # No parent to merge with: still report what is wrong in the file's own values.
             raise RulesetError([*exc.problems, *_own_problems(file, display)]) from None
         raise
+    refuse_abstract(docs[file])
     own_dir = Path(file).parent
     inside = any(own_dir == d or own_dir.is_relative_to(d) for d in dirs)
     others = _readable(_registry(dirs if inside else (*dirs, own_dir)))
@@ -571,7 +576,7 @@ _TOP_KEYS = {
     "derived",
     "review",
 }
-_RULESET_KEYS = {"id", "region", "form", "edition", "in_force", "name", "aliases", "extends", "total"}
+_RULESET_KEYS = {*IDENTITY_KEYS, "total", "abstract"}
 _SOURCE_KEYS = {"id", "title", "evidence", "url", "note"}
 _TEXT_KEYS = {"zh", "en"}
 _ROUNDING_KEYS = {"places", "mode"}
@@ -586,6 +591,7 @@ _BLOCK_KEYS = {
     "source",
     "remove",
     "selection",
+    "method",
 }
 _CATEGORY_KEYS = {"zh", "en", "aliases"}
 _INDICATOR_KEYS = {
