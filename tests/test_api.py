@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 import perfscore
-import perfscore.rules.loading
+import perfscore.rules
 from perfscore.errors import EvaluationError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,7 +221,7 @@ def test_the_callers_decimal_context_changes_nothing() -> None:
     expected = everything()
     careless = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[])
     with decimal.localcontext(careless):
-        perfscore.rules.loading.clear_caches()  # rulesets too are built under the caller's context
+        perfscore.rules.clear_caches()  # rulesets too are built under the caller's context
         assert everything() == expected
         assert decimal.getcontext().prec == 3  # and the caller's context is left as it was
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import perfscore
-import perfscore.rules.loading
+import perfscore.rules.load
 from perfscore import BudgetTable, Evaluation, IndicatorRow, Report, Ruleset
 from perfscore.decimals import CONTEXT, quantize
 from perfscore.errors import FormulaEvaluationError
@@ -732,9 +732,9 @@ CHAIN = {
 
 def build_uncached(name: str) -> Ruleset:
     """Build a ruleset from its file again, bypassing (and leaving alone) the loader's cache."""
-    dirs = perfscore.rules.loading.search_dirs()
+    dirs = perfscore.rules.search_dirs()
     (info,) = [info for info in perfscore.available_rulesets() if info.id == name]
-    built, _ = perfscore.rules.loading._build_uncached(str(Path(info.file).resolve()), dirs, "compiled")
+    built, _ = perfscore.rules.load._build_uncached(str(Path(info.file).resolve()), dirs, "compiled")
     assert isinstance(built, Ruleset)
     return built
 
