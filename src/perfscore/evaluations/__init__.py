@@ -1,14 +1,15 @@
 """A unit's self-evaluation table: the model, and reading it from TOML/JSON, Word and Excel."""
 
+from .document import evaluation_from_document, read_evaluation
 from .grid import Cell, evaluations_from_grid
-from .load import (
-    MAX_EVALUATION_BYTES,
-    OFFICE_SUFFIXES,
-    evaluation_from_document,
-    read_evaluation,
-    read_evaluations,
+from .load import MAX_EVALUATION_BYTES, OFFICE_SUFFIXES, read_evaluations
+from .model import (
+    BudgetLine,
+    BudgetTable,
+    Evaluation,
+    IndicatorRow,
+    Unreadable,
 )
-from .model import BudgetLine, BudgetTable, Evaluation, IndicatorRow, Unreadable
 
 __all__ = [
     "MAX_EVALUATION_BYTES",

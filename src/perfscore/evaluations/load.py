@@ -1,38 +1,20 @@
 """Every evaluation a file holds: one from a ``.toml``/``.json`` file, one per table of a Word
-or Excel form. The one entry point for reading evaluation files of any supported format; a
-TOML or JSON file is parsed here and read by :mod:`.read`."""
+or Excel form. The one entry point for reading evaluation files of any supported format."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Union
 
 import attrs
 
 from ..errors import EvaluationError, PerfscoreError, Problem
 from ..files import MAX_FORM_BYTES, refusal
-from ..rules import (
-    MAX_FILE_BYTES,
-    TomlDocument,
-    TomlSyntax,
-    check_nesting,
-    parse_failure,
-    parse_toml,
-    read_text,
-)
-from .model import Evaluation, from_fields
-from .read import read_fields
+from ..rules import MAX_FILE_BYTES
+from .document import read_evaluation
+from .model import Evaluation
 
-__all__ = [
-    "MAX_EVALUATION_BYTES",
-    "OFFICE_SUFFIXES",
-    "evaluation_from_document",
-    "input_limit",
-    "read_evaluation",
-    "read_evaluations",
-]
+__all__ = ["MAX_EVALUATION_BYTES", "OFFICE_SUFFIXES", "input_limit", "read_evaluations"]
 
 #: Word and Excel forms, read by :mod:`perfscore.evaluations.office` (the ``office`` extra).
 OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
@@ -80,59 +62,3 @@ def read_evaluations(
             year=year or evaluation.year,
         )
     ]
-
-
-def read_evaluation(path: Union[str, Path]) -> Evaluation:
-    """Read an evaluation from a ``.toml`` or ``.json`` file.
-
-    Raises :class:`EvaluationError` with file, line and key path for every problem.
-    """
-    file = Path(path)
-    name = str(path)
-    try:
-        text = read_text(file)  # a regular file of at most MAX_FILE_BYTES, UTF-8
-    except TomlSyntax as exc:
-        raise EvaluationError([exc.problem]) from None
-    suffix = file.suffix.lower()
-    if suffix == ".toml":
-        try:
-            doc = parse_toml(text, name)
-        except TomlSyntax as exc:
-            raise EvaluationError([exc.problem]) from None
-        return evaluation_from_document(doc, doc.data)
-    if suffix == ".json":
-        return from_fields(read_fields(_parse_json(text, name), name))
-    problem = Problem(
-        "unknown-format",
-        "unknown evaluation format",
-        file=name,
-        found=suffix or "(none)",
-        expected=".toml or .json",
-    )
-    raise EvaluationError([problem])
-
-
-def _parse_json(text: str, name: str) -> Any:
-    try:
-        check_nesting(text, name, toml=False)
-        return json.loads(text, parse_constant=_json_constant)
-    except TomlSyntax as exc:
-        raise EvaluationError([exc.problem]) from None
-    except json.JSONDecodeError as exc:
-        problem = Problem(
-            "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
-        )
-        raise EvaluationError([problem]) from None
-    except (ValueError, RecursionError, MemoryError) as exc:  # an int beyond Python's digit limit
-        raise EvaluationError([parse_failure(text, name, "json-syntax", "invalid JSON", exc)]) from None
-
-
-def _json_constant(name: str) -> str:
-    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON: kept as text, so the number gate
-    refuses them with the key's path instead of reading a float that is not finite."""
-    return name
-
-
-def evaluation_from_document(doc: TomlDocument, data: Mapping[str, Any]) -> Evaluation:
-    """Build an evaluation from (part of) a parsed TOML document, with its positions."""
-    return from_fields(read_fields(data, doc.file, doc))
