@@ -91,8 +91,8 @@ def read_case(path: Union[str, Path]) -> WorkedCase:
         raise EvaluationError([exc.problem]) from None
     data = dict(doc.data)
     r = Reader(document_locator(doc, file))
-    meta = _table(r, data.pop("case", None), "case", "a case file needs a [case] table with name and ruleset")
-    expect = _table(r, data.pop("expect", None), "expect", "a case file needs an [expect] table")
+    meta = _table(r, data.pop("case", None), "case")
+    expect = _table(r, data.pop("expect", None), "expect")
     case, expected = CASE.read(r, meta, "case"), EXPECT.read(r, expect, "expect")
     try:
         evaluation = evaluation_from_document(doc, data)
@@ -109,10 +109,10 @@ def read_case(path: Union[str, Path]) -> WorkedCase:
     )
 
 
-def _table(r: Reader, value: Any, key: str, missing: str) -> Mapping[str, Any]:
+def _table(r: Reader, value: Any, key: str) -> Mapping[str, Any]:
     if isinstance(value, dict):
         return value
-    r.problem("missing-key", key, missing)
+    r.problem("missing-key", key, key)  # the variant is named for the table
     return {}
 
 
@@ -120,7 +120,7 @@ def _required_text(r: Reader, table: Mapping[str, Any], key: str, path: str) -> 
     value = table.get(key)
     if isinstance(value, str):
         return value
-    r.problem("missing-key", key_path(path, key), "required text is missing")
+    r.problem("missing-key", key_path(path, key), "text")
     return ""
 
 
@@ -133,7 +133,7 @@ def _number(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Optiona
             return to_decimal(value)
         except ArithmeticError:
             pass
-    r.problem("not-a-number", key_path(path, key), "must be a number", found=repr(value))
+    r.problem("not-a-number", key_path(path, key), found=repr(value))
     return None
 
 
@@ -145,27 +145,21 @@ def _note(r: Reader, table: Mapping[str, Any], key: str, path: str) -> str:
     return str(table.get(key, ""))
 
 
-def _typed(check: Callable[[Any], bool], message: str, show_found: bool = True) -> Getter:
+def _typed(check: Callable[[Any], bool], variant: str, show_found: bool = True) -> Getter:
     """A value that passes ``check`` (None when absent), else a ``wrong-type`` problem."""
 
     def get(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Any:
         value = table.get(key)
         if value is None or check(value):
             return value
-        found = {"found": repr(value)} if show_found else {}
-        r.problem("wrong-type", key_path(path, key), message, **found)
+        r.problem("wrong-type", key_path(path, key), variant, found=repr(value) if show_found else None)
         return None
 
     return get
 
 
 def _rows(r: Reader, table: Mapping[str, Any], key: str, path: str) -> dict[str, Decimal]:
-    raw = (
-        _typed(lambda v: isinstance(v, dict), "must be a table of row → points", show_found=False)(
-            r, table, key, path
-        )
-        or {}
-    )
+    raw = _typed(lambda v: isinstance(v, dict), "row-points", show_found=False)(r, table, key, path) or {}
     rows = {name: _number(r, raw, name, key_path(path, key)) for name in raw}
     return {name: value for name, value in rows.items() if value is not None}
 
@@ -178,11 +172,11 @@ CASE = Spec({"name": _required_text, "ruleset": _required_text, "tolerance": _to
 EXPECT = Spec(
     {
         "total": _number,
-        "grade": _typed(lambda v: isinstance(v, str), "must be text"),
-        "complete": _typed(lambda v: isinstance(v, bool), "must be true or false"),
+        "grade": _typed(lambda v: isinstance(v, str), "text"),
+        "complete": _typed(lambda v: isinstance(v, bool), "boolean"),
         "budget": _number,
         "rows": _rows,
-        "findings": _typed(_codes, "must be a list of codes (or code@location)"),
+        "findings": _typed(_codes, "codes"),
     }
 )
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union
 
+from ..codes import messages
 from ..errors import EvaluationError, Problem
 from ..rules import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
 from .model import Evaluation, from_fields
@@ -53,12 +54,11 @@ def _parse_json(text: str, name: str) -> Any:
     except TomlSyntax as exc:
         raise EvaluationError([exc.problem]) from None
     except json.JSONDecodeError as exc:
-        problem = Problem(
-            "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
-        )
+        message = messages("json-syntax", reason=exc.msg)[1]
+        problem = Problem("json-syntax", message, file=name, line=exc.lineno, column=exc.colno)
         raise EvaluationError([problem]) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # an int beyond Python's digit limit
-        raise EvaluationError([parse_failure(text, name, "json-syntax", "invalid JSON", exc)]) from None
+        raise EvaluationError([parse_failure(text, name, "json-syntax", exc)]) from None
 
 
 def _json_constant(name: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Optional
 
+from ..codes import messages
 from ..decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
 from ..errors import EvaluationError, Problem
 from ..rules import Getter, Reader, Spec, TomlDocument, document_locator, key_path
@@ -39,13 +40,13 @@ def text(required: bool = False) -> Getter:
         value = table.get(key)
         if value is None:
             if required:
-                r.problem("missing-key", key_path(path, key), "required key is missing")
+                r.problem("missing-key", key_path(path, key))
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            r.problem("wrong-type", key_path(path, key), "must be text", found=shown(value))
+            r.problem("wrong-type", key_path(path, key), "text", found=shown(value))
             return ""
         if isinstance(value, int) and value.bit_length() > 200:  # str() of it may even raise
-            r.problem("bad-number", key_path(path, key), "number too long to be text", found=shown(value))
+            r.problem("bad-number", key_path(path, key), "text", found=shown(value))
             return ""
         return str(value) if not isinstance(value, float) else repr(value)
 
@@ -59,7 +60,7 @@ def number(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Optional
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-        r.problem("not-a-number", key_path(path, key), "must be a number", found=shown(value))
+        r.problem("not-a-number", key_path(path, key), found=shown(value))
         return None
     named_value = path == "base" or path.endswith(".inputs")  # a base figure or an input
     limit = MAX_POINTS if key in _POINT_KEYS and not named_value else MAX_AMOUNT
@@ -67,8 +68,7 @@ def number(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Optional
         return gate(value, limit)
     except NumberRefused as exc:
         code = "not-a-number" if isinstance(value, str) and "ASCII" in exc.reason else "bad-number"
-        message = "must be a number" if code == "not-a-number" else exc.reason
-        r.problem(code, key_path(path, key), message, found=exc.found, expected=exc.expected)
+        r.problem(code, key_path(path, key), found=exc.found, expected=exc.expected, reason=exc.reason)
         return None
 
 
@@ -90,7 +90,7 @@ def flag(r: Reader, table: Mapping[str, Any], key: str, path: str) -> bool:
     if isinstance(value, str) and value.strip() in ("是", "否", ""):
         return value.strip() == "是"
     if not isinstance(value, bool):
-        r.problem("wrong-type", key_path(path, key), "must be true/false (or 是/否)", found=shown(value))
+        r.problem("wrong-type", key_path(path, key), "flag", found=shown(value))
         return False
     return value
 
@@ -101,7 +101,7 @@ def year(r: Reader, table: Mapping[str, Any], key: str, path: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 1990 <= value <= 2100:
         return value
     expected = "an integer such as 2023"
-    r.problem("bad-year", key_path(path, key), "must be a year", expected=expected, found=shown(value))
+    r.problem("bad-year", key_path(path, key), expected=expected, found=shown(value))
     return 0
 
 
@@ -110,7 +110,7 @@ def form(r: Reader, table: Mapping[str, Any], key: str, path: str) -> str:
     value = str(text(required=True)(r, table, key, path))
     if value and value not in FORMS:
         expected = "project, department or special_fund"
-        r.problem("bad-form", key_path(path, key), "unknown form", found=shown(value), expected=expected)
+        r.problem("bad-form", key_path(path, key), found=shown(value), expected=expected)
     return value
 
 
@@ -159,7 +159,8 @@ def read_fields(data: Any, file: str = "", doc: Optional[TomlDocument] = None) -
     (``budget`` and each of ``rows`` a dict of its own). Raises :class:`EvaluationError`
     listing every problem, located in ``doc`` when given."""
     if not isinstance(data, Mapping):  # a JSON file or a caller's value that is no object
-        problem = Problem("wrong-type", "must be an object", file=file or None, found=_type_name(data))
+        message = messages("wrong-type", variant="object")[1]
+        problem = Problem("wrong-type", message, file=file or None, found=_type_name(data))
         raise EvaluationError([problem])
     r = Reader(document_locator(doc, file), shown=_type_name)
     r.keys(data, TOP_KEYS, "")
@@ -185,7 +186,7 @@ def _meta(r: Reader, data: Mapping[str, Any]) -> tuple[Optional[Mapping[str, Any
     scratch = Reader(lambda path: (None, None, None))
     empty = {**EVALUATION.read(scratch, {}, "evaluation"), "year": 0, "form": ""}
     if "evaluation" not in data:
-        r.problem("missing-key", "evaluation", "required table [evaluation] is missing")
+        r.problem("missing-key", "evaluation", "evaluation")
         return None, empty
     meta = r.table(data["evaluation"], "evaluation")
     r.keys(meta, EVALUATION.keys, "evaluation")

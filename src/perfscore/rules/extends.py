@@ -16,7 +16,7 @@ import attrs
 from ..errors import EditionNotFoundError, RulesetError
 from ..suggest import close_matches
 from .inherit import Origins, merge, origins_of
-from .reader import show
+from .reader import Reader, document_locator, show
 from .registry import as_table, pick_edition, read, readable, registry, with_own_dir
 from .toml import TomlDocument, TomlSyntax
 
@@ -82,30 +82,33 @@ def _parent(
     if parent_name is None:
         return None
 
-    def fail(code: str, message: str, **extra: Any) -> RulesetError:
-        return RulesetError([doc.problem(code, "ruleset.extends", message, found=show(parent_name), **extra)])
+    def fail(code: str, variant: str = "", suggestions: tuple[str, ...] = (), **values: Any) -> RulesetError:
+        reader = Reader(document_locator(doc, doc.file))
+        found = show(parent_name)
+        reader.problem(code, "ruleset.extends", variant, found=found, suggestions=suggestions, **values)
+        return RulesetError(reader.problems)
 
     if not isinstance(parent_name, str):
-        raise fail("wrong-type", "must be a ruleset id")
+        raise fail("wrong-type", "ruleset-id")
     if len(chain) > MAX_EXTENDS_DEPTH:
         shown = " → ".join(_short_chain(chain))
-        raise fail("extends-too-deep", f"extends chain longer than {MAX_EXTENDS_DEPTH}: {shown}")
+        raise fail("extends-too-deep", limit=MAX_EXTENDS_DEPTH, chain=shown)
     known = readable(registry(with_own_dir(file, dirs)))
     candidates = [info for info in known if info.id == parent_name]
     if not candidates:
         names = {info.id for info in known}
         suggestions = close_matches(parent_name, names)
-        raise fail("unknown-parent", "no ruleset with this id to extend", suggestions=suggestions)
+        raise fail("unknown-parent", suggestions=suggestions)
     in_force = as_table(meta.get("in_force", {}))
     year = in_force.get("from") if isinstance(in_force.get("from"), int) else None
     try:
         parent_info = pick_edition(candidates, parent_name, year)
     except EditionNotFoundError as exc:
-        raise fail("parent-edition", str(exc)) from None
+        raise fail("parent-edition", reason=str(exc)) from None
     parent_file = str(Path(parent_info.file).resolve())
     if parent_file in chain:
         cycle = " → ".join(_short_chain([*chain, parent_file]))
-        raise fail("extends-cycle", f"extends cycle: {cycle}")
+        raise fail("extends-cycle", chain=cycle)
     return parent_file, parent_info.label
 
 

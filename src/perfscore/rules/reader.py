@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 import attrs
 
+from ..codes import messages
 from ..errors import Problem
 from ..suggest import close_matches
 from .toml import TomlDocument
@@ -80,8 +81,24 @@ class Reader:
         """Whether no more problems will be listed."""
         return self.limit is not None and len(self.problems) >= self.limit
 
-    def problem(self, code: str, path: str, message: str, **extra: Any) -> None:
-        """Record a problem at key path ``path``."""
+    def problem(
+        self,
+        code: str,
+        path: str,
+        variant: str = "",
+        *,
+        found: Optional[str] = None,
+        expected: Optional[str] = None,
+        suggestions: tuple[str, ...] = (),
+        **values: Any,
+    ) -> None:
+        """Record a problem of ``code`` (its ``variant``, if named) at key path ``path``; its words
+        are the code's (:mod:`perfscore.codes`), with ``values`` filled in."""
+        message = messages(code, variant=variant, **values)[1]
+        self.relay(code, path, message, found=found, expected=expected, suggestions=suggestions)
+
+    def relay(self, code: str, path: str, message: str, **extra: Any) -> None:
+        """Record a problem whose words come with it (a formula's own error), at ``path``."""
         if self.full:
             self.dropped += 1
             return
@@ -97,23 +114,21 @@ class Reader:
         allowed = allowed if isinstance(allowed, (set, frozenset)) else frozenset(allowed)
         for key in table:
             if key not in allowed:
-                self.problem(
-                    "unknown-key", key_path(path, key), "unknown key", suggestions=self.suggest(key, allowed)
-                )
+                self.problem("unknown-key", key_path(path, key), suggestions=self.suggest(key, allowed))
 
     # -- containers -----------------------------------------------------------------------
     def table(self, value: Any, path: str) -> Mapping[str, Any]:
         """``value`` if it is a table; else a ``wrong-type`` problem and an empty table."""
         if isinstance(value, Mapping):
             return value
-        self.problem("wrong-type", path, "must be a table", found=self.shown(value))
+        self.problem("wrong-type", path, found=self.shown(value))
         return {}
 
     def array(self, value: Any, path: str) -> list[Any]:
         """``value`` if it is an array; else a ``wrong-type`` problem and an empty array."""
         if isinstance(value, list):
             return value
-        self.problem("wrong-type", path, "must be an array", found=show(value))
+        self.problem("wrong-type", path, "array", found=show(value))
         return []
 
     def tables(self, data: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping[str, Any]]]:
@@ -121,7 +136,7 @@ class Reader:
         where = key_path(path, key)
         value = data.get(key, [])
         if not isinstance(value, list):
-            self.problem("wrong-type", where, "must be an array of tables", found=self.shown(value))
+            self.problem("wrong-type", where, "tables", found=self.shown(value))
             return []
         return [(f"{where}[{i}]", self.table(item, f"{where}[{i}]")) for i, item in enumerate(value)]
 
@@ -133,13 +148,13 @@ class Reader:
         value = table.get(key)
         if value is None:
             if required:
-                self.problem("missing-key", key_path(path, key), "required key is missing")
+                self.problem("missing-key", key_path(path, key))
             return default
         if not isinstance(value, str):
-            self.problem("wrong-type", key_path(path, key), "must be a string", found=show(value))
+            self.problem("wrong-type", key_path(path, key), "string", found=show(value))
             return default
         if required and not value.strip():
-            self.problem("missing-key", key_path(path, key), "required key is empty", found=show(value))
+            self.problem("missing-key", key_path(path, key), "empty", found=show(value))
             return default
         return value
 
@@ -151,16 +166,14 @@ class Reader:
             if isinstance(item, str):
                 out.append(item)
             else:
-                self.problem(
-                    "wrong-type", f"{key_path(path, key)}[{i}]", "must be a string", found=show(item)
-                )
+                self.problem("wrong-type", f"{key_path(path, key)}[{i}]", "string", found=show(item))
         return tuple(out)
 
     def boolean(self, table: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
         """``true`` or ``false`` (``default`` when absent)."""
         value = table.get(key, default)
         if not isinstance(value, bool):
-            self.problem("wrong-type", key_path(path, key), "must be true or false", found=show(value))
+            self.problem("wrong-type", key_path(path, key), "boolean", found=show(value))
             return default
         return value
 

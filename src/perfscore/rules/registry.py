@@ -15,6 +15,7 @@ from typing import Any, Optional, Union
 
 import attrs
 
+from ..codes import messages
 from ..errors import EditionNotFoundError, Problem
 from ..files import refusal
 from .model import Text
@@ -240,7 +241,7 @@ def read(file: Path) -> TomlDocument:
 
 def unreadable(file: Union[str, Path], reason: str) -> Problem:
     """The problem of a ruleset file that cannot be read."""
-    return Problem(code="file-unreadable", message=reason, file=str(file))
+    return Problem("file-unreadable", messages("file-unreadable", reason=reason)[1], file=str(file))
 
 
 @functools.lru_cache(maxsize=256)

@@ -37,7 +37,7 @@ def blocks(ctx: Context, value: Any, methods: Mapping[str, Method], derived: set
             continue
         key = ctx.string(spec, "key", path, required=True)
         if key in keys:
-            ctx.problem("duplicate-key", key_path(path, "key"), "block keys must be unique", found=key)
+            ctx.problem("duplicate-key", key_path(path, "key"), "block", found=key)
         keys.add(key)
         points = ctx.number(spec, "points", path, required=True, positive=True) or Decimal(0)
         categories = _categories(ctx, spec, path)
@@ -83,9 +83,7 @@ def _indicators(
             continue
         key = ctx.string(ind, "key", where, required=True)
         if key in keys:
-            ctx.problem(
-                "duplicate-key", key_path(where, "key"), "indicator keys must be unique in a block", found=key
-            )
+            ctx.problem("duplicate-key", key_path(where, "key"), "indicator", found=key)
         keys.add(key)
         out.append(_indicator(ctx, ind, where, key, methods, derived))
     return tuple(out)
@@ -102,18 +100,16 @@ def _indicator(
     actual_from = ctx.string(ind, "actual_from", where)
     if actual_from and actual_from not in derived:
         suggestions = ctx.suggest(actual_from, derived)
-        message = "no derived value with this name"
         ctx.problem(
             "unknown-derived",
             key_path(where, "actual_from"),
-            message,
             found=actual_from,
             suggestions=suggestions,
         )
     method = ctx.string(ind, "method", where, required=True)
     if method and method not in methods:
         suggestions = ctx.suggest(method, methods)
-        ctx.problem(
+        ctx.relay(  # "unknown-method" is also a finding code: its words stay here until one entry holds both
             "unknown-method",
             key_path(where, "method"),
             "no method with this name",
@@ -141,17 +137,13 @@ def _left_to_remove(ctx: Context, spec: Mapping[str, Any], path: str, siblings: 
     if value is False:
         return False
     if value is not True:
-        ctx.problem("wrong-type", key_path(path, "remove"), "must be true or false", found=show(value))
+        ctx.problem("wrong-type", key_path(path, "remove"), "boolean", found=show(value))
         return False
     key = spec.get("key")
     others = [s.get("key") for s in siblings if isinstance(s, Mapping) and s.get("key") != key]
-    message = (
-        "remove = true, but the parent ruleset has no entry with this key"
-        if ctx.parents
-        else "remove = true needs a parent ruleset (extends) to remove from"
-    )
+    variant = "" if ctx.parents else "no-parent"
     suggestions = ctx.suggest(str(key), [k for k in others if isinstance(k, str)])
     ctx.problem(
-        "nothing-to-remove", key_path(path, "remove"), message, found=show(key), suggestions=suggestions
+        "nothing-to-remove", key_path(path, "remove"), variant, found=show(key), suggestions=suggestions
     )
     return True

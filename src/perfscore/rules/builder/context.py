@@ -140,14 +140,14 @@ class Context(Reader):
         value = table.get(key)
         if value is None:
             if required:
-                self.problem("missing-key", key_path(path, key), "required key is missing")
+                self.problem("missing-key", key_path(path, key))
             return default
         number = self.real(value, key_path(path, key), MAX_POINTS if key in _POINT_KEYS else MAX_AMOUNT)
         if number is None:
             return default
         if (positive and number <= 0) or number < 0:
-            message = "must be > 0" if positive else "must be ≥ 0"
-            self.problem("bad-number", key_path(path, key), message, found=show(value))
+            variant = "positive" if positive else "non-negative"
+            self.problem("bad-number", key_path(path, key), variant, found=show(value))
             return default
         return number
 
@@ -155,12 +155,12 @@ class Context(Reader):
         """A TOML number as a Decimal, or None with a problem: not a number, or refused by the
         number gate (inf, nan, beyond ``limit``, too many digits or places)."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem("wrong-type", path, "must be a number", found=show(value))
+            self.problem("wrong-type", path, "number", found=show(value))
             return None
         try:
             return gate(value, limit)
         except NumberRefused as exc:
-            self.problem("bad-number", path, exc.reason, found=exc.found, expected=exc.expected)
+            self.problem("bad-number", path, found=exc.found, expected=exc.expected, reason=exc.reason)
             return None
 
     def text(self, value: Any, path: str, fallback: str = "") -> Text:
@@ -168,7 +168,7 @@ class Context(Reader):
         if value is None:
             if not fallback:
                 expected = '{ zh = "…", en = "…" }'
-                self.problem("missing-key", path, "required key is missing", expected=expected)
+                self.problem("missing-key", path, expected=expected)
             return Text(fallback)
         table = self.table(value, path)
         self.keys(table, TEXT_KEYS, path)
@@ -185,7 +185,6 @@ class Context(Reader):
             self.problem(
                 "unknown-source",
                 key_path(path, "source"),
-                "no source with this id",
                 found=ref,
                 suggestions=self.suggest(ref, self.source_ids),
             )
@@ -196,15 +195,14 @@ class Context(Reader):
         that can only be a condition is a problem."""
         formula = self.formula(source, names, path)
         if formula is not None and formula.condition:
-            message = "must give a number, but this formula is a condition (true or false)"
-            self.problem("formula-condition", path, message, found=formula.source)
+            self.problem("formula-condition", path, found=formula.source)
             return None
         return formula
 
     def formula(self, source: Any, names: Iterable[str], path: str) -> Optional[Formula]:
         """A formula over ``names``, compiled; a problem located at ``path`` when refused."""
         if not isinstance(source, (str, int, float)) or isinstance(source, bool):
-            self.problem("wrong-type", path, "must be a formula string", found=show(source))
+            self.problem("wrong-type", path, "formula", found=show(source))
             return None
         text = str(source)
         scope = names if isinstance(names, Scope) else Scope(frozenset(names))
@@ -220,7 +218,7 @@ class Context(Reader):
                 except FormulaError as full:
                     exc = full
             where = f"formula column {exc.column}: " if exc.column else ""
-            self.problem(exc.code, path, where + exc.reason, found=str(source))
+            self.relay(exc.code, path, where + exc.reason, found=str(source))  # the formula's own words
             return None
 
     def rounding(self, value: Any, path: str, default: Rounding) -> Rounding:
@@ -231,8 +229,7 @@ class Context(Reader):
         self.keys(table, ROUNDING_KEYS, path)
         places = table.get("places", default.places)
         if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:
-            message = "must be an integer from 0 to 6"
-            self.problem("bad-rounding", key_path(path, "places"), message, found=show(places))
+            self.problem("bad-rounding", key_path(path, "places"), found=show(places))
             places = default.places
         mode = self.string(table, "mode", path, default=default.mode)
         if mode not in ROUNDING_MODES:
@@ -240,7 +237,7 @@ class Context(Reader):
             self.problem(
                 "bad-rounding",
                 key_path(path, "mode"),
-                "unknown rounding mode",
+                "mode",
                 found=mode,
                 suggestions=suggestions,
             )
@@ -254,8 +251,7 @@ class Context(Reader):
         out = {}
         for key in table:
             if not NAME.fullmatch(key) or key in ROW_NAMES or key in BUDGET_NAMES:
-                message = "parameter names are identifiers, not W, T, A, rate, base or executed"
-                self.problem("bad-param", key_path(path, key), message, found=key)
+                self.problem("bad-param", key_path(path, key), found=key)
                 continue
             number = self.real(table[key], key_path(path, key))
             out[key] = number if number is not None else Decimal(0)

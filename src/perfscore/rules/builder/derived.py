@@ -23,7 +23,7 @@ def base(ctx: Context, value: Any) -> dict[str, Text]:
     for name, label in table.items():
         path = f"base.{name}"
         if not NAME.fullmatch(name) or name in ROW_NAMES:
-            ctx.problem("bad-input", path, "base-data names are identifiers other than W, T, A", found=name)
+            ctx.problem("bad-input", path, "base", found=name)
             continue
         out[name] = ctx.text(label, path)
     return out
@@ -42,13 +42,12 @@ def derived(
         spec = ctx.table(raw, path)
         ctx.keys(spec, DERIVED_KEYS, path)
         if not NAME.fullmatch(name) or name in ROW_NAMES or name in base or name in params:
-            message = "derived names are identifiers not used by W, T, A, base data or params"
-            ctx.problem("bad-input", path, message, found=name)
+            ctx.problem("bad-input", path, "derived", found=name)
             continue
         label = ctx.label(spec, path)
         unit = ctx.string(spec, "unit", path)
         if ("formula" in spec) == ("count" in spec):
-            ctx.problem("conflicting-keys", path, "give exactly one of formula or count")
+            ctx.problem("conflicting-keys", path, "derived")
             continue
         if "formula" in spec:
             formula = ctx.numeric(spec["formula"], Scope(known), key_path(path, "formula"))

@@ -41,22 +41,18 @@ def grades(ctx: Context, value: Any, total: Decimal, optional: bool) -> tuple[Gr
     raw = [_band(ctx, item, f"grades[{i}]") for i, item in enumerate(ctx.array(value, "grades"))]
     if not raw:
         if not optional:
-            ctx.problem("missing-key", "grades", "grade bands are required unless grading.optional = true")
+            ctx.problem("missing-key", "grades", "grades")
         return ()
     order = sorted(range(len(raw)), key=lambda k: raw[k].low, reverse=True)
     if order != list(range(len(raw))):
-        ctx.problem("grade-order", "grades", "list grade bands from the highest down")
+        ctx.problem("grade-order", "grades")
     bands = _meet(ctx, raw, order, total)
     top, bottom = raw[order[0]], raw[order[-1]]
     if top.high not in (None, total):
         path = f"grades[{order[0]}].max"
-        ctx.problem(
-            "grade-gap", path, "the top band must reach the total", expected=str(total), found=str(top.high)
-        )
+        ctx.problem("grade-gap", path, "top", expected=str(total), found=str(top.high))
     if bottom.low != 0:
-        ctx.problem(
-            "grade-gap", f"grades[{order[-1]}].min", "the lowest band must start at 0", found=str(bottom.low)
-        )
+        ctx.problem("grade-gap", f"grades[{order[-1]}].min", "bottom", found=str(bottom.low))
     return tuple(bands)
 
 
@@ -80,15 +76,13 @@ def _meet(ctx: Context, raw: list[_Band], order: list[int], total: Decimal) -> l
         if high is None:
             high = implied
         elif high != implied:
-            kind = "gap" if high < implied else "overlap"
-            message = f"grade bands must meet: {kind} between {band.label!r} and the band above"
-            ctx.problem(f"grade-{kind}", f"grades[{k}].max", message, expected=str(implied), found=str(high))
+            code = "grade-gap" if high < implied else "grade-overlap"
+            ctx.problem(code, f"grades[{k}].max", expected=str(implied), found=str(high), label=band.label)
         if band.low >= high and not (rank == 0 and band.low == high):
-            ctx.problem("grade-empty", f"grades[{k}]", "band is empty", found=f"{band.low}–{high}")
+            ctx.problem("grade-empty", f"grades[{k}]", found=f"{band.low}–{high}")
         for name in (band.label, *band.aliases):
             if name in names:
-                message = "grade labels and aliases must be unique"
-                ctx.problem("duplicate-key", f"grades[{k}]", message, found=name)
+                ctx.problem("duplicate-key", f"grades[{k}]", "grade", found=name)
             names[name] = k
         bands.append(GradeBand(band.label, band.low, high, rank == 0, band.en, band.aliases))
     return bands

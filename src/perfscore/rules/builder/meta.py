@@ -54,15 +54,13 @@ def identity(ctx: Context, meta: Mapping[str, Any]) -> Identity:
     ctx.keys(meta, RULESET_KEYS, "ruleset")
     rid = ctx.string(meta, "id", "ruleset", required=True)
     if rid and not ID.fullmatch(rid):
-        ctx.problem("bad-id", "ruleset.id", "must be lower-case letters, digits, '-' or '_'", found=rid)
+        ctx.problem("bad-id", "ruleset.id", found=rid)
     region = ctx.string(meta, "region", "ruleset", required=True)
     if region and not REGION.fullmatch(region):
-        ctx.problem("bad-region", "ruleset.region", "must be a GB/T 2260 code (6 digits) or CN", found=region)
+        ctx.problem("bad-region", "ruleset.region", found=region)
     form = ctx.string(meta, "form", "ruleset", required=True)
     if form and form not in FORMS:
-        ctx.problem(
-            "bad-form", "ruleset.form", "unknown form", found=form, suggestions=ctx.suggest(form, FORMS)
-        )
+        ctx.problem("bad-form", "ruleset.form", found=form, suggestions=ctx.suggest(form, FORMS))
     edition = ctx.string(meta, "edition", "ruleset", required=True)
     year_from, year_to = _years(ctx, meta)
     name = ctx.text(meta.get("name"), "ruleset.name")
@@ -79,7 +77,7 @@ def _years(ctx: Context, meta: Mapping[str, Any]) -> tuple[int, Optional[int]]:
     year_from = in_force.get("from")
     year_to = in_force.get("to")
     if not isinstance(year_from, int) or isinstance(year_from, bool):
-        ctx.problem("bad-year", "ruleset.in_force.from", "must be a year", found=show(year_from))
+        ctx.problem("bad-year", "ruleset.in_force.from", found=show(year_from))
         year_from = 0
     if year_to is not None and (
         not isinstance(year_to, int) or isinstance(year_to, bool) or year_to < year_from
@@ -98,13 +96,13 @@ def _alias_collisions(ctx: Context, rid: str, aliases: Sequence[str]) -> None:
     for i, alias in enumerate(aliases):
         path = f"ruleset.aliases[{i}]"
         if alias in ids:
-            other, what = ids[alias], "alias is the id of another ruleset"
+            other, variant = ids[alias], ""
         elif alias in claimed:
-            other, what = claimed[alias], "alias is also claimed by another ruleset"
+            other, variant = claimed[alias], "claimed"
         else:
             continue
-        message = f"{what} ({other.label}, {ctx.display(other.file)})"
-        ctx.problem("alias-collision", path, message, found=alias)
+        shown = ctx.display(other.file)
+        ctx.problem("alias-collision", path, variant, found=alias, other=other.label, file=shown)
 
 
 def sources(ctx: Context, value: Any) -> tuple[Source, ...]:
@@ -116,7 +114,7 @@ def sources(ctx: Context, value: Any) -> tuple[Source, ...]:
         ctx.keys(table, SOURCE_KEYS, path)
         sid = ctx.string(table, "id", path, required=True)
         if sid in ctx.source_ids:
-            ctx.problem("duplicate-key", key_path(path, "id"), "source ids must be unique", found=sid)
+            ctx.problem("duplicate-key", key_path(path, "id"), found=sid)
         ctx.source_ids.add(sid)
         evidence = ctx.string(table, "evidence", path, required=True)
         if evidence and evidence not in EVIDENCE_LEVELS:
@@ -124,7 +122,6 @@ def sources(ctx: Context, value: Any) -> tuple[Source, ...]:
             ctx.problem(
                 "bad-evidence",
                 key_path(path, "evidence"),
-                "unknown evidence level",
                 found=evidence,
                 expected=expected,
             )
@@ -133,7 +130,7 @@ def sources(ctx: Context, value: Any) -> tuple[Source, ...]:
             Source(sid, title, evidence, ctx.string(table, "url", path), ctx.string(table, "note", path))
         )
     if not out:
-        ctx.problem("missing-key", "sources", "a ruleset must cite at least one source")
+        ctx.problem("missing-key", "sources", "sources")
     return tuple(out)
 
 
@@ -158,9 +155,7 @@ def settings(ctx: Context, data: Mapping[str, Any]) -> Settings:
     policy = ctx.string(na, "policy", "not_applicable", default="no_weight")
     if policy not in NOT_APPLICABLE_POLICIES:
         expected = " or ".join(NOT_APPLICABLE_POLICIES)
-        ctx.problem(
-            "bad-policy", "not_applicable.policy", "unknown 不适用 policy", found=policy, expected=expected
-        )
+        ctx.problem("bad-policy", "not_applicable.policy", found=policy, expected=expected)
     actuals = ctx.table(data.get("actuals", {}), "actuals")
     ctx.keys(actuals, {"clamp_negative"}, "actuals")
     clamp = ctx.boolean(actuals, "clamp_negative", "actuals", True)

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 
 import attrs
 
+from ...codes import messages
 from ...errors import Problem, RulesetError
 from ..inherit import Origins
 from ..model import Block, BudgetRule, Ruleset
@@ -53,7 +54,7 @@ def build_ruleset(
     ctx.keys(data, TOP_KEYS, "")
     schema = data.get("schema", 1)
     if schema != 1:
-        ctx.problem("bad-schema", "schema", "unsupported schema version", found=show(schema), expected="1")
+        ctx.problem("bad-schema", "schema", found=show(schema), expected="1")
     named = identity(ctx, ctx.table(data.get("ruleset"), "ruleset"))
     cited = sources(ctx, data.get("sources", []))
     params = ctx.params(data.get("params"), "params")
@@ -115,16 +116,11 @@ def _check_sums(ctx: Context, table: tuple[Block, ...], rule: Optional[BudgetRul
         budget_here = rule.points if rule is not None and rule.block == block.key else Decimal(0)
         weights = sum((ind.weight for ind in block.indicators), Decimal(0)) + budget_here
         if weights != block.points:
-            message = (
-                "indicator weights"
-                + (" and the budget row" if budget_here else "")
-                + " must add up to the block's points"
-            )
+            variant = "budget" if budget_here else ""
             path = f"blocks[{i}].indicators"
-            ctx.problem("weights-sum", path, message, expected=str(block.points), found=str(weights))
+            ctx.problem("weights-sum", path, variant, expected=str(block.points), found=str(weights))
     if table and allotted != total:
-        message = "block points and the budget row must add up to the total"
-        ctx.problem("points-sum", "blocks", message, expected=str(total), found=str(allotted))
+        ctx.problem("points-sum", "blocks", expected=str(total), found=str(allotted))
 
 
 def _raise_problems(ctx: Context) -> None:
@@ -133,8 +129,7 @@ def _raise_problems(ctx: Context) -> None:
         return
     listed = list(ctx.problems)
     if ctx.dropped:
-        listed.append(
-            Problem("too-many-problems", f"and {ctx.dropped} more problem(s), not listed", file=ctx.file)
-        )
+        message = messages("too-many-problems", count=ctx.dropped)[1]
+        listed.append(Problem("too-many-problems", message, file=ctx.file))
     count = len(ctx.problems) + ctx.dropped
     raise RulesetError(listed, f"{ctx.file}: {count} problem(s)")
