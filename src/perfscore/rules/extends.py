@@ -1,9 +1,6 @@
 """Following a ruleset's ``extends`` chain: find each parent in the registry (the edition in
 force when the child starts), refuse a cycle or a chain too long, and merge the chain into one
-table with the origin of every value (:mod:`perfscore.rules.inherit`).
-
-:func:`ruleset_document` is the one place a parsed ruleset file enters the build.
-"""
+table with the origin of every value (:mod:`perfscore.rules.inherit`)."""
 
 from __future__ import annotations
 
@@ -20,17 +17,10 @@ from .reader import Reader, document_locator, show
 from .registry import as_table, pick_edition, read, readable, registry, with_own_dir
 from .toml import TomlDocument, TomlSyntax
 
-__all__ = ["MAX_EXTENDS_DEPTH", "Chain", "resolve", "ruleset_document"]
+__all__ = ["MAX_EXTENDS_DEPTH", "Chain", "resolve"]
 
 #: The longest ``extends`` chain: a ruleset and at most this many ancestors.
 MAX_EXTENDS_DEPTH = 16
-
-
-def ruleset_document(file: str) -> TomlDocument:
-    """THE ENTRY of a parsed ruleset file into the build: every file of an ``extends`` chain, and
-    a file checked on its own, is read here and nowhere else (a normalisation of the document,
-    such as old spellings, belongs here). Raises ``TomlSyntax`` for a file that cannot be read."""
-    return read(Path(file))
 
 
 @attrs.frozen
@@ -56,7 +46,7 @@ def resolve(file: str, dirs: tuple[Path, ...]) -> Chain:
     current = file
     while True:
         try:
-            doc = ruleset_document(current)
+            doc = read(Path(current))
         except TomlSyntax as exc:
             raise RulesetError([exc.problem], f"{current}: {exc.problem.message}") from None
         chain.append(current)

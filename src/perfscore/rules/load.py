@@ -21,7 +21,7 @@ from ..files import refusal
 from ..formulas import BACKENDS
 from ..suggest import close_matches
 from .builder import build_ruleset, clear_formula_cache
-from .extends import resolve, ruleset_document
+from .extends import resolve
 from .inherit import origins_of
 from .model import Ruleset
 from .registry import (
@@ -33,6 +33,7 @@ from .registry import (
     not_found_detail,
     parent_regions,
     pick_edition,
+    read,
     readable,
     registry,
     search_dirs,
@@ -173,7 +174,7 @@ the parent declares, sums)."""
 
 def _own_problems(file: str, shown: Callable[[str], str]) -> list[Problem]:
     """The problems of ``file``'s own values, checked without its parent (which is missing)."""
-    doc = ruleset_document(file)
+    doc = read(Path(file))
     data = {
         **doc.data,
         "ruleset": {k: v for k, v in as_table(doc.data.get("ruleset")).items() if k != "extends"},

@@ -246,6 +246,9 @@ def unreadable(file: Union[str, Path], reason: str) -> Problem:
 
 @functools.lru_cache(maxsize=256)
 def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
+    """THE ONE PLACE a ruleset file's parsed document enters: the registry's peek, every file of
+    an ``extends`` chain and a file checked on its own all get their document from here (a
+    normalisation of the document, such as older spellings, belongs on this line)."""
     return parse_toml(read_text(Path(file), MAX_RULESET_BYTES), file)
 
 
