@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import perfscore
+from perfscore.cases import read_case
 from perfscore.errors import EditionNotFoundError, RulesetError, RulesetNotFoundError
 from perfscore.rules import available_rulesets, find_ruleset, load_ruleset, parent_regions
 
@@ -382,3 +383,62 @@ def test_a_ruleset_loads_on_the_reference_backend_and_scores_alike() -> None:
         assert perfscore.score(evaluation, reference) == perfscore.score(evaluation)
     with pytest.raises(ValueError, match="unknown backend 'fast'"):
         load_ruleset("cn-project", backend="fast")
+
+
+# -- the one validating reader, shared by rulesets, evaluations and worked cases ---------------
+
+
+def test_a_declared_table_reports_unknown_keys_and_reads_its_fields() -> None:
+    from perfscore.rules import Reader, Spec
+
+    def number(reader: Reader, table: object, key: str, path: str) -> object:
+        return table.get(key) if isinstance(table, dict) else None
+
+    inner = Spec({"a": number})
+    outer = Spec({"items": inner.array(), "one": inner.nested()})
+    reader = Reader(lambda path: ("f.toml", 3, 1))
+    values = outer.read(reader, {"items": [{"a": 1}, {"b": 2}], "one": {"a": 3}, "itemz": 0}, "top")
+    assert values == {"items": [{"a": 1}, {"a": None}], "one": {"a": 3}}
+    assert [(p.code, p.path, p.suggestions) for p in reader.problems] == [
+        ("unknown-key", "top.itemz", ("items",)),
+        ("unknown-key", "top.items[1].b", ()),
+    ]
+    assert (
+        str(reader.problems[0]) == "f.toml:3:1: top.itemz: unknown key; did you mean 'items'? [unknown-key]"
+    )
+
+
+def test_a_capped_reader_counts_the_problems_it_does_not_list() -> None:
+    from perfscore.rules import Reader
+
+    reader = Reader(lambda path: (None, None, None), limit=2)
+    reader.keys({"a": 1, "b": 2, "c": 3}, {"x"}, "")
+    assert [p.path for p in reader.problems] == ["a", "b"]
+    assert reader.dropped == 1
+
+
+def test_every_problem_code_a_reader_names_is_in_the_code_table() -> None:
+    from perfscore.codes import CODES
+
+    source = Path(perfscore.__file__).parent
+    files = [*(source / "rules").rglob("*.py"), source / "evaluations" / "read.py", source / "cases.py"]
+    named = set()
+    for file in files:
+        named |= set(re.findall(r'\bproblem\(\s*"([a-z]+(?:-[a-z]+)+)"', file.read_text(encoding="utf-8")))
+    assert named
+    assert sorted(named - set(CODES)) == []
+    for code in named:
+        assert CODES[code].kind == "problem" and CODES[code].zh and CODES[code].en
+
+
+def test_a_worked_case_whose_expected_numbers_are_not_numbers_is_refused(tmp_path: Path) -> None:
+    original = (
+        Path(perfscore.__file__).resolve().parents[2] / "rulesets" / "CN" / "cases" / "project-all-met.toml"
+    )
+    text = original.read_text(encoding="utf-8")
+    assert "\nbudget = 10\n" in text
+    file = tmp_path / "case.toml"
+    file.write_text(text.replace("\nbudget = 10\n", '\nbudget = "ten"\n', 1), encoding="utf-8")
+    with pytest.raises(perfscore.EvaluationError) as caught:  # it was read as "no budget expected"
+        read_case(file)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("not-a-number", "expect.budget")]
