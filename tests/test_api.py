@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 import perfscore
-import perfscore.rules.loading
+import perfscore.rules
 from conftest import EXAMPLE, YUEYANGLOU
 from perfscore.errors import EvaluationError
 
@@ -228,7 +228,7 @@ def test_the_callers_decimal_context_changes_nothing() -> None:
     expected = everything()
     careless = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[])
     with decimal.localcontext(careless):
-        perfscore.rules.loading.clear_caches()  # rulesets too are built under the caller's context
+        perfscore.rules.clear_caches()  # rulesets too are built under the caller's context
         assert everything() == expected
         assert decimal.getcontext().prec == 3  # and the caller's context is left as it was
 

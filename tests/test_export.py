@@ -209,7 +209,7 @@ def test_xlsx_rules_sheet(workbook: Any) -> None:
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "430602-project" in values
     assert "2023" in values  # the edition
-    assert "rulesets/CN/project.toml: methods.reverse" in values
+    assert "rulesets/CN/base.toml: methods.reverse" in values
     assert any(str(v).endswith("project-2023-district-fund.toml: rows[6].weight") for v in values)
     assert "W * T / A" in values
 

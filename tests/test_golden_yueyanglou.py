@@ -119,13 +119,13 @@ def test_qualitative_rows_score_as_achieved_when_actual_repeats_target() -> None
 def test_every_value_in_the_report_names_its_source() -> None:
     report = _report("project-2023-transfer.toml")
     assert report.provenance["rounding.row"] == "rulesets/430602/project-2023.toml: rounding.row"
-    assert report.provenance["grades"] == "rulesets/CN/project.toml: grades"
+    assert report.provenance["grades"] == "rulesets/CN/base.toml: grades"
     assert report.blocks[0].provenance["points"] == "rulesets/CN/project.toml: blocks[0].points"
     row = report.rows[0]
     assert row.provenance == {
         "weight": f"{report.source}: rows[0].weight",
-        "method": "rulesets/CN/project.toml: methods.positive",
-        "selection": "rulesets/CN/project.toml: selection.implicit",
+        "method": "rulesets/CN/base.toml: methods.positive",
+        "selection": "rulesets/CN/base.toml: selection.implicit",
     }
     assert report.budget is not None
     assert report.budget.provenance["points"] == "rulesets/CN/project.toml: budget.points"

@@ -179,4 +179,4 @@ def test_the_report_carries_the_evaluation_and_ruleset_it_came_from() -> None:
     meta = ("region", "form", "year", "title", "unit", "project", "reported_total", "reported_grade")
     assert [getattr(report, k) for k in meta] == [getattr(evaluation, k) for k in meta]
     assert (report.grade, report.grade_en, report.complete) == ("良", "Good", True)
-    assert report.provenance["grades"].endswith("rulesets/CN/project.toml: grades")
+    assert report.provenance["grades"].endswith("rulesets/CN/base.toml: grades")

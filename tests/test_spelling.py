@@ -9,13 +9,13 @@ from pathlib import Path
 import attrs
 import pytest
 
+from conftest import MINIMAL_TEXT as MINIMAL
+from conftest import ROOT
 from perfscore.errors import RulesetError
 from perfscore.rules import SELECTION_KEYS, Ruleset, available_rulesets, find_ruleset, load_ruleset
 from perfscore.rules.spelling import SpelledDocument, normalise
 from perfscore.rules.toml import parse_toml
 
-ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = (Path(__file__).parent / "data" / "valid" / "minimal.toml").read_text(encoding="utf-8")
 YINCHUAN = ROOT / "rulesets" / "640100" / "project-2021.toml"
 NATIONAL = ROOT / "rulesets" / "CN" / "project.toml"
 

@@ -75,7 +75,225 @@ def _f(
 CODES: Mapping[str, Code] = _codes(
     # -- files (rules/toml, evaluations/read, files) -----------------------------------------
     _p("file-unreadable", "无法读取文件：{reason}", "{reason}"),
+    _p("file-too-large", "文件过大：{reason}", "{reason}"),
+    _p("toml-syntax", "TOML 语法错误：{reason}", "invalid TOML: {reason}"),
+    _p("json-syntax", "JSON 语法错误：{reason}", "invalid JSON: {reason}"),
+    _p("too-deep", "数组或表嵌套过深", "arrays or tables nested too deeply"),
+    _p(
+        "unknown-key",
+        "未知的键",
+        "unknown key",
+        {"comparator": ("未知的比较方式", "unknown comparator kind")},
+    ),
+    _p(
+        "missing-key",
+        "缺少必填的键",
+        "required key is missing",
+        {
+            "empty": ("必填的键为空", "required key is empty"),
+            "text": ("缺少必填的文字", "required text is missing"),
+            "evaluation": ("缺少必填的表 [evaluation]", "required table [evaluation] is missing"),
+            "case": (
+                "案例文件需要含 name 与 ruleset 的 [case] 表",
+                "a case file needs a [case] table with name and ruleset",
+            ),
+            "expect": ("案例文件需要 [expect] 表", "a case file needs an [expect] table"),
+            "sources": ("规则集至少要引用一个来源", "a ruleset must cite at least one source"),
+            "cases": ("公式类方法需要 formula 或 cases", "a formula method needs formula or cases"),
+            "tiers": ("分档方法至少需要一档", "a tiers method needs at least one tier"),
+            "levels": ("定性方法需要等级", "a qualitative method needs levels"),
+            "grades": (
+                "未设 grading.optional = true 时必须给出等级",
+                "grade bands are required unless grading.optional = true",
+            ),
+        },
+    ),
+    _p(
+        "wrong-type",
+        "应为表",
+        "must be a table",
+        {
+            "array": ("应为数组", "must be an array"),
+            "method": ("应为方法名", "must be a method name"),
+            "tables": ("应为由表组成的数组", "must be an array of tables"),
+            "string": ("应为字符串", "must be a string"),
+            "number": ("应为数字", "must be a number"),
+            "boolean": ("应为 true 或 false", "must be true or false"),
+            "formula": ("应为公式字符串", "must be a formula string"),
+            "ruleset-id": ("应为规则集 id", "must be a ruleset id"),
+            "text": ("应为文字", "must be text"),
+            "flag": ("应为 true/false（或 是/否）", "must be true/false (or 是/否)"),
+            "object": ("应为对象", "must be an object"),
+            "row-points": ("应为 行 → 分数 的表", "must be a table of row → points"),
+            "codes": ("应为代码列表（或 代码@位置）", "must be a list of codes (or code@location)"),
+        },
+    ),
+    _p(
+        "bad-number",
+        "数字不可用：{reason}",
+        "{reason}",
+        {
+            "positive": ("应大于 0", "must be > 0"),
+            "non-negative": ("应大于或等于 0", "must be ≥ 0"),
+            "text": ("数字太长，不能作为文字", "number too long to be text"),
+        },
+    ),
+    _p("not-a-number", "不是数字", "must be a number"),
+    _p(
+        "bad-year",
+        "应为年份",
+        "must be a year",
+        {"from": ("应为不早于 {year} 的年份", "must be a year ≥ {year}")},
+    ),
+    _p("bad-form", "未知的表格类型", "unknown form"),
     # -- rulesets (rules/) --------------------------------------------------------------------
+    _p("bad-schema", "不支持的 schema 版本", "unsupported schema version"),
+    _p("bad-id", "只能含小写字母、数字、'-' 或 '_'", "must be lower-case letters, digits, '-' or '_'"),
+    _p("bad-region", "应为 GB/T 2260 六位代码或 CN", "must be a GB/T 2260 code (6 digits) or CN"),
+    _p("bad-evidence", "未知的证据等级", "unknown evidence level"),
+    _p(
+        "bad-rounding",
+        "应为 0 到 6 的整数",
+        "must be an integer from 0 to 6",
+        {"mode": ("未知的舍入方式", "unknown rounding mode")},
+    ),
+    _p("bad-policy", "未知的不适用处理方式", "unknown 不适用 policy"),
+    _p(
+        "bad-param",
+        "参数名须为标识符，且不能是 W、T、A、rate、base 或 executed",
+        "parameter names are identifiers, not W, T, A, rate, base or executed",
+    ),
+    _p("bad-kind", "未知的方法类型", "unknown method kind"),
+    _p(
+        "bad-input",
+        "输入名须为 W、T、A 以外的标识符",
+        "input names are identifiers other than W, T, A",
+        {
+            "base": (
+                "基础数据名须为 W、T、A 以外的标识符",
+                "base-data names are identifiers other than W, T, A",
+            ),
+            "derived": (
+                "派生值名须为标识符，且不能与 W、T、A、基础数据或参数重名",
+                "derived names are identifiers not used by W, T, A, base data or params",
+            ),
+        },
+    ),
+    _p("bad-tier", "下限不能超过上限", "min must not exceed max"),
+    _p(
+        "bad-level",
+        "须满足 0 ≤ low ≤ score ≤ high ≤ 1（占分值的比例）",
+        "need 0 ≤ low ≤ score ≤ high ≤ 1 (fractions of the weight)",
+    ),
+    _p(
+        "level-gap",
+        "等级区间须从高到低首尾相接",
+        "level bands must be contiguous, best first",
+        {"cover": ("等级区间须覆盖分值的 0 到 1", "level bands must cover 0 to 1 of the weight")},
+    ),
+    _p("bad-base", "未知的预算基数", "unknown budget base"),
+    _p(
+        "conflicting-keys",
+        "formula 与 cases 只能给一个",
+        "give either formula or cases, not both",
+        {
+            "derived": ("formula 与 count 须且只能给一个", "give exactly one of formula or count"),
+            "block-method": (
+                '块的 method = "{method}"（整块同一方法）与 selection 表（按目标类型选方法）只能给一个',
+                'write either method = "{method}" (every row of the block) or a selection table '
+                "(a method for each kind of target), not both",
+            ),
+            "param": (
+                "{name} 已在 {where} 设为 {value}：一个名称只能有一个值。请在 [params] 中为每个常数各写一次，"
+                "名称说明其含义（如 {suggested}）",
+                "{name} is also set, to {value}, at {where}: a name has one value. Write every constant "
+                "once in [params], with a name that says what it is (e.g. {suggested})",
+            ),
+        },
+    ),
+    _p(
+        "abstract-ruleset",
+        "{ruleset} 是抽象基础规则集（abstract = true）：供其他框架继承，不能直接计分；请加载继承它的规则集",
+        "{ruleset} is an abstract base (abstract = true): frameworks extend it, nothing scores with it; "
+        "load a ruleset that extends it",
+    ),
+    _p("unreachable-case", "没有 when 的情形必须放在最后", "a case without 'when' must be the last one"),
+    _p(
+        "duplicate-key",
+        "来源 id 不能重复",
+        "source ids must be unique",
+        {
+            "block": ("一级指标的 key 不能重复", "block keys must be unique"),
+            "indicator": ("同一一级指标内的指标 key 不能重复", "indicator keys must be unique in a block"),
+            "grade": ("等级名称与别名不能重复", "grade labels and aliases must be unique"),
+        },
+    ),
+    _p("unknown-source", "没有这个 id 的来源", "no source with this id"),
+    _p("unknown-derived", "没有这个名字的派生值", "no derived value with this name"),
+    _p(
+        "nothing-to-remove",
+        "remove = true，但父规则集没有这个 key 的条目",
+        "remove = true, but the parent ruleset has no entry with this key",
+        {
+            "no-parent": (
+                "remove = true 需要父规则集（extends）",
+                "remove = true needs a parent ruleset (extends) to remove from",
+            )
+        },
+    ),
+    _p(
+        "formula-condition",
+        "须得出数值，但此公式是条件（真或假）",
+        "must give a number, but this formula is a condition (true or false)",
+    ),
+    _p(
+        "alias-collision",
+        "别名是另一规则集的 id（{other}，{file}）",
+        "alias is the id of another ruleset ({other}, {file})",
+        {
+            "claimed": (
+                "别名已被另一规则集使用（{other}，{file}）",
+                "alias is also claimed by another ruleset ({other}, {file})",
+            )
+        },
+    ),
+    _p(
+        "weights-sum",
+        "各指标分值之和须等于一级指标的分值",
+        "indicator weights must add up to the block's points",
+        {
+            "budget": (
+                "各指标分值与预算执行率分值之和须等于一级指标的分值",
+                "indicator weights and the budget row must add up to the block's points",
+            )
+        },
+    ),
+    _p(
+        "points-sum",
+        "各一级指标分值与预算执行率分值之和须等于总分",
+        "block points and the budget row must add up to the total",
+    ),
+    _p("grade-order", "等级须从高到低列出", "list grade bands from the highest down"),
+    _p(
+        "grade-gap",
+        "等级区间须相接：{label!r} 与上一档之间有空隙",
+        "grade bands must meet: gap between {label!r} and the band above",
+        {
+            "top": ("最高一档须达到总分", "the top band must reach the total"),
+            "bottom": ("最低一档须从 0 开始", "the lowest band must start at 0"),
+        },
+    ),
+    _p(
+        "grade-overlap",
+        "等级区间须相接：{label!r} 与上一档重叠",
+        "grade bands must meet: overlap between {label!r} and the band above",
+    ),
+    _p("grade-empty", "区间为空", "band is empty"),
+    _p("unknown-parent", "没有这个 id 的规则集可继承", "no ruleset with this id to extend"),
+    _p("parent-edition", "父规则集在该年度没有有效版本：{reason}", "{reason}"),
+    _p("extends-too-deep", "继承链超过 {limit} 层：{chain}", "extends chain longer than {limit}: {chain}"),
+    _p("extends-cycle", "继承成环：{chain}", "extends cycle: {chain}"),
+    _p("too-many-problems", "另有 {count} 个问题未列出", "and {count} more problem(s), not listed"),
     # -- evaluations and forms (evaluations/) -------------------------------------------------
     _p("unknown-format", "不是可读取的自评表：{reason}", "{reason}"),
     _p("too-large", "超出读取上限：{what}", "too large: {what}"),

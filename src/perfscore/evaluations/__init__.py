@@ -1,5 +1,6 @@
 """A unit's self-evaluation table: the model, and reading it from TOML/JSON, Word and Excel."""
 
+from .document import evaluation_from_document, read_evaluation
 from .grid import Cell
 from .limits import MAX_EVALUATION_BYTES
 from .load import OFFICE_SUFFIXES, read_evaluations
@@ -9,8 +10,6 @@ from .model import (
     Evaluation,
     IndicatorRow,
     Unreadable,
-    evaluation_from_document,
-    read_evaluation,
 )
 from .tables import evaluations_from_grid
 

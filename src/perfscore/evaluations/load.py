@@ -10,8 +10,9 @@ import attrs
 
 from ..errors import EvaluationError, PerfscoreError
 from ..files import MAX_FORM_BYTES, refusal
+from .document import read_evaluation
 from .limits import MAX_EVALUATION_BYTES
-from .model import Evaluation, read_evaluation
+from .model import Evaluation
 from .problems import problem
 
 __all__ = ["OFFICE_SUFFIXES", "input_limit", "read_evaluations"]

@@ -1,7 +1,7 @@
 """The loaded, checked, immutable form of a ruleset.
 
-A :class:`Ruleset` is produced only by :mod:`perfscore.rules.loading`, after every check has passed;
-nothing here reads files. All collections are tuples or read-only mappings.
+A :class:`Ruleset` is produced only by :func:`perfscore.rules.builder.ruleset.finish`, after
+every check has passed; nothing here reads files. All collections are tuples or read-only mappings.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
+from ..codes import messages
 from ..errors import RulesetError
 from .model import SELECTION_KEYS
 from .toml import TomlDocument, TomlSyntax
@@ -88,10 +89,7 @@ def refuse_abstract(doc: TomlDocument) -> None:
     if is_abstract(doc):
         rid = doc.data.get("ruleset", {}).get("id", "")
         problem = doc.problem(
-            "abstract-ruleset",
-            "ruleset.abstract",
-            f"{rid} is an abstract base (abstract = true): frameworks extend it, nothing scores "
-            "with it; load a ruleset that extends it",
+            "abstract-ruleset", "ruleset.abstract", messages("abstract-ruleset", ruleset=rid)[1]
         )
         raise RulesetError([problem], str(problem))
 
@@ -110,7 +108,8 @@ def _take_abstract(data: dict[str, Any], doc: TomlDocument) -> bool:
         return False
     value = meta["abstract"]
     if not isinstance(value, bool):
-        raise _conflict(doc, "wrong-type", "ruleset.abstract", "must be true or false", found=repr(value))
+        message = messages("wrong-type", variant="boolean")[1]
+        raise _conflict(doc, "wrong-type", "ruleset.abstract", message, found=repr(value))
     data["ruleset"] = {k: v for k, v in meta.items() if k != "abstract"}
     return value
 
@@ -130,14 +129,14 @@ def _block_methods(data: dict[str, Any], doc: TomlDocument, moved: dict[str, str
         path = f"blocks[{i}]"
         method = block["method"]
         if not isinstance(method, str):
-            raise _conflict(doc, "wrong-type", f"{path}.method", "must be a method name", found=repr(method))
+            message = messages("wrong-type", variant="method")[1]
+            raise _conflict(doc, "wrong-type", f"{path}.method", message, found=repr(method))
         if "selection" in block:
             raise _conflict(
                 doc,
                 "conflicting-keys",
                 f"{path}.method",
-                f'write either method = "{method}" (every row of the block) or a selection table '
-                "(a method for each kind of target), not both",
+                messages("conflicting-keys", variant="block-method", method=method)[1],
             )
         selection = {kind: method for kind in SELECTION_KEYS if chosen.get(kind) != method}
         out.append({**{k: v for k, v in block.items() if k != "method"}, "selection": selection})
@@ -181,9 +180,14 @@ def _hoist(
                 doc,
                 "conflicting-keys",
                 f"{path}.{name}",
-                f"{name} is also set, to {merged[name]!r}, at {set_at[name]}: a name has one value. "
-                f"Write every constant once in [params], with a name that says what it is "
-                f"(e.g. {name}_{path.split('.')[-2]})",
+                messages(
+                    "conflicting-keys",
+                    variant="param",
+                    name=name,
+                    value=repr(merged[name]),
+                    where=set_at[name],
+                    suggested=f"{name}_{path.split('.')[-2]}",
+                )[1],
                 found=repr(value),
             )
         merged.setdefault(name, value)
