@@ -1,0 +1,7 @@
+"""Codes: exports (report/)."""
+
+from __future__ import annotations
+
+from .code import Code
+
+CODES: tuple[Code, ...] = ()

@@ -1,0 +1,91 @@
+"""Codes: review (reviewing/)."""
+
+from __future__ import annotations
+
+from .code import Code, finding
+
+CODES: tuple[Code, ...] = (
+    finding("score-above-weight", "error", "自评得分超过分值", "the self-reported score is above the weight"),
+    finding(
+        "full-marks-unmet",
+        "error",
+        "未完成目标却自评满分",
+        "full marks reported on a target that was not met",
+    ),
+    finding(
+        "reported-above-computed",
+        "error",
+        "自评得分高于按规则计算的得分",
+        "the self-reported score is above the rule-computed score",
+    ),
+    finding(
+        "self-deduction",
+        "warning",
+        "自评得分低于按规则计算的得分",
+        "the self-reported score is below the rule-computed score",
+        {"met": ("已完成目标仍自行扣分", "points deducted on a met target (allowed, worth seeing)")},
+    ),
+    finding(
+        "missing-deviation-note",
+        "warning",
+        "缺少偏差原因分析",
+        "no deviation note where one is required",
+        {
+            "below-weight": (
+                "缺少偏差原因分析：得分低于分值",
+                "no deviation note where one is required: scored below the weight",
+            ),
+            "qualitative-not-met": (
+                "缺少偏差原因分析：定性指标未达成",
+                "no deviation note where one is required: a qualitative row not achieved",
+            ),
+            "over-ratio": (
+                "缺少偏差原因分析：实际完成值超出指标值 {percent}% 以上",
+                "no deviation note where one is required: the actual is at least {ratio} × the target",
+            ),
+            "over-zero-target": (
+                "缺少偏差原因分析：指标值为 0，实际完成值达到 {actual}",
+                "no deviation note where one is required: the target is 0 and the actual is at least {actual}",
+            ),
+            "budget-below": (
+                "预算执行率低于 {percent}%，需说明原因",
+                "execution below {percent}% needs an explanation",
+            ),
+        },
+    ),
+    finding(
+        "weights-total",
+        "error",
+        "各指标分值与预算执行率分值之和不等于总分",
+        "the weights and the budget row's points do not add up to the total",
+    ),
+    finding(
+        "budget-lines-sum",
+        "error",
+        "{column_zh}各分项之和与合计不符",
+        "the sub-rows' {column_en} amounts do not add up to the stated total",
+    ),
+    finding("rate-unreadable", "error", "执行率无法识别", "the printed rate cannot be read"),
+    finding(
+        "rate-mismatch",
+        "error",
+        "表中执行率与 执行数/预算数 不符",
+        "the printed execution rate does not equal executed / budget",
+    ),
+    finding(
+        "budget-score-mismatch",
+        "error",
+        "预算执行率得分与规则不符",
+        "the budget row's score does not follow the ruleset's rule",
+    ),
+    finding(
+        "reported-total-mismatch",
+        "error",
+        "总分与各项自评得分之和不符",
+        "the reported total is not the sum of the reported scores",
+    ),
+    finding(
+        "unknown-grade", "error", "等级名称不在规则集的等级中", "the grade label is not one of the ruleset's"
+    ),
+    finding("grade-mismatch", "error", "等级与总分所在档次不符", "the grade does not match the total's band"),
+)
