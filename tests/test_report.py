@@ -12,8 +12,7 @@ import pytest
 
 import perfscore
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
-from perfscore.report import Explanation, Report, RowResult
-from perfscore.scoring.scorer import _ROW_FIELDS
+from perfscore.report import Explanation, Report
 
 D = Decimal
 
@@ -26,11 +25,6 @@ def _evaluation() -> Evaluation:
     )  # fmt: skip
     budget = BudgetTable(full_year=D(100), executed=D(95), points=D(10))
     return Evaluation(region="CN", form="project", year=2023, rows=rows, budget=budget, source="t.toml")
-
-
-def test_rows_are_built_positionally_in_field_order() -> None:
-    # The scorer's hot path builds RowResult positionally; this pins the order it relies on.
-    assert tuple(f.name for f in attrs.fields(RowResult)) == _ROW_FIELDS
 
 
 def test_a_deferred_explanation_renders_once_when_first_read() -> None:

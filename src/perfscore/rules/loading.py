@@ -408,7 +408,7 @@ def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ru
     own_dir = Path(file).parent
     inside = any(own_dir == d or own_dir.is_relative_to(d) for d in dirs)
     others = _readable(_registry(dirs if inside else (*dirs, own_dir)))
-    build = _Builder(file, data, origins, docs, parents, display, backend, others).build()
+    build = _Builder(file, data, origins, docs, parents, display, backend, others).build().compiled()
     return build, tuple(docs)
 
 

@@ -6,6 +6,7 @@ nothing here reads files. All collections are tuples or read-only mappings.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Optional
@@ -13,6 +14,7 @@ from typing import Optional
 import attrs
 
 from ..formulas import Formula
+from .plan import Plan, build_plan
 
 __all__ = [
     "Block",
@@ -241,6 +243,9 @@ class GradeBand:
         return label.strip() in (self.label, *self.aliases)
 
 
+_PLAN_LOCK = threading.Lock()
+
+
 @attrs.frozen(eq=False)
 class Ruleset:
     """A region's scoring framework for one form, in one edition. Immutable.
@@ -280,6 +285,25 @@ class Ruleset:
     """The ruleset's ``[params]``: named constants every formula may use"""
     provenance: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     """Key path → the file that set it, for every leaf value after ``extends`` merging."""
+    _plan: Optional[Plan] = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    @property
+    def plan(self) -> Plan:
+        """The lookups scoring needs (:mod:`perfscore.rules.plan`). Loading builds them; a ruleset
+        built directly (or copied with ``attrs.evolve``) builds its own on first use, once."""
+        plan = self._plan
+        if plan is None:
+            with _PLAN_LOCK:
+                plan = self._plan
+                if plan is None:
+                    plan = build_plan(self)
+                    object.__setattr__(self, "_plan", plan)  # set once; read-only thereafter
+        return plan
+
+    def compiled(self) -> Ruleset:
+        """This ruleset, its plan built (loading calls it: compiling builds every lookup)."""
+        _ = self.plan
+        return self
 
     def in_force(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)
