@@ -112,14 +112,14 @@ class Choice:
     method a row or its framework indicator names)."""
 
     plan: MethodPlan
-    path: str
-    """``selection.GE`` or ``blocks[0].selection.GE``"""
     provenance: str
+    """Where the selection was set: ``file: selection.GE``, ``file: blocks[0].selection.GE``"""
 
 
 @attrs.frozen
 class BlockPlan:
-    index: int
+    """A block, how its rows' methods are chosen, and where its points were set."""
+
     block: Block
     choices: Mapping[object, Choice]
     """What selects a method (see :func:`selector`) → the method: the block's own selection
@@ -129,9 +129,8 @@ class BlockPlan:
 
 @attrs.frozen
 class IndicatorPlan:
-    """A framework indicator, its place in its block, and where its weight was set."""
+    """A framework indicator and where its weight was set."""
 
-    index: int
     indicator: Indicator
     weight_where: str
 
@@ -167,15 +166,15 @@ def build_plan(ruleset: Ruleset) -> Plan:
     for i, block in enumerate(ruleset.blocks):
         own = _choices(ruleset, methods, block.selection, f"blocks[{i}].selection")
         points = MappingProxyType({"points": ruleset.where(f"blocks[{i}].points")})
-        plan = BlockPlan(
-            index=i, block=block, choices=MappingProxyType({**general, **own}), provenance=points
-        )
+        plan = BlockPlan(block=block, choices=MappingProxyType({**general, **own}), provenance=points)
         in_order.append(plan)
         for name in (block.key, block.name.zh, block.name.en, *block.aliases):
             if name:
                 blocks.setdefault(normalize_label(name), plan)
         for j, ind in enumerate(block.indicators):
-            found = IndicatorPlan(j, ind, ruleset.where(f"blocks[{i}].indicators[{j}].weight"))
+            found = IndicatorPlan(
+                indicator=ind, weight_where=ruleset.where(f"blocks[{i}].indicators[{j}].weight")
+            )
             for name in (ind.key, ind.name.zh, ind.name.en, *ind.aliases):
                 if name:
                     indicators.setdefault((block.key, normalize_label(name)), found)
@@ -185,7 +184,7 @@ def build_plan(ruleset: Ruleset) -> Plan:
         in_order=tuple(in_order),
         indicators=MappingProxyType(indicators),
         methods=MappingProxyType(methods),
-        named_choices=MappingProxyType({key: Choice(m, "", "") for key, m in methods.items()}),
+        named_choices=MappingProxyType({key: Choice(plan=m, provenance="") for key, m in methods.items()}),
         derived_units=MappingProxyType({d.name: d.unit for d in ruleset.derived}),
         not_applicable="rescale" if ruleset.not_applicable == "rescale" else "no_weight",
         row_exponent=Decimal(1).scaleb(-rounding.places),
@@ -207,7 +206,7 @@ def _choices(
 ) -> dict[object, Choice]:
     """A selection table as selector → the method it chooses."""
     return {
-        _SELECTORS[key]: Choice(methods[method], f"{at}.{key}", ruleset.where(f"{at}.{key}"))
+        _SELECTORS[key]: Choice(plan=methods[method], provenance=ruleset.where(f"{at}.{key}"))
         for key, method in selection.items()
     }
 

@@ -26,7 +26,9 @@ from .shown import fmt
 __all__ = [
     "HIGH",
     "LOW",
+    "ZERO",
     "budget_base",
+    "check_inputs",
     "complete_texts",
     "formula_env",
     "formula_inputs",
