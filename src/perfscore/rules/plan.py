@@ -142,6 +142,8 @@ class Plan:
     blocks: Mapping[str, BlockPlan]
     """Every name a block answers to (normalised) → the block"""
     in_order: tuple[BlockPlan, ...]
+    fixed: tuple[BlockPlan, ...]
+    """The blocks whose indicators the ruleset fixes, in order"""
     indicators: Mapping[tuple[str, str], IndicatorPlan]
     """(block key, normalised name) → the indicator"""
     methods: Mapping[str, MethodPlan]
@@ -182,6 +184,7 @@ def build_plan(ruleset: Ruleset) -> Plan:
     return Plan(
         blocks=MappingProxyType(blocks),
         in_order=tuple(in_order),
+        fixed=tuple(b for b in in_order if b.block.indicators),
         indicators=MappingProxyType(indicators),
         methods=MappingProxyType(methods),
         named_choices=MappingProxyType({key: Choice(plan=m, provenance="") for key, m in methods.items()}),

@@ -57,7 +57,7 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
             _unreadable(findings, row.unreadable, row.where)
         result = score_row(run, row)
         grouped.get(result.block, unmatched).append(result)
-    for block in plan.in_order:  # indicators whose actual is derived need no row of their own
+    for block in plan.fixed:  # indicators whose actual is derived need no row of their own
         for row, indicator in derived_rows(plan, block, matched[block.block.key]):
             grouped[block.block.key].append(score_row(run, row, (block, indicator)))
 

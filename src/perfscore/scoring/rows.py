@@ -17,7 +17,7 @@ from ..errors import FormulaEvaluationError
 from ..evaluations import IndicatorRow
 from ..report import NOT_APPLICABLE, NOT_SCORABLE, SCORED, Deferred, Explanation, RowResult, Status
 from ..rules import Level, Method
-from ..rules.plan import BlockPlan, IndicatorPlan, MethodPlan, Plan, normalize_label, selector
+from ..rules.plan import BlockPlan, IndicatorPlan, MethodPlan, Plan, normalize_label
 from .explain import Source, explain_formula, explain_level, provenance, reason
 from .findings import Findings, NotScorable, cell_note_zh, finding
 from .match import choose_method, match_block, match_indicator
@@ -27,7 +27,12 @@ from .values import target_and_actual as read_values
 
 __all__ = ["Run", "score_row"]
 
-_NOT_APPLICABLE, _BLANK, _GARBLED = ValueKind.NOT_APPLICABLE, ValueKind.BLANK, ValueKind.GARBLED
+_NUMBER, _NOT_APPLICABLE, _BLANK, _GARBLED = (
+    ValueKind.NUMBER,
+    ValueKind.NOT_APPLICABLE,
+    ValueKind.BLANK,
+    ValueKind.GARBLED,
+)
 
 
 @attrs.frozen
@@ -79,7 +84,9 @@ def score_row(
         weight = _weight(run.findings, row, indicator)
         if weight <= ZERO or weight > in_block.block.points:
             raise _implausible(row, weight, in_block.block.points)
-        choice = None if row.method or indicator else in_block.choices.get(selector(target))
+        # The common case first: the block's selection, by the target's comparator or kind.
+        chosen_by = target.comparator if target.kind is _NUMBER else target.kind  # see plan.selector
+        choice = None if row.method or indicator else in_block.choices.get(chosen_by)
         if choice is None:  # the row or its indicator names the method, or none is selected
             choice = choose_method(run.plan, in_block, row, indicator, target)
         source = (run.source, row.where, weight_where, choice)

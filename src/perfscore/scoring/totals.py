@@ -105,43 +105,41 @@ def _subtotals(
     rows: Sequence[RowResult],
 ) -> tuple[list[CategoryResult], Decimal, Decimal, Optional[Decimal]]:
     """A block's rows by category with their subtotals, and the block's points, applicable
-    weights and self-reported sum. A self-reported sum is None as soon as an applicable row has
-    none (a partial sum would mislead), and None when no row is applicable."""
+    weights and self-reported sum, in one pass. A self-reported sum is None as soon as an
+    applicable row has none (a partial sum would mislead), and None when no row is applicable."""
     by_name: dict[str, list[RowResult]] = {}
     for row in rows:
-        by_name.setdefault(normalize_label(row.category), []).append(row)
+        name = normalize_label(row.category)
+        found = by_name.get(name)
+        if found is None:
+            by_name[name] = [row]
+        else:
+            found.append(row)
     categories = []
     points = weights = ZERO
     reported: Optional[Decimal] = ZERO
     applicable = False
     for name, items in by_name.items():
-        sub = _category(name, items)
-        categories.append(sub)
-        points += sub.points
+        c_points = ZERO
+        c_reported: Optional[Decimal] = ZERO
+        c_applicable = False
         for row in items:
-            if row.status != NOT_APPLICABLE and row.weight:
-                weights += row.weight
-        if any(row.status != NOT_APPLICABLE for row in items):
+            if row.points is not None:
+                c_points += row.points
+            if row.status != NOT_APPLICABLE:
+                c_applicable = True
+                if row.weight:
+                    weights += row.weight
+                if c_reported is not None:
+                    c_reported = None if row.reported is None else c_reported + row.reported
+        if not c_applicable:
+            c_reported = None
+        else:
             applicable = True
-            reported = None if reported is None or sub.reported is None else reported + sub.reported
+            reported = None if reported is None or c_reported is None else reported + c_reported
+        categories.append(CategoryResult(name=name, rows=tuple(items), points=c_points, reported=c_reported))
+        points += c_points
     return categories, points, weights, reported if applicable else None
-
-
-def _category(name: str, rows: list[RowResult]) -> CategoryResult:
-    """A category's subtotal, and its self-reported sum."""
-    points = ZERO
-    reported: Optional[Decimal] = ZERO
-    applicable = False
-    for row in rows:
-        if row.points is not None:
-            points += row.points
-        if row.status != NOT_APPLICABLE:
-            applicable = True
-            if reported is not None:
-                reported = None if row.reported is None else reported + row.reported
-    return CategoryResult(
-        name=name, rows=tuple(rows), points=points, reported=reported if applicable else None
-    )
 
 
 def total(
