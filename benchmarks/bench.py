@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
 import perfscore
-import perfscore.rules.loading
+import perfscore.rules.load
+import perfscore.rules.registry
 from perfscore.cells import MAX_NUMBER_CELL_CHARS, Comparator, ValueKind, convert, parse_cell
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
 from perfscore.formulas import CaseChain, Formula, compile_cases
@@ -117,7 +118,7 @@ def heading(text: str) -> None:
 
 def clear_loader_caches() -> None:
     """Empty every loader cache (parsed files, compiled formulas, built rulesets, the registry)."""
-    perfscore.rules.loading.clear_caches()
+    perfscore.rules.clear_caches()
 
 
 def load_everything() -> list[Ruleset]:
@@ -132,7 +133,7 @@ def bench_loading(repeats: int) -> float:
     total = best_of(repeats, load_everything)
 
     def scan() -> None:
-        perfscore.rules.loading._registry.cache_clear()
+        perfscore.rules.registry.registry.cache_clear()
         perfscore.available_rulesets()
 
     print(f"   registry scan (available_rulesets)   {best_of(repeats, scan) * 1e3:8.2f} ms")
@@ -140,7 +141,7 @@ def bench_loading(repeats: int) -> float:
     for info in infos:
 
         def build(file: str = info.file) -> None:
-            perfscore.rules.loading._BUILT.clear()
+            perfscore.rules.load._BUILT.clear()
             perfscore.load_ruleset(file)
 
         chain = f" (extends {info.extends})" if info.extends else ""

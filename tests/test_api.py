@@ -6,16 +6,15 @@ import decimal
 import json
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 import attrs
 import pytest
 
 import perfscore
-import perfscore.rules.loading
+import perfscore.rules
+from conftest import EXAMPLE, YUEYANGLOU
 from perfscore.errors import EvaluationError
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "430602" / "project-2023-transfer.toml"
 
 
 def test_all_is_pinned() -> None:
@@ -56,6 +55,14 @@ def test_all_is_pinned() -> None:
     ]
     for name in perfscore.__all__:
         assert hasattr(perfscore, name)
+
+
+def test_the_package_offers_its_all_and_its_submodules_only() -> None:
+    """What is public: the names in ``perfscore.__all__``; a submodule's names only where the docs
+    name them (limits, ``perfscore.codes``, the formula compiler)."""
+    offered = {name for name in dir(perfscore) if not name.startswith("_")}
+    modules = {name for name in offered if isinstance(getattr(perfscore, name), ModuleType)}
+    assert offered - modules == set(perfscore.__all__) - {"__version__"}
 
 
 def test_package_is_typed() -> None:
@@ -206,7 +213,7 @@ def test_division_by_zero_makes_the_row_not_scorable() -> None:
 def test_the_callers_decimal_context_changes_nothing() -> None:
     """A host application's context with few digits and no traps must neither round scores nor
     turn a division by zero into Infinity (a full score)."""
-    district = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
+    district = YUEYANGLOU / "project-2023-district-fund.toml"
 
     def everything() -> tuple[object, ...]:
         reviewed = perfscore.review(perfscore.read_evaluation(district))
@@ -221,16 +228,30 @@ def test_the_callers_decimal_context_changes_nothing() -> None:
     expected = everything()
     careless = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[])
     with decimal.localcontext(careless):
-        perfscore.rules.loading.clear_caches()  # rulesets too are built under the caller's context
+        perfscore.rules.clear_caches()  # rulesets too are built under the caller's context
         assert everything() == expected
         assert decimal.getcontext().prec == 3  # and the caller's context is left as it was
 
 
 def test_a_ruleset_of_another_region_is_named_in_a_finding() -> None:
-    own = perfscore.read_evaluation(ROOT / "examples" / "430602" / "department-2023.toml")
+    own = perfscore.read_evaluation(YUEYANGLOU / "department-2023.toml")
     neighbour = attrs.evolve(own, region="430603")  # 君山区 has no ruleset: 岳阳市's applies
     assert "ruleset-of-another-region" not in {f.code for f in perfscore.score(own).findings}
     report = perfscore.score(neighbour)
     assert report.ruleset == "430600-department"
     (finding,) = [f for f in report.findings if f.code == "ruleset-of-another-region"]
     assert (finding.severity, finding.expected, finding.found) == ("info", "430600", "430603")
+
+
+def test_score_file_refuses_a_form_of_several_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfscore.api
+
+    table = perfscore.read_evaluation(EXAMPLE)
+    monkeypatch.setattr(perfscore.api, "read_evaluations", lambda path: [table, table])
+    with pytest.raises(EvaluationError) as caught:
+        perfscore.score_file(EXAMPLE)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == (
+        "several-tables",
+        "the file holds 2 tables; read them with read_evaluations",
+    )

@@ -6,12 +6,11 @@ from __future__ import annotations
 import ast
 import fnmatch
 import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 
 
 def _metrics() -> ModuleType:

@@ -5,15 +5,13 @@ become findings that quote the cell, never a score computed on a guess."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import attrs
 import pytest
 
 import perfscore
 import perfscore.cells.parse
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
+from conftest import EXAMPLE
 
 
 def _score_row_0(target: str, actual: str, method: str = "") -> perfscore.Report:

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import INVALID, ROOT, YUEYANGLOU
 from perfscore.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
-INVALID = ROOT / "tests" / "data" / "invalid"
+EXAMPLE = YUEYANGLOU / "project-2023-district-fund.toml"
 
 
 def test_rulesets_lists_the_shipped_ones(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,3 +127,38 @@ def test_diff_names_what_differs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "cn-project", "450000-project"]) == 0
     out = capsys.readouterr().out
     assert "~ review explain_over_ratio: None → 1.3" in out
+
+
+def test_test_runs_the_cases_of_the_rulesets_folders_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--rulesets DIR test [RULESET...]``: the folder is searched, named rulesets or not (the
+    positional RULESET once overwrote --rulesets, so DIR's cases were never run)."""
+    case = (ROOT / "rulesets" / "CN" / "cases" / "project-all-met.toml").read_text(encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "mine.toml").write_text(
+        case.replace('name = "all targets met, budget spent"', 'name = "my own case"'), encoding="utf-8"
+    )
+    assert main(["--rulesets", str(tmp_path), "test", "cn-project"]) == 0
+    out = capsys.readouterr().out
+    assert "PASS cn-project: my own case" in out and "PASS cn-project: all targets met" in out
+    assert out.endswith("4 passed, 0 failed\n")
+    assert main(["--rulesets", str(tmp_path), "test"]) == 0
+    assert "PASS cn-project: my own case" in capsys.readouterr().out
+
+
+def test_export_names_the_table_to_choose(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import perfscore
+    from perfscore.cli import handlers
+
+    table = perfscore.read_evaluation(EXAMPLE)
+    monkeypatch.setattr(handlers, "read_evaluations", lambda *args, **kwargs: [table, table])
+    assert main(["export", str(EXAMPLE), "--to", "md"]) == 4
+    err = capsys.readouterr().err
+    assert f"{EXAMPLE}: the file holds 2 tables; choose one with --table N [several-tables]\n" in err
+    assert main(["export", str(EXAMPLE), "--to", "md", "--table", "3"]) == 4
+    err = capsys.readouterr().err
+    assert f"{EXAMPLE}: --table 3: the file holds 2 table(s) [no-such-table]\n" in err
+    assert main(["export", str(EXAMPLE), "--to", "md", "--table", "2"]) == 0

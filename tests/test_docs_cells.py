@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from perfscore.cells import Comparator, ValueKind, parse_cell
+from conftest import DOCS
+from perfscore.cells import Comparator, ValueKind, comparators, parse_cell, units
 from perfscore.cells import parse as targets
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "evaluation-format.md"
+DOC = DOCS / "evaluation-format.md"
 NONE = "—"
 EMPTY = "*(empty)*"
 IMPLICIT = "(≥)"
@@ -114,10 +114,10 @@ def test_the_examples_cover_every_kind_and_comparator() -> None:
 
 def _symbol_spellings() -> Iterator[tuple[str, Comparator]]:
     """Every symbol the code reads: its own, and each single character it translates into one."""
-    yield from targets._SYMBOLS.items()
+    yield from comparators.SYMBOLS.items()
     for code_point, replacement in targets._TRANSLATE.items():
-        if replacement in targets._SYMBOLS and chr(code_point) != replacement:
-            yield chr(code_point), targets._SYMBOLS[replacement]
+        if replacement in comparators.SYMBOLS and chr(code_point) != replacement:
+            yield chr(code_point), comparators.SYMBOLS[replacement]
 
 
 def _by_comparator(table: dict[str, Comparator | None]) -> dict[str, set[str]]:
@@ -147,8 +147,8 @@ def _negated_words() -> tuple[list[str], dict[str, str], dict[str, str]]:
     ("column", "table"),
     [
         (1, dict(_symbol_spellings())),
-        (2, targets._WORDS),
-        (3, targets._SUFFIXES),
+        (2, comparators.WORDS),
+        (3, comparators.SUFFIXES),
     ],
     ids=["symbols", "words before", "words after"],
 )
@@ -165,10 +165,10 @@ def test_the_comparator_table_lists_exactly_what_the_code_accepts(
 
 def test_the_negated_words_are_the_codes() -> None:
     negations, negatable, composed = _negated_words()
-    assert negations == list(targets._NEGATIONS)
-    assert negatable == {word: c.value for word, c in targets._NEGATABLE.items()}
+    assert negations == list(comparators.NEGATIONS)
+    assert negatable == {word: c.value for word, c in comparators.NEGATABLE.items()}
     for word, comparator in composed.items():  # each is read as the bullet says, in a cell too
-        assert targets._WORDS[word] is Comparator(comparator)
+        assert comparators.WORDS[word] is Comparator(comparator)
         assert parse_cell(f"满意度{word}95%").comparator is Comparator(comparator), word
     # the table's own negated words agree with the rule
     table = {w: name for name, row in COMPARATORS.items() for w in _ticked(row[2])}
@@ -197,7 +197,10 @@ def test_the_civil_code_words_are_read_as_article_1259_says() -> None:
 
 def test_the_negation_markers_are_the_codes() -> None:
     # The bullet names the markers that are not also negations above it.
-    assert set(targets._NEGATION_MARKERS) == {*targets._NEGATIONS, *_ticked(_bullet("Negation not covered"))}
+    assert set(comparators.NEGATION_MARKERS) == {
+        *comparators.NEGATIONS,
+        *_ticked(_bullet("Negation not covered")),
+    }
 
 
 def test_the_approximate_words_are_the_codes() -> None:
@@ -205,39 +208,39 @@ def test_the_approximate_words_are_the_codes() -> None:
     after_label = re.search(r"\(\?P<approx_after>([^()]*)\)", targets._NUMBER.pattern)
     assert prefixes and after_label, "the approximate words moved in targets._NUMBER"
     assert prefixes[1] == after_label[1]
-    assert set(_ticked(_bullet("Approximate"))) == set(prefixes[1].split("|")) | targets._APPROX
+    assert set(_ticked(_bullet("Approximate"))) == set(prefixes[1].split("|")) | comparators.APPROX
     words = re.search(r"one of the words ([^,]*),", " ".join(_bullet("Approximate").split()))
     assert words, "the Approximate bullet no longer lists the words ending in 约"
     assert words[1].split() == targets._YUE_WORDS.split()
 
 
 def test_the_units_are_the_codes() -> None:
-    assert set(_ticked(_bullet("Units"))) == set(targets._BASE_UNITS)
+    assert set(_ticked(_bullet("Units"))) == set(units.BASE_UNITS)
 
 
 def test_the_other_spellings_are_the_codes() -> None:
     pairs = re.findall(r"`([^`]+)` → `([^`]+)`", _bullet("Also written"))
     assert len(pairs) == len(_ticked(_bullet("Also written"))) // 2
-    assert dict(pairs) == targets._UNIT_ALIASES
+    assert dict(pairs) == units.UNIT_ALIASES
 
 
 def test_the_prefixes_and_prefixed_units_are_the_codes() -> None:
     digits = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
     prefixes = re.findall(r"`([^`]+)` \(10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\)", _bullet("Prefixes"))
-    assert {p: int(e.translate(digits)) for p, e in prefixes} == targets._SCALES
-    assert set(_ticked(_bullet("Prefixes"))) == set(targets._SCALES)
-    assert set(_ticked(_bullet("Prefixed units"))) == set(targets._SCALABLE)
+    assert {p: int(e.translate(digits)) for p, e in prefixes} == units.SCALES
+    assert set(_ticked(_bullet("Prefixes"))) == set(units.SCALES)
+    assert set(_ticked(_bullet("Prefixed units"))) == set(units.SCALABLE)
 
 
 def test_the_conversions_in_the_section_hold() -> None:
     flat = " ".join(SECTION.split())
     assert "53万元 = 530000元, 1.5万人次 = 15000人次, 2万元/人 = 20000元/人" in flat
-    assert targets.convert(Decimal(53), "万元", "元") == Decimal(530000)
-    assert targets.convert(Decimal("1.5"), "万人次", "人次") == Decimal(15000)
-    assert targets.convert(Decimal(2), "万元/人", "元/人") == Decimal(20000)
+    assert units.convert(Decimal(53), "万元", "元") == Decimal(530000)
+    assert units.convert(Decimal("1.5"), "万人次", "人次") == Decimal(15000)
+    assert units.convert(Decimal(2), "万元/人", "元/人") == Decimal(20000)
     for a, b in [("天", "个工作日"), ("%", "百分点"), ("%", "‰"), ("公斤", "千克")]:
         assert a in SECTION and b in SECTION
-        assert not targets.units_compatible(a, b)
+        assert not units.units_compatible(a, b)
 
 
 def test_not_applicable_is_the_codes_list() -> None:

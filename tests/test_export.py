@@ -14,6 +14,7 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import ROOT, YUEYANGLOU
 from perfscore.errors import PerfscoreError
 from perfscore.report import RowResult
 from perfscore.report.export import ExportError, ExportFormatError, export, to_html, to_markdown, to_xlsx
@@ -23,10 +24,8 @@ needs_openpyxl = pytest.mark.skipif(
     importlib.util.find_spec("openpyxl") is None, reason="the xlsx export needs openpyxl"
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples" / "430602"
-DISTRICT_FUND = EXAMPLES / "project-2023-district-fund.toml"
-DEPARTMENT = EXAMPLES / "department-2023.toml"
+DISTRICT_FUND = YUEYANGLOU / "project-2023-district-fund.toml"
+DEPARTMENT = YUEYANGLOU / "department-2023.toml"
 
 GRID_HEADERS = [
     "一级指标",
@@ -210,7 +209,7 @@ def test_xlsx_rules_sheet(workbook: Any) -> None:
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "430602-project" in values
     assert "2023" in values  # the edition
-    assert "rulesets/CN/project.toml: methods.reverse" in values
+    assert "rulesets/CN/base.toml: methods.reverse" in values
     assert any(str(v).endswith("project-2023-district-fund.toml: rows[6].weight") for v in values)
     assert "W * T / A" in values
 
@@ -412,3 +411,100 @@ def test_decimal_scores_keep_their_fraction(
     assert ws.cell(row=r, column=8).number_format == "0.00"
     assert ws.cell(row=r, column=9).value == pytest.approx(-1.7)
     assert ws.cell(row=r, column=9).number_format == "+0.00;-0.00;0"
+
+
+# -- snapshots ---------------------------------------------------------------------------
+#: Every writer's output for each table under examples/, taken before the writers were split
+#: into one module each (issue 12) and kept identical since: Markdown and HTML byte for byte,
+#: the workbook as a dump of every cell's value, type and style, merges, widths, heights and
+#: print setup. After an intended change, rewrite them with
+#: ``PYTHONPATH=src python tests/test_export.py`` and read the diff before committing.
+EXPORT_GOLDEN = ROOT / "tests" / "golden" / "exports"
+
+
+def _relative(text: str) -> str:
+    return text.replace(ROOT.as_posix() + "/", "")
+
+
+def _style(cell: Any) -> str:
+    font, fill, align, border = cell.font, cell.fill, cell.alignment, cell.border
+    sides = [str(getattr(border, side).style) for side in ("left", "right", "top", "bottom")]
+    parts = [
+        f"type={cell.data_type}",
+        f"fmt={cell.number_format}" if cell.number_format != "General" else "",
+        "quote" if cell.quotePrefix else "",
+        "bold" if font.bold else "",
+        "italic" if font.italic else "",
+        f"size={font.sz}" if font.sz not in (None, 11) else "",
+        f"color={font.color.rgb}" if font.color is not None and isinstance(font.color.rgb, str) else "",
+        f"fill={fill.fill_type}:{fill.fgColor.rgb}" if fill.fill_type else "",
+        f"align={align.horizontal},{align.vertical},{align.wrap_text}",
+        "border=" + (sides[0] if len(set(sides)) == 1 else ",".join(sides)),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def workbook_dump(path: Path) -> str:
+    """What a reader of the workbook sees, as text: per sheet its print setup, column widths,
+    row heights, merged ranges, and every cell that holds a value or a style."""
+    out: list[str] = []
+    for ws in _load(path).worksheets:
+        setup = ws.page_setup
+        out += [
+            f"== {ws.title}",
+            f"freeze={ws.freeze_panes} titles={ws.print_title_rows} filter={ws.auto_filter.ref}",
+            f"page={setup.orientation},{setup.paperSize},{setup.fitToWidth},{setup.fitToHeight}"
+            f" fit={ws.sheet_properties.pageSetUpPr.fitToPage} centered={ws.print_options.horizontalCentered}"
+            f" margins={ws.page_margins.left},{ws.page_margins.right},{ws.page_margins.top},{ws.page_margins.bottom}"
+            f" footer={ws.oddFooter.center.text}",
+            "widths "
+            + " ".join(f"{k}={v.width}" for k, v in sorted(ws.column_dimensions.items()) if v.width),
+            "heights "
+            + " ".join(f"{k}={v.height}" for k, v in sorted(ws.row_dimensions.items()) if v.height),
+            "merged " + " ".join(sorted(str(r) for r in ws.merged_cells.ranges)),
+        ]
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None or cell.has_style:
+                    out.append(f"{cell.coordinate} {cell.value!r} {_style(cell)}")
+    return _relative("\n".join(out) + "\n")
+
+
+def export_snapshots(folder: Path) -> dict[str, str]:
+    """Every writer's output for every table under examples/, by its file name under
+    tests/golden/exports/ (``folder`` holds the workbooks while they are read back)."""
+    out: dict[str, str] = {}
+    for file in sorted((ROOT / "examples").rglob("*.toml")):
+        evaluation = perfscore.read_evaluation(file)
+        review = perfscore.review(evaluation)
+        name = file.relative_to(ROOT / "examples").with_suffix("").as_posix()
+        out[name + ".md"] = _relative(to_markdown(review, evaluation=evaluation))
+        out[name + ".html"] = _relative(to_html(review, evaluation=evaluation))
+        if importlib.util.find_spec("openpyxl") is not None:
+            xlsx = folder / (name.replace("/", "-") + ".xlsx")
+            to_xlsx(review, xlsx, evaluation=evaluation)
+            out[name + ".xlsx.txt"] = workbook_dump(xlsx)
+    return out
+
+
+def test_every_writer_gives_what_it_gave_for_each_example(tmp_path: Path) -> None:
+    wanted = export_snapshots(tmp_path)
+    stored = {p.relative_to(EXPORT_GOLDEN).as_posix() for p in EXPORT_GOLDEN.rglob("*") if p.is_file()}
+    assert set(wanted) <= stored and len(stored) >= 24
+    for name, text in wanted.items():
+        assert (EXPORT_GOLDEN / name).read_text(encoding="utf-8") == text, name
+
+
+if __name__ == "__main__":  # rewrite the snapshots
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        snapshots = export_snapshots(Path(tmp))
+    for old in EXPORT_GOLDEN.rglob("*"):
+        if old.is_file():
+            old.unlink()
+    for snapshot_name, snapshot_text in snapshots.items():
+        target = EXPORT_GOLDEN / snapshot_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(snapshot_text, encoding="utf-8")
+    print(f"wrote {len(snapshots)} snapshots under {EXPORT_GOLDEN.relative_to(ROOT)}")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from perfscore.errors import FormulaError, FormulaEvaluationError
 from perfscore.formulas import (
+    BACKENDS,
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,
@@ -26,7 +27,6 @@ from perfscore.formulas import (
     compile_formula,
 )
 
-BACKENDS = ("compiled", "simpleeval")
 NAMES = ("W", "T", "A", "P")
 ENV: dict[str, Decimal] = {"W": Decimal(15), "T": Decimal(100), "A": Decimal(98), "P": Decimal("0.5")}
 
@@ -423,7 +423,7 @@ def outcome(formula: Formula, env: Mapping[str, Decimal]) -> tuple[str, str]:
     return (type(value).__name__, str(value))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(source=formula_strategy(), env=input_strategy())
 def test_backends_agree(source: str, env: dict[str, Decimal]) -> None:
     compiled = compile_formula(source, DIFF_NAMES, backend="compiled")
@@ -454,7 +454,7 @@ def _chain_outcome(chain: CaseChain, env: Mapping[str, Decimal], *values: Decima
     return (str(index), str(value))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     cases=st.lists(
         st.tuples(st.one_of(st.none(), formula_strategy()), formula_strategy()), min_size=1, max_size=4
@@ -509,7 +509,7 @@ def test_a_case_list_checks_results_as_formulas_do() -> None:
     assert chain((None, "W"))({"W": 3}) == (0, D(3))  # inputs are coerced as formulas coerce them
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     cases=st.lists(
         st.tuples(st.one_of(st.none(), formula_strategy()), formula_strategy()), min_size=1, max_size=4

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import perfscore
+from conftest import VALID
 
-RULESET = perfscore.load_ruleset(Path(__file__).parent / "data" / "valid" / "families.toml")
+RULESET = perfscore.load_ruleset(VALID / "families.toml")
 
 # (method, weight, target, actual, inputs, level, expected points)
 CASES: list[tuple[str, int, str, str, dict[str, Any], str, str]] = [

@@ -8,19 +8,18 @@ between the two is pinned here, so a rule change shows up as a diff.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 import perfscore
+from conftest import YUEYANGLOU
 from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, Report
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "430602"
 D = Decimal
 
 
 def _report(name: str) -> Report:
-    return perfscore.score_file(EXAMPLES / name)
+    return perfscore.score_file(YUEYANGLOU / name)
 
 
 def _differences(report: Report) -> dict[str, tuple[Decimal, Decimal]]:
@@ -120,13 +119,13 @@ def test_qualitative_rows_score_as_achieved_when_actual_repeats_target() -> None
 def test_every_value_in_the_report_names_its_source() -> None:
     report = _report("project-2023-transfer.toml")
     assert report.provenance["rounding.row"] == "rulesets/430602/project-2023.toml: rounding.row"
-    assert report.provenance["grades"] == "rulesets/CN/project.toml: grades"
+    assert report.provenance["grades"] == "rulesets/CN/base.toml: grades"
     assert report.blocks[0].provenance["points"] == "rulesets/CN/project.toml: blocks[0].points"
     row = report.rows[0]
     assert row.provenance == {
         "weight": f"{report.source}: rows[0].weight",
-        "method": "rulesets/CN/project.toml: methods.positive",
-        "selection": "rulesets/CN/project.toml: selection.implicit",
+        "method": "rulesets/CN/base.toml: methods.positive",
+        "selection": "rulesets/CN/base.toml: selection.implicit",
     }
     assert report.budget is not None
     assert report.budget.provenance["points"] == "rulesets/CN/project.toml: budget.points"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import attrs
 import pytest
@@ -23,6 +22,7 @@ from hypothesis import strategies as st
 
 import perfscore
 from bounds import assert_clean, run_bounded
+from conftest import EXAMPLE
 from perfscore.cells import (
     MAX_NUMBER_CELL_CHARS,
     MAX_NUMBER_DIGITS,
@@ -139,7 +139,7 @@ def test_a_number_with_too_many_digits_is_not_read() -> None:
 
 
 def test_the_notes_reach_the_report_in_chinese() -> None:
-    example = Path(__file__).resolve().parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
+    example = EXAMPLE
     evaluation = perfscore.read_evaluation(example)
     rows = list(evaluation.rows)
     rows[0] = attrs.evolve(rows[0], target="≥95%", actual="1" * 40 + "%")

@@ -18,10 +18,11 @@ import pytest
 import perfscore
 import perfscore.cli
 from bounds import Outcome, assert_clean, expect_error, run_bounded
+from conftest import EXAMPLE, MINIMAL_TEXT
 from perfscore.decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, plain, shown
 from perfscore.errors import EvaluationError, EvaluationTypeError, FormulaError, FormulaEvaluationError
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
-from perfscore.formulas import compile_formula
+from perfscore.formulas import BACKENDS, compile_formula
 from perfscore.rules import MAX_FILE_BYTES, MAX_NESTING
 
 if sys.version_info >= (3, 11):
@@ -29,11 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "430602" / "project-2023-transfer.toml"
 BASE: dict[str, Any] = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-MINIMAL = (ROOT / "tests" / "data" / "valid" / "minimal.toml").read_text(encoding="utf-8")
-BACKENDS = ("compiled", "simpleeval")
 
 HUGE_INT = 10**10000
 LONG_DIGITS = "9" * 10000
@@ -385,9 +382,9 @@ def test_a_constructor_reads_ints_as_decimals_and_copies_mappings() -> None:
 
 
 def _ruleset_file(tmp_path: Path, old: str, new: str, name: str = "hostile.toml") -> Path:
-    assert old in MINIMAL, old
+    assert old in MINIMAL_TEXT, old
     file = tmp_path / name
-    file.write_text(MINIMAL.replace(old, new, 1), encoding="utf-8")
+    file.write_text(MINIMAL_TEXT.replace(old, new, 1), encoding="utf-8")
     return file
 
 

@@ -20,13 +20,13 @@ from typing import Any, cast
 
 import pytest
 
-from bounds import Outcome, assert_clean, expect_error, run_bounded
-from perfscore.evaluations import Cell, evaluations_from_grid, office
+from bounds import SECONDS, Outcome, assert_clean, expect_error, run_bounded
+from conftest import ROOT
+from perfscore.evaluations import Cell, evaluations_from_grid, limits
+from perfscore.evaluations.docx import docx_grids
 from perfscore.evaluations.office import read_evaluations
 
-ROOT = Path(__file__).resolve().parent.parent
-SECONDS = 10.0
-MIB = 512
+MIB = 512  # half the default bound: no office file needs more
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -261,7 +261,7 @@ def test_a_million_rows_in_a_small_file(tmp_path: Path) -> None:
 
 
 def test_rows_beyond_the_limit_within_the_xml_limit(tmp_path: Path) -> None:
-    data = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, office.MAX_ROWS + 2))
+    data = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, limits.MAX_ROWS + 2))
     _too_large(_read(xlsx(tmp_path / "rows.xlsx", _sheet(data))), "MAX_ROWS")
 
 
@@ -357,7 +357,7 @@ def test_a_member_with_an_extreme_ratio_under_the_size_limits(tmp_path: Path) ->
 
 
 def test_too_many_members(tmp_path: Path) -> None:
-    members: dict[str, Any] = {f"word/media/{i}.png": b"" for i in range(office.MAX_MEMBERS + 1)}
+    members: dict[str, Any] = {f"word/media/{i}.png": b"" for i in range(limits.MAX_MEMBERS + 1)}
     members.update(
         {"[Content_Types].xml": DOCX_TYPES, "_rels/.rels": DOCX_RELS, "word/document.xml": _document("")}
     )
@@ -388,7 +388,7 @@ def test_a_grid_span_of_a_hundred_million(tmp_path: Path) -> None:
     path = docx(tmp_path / "span.docx", body)
     assert path.stat().st_size < 1024
     assert_clean(_read(path))
-    grids = run_bounded(office.docx_grids, path, seconds=SECONDS, mib=MIB)
+    grids = run_bounded(docx_grids, path, seconds=SECONDS, mib=MIB)
     assert grids.kind == "ok", str(grids)
     assert [[cell.text for cell in row] for row in grids.value[0]] == [["a", "b"]]  # both cells kept
 
@@ -398,7 +398,7 @@ def test_grid_before_and_spans_are_clipped_but_keep_every_cell(tmp_path: Path) -
     span = _tc("a", '<w:gridSpan w:val="7"/>')
     row = f"<w:tr>{before}{span}{_tc('b')}{_tc('c')}</w:tr>"
     body = f"<w:tbl><w:tblGrid>{'<w:gridCol/>' * 4}</w:tblGrid>{row}</w:tbl>"
-    grids = run_bounded(office.docx_grids, docx(tmp_path / "before.docx", body), seconds=SECONDS, mib=MIB)
+    grids = run_bounded(docx_grids, docx(tmp_path / "before.docx", body), seconds=SECONDS, mib=MIB)
     assert grids.kind == "ok", str(grids)
     assert [cell.text for cell in grids.value[0][0]] == ["", "a", "b", "c"]
 
@@ -424,7 +424,7 @@ def test_a_table_with_ten_thousand_columns(tmp_path: Path) -> None:
 
 
 def test_many_paragraphs(tmp_path: Path) -> None:
-    body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * (office.MAX_ROWS + 1)
+    body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * (limits.MAX_ROWS + 1)
     _too_large(_read(docx(tmp_path / "paragraphs.docx", body)), "MAX_ROWS")
 
 

@@ -19,6 +19,7 @@ import pytest
 
 import perfscore
 from bounds import assert_clean, expect_error, run_bounded
+from conftest import NATIONAL, NATIONAL_CASES
 from perfscore import cli
 from perfscore.rules import (
     MAX_EXTENDS_DEPTH,
@@ -29,10 +30,8 @@ from perfscore.rules import (
     load_ruleset,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-NATIONAL = ROOT / "rulesets" / "CN" / "project.toml"
-MET = ROOT / "rulesets" / "CN" / "cases" / "project-all-met.toml"
-MISSED = ROOT / "rulesets" / "CN" / "cases" / "project-missed-and-na.toml"
+MET = NATIONAL_CASES / "project-all-met.toml"
+MISSED = NATIONAL_CASES / "project-missed-and-na.toml"
 
 
 # --------------------------------------------------------------------------- the payloads
@@ -192,7 +191,8 @@ def test_an_extends_chain_within_the_cap_loads(tmp_path: Path) -> None:
     last = _chain(tmp_path, MAX_EXTENDS_DEPTH)
     outcome = run_bounded(lambda: load_ruleset(last, paths=[tmp_path]).extends)
     assert outcome.kind == "ok", outcome
-    assert len(outcome.value) == MAX_EXTENDS_DEPTH - 1
+    # link-15's ancestors: link-14 … link-0 (a copy of cn-project) and cn-base, which it extends
+    assert len(outcome.value) == MAX_EXTENDS_DEPTH
 
 
 def test_an_extends_cycle_is_reported_with_its_chain(tmp_path: Path) -> None:
@@ -415,3 +415,19 @@ def test_the_cli_refuses_a_ruleset_path_inside_an_evaluation(tmp_path: Path) -> 
     unit = _evaluation_naming(tmp_path, "evil/rules.toml")
     code, _, err = _run_cli(["score", str(unit)])
     assert code == 4 and "ruleset-not-an-id" in err
+
+
+@pytest.mark.parametrize("key", ["[1, 'a']", "{ zh = 1 }", "[]"])
+def test_a_child_entry_keyed_by_an_array_or_a_table_is_a_located_problem(tmp_path: Path, key: str) -> None:
+    # Found by a mutation run: the merge used the key as a dict key, and a TypeError escaped.
+    child = tmp_path / "child.toml"
+    child.write_text(
+        '[ruleset]\nid = "x-child"\nregion = "CN"\nform = "project"\nedition = "2024"\n'
+        'in_force = { from = 2024 }\nname = { zh = "子" }\nextends = "cn-project"\n\n'
+        f"[[blocks]]\nkey = {key}\npoints = 5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(perfscore.RulesetError) as caught:
+        load_ruleset(child)
+    found = [(p.code, p.path, p.line) for p in caught.value.problems if p.path.endswith(".key")]
+    assert found and found[0][0] == "wrong-type" and found[0][2] == 11

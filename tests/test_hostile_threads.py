@@ -27,12 +27,12 @@ import pytest
 
 import perfscore
 from bounds import run_bounded
+from conftest import MINIMAL
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
 from perfscore.report import Explanation, Report
 from perfscore.rules import Ruleset
 
 D = Decimal
-MINIMAL = Path(__file__).parent / "data" / "valid" / "minimal.toml"
 THREADS = 16
 ROUNDS = 60
 MIB = 4096

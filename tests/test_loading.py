@@ -12,12 +12,12 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import DATA, MINIMAL, YUEYANGLOU
+from perfscore.cases import read_case
 from perfscore.errors import EditionNotFoundError, RulesetError, RulesetNotFoundError
 from perfscore.rules import available_rulesets, find_ruleset, load_ruleset, parent_regions
 
-DATA = Path(__file__).parent / "data"
 INVALID = sorted((DATA / "invalid").glob("*.toml"))
-MINIMAL = DATA / "valid" / "minimal.toml"
 
 
 def _expectation(file: Path) -> tuple[str, str, str, str]:
@@ -110,7 +110,7 @@ def test_region_falls_back_up_the_hierarchy() -> None:
 
 def test_extends_merges_and_records_provenance() -> None:
     child = load_ruleset("430602-department")
-    assert child.extends == ("430602-project@2023", "430000-project@2020", "cn-project@2020")
+    assert child.extends == ("430602-project@2023", "430000-project@2020", "cn-project@2020", "cn-base@2013")
     assert child.row_rounding.places == 0  # set by 430602-project
     assert [b.points for b in child.blocks] == [Decimal(50), Decimal(30), Decimal(10)]  # from cn-project
     assert child.where("blocks[0].points") == "rulesets/CN/project.toml: blocks[0].points"
@@ -118,7 +118,7 @@ def test_extends_merges_and_records_provenance() -> None:
     assert child.where("budget.source") == "rulesets/430602/department-2023.toml: budget.source"
     assert child.file == "rulesets/430602/department-2023.toml"
     ids = [s.id for s in child.sources]
-    assert ids[:2] == ["mof-2020-10", "baise-2021-4"] and ids[-2:] == ["yyl-2023-annex4", "yyl-2023-annex3"]
+    assert ids[:2] == ["mof-2020-10", "template-notes"] and ids[-2:] == ["yyl-2023-annex4", "yyl-2023-annex3"]
 
 
 def test_extends_cycle_is_an_error(tmp_path: Path) -> None:
@@ -376,9 +376,68 @@ def test_a_ruleset_loads_on_the_reference_backend_and_scores_alike() -> None:
     assert reference.budget is not None and formulas
     assert {f.backend for f in [*formulas, reference.budget.formula]} == {"simpleeval"}
     assert load_ruleset("430602-project") is not reference  # each backend is built and kept apart
-    examples = Path(__file__).resolve().parent.parent / "examples" / "430602"
+    examples = YUEYANGLOU
     for name in ("project-2023-district-fund.toml", "project-2023-transfer.toml"):
         evaluation = perfscore.read_evaluation(examples / name)
         assert perfscore.score(evaluation, reference) == perfscore.score(evaluation)
     with pytest.raises(ValueError, match="unknown backend 'fast'"):
         load_ruleset("cn-project", backend="fast")
+
+
+# -- the one validating reader, shared by rulesets, evaluations and worked cases ---------------
+
+
+def test_a_declared_table_reports_unknown_keys_and_reads_its_fields() -> None:
+    from perfscore.rules import Reader, Spec
+
+    def number(reader: Reader, table: object, key: str, path: str) -> object:
+        return table.get(key) if isinstance(table, dict) else None
+
+    inner = Spec({"a": number})
+    outer = Spec({"items": inner.array(), "one": inner.nested()})
+    reader = Reader(lambda path: ("f.toml", 3, 1))
+    values = outer.read(reader, {"items": [{"a": 1}, {"b": 2}], "one": {"a": 3}, "itemz": 0}, "top")
+    assert values == {"items": [{"a": 1}, {"a": None}], "one": {"a": 3}}
+    assert [(p.code, p.path, p.suggestions) for p in reader.problems] == [
+        ("unknown-key", "top.itemz", ("items",)),
+        ("unknown-key", "top.items[1].b", ()),
+    ]
+    assert (
+        str(reader.problems[0]) == "f.toml:3:1: top.itemz: unknown key; did you mean 'items'? [unknown-key]"
+    )
+
+
+def test_a_capped_reader_counts_the_problems_it_does_not_list() -> None:
+    from perfscore.rules import Reader
+
+    reader = Reader(lambda path: (None, None, None), limit=2)
+    reader.keys({"a": 1, "b": 2, "c": 3}, {"x"}, "")
+    assert [p.path for p in reader.problems] == ["a", "b"]
+    assert reader.dropped == 1
+
+
+def test_every_problem_code_a_reader_names_is_in_the_code_table() -> None:
+    from perfscore.codes import CODES
+
+    source = Path(perfscore.__file__).parent
+    files = [*(source / "rules").rglob("*.py"), source / "evaluations" / "read.py", source / "cases.py"]
+    named = set()
+    for file in files:
+        named |= set(re.findall(r'\bproblem\(\s*"([a-z]+(?:-[a-z]+)+)"', file.read_text(encoding="utf-8")))
+    assert named
+    assert sorted(named - set(CODES)) == []
+    for code in named:
+        assert CODES[code].kind == "problem" and CODES[code].zh and CODES[code].en
+
+
+def test_a_worked_case_whose_expected_numbers_are_not_numbers_is_refused(tmp_path: Path) -> None:
+    original = (
+        Path(perfscore.__file__).resolve().parents[2] / "rulesets" / "CN" / "cases" / "project-all-met.toml"
+    )
+    text = original.read_text(encoding="utf-8")
+    assert "\nbudget = 10\n" in text
+    file = tmp_path / "case.toml"
+    file.write_text(text.replace("\nbudget = 10\n", '\nbudget = "ten"\n', 1), encoding="utf-8")
+    with pytest.raises(perfscore.EvaluationError) as caught:  # it was read as "no budget expected"
+        read_case(file)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("not-a-number", "expect.budget")]

@@ -20,12 +20,11 @@ import openpyxl
 import pytest
 
 import perfscore
+from conftest import EXAMPLES, ROOT
 from perfscore import Evaluation, EvaluationError
 from perfscore.evaluations import Cell, evaluations_from_grid
 from perfscore.evaluations.office import read_evaluations
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
 SEED = (
     "430602/department-2023.toml",
     "430602/project-2023-district-fund.toml",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import perfscore
+from conftest import VALID
 
-RULESET = perfscore.load_ruleset(Path(__file__).parent / "data" / "valid" / "features.toml")
+RULESET = perfscore.load_ruleset(VALID / "features.toml")
 
 
 def _evaluation(**extra: Any) -> dict[str, Any]:
@@ -115,3 +115,25 @@ def test_review_settings_load() -> None:
     assert RULESET.review.explain_budget_below == Decimal("0.9")
     assert RULESET.review.rate_tolerance == Decimal("0.001")
     assert RULESET.budget is not None and RULESET.budget.block == "management"
+
+
+def test_a_block_method_scores_every_row_of_the_block_one_way() -> None:
+    """银川: 决策 and 管理 rows are qualitative whatever their target (`method = "qualitative"` on the
+    block); the same target in 产出 is scored by the ruleset's [selection]."""
+    yinchuan = perfscore.load_ruleset("640100-project")
+    row = {"category": "数量指标", "target": "≥90%", "actual": "95%", "weight": 10}
+    report = perfscore.score(
+        {
+            "evaluation": {"region": "640100", "form": "project", "year": 2021},
+            "budget": {"full_year": 100, "executed": 100},
+            "rows": [
+                {**row, "block": "项目决策", "category": "资金投入", "name": "资金到位率"},
+                {**row, "block": "项目产出", "name": "培训覆盖率"},
+            ],
+        },
+        yinchuan,
+    )
+    decision, output = report.rows
+    assert (decision.method, output.method) == ("qualitative", "positive")
+    assert decision.explanation.provenance is not None
+    assert decision.explanation.provenance["selection"].endswith("blocks[0].selection.GE")

@@ -11,8 +11,9 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import EXAMPLE, MINIMAL
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow
-from perfscore.report import Explanation, Report
+from perfscore.report import Explanation, Report, RowResult
 
 D = Decimal
 
@@ -25,6 +26,26 @@ def _evaluation() -> Evaluation:
     )  # fmt: skip
     budget = BudgetTable(full_year=D(100), executed=D(95), points=D(10))
     return Evaluation(region="CN", form="project", year=2023, rows=rows, budget=budget, source="t.toml")
+
+
+#: A row's fields by name: the scorer builds rows by keyword, and a report read back from JSON
+#: (serialize.load) names them too.
+ROW_FIELDS = (
+    "where", "block", "category", "name", "target_text", "actual_text", "weight", "status",
+    "method", "method_name", "formula", "explanation", "raw", "capped", "points",
+    "reported", "core", "note",
+)  # fmt: skip
+
+
+def test_results_are_frozen_values_with_their_field_names_kept() -> None:
+    assert tuple(f.name for f in attrs.fields(RowResult)) == ROW_FIELDS
+    report = perfscore.score(_evaluation())
+    block = report.blocks[0]
+    for value in (report, block, block.categories[0], report.rows[0], report.budget):
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            value.points = D(0)  # type: ignore[misc, union-attr]
+    changed = attrs.evolve(report.rows[0], points=D(1))
+    assert (changed.points, report.rows[0].points) == (D(1), D(40))
 
 
 def test_a_deferred_explanation_renders_once_when_first_read() -> None:
@@ -77,8 +98,7 @@ def test_reports_differing_only_in_an_explanation_are_not_equal(part: str) -> No
 
 def test_parameters_and_inputs_a_row_used_say_where_they_were_set(tmp_path: Path) -> None:
     # Found by audit: a row showed k = 2 from a child ruleset, but only its method's provenance.
-    minimal = Path(__file__).parent / "data" / "valid" / "minimal.toml"
-    shutil.copy(minimal, tmp_path / "parent.toml")
+    shutil.copy(MINIMAL, tmp_path / "parent.toml")
     (tmp_path / "child.toml").write_text(
         '[ruleset]\nid = "kid"\nextends = "test-minimal"\nregion = "CN"\nform = "department"\n'
         'edition = "2"\nin_force = { from = 2021 }\nname = { zh = "子" }\n\n[params]\nk = 2\n',
@@ -115,9 +135,7 @@ def test_parameters_and_inputs_a_row_used_say_where_they_were_set(tmp_path: Path
 
 
 def test_the_text_report_gives_each_reason_in_chinese_with_english_beneath() -> None:
-    report = perfscore.score_file(
-        Path(__file__).parent.parent / "examples" / "430602" / "project-2023-transfer.toml"
-    )
+    report = perfscore.score_file(EXAMPLE)
     lines = report.to_text().splitlines()
     explained = [r for r in report.rows if r.status != "not_applicable"]
     assert report.budget is not None and explained
@@ -127,10 +145,9 @@ def test_the_text_report_gives_each_reason_in_chinese_with_english_beneath() -> 
 
 
 def test_the_budget_row_shows_raw_capped_and_rounded(tmp_path: Path) -> None:
-    minimal = Path(__file__).parent / "data" / "valid" / "minimal.toml"
     file = tmp_path / "uncapped.toml"
     file.write_text(
-        minimal.read_text(encoding="utf-8").replace(
+        MINIMAL.read_text(encoding="utf-8").replace(
             'formula = "W * min(rate, 1)"', 'formula = "W * rate"', 1
         ),
         encoding="utf-8",
@@ -162,4 +179,4 @@ def test_the_report_carries_the_evaluation_and_ruleset_it_came_from() -> None:
     meta = ("region", "form", "year", "title", "unit", "project", "reported_total", "reported_grade")
     assert [getattr(report, k) for k in meta] == [getattr(evaluation, k) for k in meta]
     assert (report.grade, report.grade_en, report.complete) == ("良", "Good", True)
-    assert report.provenance["grades"].endswith("rulesets/CN/project.toml: grades")
+    assert report.provenance["grades"].endswith("rulesets/CN/base.toml: grades")

@@ -10,12 +10,9 @@ from typing import Any
 import pytest
 
 import perfscore
+from conftest import EXAMPLE, EXAMPLES, ROOT, VALID
 from perfscore.cli import main
 from perfscore.report import Finding
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-TRANSFER = EXAMPLES / "430602" / "project-2023-transfer.toml"
 
 
 def _codes(findings: tuple[Finding, ...], severity: str = "") -> set[tuple[str, str]]:
@@ -63,13 +60,13 @@ def test_department_table() -> None:
 
 
 def test_consistent_table_raises_only_the_self_deductions() -> None:
-    review = perfscore.review(perfscore.read_evaluation(TRANSFER))
+    review = perfscore.review(perfscore.read_evaluation(EXAMPLE))
     assert review.errors == 0
     assert {f.code for f in review.findings} == {"self-deduction"}
 
 
 def _transfer(**changes: Any) -> dict[str, Any]:
-    data = perfscore.read_evaluation(TRANSFER).to_dict()
+    data = perfscore.read_evaluation(EXAMPLE).to_dict()
     for key, value in changes.items():
         table, _, field = key.partition("__")
         if table == "rows":
@@ -109,7 +106,7 @@ def test_grade_aliases_are_understood() -> None:
 
 
 def test_over_achievement_needs_a_note_where_the_region_says_so(tmp_path: Path) -> None:
-    features = perfscore.load_ruleset(ROOT / "tests" / "data" / "valid" / "features.toml")
+    features = perfscore.load_ruleset(VALID / "features.toml")
     evaluation = {
         "evaluation": {"region": "CN", "form": "department", "year": 2021},
         "base": {"staff_authorized": 8, "staff_actual": 6},
@@ -132,7 +129,7 @@ def test_over_achievement_needs_a_note_where_the_region_says_so(tmp_path: Path) 
 
 
 def test_batch_of_a_thousand_files_loses_none(tmp_path: Path) -> None:
-    text = TRANSFER.read_text(encoding="utf-8")
+    text = EXAMPLE.read_text(encoding="utf-8")
     rng = random.Random(7)
     broken = {}
     for n in range(1000):
@@ -161,8 +158,8 @@ def test_batch_of_a_thousand_files_loses_none(tmp_path: Path) -> None:
 
 def test_cli_review_summary_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "bad.toml").write_text("[evaluation\n", encoding="utf-8")
-    assert main(["review", str(TRANSFER)]) == 0  # warnings only
-    assert main(["review", str(TRANSFER), "--fail-on", "warning"]) == 1
+    assert main(["review", str(EXAMPLE)]) == 0  # warnings only
+    assert main(["review", str(EXAMPLE), "--fail-on", "warning"]) == 1
     capsys.readouterr()
     assert main(["review", str(EXAMPLES / "430602"), str(tmp_path / "bad.toml")]) == 1
     out = capsys.readouterr().out
@@ -198,10 +195,82 @@ def test_progress_bar_on_a_terminal_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for n in range(12):
-        (tmp_path / f"{n}.toml").write_text(TRANSFER.read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / f"{n}.toml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     assert main(["review", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert "12/12" in err and "[" + "#" * 30 + "]" in err
     assert main(["review", str(tmp_path), "--no-progress"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_checks_are_pure_functions_run_in_the_order_listed() -> None:
+    from perfscore.reviewing import CHECKS
+
+    assert [check.__name__ for check in CHECKS] == [
+        "rows",
+        "weights_total",
+        "budget_lines",
+        "budget_rate",
+        "budget_score",
+        "budget_note",
+        "reported_total",
+        "grade",
+    ]
+    evaluation = perfscore.read_evaluation(EXAMPLES / "430602" / "project-2023-district-fund.toml")
+    ruleset = perfscore.ruleset_for(evaluation)
+    report = perfscore.score(evaluation, ruleset)
+    found = [f for check in CHECKS for f in check(evaluation, report, ruleset)]
+    assert found == [f for check in CHECKS for f in check(evaluation, report, ruleset)]  # same again
+    review = perfscore.review(evaluation, ruleset)
+    assert review.report == report
+    rank = {"error": 0, "warning": 1, "info": 2}
+    expected = sorted([*report.findings, *found], key=lambda f: rank[f.severity])  # stable: in order
+    assert list(review.findings) == expected
+
+
+def test_a_check_added_to_the_list_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfscore.reviewing import CHECKS, finding, run
+
+    def stamp(evaluation: Any, report: Any, ruleset: Any) -> Any:
+        yield finding("unknown-grade", "evaluation.reported_grade", "优, 良", "stamp")
+
+    monkeypatch.setattr(run, "CHECKS", (*CHECKS, stamp))
+    review = perfscore.review(perfscore.read_evaluation(EXAMPLE))
+    (added,) = [f for f in review.findings if f.found == "stamp"]
+    assert (added.severity, added.message_zh, added.message_en) == (
+        "error",
+        "等级名称不在规则集的等级中",
+        "the grade label is not one of the ruleset's",
+    )
+    assert review.findings[0] is added  # errors first
+
+
+def test_review_findings_take_their_severity_from_the_code_table() -> None:
+    from perfscore.codes import CODES
+    from perfscore.reviewing import review_files
+
+    seen = set()
+    for result in review_files(EXAMPLES):
+        assert result.review is not None
+        scoring = set(result.review.report.findings)
+        for f in result.review.findings:
+            if f not in scoring:
+                assert CODES[f.code].kind == "finding" and CODES[f.code].severity == f.severity
+                seen.add(f.code)
+    assert len(seen) >= 6
+
+
+def test_a_budget_below_the_threshold_needs_a_note_in_both_languages() -> None:
+    features = perfscore.load_ruleset(ROOT / "tests" / "data" / "valid" / "features.toml")
+    evaluation = {
+        "evaluation": {"region": "CN", "form": "department", "year": 2021},
+        "budget": {"full_year": 100, "executed": 80},
+        "rows": [{"block": "项目管理", "name": "目标实现", "note": "—"}],
+    }
+    (note,) = [f for f in perfscore.review(evaluation, features).findings if f.location == "budget.note"]
+    assert (note.code, note.severity) == ("missing-deviation-note", "warning")
+    assert (note.message_zh, note.message_en) == (
+        "预算执行率低于 90%，需说明原因",
+        "execution below 90% needs an explanation",
+    )

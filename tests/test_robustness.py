@@ -14,11 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfscore
+from conftest import MINIMAL_TEXT, ROOT
 from perfscore.errors import RulesetError
 
-ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = (ROOT / "tests" / "data" / "valid" / "minimal.toml").read_text(encoding="utf-8")
-LINES = MINIMAL.splitlines()
+LINES = MINIMAL_TEXT.splitlines()
 
 _FILES = itertools.count()
 _VALUES = [
@@ -37,7 +36,7 @@ _VALUES = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     drops=st.sets(st.integers(0, len(LINES) - 1), max_size=4),
     edits=st.lists(st.tuples(st.integers(0, len(LINES) - 1), st.sampled_from(_VALUES)), max_size=3),
@@ -76,7 +75,7 @@ def test_garbage_files_are_ruleset_errors(tmp_path: Path, content: bytes) -> Non
 
 def test_rescale_policy_scores_applicable_rows_out_of_100(tmp_path: Path) -> None:
     (tmp_path / "rescale.toml").write_text(
-        MINIMAL.replace('id = "test-minimal"', 'id = "test-rescale"').replace(
+        MINIMAL_TEXT.replace('id = "test-minimal"', 'id = "test-rescale"').replace(
             "[params]", '[not_applicable]\npolicy = "rescale"\n\n[params]'
         ),
         encoding="utf-8",
@@ -119,7 +118,6 @@ def test_rescale_policy_scores_applicable_rows_out_of_100(tmp_path: Path) -> Non
     assert not [f for f in report.findings if f.code in ("weights-sum", "weight-on-not-applicable")]
 
 
-@settings(max_examples=100, deadline=None)
 @given(
     cells=st.lists(
         st.tuples(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NATIONAL_CASES, RULESETS_DIR
 from perfscore.cases import CaseResult, WorkedCase, find_cases, read_case, run_case
 from perfscore.errors import EvaluationError
 from perfscore.rules import available_rulesets, load_ruleset
@@ -41,7 +42,7 @@ def test_every_ruleset_has_three_cases_one_on_a_grade_boundary(ruleset_id: str) 
 
 
 def test_a_wrong_expectation_is_reported(tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parent.parent / "rulesets" / "CN" / "cases" / "project-all-met.toml"
+    source = NATIONAL_CASES / "project-all-met.toml"
     text = (
         source.read_text(encoding="utf-8")
         .replace("total = 100", "total = 99")
@@ -61,9 +62,7 @@ def test_a_broken_case_file_is_an_error_with_its_place(tmp_path: Path) -> None:
 
 
 def test_case_tolerance_applies_to_totals_and_rows(tmp_path: Path) -> None:
-    source = (
-        Path(__file__).resolve().parent.parent / "rulesets" / "CN" / "cases" / "project-missed-and-na.toml"
-    )
+    source = NATIONAL_CASES / "project-missed-and-na.toml"
     text = (
         source.read_text(encoding="utf-8")
         .replace("tolerance = 0", "tolerance = 0.05")
@@ -75,13 +74,7 @@ def test_case_tolerance_applies_to_totals_and_rows(tmp_path: Path) -> None:
 
 
 def test_expected_findings_are_checked(tmp_path: Path) -> None:
-    source = (
-        Path(__file__).resolve().parent.parent
-        / "rulesets"
-        / "450000"
-        / "cases"
-        / "project-over-target-all-met.toml"
-    )
+    source = RULESETS_DIR / "450000" / "cases" / "project-over-target-all-met.toml"
     text = source.read_text(encoding="utf-8")
     assert 'findings = ["missing-deviation-note@rows[1].note"]' in text
     (tmp_path / "wrong.toml").write_text(

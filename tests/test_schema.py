@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +20,24 @@ from jsonschema import Draft202012Validator
 
 from perfscore.decimals import ROUNDING_MODES
 from perfscore.errors import RulesetError
-from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, loading
+from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, load_ruleset
+from perfscore.rules.builder import blocks, budget, context, derived, grades, meta, methods, ruleset
+from perfscore.rules.registry import REGION
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import DATA, MINIMAL, ROOT, RULESETS_DIR
+
 SCHEMA_FILE = ROOT / "schema" / "ruleset.schema.json"
-DATA = Path(__file__).parent / "data"
-MINIMAL = DATA / "valid" / "minimal.toml"
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 DEFS: dict[str, Any] = SCHEMA["$defs"]
 VALIDATOR = Draft202012Validator(SCHEMA)
 
-SHIPPED = sorted(f for f in (ROOT / "rulesets").rglob("*.toml") if "cases" not in f.parts)
+SHIPPED = sorted(f for f in RULESETS_DIR.rglob("*.toml") if "cases" not in f.parts)
 VALID = sorted((DATA / "valid").glob("*.toml"))
 
 # Invalid fixtures whose defect the schema sees too: a key, an enum value.
@@ -116,27 +118,27 @@ def test_every_property_has_an_english_description() -> None:
 # --------------------------------------------------------------------------- no drift from the loader
 
 
-KEY_SETS: list[tuple[str, dict[str, Any], set[str]]] = [
-    ("top", SCHEMA, loading._TOP_KEYS),
-    ("ruleset", DEFS["ruleset"], loading._RULESET_KEYS),
-    ("source", DEFS["source"], loading._SOURCE_KEYS),
-    ("text", DEFS["text"], loading._TEXT_KEYS),
-    ("rounding", DEFS["rounding"], loading._ROUNDING_KEYS),
-    ("budget", DEFS["budget"], loading._BUDGET_KEYS),
-    ("block", DEFS["block"], loading._BLOCK_KEYS),
-    ("category", DEFS["category"], loading._CATEGORY_KEYS),
-    ("indicator", DEFS["indicator"], loading._INDICATOR_KEYS),
-    ("method", DEFS["method"], loading._METHOD_KEYS),
-    ("case", DEFS["case"], loading._CASE_KEYS),
-    ("tier", DEFS["tier"], loading._TIER_KEYS),
-    ("level", DEFS["level"], loading._LEVEL_KEYS),
-    ("grade", DEFS["grade"], loading._GRADE_KEYS),
-    ("grading", SCHEMA["properties"]["grading"], loading._GRADING_KEYS),
-    ("derived", DEFS["derived"], loading._DERIVED_KEYS),
-    ("review", DEFS["review"], loading._REVIEW_KEYS),
+KEY_SETS: list[tuple[str, dict[str, Any], AbstractSet[str]]] = [
+    ("top", SCHEMA, ruleset.TOP_KEYS),
+    ("ruleset", DEFS["ruleset"], meta.RULESET_KEYS),
+    ("source", DEFS["source"], meta.SOURCE_KEYS),
+    ("text", DEFS["text"], context.TEXT_KEYS),
+    ("rounding", DEFS["rounding"], context.ROUNDING_KEYS),
+    ("budget", DEFS["budget"], budget.BUDGET_KEYS),
+    ("block", DEFS["block"], blocks.BLOCK_KEYS),
+    ("category", DEFS["category"], blocks.CATEGORY_KEYS),
+    ("indicator", DEFS["indicator"], blocks.INDICATOR_KEYS),
+    ("method", DEFS["method"], methods.METHOD_KEYS),
+    ("case", DEFS["case"], methods.CASE_KEYS),
+    ("tier", DEFS["tier"], methods.TIER_KEYS),
+    ("level", DEFS["level"], methods.LEVEL_KEYS),
+    ("grade", DEFS["grade"], grades.GRADE_KEYS),
+    ("grading", SCHEMA["properties"]["grading"], grades.GRADING_KEYS),
+    ("derived", DEFS["derived"], derived.DERIVED_KEYS),
+    ("review", DEFS["review"], meta.REVIEW_KEYS),
     ("selection", DEFS["selection"], set(SELECTION_KEYS)),
-    # The loader writes these four key sets inline in _Builder.build.
-    ("in_force", DEFS["ruleset"]["properties"]["in_force"], {"from", "to"}),
+    ("in_force", DEFS["ruleset"]["properties"]["in_force"], meta.IN_FORCE_KEYS),
+    # The loader writes these three key sets inline in builder/meta.py.
     ("rounding-table", SCHEMA["properties"]["rounding"], {"row", "total"}),
     ("not_applicable", SCHEMA["properties"]["not_applicable"], {"policy"}),
     ("actuals", SCHEMA["properties"]["actuals"], {"clamp_negative"}),
@@ -144,7 +146,9 @@ KEY_SETS: list[tuple[str, dict[str, Any], set[str]]] = [
 
 
 @pytest.mark.parametrize(("definition", "keys"), [k[1:] for k in KEY_SETS], ids=[k[0] for k in KEY_SETS])
-def test_each_table_allows_exactly_the_loaders_keys(definition: dict[str, Any], keys: set[str]) -> None:
+def test_each_table_allows_exactly_the_loaders_keys(
+    definition: dict[str, Any], keys: AbstractSet[str]
+) -> None:
     assert _keys(definition) == keys
 
 
@@ -153,27 +157,28 @@ def test_the_enums_are_the_loaders() -> None:
     assert _enum(ruleset["form"]) == set(FORMS)
     assert _enum(DEFS["source"]["properties"]["evidence"]) == set(EVIDENCE_LEVELS)
     assert _enum(DEFS["rounding"]["properties"]["mode"]) == set(ROUNDING_MODES)
-    assert _enum(DEFS["budget"]["properties"]["base"]) == set(loading.BUDGET_BASES)
-    # Written inline in the loader (_Builder.build and _Builder.methods).
-    assert _enum(SCHEMA["properties"]["not_applicable"]["properties"]["policy"]) == {"no_weight", "rescale"}
-    assert _enum(DEFS["method"]["properties"]["kind"]) == {"formula", "tiers", "qualitative"}
+    assert _enum(DEFS["budget"]["properties"]["base"]) == set(budget.BUDGET_BASES)
+    assert _enum(SCHEMA["properties"]["not_applicable"]["properties"]["policy"]) == set(
+        meta.NOT_APPLICABLE_POLICIES
+    )
+    assert _enum(DEFS["method"]["properties"]["kind"]) == set(methods.METHOD_KINDS)
     places = DEFS["rounding"]["properties"]["places"]
     assert (places["minimum"], places["maximum"]) == (0, 6)
 
 
 def test_the_patterns_are_the_loaders() -> None:
     ruleset = DEFS["ruleset"]["properties"]
-    assert ruleset["id"]["pattern"] == loading._ID.pattern
-    assert ruleset["extends"]["pattern"] == loading._ID.pattern
-    assert ruleset["region"]["pattern"] == loading._REGION.pattern
-    assert DEFS["name"]["pattern"] == loading._NAME.pattern
-    assert DEFS["params"]["propertyNames"]["pattern"] == loading._NAME.pattern
+    assert ruleset["id"]["pattern"] == context.ID.pattern
+    assert ruleset["extends"]["pattern"] == context.ID.pattern
+    assert ruleset["region"]["pattern"] == REGION.pattern
+    assert DEFS["name"]["pattern"] == context.NAME.pattern
+    assert DEFS["params"]["propertyNames"]["pattern"] == context.NAME.pattern
     reserved = set(DEFS["params"]["propertyNames"]["not"]["enum"])
-    assert reserved == {*loading.ROW_NAMES, *loading.BUDGET_NAMES}
+    assert reserved == {*context.ROW_NAMES, *context.BUDGET_NAMES}
     for table in ("base", "derived"):
         names = SCHEMA["properties"][table]["propertyNames"]
-        assert names["pattern"] == loading._NAME.pattern
-        assert set(names["not"]["enum"]) == set(loading.ROW_NAMES)
+        assert names["pattern"] == context.NAME.pattern
+        assert set(names["not"]["enum"]) == set(context.ROW_NAMES)
 
 
 # --------------------------------------------------------------------------- what passes
@@ -282,7 +287,7 @@ def test_the_schema_and_the_loader_reject_the_same_structural_edits(name: str, t
     file = tmp_path / f"{name}.toml"
     file.write_text(text, encoding="utf-8")
     with pytest.raises(RulesetError) as caught:
-        loading.load_ruleset(file)
+        load_ruleset(file)
     assert code in {p.code for p in caught.value.problems}
 
 
@@ -291,7 +296,7 @@ def test_grades_may_be_left_out_when_grading_is_optional(tmp_path: Path) -> None
     assert _errors(tomllib.loads(text)) == []
     file = tmp_path / "ungraded.toml"
     file.write_text(text, encoding="utf-8")
-    assert loading.load_ruleset(file).grades == ()
+    assert load_ruleset(file).grades == ()
 
 
 def test_a_child_may_leave_to_its_parent_what_a_standalone_file_must_state(tmp_path: Path) -> None:
@@ -322,7 +327,7 @@ name = { en = "Positive, county wording" }
     assert _errors(data) == []
     file = tmp_path / "child.toml"
     file.write_text(child, encoding="utf-8")
-    ruleset = loading.load_ruleset(file)
+    ruleset = load_ruleset(file)
     assert ruleset.grades and ruleset.sources
     del data["ruleset"]["extends"]  # the same file standing alone is incomplete
     assert _errors(data)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import importlib
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
+from conftest import DOCS
+
+DOC = DOCS / "security.md"
 ROW = re.compile(r"^\| `(perfscore(?:\.\w+)+)\.([A-Z_]+)` \| ([0-9e.]+) \|", re.MULTILINE)
 LIMITS = ROW.findall(DOC.read_text(encoding="utf-8"))
 

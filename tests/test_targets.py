@@ -13,8 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfscore.cells import CellValue, Comparator, ValueKind, convert, parse_cell, units_compatible
-from perfscore.cells import parse as targets
+from perfscore.cells import (
+    CellValue,
+    Comparator,
+    ValueKind,
+    comparators,
+    convert,
+    parse_cell,
+    units_compatible,
+)
 
 GE, GT, LE, LT, EQ = Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT, Comparator.EQ
 
@@ -385,21 +392,23 @@ def test_a_negation_not_covered_is_garbled(text: str, problem: str) -> None:
     assert parse_cell(text).problem == problem
 
 
-@pytest.mark.parametrize("negation", targets._NEGATION_MARKERS)
+@pytest.mark.parametrize("negation", comparators.NEGATION_MARKERS)
 def test_a_negation_never_leaves_the_plain_comparator(negation: str) -> None:
     """Before every symbol and every word, a negation either makes a word the tables know (read
     with that word's comparator) or makes the cell GARBLED: never the comparator without it."""
-    plain = {**targets._SYMBOLS, **{w: c for w, c in targets._WORDS.items() if w not in _NEGATED_WORDS}}
+    plain = {**comparators.SYMBOLS, **{w: c for w, c in comparators.WORDS.items() if w not in _NEGATED_WORDS}}
     for said in plain:
         cell = parse_cell(f"满意度{negation}{said}95%")
-        if negation + said in targets._WORDS:
-            assert cell.kind is ValueKind.NUMBER and cell.comparator is targets._WORDS[negation + said], said
+        if negation + said in comparators.WORDS:
+            assert cell.kind is ValueKind.NUMBER and cell.comparator is comparators.WORDS[negation + said], (
+                said
+            )
         else:
             assert cell.kind is ValueKind.GARBLED, negation + said
             assert cell.problem == f"negation before a comparator: {negation + said!r}"
 
 
-_NEGATED_WORDS = {n + w for n in targets._NEGATIONS for w in targets._NEGATABLE}
+_NEGATED_WORDS = {n + w for n in comparators.NEGATIONS for w in comparators.NEGATABLE}
 
 
 # 约 / 大约 / 约为 after a label are approximate too ("满意度约95%" had label 满意度约), except where

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
+from .codes import messages
 from .errors import EvaluationError, Problem
 from .evaluations import Evaluation, read_evaluations
 from .report import Report
@@ -43,13 +44,6 @@ def score_file(
     use :func:`read_evaluations` for forms with several)."""
     found = read_evaluations(path)
     if len(found) != 1:
-        raise EvaluationError(
-            [
-                Problem(
-                    "several-tables",
-                    f"the file holds {len(found)} tables; read them with read_evaluations",
-                    file=str(path),
-                )
-            ]
-        )
+        _, message = messages("several-tables", count=len(found))
+        raise EvaluationError([Problem("several-tables", message, file=str(path))])
     return score(found[0], ruleset, paths=paths)

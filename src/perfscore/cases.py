@@ -28,22 +28,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import attrs
 
 from .decimals import to_decimal
-from .errors import EvaluationError, PerfscoreError, Problem
+from .errors import EvaluationError, PerfscoreError
 from .evaluations import Evaluation, evaluation_from_document
 from .report import Report
 from .reviewing import review
-from .rules import TomlSyntax, load_ruleset, read_toml, search_dirs
-from .suggest import close_matches
+from .rules import (
+    Getter,
+    Reader,
+    Spec,
+    TomlSyntax,
+    document_locator,
+    key_path,
+    load_ruleset,
+    read_toml,
+    search_dirs,
+)
 
 __all__ = ["CaseResult", "WorkedCase", "find_cases", "read_case", "run_case"]
-
-_CASE_KEYS = {"name", "ruleset", "tolerance", "note"}
-_EXPECT_KEYS = {"total", "grade", "complete", "budget", "rows", "findings"}
 
 
 @attrs.frozen
@@ -84,89 +90,95 @@ def read_case(path: Union[str, Path]) -> WorkedCase:
     except TomlSyntax as exc:
         raise EvaluationError([exc.problem]) from None
     data = dict(doc.data)
-    meta = data.pop("case", None)
-    expect = data.pop("expect", None)
-    problems: list[Problem] = []
-
-    def bad(code: str, key: str, message: str, **extra: Any) -> None:
-        problems.append(doc.problem(code, key, message, **extra))
-
-    if not isinstance(meta, dict):
-        bad("missing-key", "case", "a case file needs a [case] table with name and ruleset")
-        meta = {}
-    if not isinstance(expect, dict):
-        bad("missing-key", "expect", "a case file needs an [expect] table")
-        expect = {}
-    for table, allowed, prefix in ((meta, _CASE_KEYS, "case"), (expect, _EXPECT_KEYS, "expect")):
-        for key in table:
-            if key not in allowed:
-                bad("unknown-key", f"{prefix}.{key}", "unknown key", suggestions=close_matches(key, allowed))
-    for key in ("name", "ruleset"):
-        if not isinstance(meta.get(key), str):
-            bad("missing-key", f"case.{key}", "required text is missing")
-
-    def number(table: Mapping[str, Any], key: str, where: str) -> Optional[Decimal]:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            bad("not-a-number", where, "must be a number", found=repr(value))
-            return None
-        try:
-            return to_decimal(value)
-        except ArithmeticError:
-            bad("not-a-number", where, "must be a number", found=repr(value))
-            return None
-
-    rows: dict[str, Decimal] = {}
-    raw_rows = expect.get("rows", {})
-    if not isinstance(raw_rows, dict):
-        bad("wrong-type", "expect.rows", "must be a table of row → points")
-        raw_rows = {}
-    for key in raw_rows:
-        value = number(raw_rows, key, f"expect.rows.{key}")
-        if value is not None:
-            rows[key] = value
-    grade = expect.get("grade")
-    if grade is not None and not isinstance(grade, str):
-        bad("wrong-type", "expect.grade", "must be text", found=repr(grade))
-        grade = None
-    complete = expect.get("complete")
-    if complete is not None and not isinstance(complete, bool):
-        bad("wrong-type", "expect.complete", "must be true or false", found=repr(complete))
-        complete = None
-    findings = expect.get("findings")
-    if findings is not None and (
-        not isinstance(findings, list) or not all(isinstance(f, str) for f in findings)
-    ):
-        bad(
-            "wrong-type",
-            "expect.findings",
-            "must be a list of codes (or code@location)",
-            found=repr(findings),
-        )
-        findings = None
+    r = Reader(document_locator(doc, file))
+    meta = _table(r, data.pop("case", None), "case")
+    expect = _table(r, data.pop("expect", None), "expect")
+    case, expected = CASE.read(r, meta, "case"), EXPECT.read(r, expect, "expect")
     try:
         evaluation = evaluation_from_document(doc, data)
     except EvaluationError as exc:
-        problems.extend(exc.problems)
+        r.problems.extend(exc.problems)
         evaluation = None
-    if problems or evaluation is None:
-        raise EvaluationError(problems, f"{file}: {len(problems)} problem(s)")
+    if r.problems or evaluation is None:
+        raise EvaluationError(r.problems, f"{file}: {len(r.problems)} problem(s)")
     return WorkedCase(
-        name=str(meta["name"]),
-        ruleset=str(meta["ruleset"]),
+        **case,
         file=file,
         evaluation=evaluation,
-        tolerance=number(meta, "tolerance", "case.tolerance") or Decimal(0),
-        note=str(meta.get("note", "")),
-        total=number(expect, "total", "expect.total"),
-        grade=grade,
-        complete=complete,
-        budget=number(expect, "budget", "expect.budget"),
-        rows=rows,
-        findings=tuple(findings) if findings is not None else None,
+        **{**expected, "findings": tuple(expected["findings"]) if expected["findings"] is not None else None},
     )
+
+
+def _table(r: Reader, value: Any, key: str) -> Mapping[str, Any]:
+    if isinstance(value, dict):
+        return value
+    r.problem("missing-key", key, key)  # the variant is named for the table
+    return {}
+
+
+def _required_text(r: Reader, table: Mapping[str, Any], key: str, path: str) -> str:
+    value = table.get(key)
+    if isinstance(value, str):
+        return value
+    r.problem("missing-key", key_path(path, key), "text")
+    return ""
+
+
+def _number(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Optional[Decimal]:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+        try:
+            return to_decimal(value)
+        except ArithmeticError:
+            pass
+    r.problem("not-a-number", key_path(path, key), found=repr(value))
+    return None
+
+
+def _tolerance(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Decimal:
+    return _number(r, table, key, path) or Decimal(0)
+
+
+def _note(r: Reader, table: Mapping[str, Any], key: str, path: str) -> str:
+    return str(table.get(key, ""))
+
+
+def _typed(check: Callable[[Any], bool], variant: str, show_found: bool = True) -> Getter:
+    """A value that passes ``check`` (None when absent), else a ``wrong-type`` problem."""
+
+    def get(r: Reader, table: Mapping[str, Any], key: str, path: str) -> Any:
+        value = table.get(key)
+        if value is None or check(value):
+            return value
+        r.problem("wrong-type", key_path(path, key), variant, found=repr(value) if show_found else None)
+        return None
+
+    return get
+
+
+def _rows(r: Reader, table: Mapping[str, Any], key: str, path: str) -> dict[str, Decimal]:
+    raw = _typed(lambda v: isinstance(v, dict), "row-points", show_found=False)(r, table, key, path) or {}
+    rows = {name: _number(r, raw, name, key_path(path, key)) for name in raw}
+    return {name: value for name, value in rows.items() if value is not None}
+
+
+def _codes(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+CASE = Spec({"name": _required_text, "ruleset": _required_text, "tolerance": _tolerance, "note": _note})
+EXPECT = Spec(
+    {
+        "total": _number,
+        "grade": _typed(lambda v: isinstance(v, str), "text"),
+        "complete": _typed(lambda v: isinstance(v, bool), "boolean"),
+        "budget": _number,
+        "rows": _rows,
+        "findings": _typed(_codes, "codes"),
+    }
+)
 
 
 def find_cases(

@@ -35,21 +35,25 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
 from decimal import Decimal
+from typing import Optional
 
 import attrs
 
-__all__ = [
-    "MAX_NUMBER_CELL_CHARS",
-    "MAX_NUMBER_DIGITS",
-    "CellValue",
-    "Comparator",
-    "ValueKind",
-    "convert",
-    "parse_cell",
-    "units_compatible",
-]
+from .comparators import (
+    APPROX,
+    NEGATION_MARKERS,
+    SUFFIX_RE,
+    SUFFIXES,
+    SYM_RE,
+    SYMBOLS,
+    WORD_RE,
+    WORDS,
+    Comparator,
+)
+from .units import UNIT_RE, normal_unit
+
+__all__ = ["MAX_NUMBER_CELL_CHARS", "MAX_NUMBER_DIGITS", "CellValue", "ValueKind", "parse_cell"]
 
 MAX_NUMBER_CELL_CHARS = 200
 """A cell longer than this (after whitespace runs are read as one space and the ends stripped)
@@ -61,20 +65,6 @@ MAX_NUMBER_DIGITS = 28
 number: the cell is QUALITATIVE with a ``problem`` saying so. 28 is the precision perfscore
 computes in (:data:`perfscore.decimals.CONTEXT`): a longer number could not be scored exactly,
 and no amount or count in a form has that many digits."""
-
-
-class Comparator(enum.Enum):
-    """How an actual is compared with a target; the value is the canonical symbol."""
-
-    GE = "≥"
-    GT = ">"
-    LE = "≤"
-    LT = "<"
-    EQ = "="
-
-    # Members are singletons, so identity is equality: hash them by identity too. (Enum's own
-    # __hash__ hashes the name in Python, and scoring looks members up in dicts for every row.)
-    __hash__ = object.__hash__
 
 
 class ValueKind(enum.Enum):
@@ -102,17 +92,17 @@ class CellValue:
 
     text: str
     kind: ValueKind
-    comparator: Comparator | None = None
+    comparator: Optional[Comparator] = None
     """The comparator the cell states, or ``None`` when it states none."""
-    number: Decimal | None = None
+    number: Optional[Decimal] = None
     """Exact value as written (thousands separators removed): "≧95%" gives ``Decimal("95")``."""
-    unit: str | None = None
+    unit: Optional[str] = None
     """Normalised unit: "%", "次", "万元", "个工作日", "元/人", ... (``None`` when none is written)."""
-    label: str | None = None
+    label: Optional[str] = None
     """Leading text before the number: "办结率" for "办结率100%"."""
-    reference: str | None = None
+    reference: Optional[str] = None
     """BUDGET_REF only: the budget named, e.g. "预算投入", "区级专项投入"."""
-    problem: str | None = None
+    problem: Optional[str] = None
     """A short English reason for GARBLED, or a note on anything odd worth a finding."""
 
     @property
@@ -132,107 +122,8 @@ _FW_THOUSANDS = re.compile(r"(?<=[0-9])，(?=[0-9]{3}(?![0-9]))")
 #: patterns one way to place its spaces, not n⁵. A single whitespace character is kept as it is.
 _SPACES = re.compile(r"\s{2,}")
 
-# --- units -----------------------------------------------------------------------------------
+# --- patterns ------------------------------------------------------------------------------
 
-#: Canonical units and the spellings that mean them.
-_UNIT_ALIASES = {
-    "百分比": "%",
-    "个百分点": "百分点",
-    "工作日": "个工作日",
-    "日": "天",
-    "个月": "月",
-    "㎡": "平方米",
-    "m²": "平方米",
-    "m2": "平方米",
-}
-_BASE_UNITS = (  # noqa: SIM905  (one string reads better than 56 quoted items)
-    "% ‰ 百分点 个工作日 天 月 年 周 小时 分钟 次 人次 起 例 宗 个 人 名 位 篇 份 元 户 家 项 件 台 套 场 期 "
-    "所 座 处 条 批 本 册 张 辆 亩 吨 公斤 千克 克 公里 米 平方米 立方米 分 种 类 栋 间 床 课时 学时"
-).split()
-#: Scale prefixes: "万元" is 10^4 元. Only countable / money units take them.
-_SCALES = {"千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8}
-_SCALABLE = ("元", "人", "人次", "户", "次", "个", "件", "份", "册", "吨", "亩")
-_UNITS: dict[str, tuple[int, str]] = {u: (0, u) for u in _BASE_UNITS}
-_UNITS.update({p + u: (e, u) for p, e in _SCALES.items() for u in _SCALABLE})
-_UNIT_SPELLINGS = sorted([*_UNITS, *_UNIT_ALIASES], key=len, reverse=True)
-_UNIT_ALT = "|".join(re.escape(u) for u in _UNIT_SPELLINGS)
-_UNIT_RE = rf"(?:{_UNIT_ALT})(?:/(?:{_UNIT_ALT}))?"
-
-# --- comparators -----------------------------------------------------------------------------
-
-_GE, _GT, _LE, _LT = Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT
-_SYMBOLS = {
-    ">=": _GE,
-    "≥": _GE,
-    ">": _GT,
-    "<=": _LE,
-    "≤": _LE,
-    "<": _LT,
-    "==": Comparator.EQ,
-    "=": Comparator.EQ,
-}
-#: Words before the number. ``None``: a connector that states no comparator.
-_WORDS: dict[str, Comparator | None] = {
-    **dict.fromkeys(
-        ["大于等于", "大于或等于", "高于或等于", "不低于", "不少于", "不小于", "至少", "达到", "均达到"], _GE
-    ),
-    **dict.fromkeys(["大于", "高于", "超过", "多于"], _GT),
-    **dict.fromkeys(
-        [
-            "小于等于",
-            "小于或等于",
-            "低于或等于",
-            "不超过",
-            "不得超过",
-            "不超出",
-            "不高于",
-            "不大于",
-            "不多于",
-        ],
-        _LE,
-    ),
-    **dict.fromkeys(["至多", "最多", "控制在"], _LE),
-    **dict.fromkeys(["小于", "低于", "少于", "不足", "不满", "不到"], _LT),
-    **dict.fromkeys(["为", "均为", "在", "保持在", "维持在"], None),
-}
-#: Negations that turn a comparator word round: 不 and 不 with a modal ("must not", "should
-#: not", "will not"), prohibitions (勿, 毋, 严禁, 禁止: "do not") and 未 / 没 / 没有 with their
-#: forms ("did not", "never", "failed to").
-_NEGATIONS = (
-    *("不", "不得", "不应", "不能", "不可", "不宜", "不准", "不许", "不要", "不该", "不会"),
-    *("勿", "毋", "严禁", "禁止", "未", "未能", "未曾", "没", "没有", "没能"),
-)
-#: The words a negation turns round, with what each states on its own. 超 / 超出 / 达 / 满 are
-#: comparators only when negated ("不超5天", "未超出5%", "未达90%", "未满3年").
-_NEGATABLE: dict[str, Comparator] = {
-    **dict.fromkeys(["低于", "少于", "小于"], _LT),
-    **dict.fromkeys(["高于", "多于", "大于", "超过", "超出", "超"], _GT),
-    **dict.fromkeys(["达到", "达", "满"], _GE),
-}
-#: Not < is ≥ and not > is ≤: 超过 excludes the number (民法典 1259), so 不超过 includes it; 达到
-#: includes it, so 未达到 excludes it.
-_NEGATED = {_LT: _GE, _GT: _LE, _GE: _LT, _LE: _GT}
-_WORDS.update({neg + word: _NEGATED[c] for neg in _NEGATIONS for word, c in _NEGATABLE.items()})
-#: Negation and modal markers. A label ending in one, directly before a comparator or the number
-#: ("非高于5%", "不得≥95%", "不在95%以上"), negates what follows in a way the words above do not
-#: cover: such a cell is GARBLED, never read the other way round. Longest first, for the message.
-_MARKERS_ONLY = ("非",)
-_NEGATION_MARKERS = tuple(sorted({*_NEGATIONS, *_MARKERS_ONLY}, key=lambda n: (-len(n), n)))
-_SUFFIXES: dict[str, Comparator | None] = {
-    **dict.fromkeys(["以上", "及以上", "或以上"], _GE),
-    **dict.fromkeys(["以下", "及以下", "或以下", "以内", "之内", "范围内", "内"], _LE),
-    **dict.fromkeys(["左右", "上下"], None),
-}
-_APPROX = frozenset({"左右", "上下"})
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-_NEGATED_RE = f"(?:{_alt(_NEGATIONS)})(?:{_alt(_NEGATABLE)})"  # factored: 108 words, one branch
-_PLAIN_WORDS = _WORDS.keys() - {neg + word for neg in _NEGATIONS for word in _NEGATABLE}
-_WORD_RE, _SYM_RE, _SUFFIX_RE = f"{_NEGATED_RE}|{_alt(_PLAIN_WORDS)}", _alt(_SYMBOLS), _alt(_SUFFIXES)
 #: Words ending in 约 where 约 is not "about": "节约5%" saves 5%, with label 节约. After a label
 #: ending in their first character, 约 stays in the label. Only words whose first character
 #: seldom ends another word: 续约 would keep "持续约3个月" from being approximate, 失约 "损失约5万元".
@@ -251,16 +142,16 @@ _NUMBER = re.compile(
     rf"(?P<approx>大约|约为|约)?"
     rf"(?P<label>[^{_LABEL_STOP}](?:\s?[^{_LABEL_STOP}])*?)??{_SEPARATOR}"  # lazy: the shortest label wins
     rf"(?:(?<![{_NOT_ABOUT}])(?P<approx_after>大约|约为|约)\s?)?"  # "满意度约95%", not "节约5%"
-    rf"(?:(?P<word>{_WORD_RE})\s?)?(?:(?P<sym>{_SYM_RE})\s?)?(?P<sign>[+-])?"
+    rf"(?:(?P<word>{WORD_RE})\s?)?(?:(?P<sym>{SYM_RE})\s?)?(?P<sign>[+-])?"
     rf"(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
-    rf"(?:\s?(?P<unit>{_UNIT_RE}))?(?:\s?(?P<suffix>{_SUFFIX_RE})[。.]?|\s?[。.]?)"
+    rf"(?:\s?(?P<unit>{UNIT_RE}))?(?:\s?(?P<suffix>{SUFFIX_RE})[。.]?|\s?[。.]?)"
 )
 # A number-shaped cell whose number token is broken (letters, repeated points, bad grouping).
 # The token's first digit is the one its pattern requires ([A-Za-z.,]* cannot take a digit), so a
 # long run of digits is split one way, not n^2 ways, when the cell does not match.
 _LOOSE = re.compile(
-    rf"[^{_LABEL_STOP}A-Za-z]*?{_SEPARATOR}(?:(?P<word>{_WORD_RE})\s?)?(?:(?P<sym>{_SYM_RE})\s?)?[+-]?"
-    rf"(?P<tok>[A-Za-z.,]*[0-9][0-9A-Za-z.,]*)(?:\s?(?P<unit>{_UNIT_RE}))?(?:\s?(?:{_SUFFIX_RE})。?|\s?。?)"
+    rf"[^{_LABEL_STOP}A-Za-z]*?{_SEPARATOR}(?:(?P<word>{WORD_RE})\s?)?(?:(?P<sym>{SYM_RE})\s?)?[+-]?"
+    rf"(?P<tok>[A-Za-z.,]*[0-9][0-9A-Za-z.,]*)(?:\s?(?P<unit>{UNIT_RE}))?(?:\s?(?:{SUFFIX_RE})。?|\s?。?)"
 )
 _BUDGET_WORDS = "预算|投入|资金|批复|概算|经费|拨款|结转"
 # The reference runs to its first budget word and on (lazily) to an optional suffix: the text
@@ -277,7 +168,7 @@ _NOT_APPLICABLE = frozenset(
 )
 
 
-def parse_cell(text: str | None) -> CellValue:
+def parse_cell(text: Optional[str]) -> CellValue:
     """Parse one target or actual cell. Never raises; ``text`` of the result is the input."""
     raw = "" if text is None else text
     s = _SPACES.sub(" ", _FW_THOUSANDS.sub(",", raw.translate(_TRANSLATE))).strip()
@@ -307,7 +198,7 @@ def parse_cell(text: str | None) -> CellValue:
     return CellValue(raw, ValueKind.QUALITATIVE, problem=_tolerance(s))
 
 
-def _tolerance(s: str) -> str | None:
+def _tolerance(s: str) -> Optional[str]:
     return "± tolerance: neither a floor nor a ceiling" if _TOLERANCE.search(s) else None
 
 
@@ -335,8 +226,8 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
     touching = not (word or sym) and m.end("label") == m.start("sign" if m["sign"] else "num")
     if label and touching and label[-1].isascii() and label[-1].isalpha():
         return CellValue(raw, ValueKind.GARBLED, problem="letter attached to number (OCR?)")
-    if label and label.endswith(_NEGATION_MARKERS):  # "非高于5%": what does 非 make of 高于? No guess
-        negation = next(n for n in _NEGATION_MARKERS if label.endswith(n))
+    if label and label.endswith(NEGATION_MARKERS):  # "非高于5%": what does 非 make of 高于? No guess
+        negation = next(n for n in NEGATION_MARKERS if label.endswith(n))
         start = m.end("label") - len(negation)
         if word or sym:
             said = m.string[start : m.end("sym") if sym else m.end("word")]
@@ -345,14 +236,14 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
         return CellValue(raw, ValueKind.GARBLED, problem=f"negation before a number: {said!r}")
     stated = [
         c
-        for c in (_SYMBOLS.get(sym or ""), _WORDS.get(word or ""), _SUFFIXES.get(suffix or ""))
+        for c in (SYMBOLS.get(sym or ""), WORDS.get(word or ""), SUFFIXES.get(suffix or ""))
         if c is not None
     ]
     notes = []  # every note, not the last: "约≥95%以下" is both approximate and contradictory
     if len(set(stated)) > 1:
         notes.append("conflicting comparators: " + " ".join(w for w in (word, sym, suffix) if w))
     approx = m["approx"] or m["approx_after"]
-    if approx or suffix in _APPROX:
+    if approx or suffix in APPROX:
         notes.append(f"approximate value ({approx or suffix})")
     number = Decimal(m["num"].replace(",", ""))
     return CellValue(
@@ -360,13 +251,13 @@ def _number(raw: str, m: re.Match[str]) -> CellValue:
         ValueKind.NUMBER,
         comparator=stated[0] if stated else None,
         number=-number if m["sign"] == "-" else number,
-        unit=_normal_unit(m["unit"]),
+        unit=normal_unit(m["unit"]),
         label=label,
         problem="; ".join(notes) or None,
     )
 
 
-def _garbled(token: str, has_context: bool) -> str | None:
+def _garbled(token: str, has_context: bool) -> Optional[str]:
     """Why a number-shaped token is broken, or ``None`` when it is plain text ("5G", "4A")."""
     if any(c.isalpha() for c in token):
         return "letter inside number (OCR?)" if has_context or "." in token else None
@@ -377,42 +268,3 @@ def _garbled(token: str, has_context: bool) -> str | None:
     if token.startswith((".", ",")) or token.endswith((".", ",")):
         return "number starts or ends with a separator"
     return "malformed thousands separator"
-
-
-def _normal_unit(unit: str | None) -> str | None:
-    if not unit:
-        return None
-    return "/".join(_UNIT_ALIASES.get(part, part) for part in unit.split("/"))
-
-
-def _scale(unit: str) -> tuple[int, str]:
-    parts = unit.split("/")
-    exponent, base = _UNITS.get(parts[0], (0, parts[0]))
-    return exponent, "/".join([base, *parts[1:]])
-
-
-def units_compatible(a: str | None, b: str | None) -> bool:
-    """Whether values in units ``a`` and ``b`` can be compared. ``None`` (no unit written) is
-    compatible with anything; 元 and 万元 (and 千元, 亿元; 人 and 万人) are compatible."""
-    if a is None or b is None or a == b:
-        return True
-    return _scale(a)[1] == _scale(b)[1]
-
-
-def convert(value: Decimal, from_unit: str | None, to_unit: str | None) -> Decimal:
-    """Convert ``value`` from ``from_unit`` to ``to_unit`` exactly (元→万元 divides by 10000).
-
-    Identity when either unit is ``None`` or both are the same. Raises ``ValueError`` when the
-    units are not :func:`units_compatible`."""
-    if from_unit is None or to_unit is None or from_unit == to_unit:
-        return value
-    (e_from, base_from), (e_to, base_to) = _scale(from_unit), _scale(to_unit)
-    if base_from != base_to:
-        raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
-    sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):  # NaN or infinity: no scale to change
-        return value
-    exponent += e_from - e_to  # exact, unlike arithmetic under a context precision
-    if 0 < exponent <= 28:  # 1.5万元 -> 15000元, not 1.5E+4
-        digits, exponent = (*digits, *(0,) * exponent), 0
-    return Decimal((sign, digits, exponent))

@@ -8,17 +8,18 @@ from typing import Union
 
 import attrs
 
-from ..errors import EvaluationError, PerfscoreError, Problem
+from ..errors import EvaluationError, PerfscoreError
 from ..files import MAX_FORM_BYTES, refusal
-from ..rules import MAX_FILE_BYTES
-from .model import Evaluation, read_evaluation
+from .document import read_evaluation
+from .limits import MAX_EVALUATION_BYTES
+from .model import Evaluation
+from .problems import problem
 
-__all__ = ["MAX_EVALUATION_BYTES", "OFFICE_SUFFIXES", "input_limit", "read_evaluations"]
+__all__ = ["OFFICE_SUFFIXES", "input_limit", "read_evaluations"]
 
-#: Word and Excel forms, read by :mod:`perfscore.evaluations.office` (the ``office`` extra).
 OFFICE_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm")
-#: The largest evaluation file (.toml, .json) read, in bytes (the TOML/JSON readers' limit).
-MAX_EVALUATION_BYTES = MAX_FILE_BYTES
+"""Word and Excel forms, read by :mod:`perfscore.evaluations.office` (the ``office`` extra): the
+suffixes of its ``FORMATS``, named here so that reading a TOML file does not import it."""
 
 
 def input_limit(path: Union[str, Path]) -> int:
@@ -40,7 +41,9 @@ def read_evaluations(
     """
     reason = refusal(path, input_limit(path))
     if reason:
-        raise EvaluationError([Problem("file-unreadable", reason, file=str(path))], f"{path}: {reason}")
+        raise EvaluationError(
+            [problem("file-unreadable", file=str(path), reason=reason)], f"{path}: {reason}"
+        )
     if Path(path).suffix.lower() in OFFICE_SUFFIXES:
         from .office import read_evaluations as read_office
 
@@ -51,8 +54,8 @@ def read_evaluations(
         raise
     except (ValueError, RecursionError) as exc:  # a parser's own limit: 5,000 digits, deep nesting
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        problem = Problem("file-unreadable", f"cannot parse: {reason}", file=str(path))
-        raise EvaluationError([problem], f"{path}: cannot parse") from None
+        refused = problem("file-unreadable", file=str(path), reason=f"cannot parse: {reason}")
+        raise EvaluationError([refused], f"{path}: cannot parse") from None
     return [
         attrs.evolve(
             evaluation,

@@ -10,18 +10,15 @@ a finding at scoring time.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import attrs
 
 from ..decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate, shown
 from ..errors import EvaluationError, EvaluationTypeError, Problem
-from ..rules import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
-from ..suggest import close_matches
+from .read import EVALUATION, read_fields
 
 __all__ = [
     "BudgetLine",
@@ -29,8 +26,7 @@ __all__ = [
     "Evaluation",
     "IndicatorRow",
     "Unreadable",
-    "evaluation_from_document",
-    "read_evaluation",
+    "from_fields",
 ]
 
 
@@ -306,7 +302,7 @@ class Evaluation:
         (numbers as strings), which :meth:`from_dict` reads back to an equal evaluation."""
         from ..serialize import dump
 
-        meta = {key: dump(getattr(self, key)) for key in sorted(_EVALUATION_KEYS)}
+        meta = {key: dump(getattr(self, key)) for key in sorted(EVALUATION.keys)}
         data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None, [])}}
         if self.budget is not None:
             data["budget"] = _compact(dump(self.budget))
@@ -324,329 +320,30 @@ class Evaluation:
 
         Raises :class:`EvaluationError` listing every problem, each with its key path.
         """
-        return _Reader(source, None).evaluation(data)
+        return from_fields(read_fields(data, source))
 
 
-def read_evaluation(path: Union[str, Path]) -> Evaluation:
-    """Read an evaluation from a ``.toml`` or ``.json`` file.
-
-    Raises :class:`EvaluationError` with file, line and key path for every problem.
-    """
-    file = Path(path)
-    name = str(path)
-    try:
-        text = read_text(file)  # a regular file of at most MAX_FILE_BYTES, UTF-8
-    except TomlSyntax as exc:
-        raise EvaluationError([exc.problem]) from None
-    suffix = file.suffix.lower()
-    if suffix == ".toml":
-        try:
-            doc = parse_toml(text, name)
-        except TomlSyntax as exc:
-            raise EvaluationError([exc.problem]) from None
-        return evaluation_from_document(doc, doc.data)
-    if suffix == ".json":
-        try:
-            check_nesting(text, name, toml=False)
-            data = json.loads(text, parse_constant=_json_constant)
-        except TomlSyntax as exc:
-            raise EvaluationError([exc.problem]) from None
-        except json.JSONDecodeError as exc:
-            problem = Problem(
-                "json-syntax", f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
-            )
-            raise EvaluationError([problem]) from None
-        except (ValueError, RecursionError, MemoryError) as exc:  # an int beyond Python's digit limit
-            raise EvaluationError([parse_failure(text, name, "json-syntax", "invalid JSON", exc)]) from None
-        return _Reader(name, None).evaluation(data)
-    raise EvaluationError(
-        [
-            Problem(
-                "unknown-format",
-                "unknown evaluation format",
-                file=name,
-                found=suffix or "(none)",
-                expected=".toml or .json",
-            )
-        ]
+def from_fields(fields: Mapping[str, Any]) -> Evaluation:
+    """An evaluation from the checked values :func:`.read.read_fields` gives."""
+    budget = fields["budget"]
+    if budget is not None:
+        budget = BudgetTable(
+            **{
+                **budget,
+                "lines": tuple(BudgetLine(**line) for line in budget["lines"]),
+                "unreadable": _unreadable(budget["unreadable"]),
+            }
+        )
+    rows = tuple(
+        IndicatorRow(**{**row, "unreadable": _unreadable(row["unreadable"])}) for row in fields["rows"]
+    )
+    return Evaluation(
+        **{**fields, "budget": budget, "rows": rows, "unreadable": _unreadable(fields["unreadable"])}
     )
 
 
-def _json_constant(name: str) -> str:
-    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON: kept as text, so the number gate
-    refuses them with the key's path instead of reading a float that is not finite."""
-    return name
-
-
-def evaluation_from_document(doc: TomlDocument, data: Mapping[str, Any]) -> Evaluation:
-    """Build an evaluation from (part of) a parsed TOML document, with its positions."""
-    return _Reader(doc.file, doc).evaluation(data)
-
-
-_EVALUATION_KEYS = {
-    "region",
-    "form",
-    "year",
-    "title",
-    "unit",
-    "department",
-    "project",
-    "ruleset",
-    "reported_total",
-    "reported_grade",
-    "unreadable",
-}
-_BUDGET_KEYS = {
-    "initial",
-    "full_year",
-    "executed",
-    "adjustment",
-    "points",
-    "rate",
-    "reported_score",
-    "lines",
-    "note",
-    "unreadable",
-}
-_POINT_KEYS = {"weight", "reported_score", "points", "reported_total"}
-"""Number keys that hold scores or weights (within ``MAX_POINTS``); the others are amounts."""
-_LINE_KEYS = {"name", "initial", "full_year", "executed"}
-_ROW_KEYS = {
-    "unreadable",
-    "sign",
-    "unit",
-    "core",
-    "block",
-    "category",
-    "name",
-    "target",
-    "actual",
-    "weight",
-    "reported_score",
-    "note",
-    "level",
-    "method",
-    "inputs",
-}
-
-
-class _Reader:
-    """Collects every problem instead of stopping at the first."""
-
-    def __init__(self, file: str, doc: Optional[TomlDocument]) -> None:
-        self.file = file
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def problem(self, code: str, path: str, message: str, **extra: Any) -> None:
-        if self.doc is not None:
-            self.problems.append(self.doc.problem(code, path, message, **extra))
-        else:
-            self.problems.append(Problem(code, message, file=self.file or None, path=path, **extra))
-
-    def keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
-        for key in table:
-            if key not in allowed:
-                where = f"{path}.{key}" if path else key
-                self.problem("unknown-key", where, "unknown key", suggestions=close_matches(key, allowed))
-
-    def text(self, table: Mapping[str, Any], key: str, path: str, required: bool = False) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.problem("missing-key", path_join(path, key), "required key is missing")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem("wrong-type", path_join(path, key), "must be text", found=shown(value))
-            return ""
-        if isinstance(value, int) and value.bit_length() > 200:  # str() of it may even raise
-            self.problem("bad-number", path_join(path, key), "number too long to be text", found=shown(value))
-            return ""
-        return str(value) if not isinstance(value, float) else repr(value)
-
-    def number(self, table: Mapping[str, Any], key: str, path: str) -> Optional[Decimal]:
-        """A number cell, through the one gate (:func:`perfscore.decimals.gate`): scores and
-        weights within ``MAX_POINTS``, amounts and inputs within ``MAX_AMOUNT``."""
-        value = table.get(key)
-        if value is None or (isinstance(value, str) and value.strip() == ""):
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-            self.problem("not-a-number", path_join(path, key), "must be a number", found=shown(value))
-            return None
-        named_value = path == "base" or path.endswith(".inputs")  # a base figure or an input
-        limit = MAX_POINTS if key in _POINT_KEYS and not named_value else MAX_AMOUNT
-        try:
-            return gate(value, limit)
-        except NumberRefused as exc:
-            code = "not-a-number" if isinstance(value, str) and "ASCII" in exc.reason else "bad-number"
-            message = "must be a number" if code == "not-a-number" else exc.reason
-            self.problem(code, path_join(path, key), message, found=exc.found, expected=exc.expected)
-            return None
-
-    def unreadable(self, table: Mapping[str, Any], path: str) -> tuple[Unreadable, ...]:
-        """``unreadable = [{ column, text, address }]``: cells a form reader could not read."""
-        out = []
-        for where, item in self.tables(table, "unreadable", path):
-            self.keys(item, {"column", "text", "address"}, where)
-            out.append(
-                Unreadable(
-                    self.text(item, "column", where, required=True),
-                    self.text(item, "text", where),
-                    self.text(item, "address", where),
-                )
-            )
-        return tuple(out)
-
-    def flag(self, table: Mapping[str, Any], key: str, path: str) -> bool:
-        value = table.get(key, False)
-        if isinstance(value, str) and value.strip() in ("是", "否", ""):
-            return value.strip() == "是"
-        if not isinstance(value, bool):
-            self.problem(
-                "wrong-type", path_join(path, key), "must be true/false (or 是/否)", found=shown(value)
-            )
-            return False
-        return value
-
-    def table(self, value: Any, path: str) -> Mapping[str, Any]:
-        if isinstance(value, Mapping):
-            return value
-        self.problem("wrong-type", path, "must be a table", found=type(value).__name__)
-        return {}
-
-    def tables(self, data: Mapping[str, Any], key: str, path: str) -> list[tuple[str, Mapping[str, Any]]]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.problem(
-                "wrong-type", path_join(path, key), "must be an array of tables", found=type(value).__name__
-            )
-            return []
-        out = []
-        for index, item in enumerate(value):
-            where = f"{path_join(path, key)}[{index}]"
-            out.append((where, self.table(item, where)))
-        return out
-
-    def evaluation(self, data: Mapping[str, Any]) -> Evaluation:
-        if not isinstance(data, Mapping):  # a JSON file or a caller's value that is no object
-            raise EvaluationError(
-                [
-                    Problem(
-                        "wrong-type", "must be an object", file=self.file or None, found=type(data).__name__
-                    )
-                ]
-            )
-        # A worked case is an evaluation file with [case] and [expect]: it reads as its evaluation.
-        self.keys(data, {"evaluation", "budget", "rows", "base", "case", "expect"}, "")
-        meta = self.table(data.get("evaluation", {}), "evaluation")
-        if "evaluation" not in data:
-            self.problem("missing-key", "evaluation", "required table [evaluation] is missing")
-        self.keys(meta, _EVALUATION_KEYS, "evaluation")
-        year_value = meta.get("year")
-        year = 0
-        if isinstance(year_value, int) and not isinstance(year_value, bool) and 1990 <= year_value <= 2100:
-            year = year_value
-        elif "evaluation" in data:
-            self.problem(
-                "bad-year",
-                "evaluation.year",
-                "must be a year",
-                expected="an integer such as 2023",
-                found=shown(year_value),
-            )
-        form = self.text(meta, "form", "evaluation", required="evaluation" in data)
-        if form and form not in ("project", "department", "special_fund"):
-            self.problem(
-                "bad-form",
-                "evaluation.form",
-                "unknown form",
-                found=shown(form),
-                expected="project, department or special_fund",
-            )
-        budget = self.budget(data["budget"]) if "budget" in data else None
-        rows = tuple(self.row(where, row) for where, row in self.tables(data, "rows", ""))
-        base: dict[str, Decimal] = {}
-        raw_base = self.table(data.get("base", {}), "base")
-        for key in raw_base:
-            number = self.number(raw_base, key, "base")
-            if number is not None:
-                base[key] = number
-        evaluation = Evaluation(
-            region=self.text(meta, "region", "evaluation", required="evaluation" in data),
-            form=form,
-            year=year,
-            title=self.text(meta, "title", "evaluation"),
-            unit=self.text(meta, "unit", "evaluation"),
-            department=self.text(meta, "department", "evaluation"),
-            project=self.text(meta, "project", "evaluation"),
-            ruleset=self.text(meta, "ruleset", "evaluation"),
-            budget=budget,
-            rows=rows,
-            base=base,
-            reported_total=self.number(meta, "reported_total", "evaluation"),
-            reported_grade=self.text(meta, "reported_grade", "evaluation"),
-            unreadable=self.unreadable(meta, "evaluation"),
-            source=self.file,
-        )
-        if self.problems:
-            raise EvaluationError(
-                self.problems, f"{self.file or 'evaluation'}: {len(self.problems)} problem(s)"
-            )
-        return evaluation
-
-    def budget(self, value: Any) -> BudgetTable:
-        table = self.table(value, "budget")
-        self.keys(table, _BUDGET_KEYS, "budget")
-        lines = []
-        for where, line in self.tables(table, "lines", "budget"):
-            self.keys(line, _LINE_KEYS, where)
-            lines.append(
-                BudgetLine(
-                    name=self.text(line, "name", where, required=True),
-                    initial=self.number(line, "initial", where),
-                    full_year=self.number(line, "full_year", where),
-                    executed=self.number(line, "executed", where),
-                )
-            )
-        return BudgetTable(
-            initial=self.number(table, "initial", "budget"),
-            full_year=self.number(table, "full_year", "budget"),
-            executed=self.number(table, "executed", "budget"),
-            adjustment=self.number(table, "adjustment", "budget"),
-            points=self.number(table, "points", "budget"),
-            rate=self.text(table, "rate", "budget"),
-            reported_score=self.number(table, "reported_score", "budget"),
-            lines=tuple(lines),
-            note=self.text(table, "note", "budget"),
-            unreadable=self.unreadable(table, "budget"),
-        )
-
-    def row(self, where: str, row: Mapping[str, Any]) -> IndicatorRow:
-        self.keys(row, _ROW_KEYS, where)
-        inputs: dict[str, Decimal] = {}
-        raw_inputs = self.table(row.get("inputs", {}), f"{where}.inputs")
-        for key in raw_inputs:
-            number = self.number(raw_inputs, key, f"{where}.inputs")
-            if number is not None:
-                inputs[key] = number
-        return IndicatorRow(
-            block=self.text(row, "block", where, required=True),
-            category=self.text(row, "category", where),
-            name=self.text(row, "name", where),
-            target=self.text(row, "target", where),
-            actual=self.text(row, "actual", where),
-            weight=self.number(row, "weight", where),
-            reported_score=self.number(row, "reported_score", where),
-            note=self.text(row, "note", where),
-            level=self.text(row, "level", where),
-            method=self.text(row, "method", where),
-            inputs=inputs,
-            sign=self.text(row, "sign", where),
-            unit=self.text(row, "unit", where),
-            core=self.flag(row, "core", where),
-            unreadable=self.unreadable(row, where),
-            where=where,
-        )
+def _unreadable(items: Sequence[Mapping[str, str]]) -> tuple[Unreadable, ...]:
+    return tuple(Unreadable(**item) for item in items)
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -658,7 +355,3 @@ def _compact(data: dict[str, Any]) -> dict[str, Any]:
         if value is not False and value not in (None, "", {}, []):
             out[key] = value
     return out
-
-
-def path_join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key

@@ -1,5 +1,8 @@
-"""Scored results as frozen values (model), their statuses, plain-text rendering; ``report.export``
-writes Markdown, HTML and the scored workbook."""
+"""Scored results as frozen values (model), their statuses, plain-text rendering.
+
+The exports sit above scoring and review: ``report.export`` chooses a writer for a format
+(``markdown``, ``html``, ``xlsx`` with its ``sheet`` helper), and every writer shows the one
+presentation model of ``report.view``."""
 
 from .model import (
     BlockResult,

@@ -202,21 +202,13 @@ class _Explained:
         return self.explanation.provenance
 
 
-# The report classes are not frozen, but a report is still a value: every mapping in it is a
-# read-only copy (frozen_mapping), every sequence a tuple, and nothing in it refers to an object
-# the caller passed in, so nothing the caller changes after scoring changes the report.
-#
-# Why not frozen: a frozen attrs class cannot set its fields with plain attribute stores (it
-# writes through __dict__, or through object.__setattr__ when slotted), and a report is built
-# once per evaluation, with one row per indicator: frozen, building rows took about an eighth of
-# all scoring time, and the other report objects another twentieth. Their attributes are
-# read-only by convention; attrs.evolve(obj, ...) gives a changed copy. For the same reason the
-# classes whose mappings are copied on construction (a converter) set no on_setattr hook: with
-# one, attrs routes every store in __init__ through a setattr hook, which made building a block
-# five times slower.
-@attrs.define
+# The results are frozen values, built by keyword: every mapping in them is a read-only copy
+# (frozen_mapping), every sequence a tuple, and nothing in them refers to an object the caller
+# passed in, so nothing the caller changes after scoring changes a report. attrs.evolve(obj, ...)
+# gives a changed copy.
+@attrs.frozen
 class RowResult(_Explained):
-    """One 三级 indicator, scored. Read-only by convention, not enforced (see above)."""
+    """One 三级 indicator, scored."""
 
     where: str
     block: str
@@ -250,7 +242,7 @@ class RowResult(_Explained):
         return self.reported - self.points
 
 
-@attrs.define
+@attrs.frozen
 class CategoryResult:
     name: str
     rows: tuple[RowResult, ...]
@@ -258,7 +250,7 @@ class CategoryResult:
     reported: Optional[Decimal]
 
 
-@attrs.define(on_setattr=attrs.setters.NO_OP)  # plain stores in __init__: see above
+@attrs.frozen
 class BlockResult:
     key: str
     name_zh: str
@@ -278,7 +270,7 @@ class BlockResult:
         return tuple(row for cat in self.categories for row in cat.rows)
 
 
-@attrs.define
+@attrs.frozen
 class BudgetResult(_Explained):
     """The 预算执行率 row, scored: the base and executed amounts, the rate, the points."""
 
@@ -301,7 +293,7 @@ class BudgetResult(_Explained):
     reported: Optional[Decimal] = None
 
 
-@attrs.define(on_setattr=attrs.setters.NO_OP)  # plain stores in __init__: see above
+@attrs.frozen
 class Report:
     """The whole breakdown. ``complete`` is false when a row or the budget could not be scored:
     then ``total`` counts only what could be, and ``grade`` is left empty rather than guessed."""

@@ -138,6 +138,13 @@ def _reasons(zh: str, en: str) -> list[str]:
 
 
 def render_ruleset(ruleset: Ruleset) -> str:
+    """A ruleset as a tree: its blocks, categories and indicators, then its methods, rounding,
+    grades, review rules and sources."""
+    lines = _framework(ruleset) + _methods(ruleset) + _rules(ruleset)
+    return "\n".join(_t(line) for line in lines) + "\n"
+
+
+def _framework(ruleset: Ruleset) -> list[str]:
     lines = [
         f"{ruleset.id} ({ruleset.edition}, {ruleset.years})  {ruleset.name}",
         f"region {ruleset.region}  form {ruleset.form}  total {num(ruleset.total)}",
@@ -168,7 +175,11 @@ def render_ruleset(ruleset: Ruleset) -> str:
             how += f" where {derived.when.source}"
         unit = f", {derived.unit}" if derived.unit else ""
         lines.append(f"derived {derived.name} ({derived.label.zh}{unit}) = {how}")
-    lines.append("methods:")
+    return lines
+
+
+def _methods(ruleset: Ruleset) -> list[str]:
+    lines = ["methods:"]
     for key, method in ruleset.methods.items():
         lines.append(f"  {key}: {method.name}")
         for case in method.cases:
@@ -185,6 +196,11 @@ def render_ruleset(ruleset: Ruleset) -> str:
             lines.append(
                 f"    {level.label.zh}: [{num(level.low)}W, {num(level.high)}W{close}, auto {num(level.score)}W"
             )
+    return lines
+
+
+def _rules(ruleset: Ruleset) -> list[str]:
+    lines = []
     if ruleset.selection:
         lines.append("selection: " + ", ".join(f"{k} → {v}" for k, v in ruleset.selection.items()))
     lines.append(
@@ -211,4 +227,4 @@ def render_ruleset(ruleset: Ruleset) -> str:
     for source in ruleset.sources:
         flag = "" if source.confirmed else "  (unconfirmed)"
         lines.append(f"  [{source.evidence}] {source.title}{flag}")
-    return "\n".join(_t(line) for line in lines) + "\n"
+    return lines

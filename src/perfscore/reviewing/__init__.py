@@ -1,5 +1,20 @@
-"""Review (复核): recomputing a unit's table and reporting each discrepancy, for one table or a folder."""
+"""Review (复核): recomputing a unit's table and reporting each discrepancy, for one table or a folder.
 
-from .checks import FileReview, Review, evaluation_files, review, review_files
+``checks`` holds the checks (pure functions, run in the order of ``CHECKS``), ``run`` the review
+of one table, ``batch`` the review of files and folders."""
 
-__all__ = ["FileReview", "Review", "evaluation_files", "review", "review_files"]
+from .batch import EVALUATION_SUFFIXES, FileReview, evaluation_files, review_files
+from .checks import CHECKS, Check, finding
+from .run import Review, review
+
+__all__ = [
+    "CHECKS",
+    "EVALUATION_SUFFIXES",
+    "Check",
+    "FileReview",
+    "Review",
+    "evaluation_files",
+    "finding",
+    "review",
+    "review_files",
+]

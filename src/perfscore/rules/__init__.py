@@ -1,19 +1,9 @@
 """Rulesets: TOML with positions, ``extends`` inheritance, the registry of shipped and user files,
-the validating build, and the immutable :class:`Ruleset` model scoring runs on."""
+the one validating reader (shared with evaluations and worked cases), the validating build,
+and the immutable :class:`Ruleset` model scoring runs on."""
 
-from .loading import (
-    MAX_EXTENDS_DEPTH,
-    MAX_PROBLEMS,
-    MAX_RULESET_BYTES,
-    RulesetInfo,
-    RulesetWarning,
-    available_rulesets,
-    clear_caches,
-    find_ruleset,
-    load_ruleset,
-    parent_regions,
-    search_dirs,
-)
+from .extends import MAX_EXTENDS_DEPTH
+from .load import clear_caches, find_ruleset, load_ruleset
 from .model import (
     EVIDENCE_LEVELS,
     FORMS,
@@ -28,6 +18,16 @@ from .model import (
     Method,
     Rounding,
     Ruleset,
+)
+from .reader import MAX_PROBLEMS, Getter, Reader, Spec, document_locator, key_path
+from .registry import (
+    MAX_RULESET_BYTES,
+    MAX_RULESET_FILES,
+    RulesetInfo,
+    RulesetWarning,
+    available_rulesets,
+    parent_regions,
+    search_dirs,
 )
 from .toml import (
     MAX_FILE_BYTES,
@@ -49,25 +49,31 @@ __all__ = [
     "MAX_NESTING",
     "MAX_PROBLEMS",
     "MAX_RULESET_BYTES",
+    "MAX_RULESET_FILES",
     "SELECTION_KEYS",
     "Block",
     "BudgetRule",
     "Case",
     "Derived",
+    "Getter",
     "GradeBand",
     "Indicator",
     "Level",
     "Method",
+    "Reader",
     "Rounding",
     "Ruleset",
     "RulesetInfo",
     "RulesetWarning",
+    "Spec",
     "TomlDocument",
     "TomlSyntax",
     "available_rulesets",
     "check_nesting",
     "clear_caches",
+    "document_locator",
     "find_ruleset",
+    "key_path",
     "load_ruleset",
     "parent_regions",
     "parse_failure",

@@ -19,7 +19,7 @@ in a report can say which file set it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 __all__ = ["IDENTITY_KEYS", "Origins", "merge", "origins_of"]
@@ -108,6 +108,13 @@ def _merge_tables(
     return result
 
 
+def _ident(item: Any, id_key: str) -> Any:
+    """An entry's ``key`` (or ``id``) as it is matched; None for an entry without one, or with a
+    value no entry can be matched by (an array or a table: the build reports its type)."""
+    value = item.get(id_key) if isinstance(item, Mapping) else None
+    return value if isinstance(value, Hashable) else None
+
+
 def _merge_keyed(
     name: str,
     parent: list[Any],
@@ -124,13 +131,13 @@ def _merge_keyed(
     merged: list[tuple[Any, str, Origins, Any, str, Origins]] = []
     index_of: dict[Any, int] = {}
     for i, item in enumerate(parent):
-        ident = item.get(id_key) if isinstance(item, Mapping) else None
+        ident = _ident(item, id_key)
         if ident is not None:
             index_of[ident] = len(merged)
         merged.append((item, f"{ppath}[{i}]", porig, None, "", {}))
     removed: set[int] = set()
     for i, item in enumerate(child):
-        ident = item.get(id_key) if isinstance(item, Mapping) else None
+        ident = _ident(item, id_key)
         at = index_of.get(ident) if ident is not None else None
         if at is None:
             merged.append((None, "", {}, item, f"{cpath}[{i}]", corig))

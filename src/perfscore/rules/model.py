@@ -1,7 +1,7 @@
 """The loaded, checked, immutable form of a ruleset.
 
-A :class:`Ruleset` is produced only by :mod:`perfscore.rules.loading`, after every check has passed;
-nothing here reads files. All collections are tuples or read-only mappings.
+A :class:`Ruleset` is produced only by :func:`perfscore.rules.builder.ruleset.finish`, after
+every check has passed; nothing here reads files. All collections are tuples or read-only mappings.
 """
 
 from __future__ import annotations
@@ -246,8 +246,15 @@ class GradeBand:
 _PLAN_LOCK = threading.Lock()
 
 
+class _Compiled:
+    """Where a :class:`Ruleset` keeps its plan: a slot, not an attrs field, so the plan is never
+    compared, shown, copied by ``attrs.evolve`` (a copy may differ) or listed with the fields."""
+
+    __slots__ = ("_plan",)
+
+
 @attrs.frozen(eq=False)
-class Ruleset:
+class Ruleset(_Compiled):
     """A region's scoring framework for one form, in one edition. Immutable.
 
     Compared and hashed by identity: the loader builds each file's ruleset once and caches it.
@@ -285,16 +292,15 @@ class Ruleset:
     """The ruleset's ``[params]``: named constants every formula may use"""
     provenance: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     """Key path → the file that set it, for every leaf value after ``extends`` merging."""
-    _plan: Optional[Plan] = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def plan(self) -> Plan:
         """The lookups scoring needs (:mod:`perfscore.rules.plan`). Loading builds them; a ruleset
         built directly (or copied with ``attrs.evolve``) builds its own on first use, once."""
-        plan = self._plan
+        plan: Optional[Plan] = getattr(self, "_plan", None)
         if plan is None:
             with _PLAN_LOCK:
-                plan = self._plan
+                plan = getattr(self, "_plan", None)
                 if plan is None:
                     plan = build_plan(self)
                     object.__setattr__(self, "_plan", plan)  # set once; read-only thereafter

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional
 
+from ..codes import messages
 from ..errors import Problem
 from ..files import FileRefused, read_bytes
 
@@ -83,17 +84,14 @@ def parse_toml(text: str, file: str) -> TomlDocument:
         data = tomllib.loads(text)
     except (ValueError, RecursionError, MemoryError) as exc:
         if not isinstance(exc, tomllib.TOMLDecodeError):
-            raise TomlSyntax(parse_failure(text, file, "toml-syntax", "invalid TOML", exc)) from None
+            raise TomlSyntax(parse_failure(text, file, "toml-syntax", exc)) from None
         exc_message = str(exc)
         match = _ERROR_AT.search(exc_message)
         line = int(match.group(1)) if match else None
         column = int(match.group(2)) if match else None
         reason = _ERROR_AT.sub("", exc_message).strip()
-        raise TomlSyntax(
-            Problem(
-                code="toml-syntax", message=f"invalid TOML: {reason}", file=file, line=line, column=column
-            )
-        ) from None
+        message = messages("toml-syntax", reason=reason)[1]
+        raise TomlSyntax(Problem("toml-syntax", message, file=file, line=line, column=column)) from None
     return TomlDocument(data, text, file)
 
 
@@ -110,15 +108,14 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
         data = read_bytes(path, limit)
     except FileRefused as exc:
-        raise TomlSyntax(Problem(exc.code, str(exc), file=name)) from None
+        raise TomlSyntax(Problem(exc.code, messages(exc.code, reason=str(exc))[1], file=name)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise TomlSyntax(
-            Problem("file-unreadable", "cannot read: not UTF-8 text", file=name, line=line, column=column)
-        ) from None
+        message = messages("file-unreadable", reason="cannot read: not UTF-8 text")[1]
+        raise TomlSyntax(Problem("file-unreadable", message, file=name, line=line, column=column)) from None
 
 
 _TOML_TOKENS = re.compile(r'"""|\'\'\'|"|\'|#|[\[\]{}]')
@@ -151,7 +148,7 @@ def check_nesting(text: str, file: str, *, toml: bool) -> None:
                 raise TomlSyntax(
                     Problem(
                         "too-deep",
-                        "arrays or tables nested too deeply",
+                        messages("too-deep")[1],
                         file=file,
                         line=line,
                         column=column,
@@ -175,25 +172,30 @@ def check_nesting(text: str, file: str, *, toml: bool) -> None:
             i = body.end() + 1 if body is not None else size
 
 
-def parse_failure(text: str, file: str, code: str, what: str, exc: BaseException) -> Problem:
-    """A located problem for a parser's ``ValueError`` (an integer over Python's digit limit),
-    ``RecursionError`` or ``MemoryError``: never one of those out of a reader."""
+def parse_failure(text: str, file: str, code: str, exc: BaseException) -> Problem:
+    """A located problem of ``code`` (``toml-syntax`` or ``json-syntax``) for a parser's
+    ``ValueError`` (an integer over Python's digit limit), ``RecursionError`` or
+    ``MemoryError``: never one of those out of a reader."""
+
+    def message(reason: str) -> str:
+        return messages(code, reason=reason)[1]
+
     if isinstance(exc, (RecursionError, MemoryError)):
-        return Problem(code, f"{what}: too deeply nested or too large to read", file=file)
+        return Problem(code, message("too deeply nested or too large to read"), file=file)
     long = _LONG_DIGITS.search(text)
     if long is not None:
         line = text.count("\n", 0, long.start()) + 1
         column = long.start() - (text.rfind("\n", 0, long.start()) + 1) + 1
         return Problem(
             code,
-            f"{what}: a number of {long.end() - long.start()} digits",
+            message(f"a number of {long.end() - long.start()} digits"),
             file=file,
             line=line,
             column=column,
             expected="a number of at most 28 significant digits",
         )
     reason = str(exc).split("; use sys.set_int_max_str_digits", 1)[0]
-    return Problem(code, f"{what}: {reason[:200]}", file=file)
+    return Problem(code, message(reason[:200]), file=file)
 
 
 class TomlSyntax(Exception):

@@ -49,7 +49,7 @@ def _raw(rule: BudgetRule, env: Mapping[str, Optional[Decimal]]) -> Decimal:
     base, executed, rate = env["base"], env["executed"], env["rate"]
     if rate is not None and not LOW <= rate <= HIGH:  # 1e15 / 1e-20: past the number gate
         found = f"base={fmt(base)}, executed={fmt(executed)}"
-        beyond = finding("budget-not-scorable/range", "budget", found=found, bound=fmt(HIGH))
+        beyond = finding("budget-not-scorable", "budget", variant="range", found=found, bound=fmt(HIGH))
         raise NotScorable("budget-out-of-range", beyond, bound=fmt(HIGH))
     if base is None or executed is None or rate is None:
         missing = finding(
@@ -60,7 +60,7 @@ def _raw(rule: BudgetRule, env: Mapping[str, Optional[Decimal]]) -> Decimal:
     try:
         return rule.formula.number(env)  # type: ignore[arg-type]  # every value is set by now
     except FormulaEvaluationError as exc:
-        failed = finding("budget-not-scorable/formula", "budget", reason=exc.reason)
+        failed = finding("budget-not-scorable", "budget", variant="formula", reason=exc.reason)
         inputs = budget_inputs(env)  # type: ignore[arg-type]
         raise NotScorable("formula-failed", failed, inputs=inputs, reason=exc.reason) from None
 

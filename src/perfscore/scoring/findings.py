@@ -12,27 +12,37 @@ from ..report import Finding
 __all__ = ["CELL_NOTES_ZH", "Findings", "NotScorable", "cell_note_zh", "finding"]
 
 
-_CODES = {id: (id.partition("/")[0], c.severity, c.zh, c.en) for id, c in CODES.items()}
-"""Each code as a finding shows it: an id ``code/variant`` is one more wording of ``code``."""
-
-
 def finding(
-    id: str, location: str, /, *, expected: Optional[str] = None, found: Optional[str] = None, **values: Any
+    id: str,
+    location: str,
+    /,
+    *,
+    variant: str = "",
+    expected: Optional[str] = None,
+    found: Optional[str] = None,
+    **values: Any,
 ) -> Finding:
-    """The finding of code ``id`` at ``location``, its messages filled in with ``values``."""
-    return _finding(id, location, expected, found, values)
+    """The finding of code ``id`` at ``location``, its messages (of ``variant``, if named) filled
+    in with ``values``."""
+    return _finding(id, location, variant, expected, found, values)
 
 
 def _finding(
-    id: str, location: str, expected: Optional[str], found: Optional[str], values: Mapping[str, Any]
+    id: str,
+    location: str,
+    variant: str,
+    expected: Optional[str],
+    found: Optional[str],
+    values: Mapping[str, Any],
 ) -> Finding:
-    code, severity, zh, en = _CODES[id]
+    code = CODES[id]
+    zh, en = code.messages(values, variant)
     return Finding(
-        code=code,
-        severity=severity,
+        code=id,
+        severity=code.severity,
         location=location,
-        message_zh=zh.format_map(values),
-        message_en=en.format_map(values),
+        message_zh=zh,
+        message_en=en,
         expected=expected,
         found=found,
     )
@@ -76,11 +86,12 @@ class Findings:
         location: str,
         /,
         *,
+        variant: str = "",
         expected: Optional[str] = None,
         found: Optional[str] = None,
         **values: Any,
     ) -> None:
-        self.items.append(_finding(id, location, expected, found, values))
+        self.items.append(_finding(id, location, variant, expected, found, values))
 
     def not_scorable(self, exc: NotScorable) -> None:
         """A row or the budget could not be scored: its finding, and the report is incomplete."""

@@ -52,6 +52,7 @@ def block_result(
         findings.add(
             "weights-sum",
             spec.key,
+            variant="rows",
             expected=fmt(spec.points),
             found=fmt(declared),
             name=spec.name.zh,

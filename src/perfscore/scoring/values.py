@@ -118,7 +118,7 @@ def target_and_actual(
         found = f"T={fmt(t_value)}, A={fmt(a_value)}"
         raise NotScorable(
             "out-of-range",
-            finding("not-scorable/range", row.where, found=found, bound=fmt(HIGH)),
+            finding("not-scorable", row.where, variant="range", found=found, bound=fmt(HIGH)),
             bound=fmt(HIGH),
         )
     if a_value < ZERO and clamp:
@@ -157,7 +157,7 @@ def _amount(cell: CellValue, column: str, row: IndicatorRow, base: Optional[Deci
     if cell.kind is _BUDGET_REF:
         if base is None:
             missing = finding(
-                "missing-value/budget", location, expected="a budget table with the base amount",
+                "missing-value", location, variant="budget", expected="a budget table with the base amount",
                 found=repr(text), role=role,
             )  # fmt: skip
             raise NotScorable("no-budget", missing, role=role)
@@ -171,7 +171,15 @@ def _amount(cell: CellValue, column: str, row: IndicatorRow, base: Optional[Deci
         raise NotScorable("garbled", garbled, role=role, text=text)
     if cell.kind is ValueKind.BLANK:
         raise NotScorable("blank", finding("missing-value", location, role=role, column=column), role=role)
-    other = finding("not-a-number", location, expected="a number", found=repr(text), role=role, column=column)
+    other = finding(
+        "not-a-number",
+        location,
+        variant="quantitative",
+        expected="a number",
+        found=repr(text),
+        role=role,
+        column=column,
+    )
     raise NotScorable("not-a-number", other, role=role, text=text)
 
 

@@ -1,0 +1,59 @@
+"""The ``perfscore`` command. The only package that prints or exits.
+
+``parser`` reads the command line, ``handlers`` holds one function per subcommand (``review``'s
+in ``reviewing``), ``exits`` the exit codes (also in docs/cli.md) and how each error ends the
+command.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Optional
+
+from ..errors import PerfscoreError
+from ..rules import RulesetWarning
+from .exits import (
+    EXIT_EVALUATION,
+    EXIT_FAILED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_RULESET,
+    EXIT_USAGE,
+    exit_for,
+    warn,
+)
+from .handlers import HANDLERS
+from .parser import build_parser
+
+__all__ = [
+    "EXIT_EVALUATION",
+    "EXIT_FAILED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_RULESET",
+    "EXIT_USAGE",
+    "main",
+]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; return the exit code.
+
+    Every error perfscore raises is printed as a message and mapped to its exit code; a
+    ruleset file that could not be read is printed as a warning, once."""
+    args = build_parser().parse_args(argv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RulesetWarning)
+        try:
+            return HANDLERS[args.command](args, args.rulesets)
+        except PerfscoreError as exc:
+            return exit_for(exc)
+        finally:
+            for shown in dict.fromkeys(
+                str(w.message) for w in caught if issubclass(w.category, RulesetWarning)
+            ):
+                warn(shown)
+            for w in caught:
+                if not issubclass(w.category, RulesetWarning):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -1,0 +1,154 @@
+"""One handler per subcommand: ``handler(args, paths)`` prints what the command prints and
+returns its exit code. The errors a handler raises are mapped to exit codes by ``main``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from ..api import read_evaluations, resolve
+from ..cases import CaseResult, find_cases, run_case
+from ..codes import messages
+from ..compare import diff_rulesets
+from ..errors import (
+    EditionNotFoundError,
+    EvaluationError,
+    PerfscoreError,
+    Problem,
+    RulesetError,
+    RulesetNotFoundError,
+)
+from ..evaluations import Evaluation
+from ..report import fit, render_ruleset
+from ..report.export import export
+from ..reviewing import review
+from ..rules import available_rulesets, load_ruleset
+from ..scoring import score
+from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, EXIT_RULESET, warn
+from .reviewing import review_command
+
+__all__ = ["HANDLERS", "Handler"]
+
+Handler = Callable[[argparse.Namespace, Sequence[str]], int]
+"""A subcommand: (parsed arguments, extra ruleset folders) → exit code."""
+
+
+def rulesets_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    for info in available_rulesets(paths):
+        if info.error:
+            warn(f"{info.file}: ruleset file skipped: {info.error}")
+            continue
+        years = f"{info.year_from}–{info.year_to or ''}"
+        print(
+            f"{fit(info.id, 22)} {fit(info.edition, 6)} {fit(info.region, 7)} {fit(info.form, 11)} {fit(years, 10)} {info.name.zh}"
+        )
+    return EXIT_OK
+
+
+def show_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    print(render_ruleset(load_ruleset(args.ruleset, year=args.year, paths=paths)), end="")
+    return EXIT_OK
+
+
+def validate_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    """Every file is checked; an invalid one outranks one that was not found."""
+    status = EXIT_OK
+    for file in args.files:
+        try:
+            ruleset = load_ruleset(file, paths=paths)
+        except RulesetError as exc:
+            status = EXIT_RULESET
+            print(f"{file}: {len(exc.problems)} problem(s)")
+            for problem in exc.problems:
+                print(f"  {problem}")
+        except (RulesetNotFoundError, EditionNotFoundError) as exc:
+            status = status or EXIT_NOT_FOUND
+            print(f"{file}: {exc}")
+        except PerfscoreError as exc:
+            status = status or EXIT_FAILED
+            print(f"{file}: {exc}")
+        else:
+            print(
+                f"{file}: ok ({ruleset.id} {ruleset.edition}, {len(ruleset.blocks)} blocks, {len(ruleset.methods)} methods)"
+            )
+    return status
+
+
+def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
+    reports = [score(*resolve(evaluation, args.ruleset, paths=paths)) for evaluation in found]
+    if args.json:
+        data = [r.to_dict() for r in reports]
+        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(r.to_text() for r in reports), end="")
+    return EXIT_OK
+
+
+def export_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    evaluation = _one_table(args)
+    reviewed = review(evaluation, args.ruleset, paths=paths)
+    output = args.output
+    if args.to == "xlsx" and not output:
+        output = str(Path(args.evaluation).with_suffix(".scored.xlsx"))
+    text = export(reviewed, args.to, output, evaluation=evaluation)
+    if output:
+        print(f"wrote {output}")
+    elif text is not None:
+        print(text, end="")
+    return EXIT_OK
+
+
+def _one_table(args: argparse.Namespace) -> Evaluation:
+    """The table ``--table`` names, or the file's only one."""
+    found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
+    if args.table and not 1 <= args.table <= len(found):
+        _, message = messages("no-such-table", table=args.table, count=len(found))
+        raise EvaluationError([Problem("no-such-table", message, file=args.evaluation)])
+    if not args.table and len(found) > 1:
+        _, message = messages("several-tables", variant="cli", count=len(found))
+        raise EvaluationError([Problem("several-tables", message, file=args.evaluation)])
+    chosen: Evaluation = found[args.table - 1 if args.table else 0]
+    return chosen
+
+
+def test_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    passed = failed = 0
+    for found in find_cases(args.names, paths=paths):
+        result = found if isinstance(found, CaseResult) else run_case(found, paths=paths)
+        label = f"{result.case.ruleset or '?'}: {result.case.name}  ({result.case.file})"
+        if result.passed:
+            passed += 1
+            print(f"PASS {label}")
+        else:
+            failed += 1
+            print(f"FAIL {label}")
+            for line in result.differences:
+                print(f"     {line}")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_FAILED
+
+
+def diff_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    a = load_ruleset(args.a, year=args.year, paths=paths)
+    b = load_ruleset(args.b, year=args.year, paths=paths)
+    lines = diff_rulesets(a, b)
+    print(f"{a.id}@{a.edition} → {b.id}@{b.edition}: {len(lines)} difference(s)")
+    for line in lines:
+        print(f"  {line}")
+    return EXIT_OK
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "rulesets": rulesets_command,
+    "show": show_command,
+    "validate": validate_command,
+    "score": score_command,
+    "review": review_command,
+    "export": export_command,
+    "test": test_command,
+    "diff": diff_command,
+}
+"""The handler of each subcommand, by name."""

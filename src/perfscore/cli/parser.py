@@ -1,0 +1,118 @@
+"""The ``perfscore`` command line: its options and subcommands, parsed into a namespace.
+
+``args.command`` names the subcommand; the top-level ``--rulesets`` is ``args.rulesets`` (no
+subcommand has an option or argument of that name)."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import __version__
+from ..report.export import FORMATS
+
+__all__ = ["build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfscore", description="Score 绩效自评表 (budget-performance self-evaluations) from data."
+    )
+    parser.add_argument("--version", action="version", version=f"perfscore {__version__}")
+    parser.add_argument(
+        "--rulesets",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for rulesets in DIR (repeatable; before the shipped ones)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_ruleset_views(sub)
+    forms = _form_options()
+    _add_score(sub, forms)
+    _add_review(sub, forms)
+    _add_export(sub, forms)
+    _add_ruleset_checks(sub)
+    return parser
+
+
+def _add_ruleset_views(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """rulesets, show, validate."""
+    sub.add_parser("rulesets", help="list the rulesets found")
+    show = sub.add_parser("show", help="show a ruleset's framework as a tree")
+    show.add_argument("ruleset", help="ruleset id, alias or file")
+    show.add_argument("--year", type=int, help="the edition in force in YEAR (default: the newest)")
+    validate = sub.add_parser("validate", help="check ruleset files and print every problem")
+    validate.add_argument("files", nargs="+", metavar="RULESET_FILE")
+
+
+def _add_ruleset_checks(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """test (the worked cases) and diff."""
+    test = sub.add_parser("test", help="run the worked cases of rulesets (all when none is named)")
+    # Not dest="rulesets": that is the top-level --rulesets DIR, which it would overwrite.
+    test.add_argument("names", nargs="*", metavar="RULESET", help="ruleset ids (default: all)")
+    diff = sub.add_parser("diff", help="how two frameworks differ")
+    diff.add_argument("a", metavar="RULESET_A")
+    diff.add_argument("b", metavar="RULESET_B")
+    diff.add_argument("--year", type=int, help="compare the editions in force in YEAR")
+
+
+def _form_options() -> argparse.ArgumentParser:
+    """What a Word or Excel form may not say: shared by score, review and export."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--region", default="", help="GB/T 2260 code, for Word/Excel forms that do not say")
+    options.add_argument(
+        "--form",
+        default="",
+        choices=("", "project", "department", "special_fund"),
+        help="the form, when the title does not say",
+    )
+    options.add_argument("--year", type=int, default=0, help="the year, when the title does not say")
+    return options
+
+
+def _add_score(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], forms: argparse.ArgumentParser
+) -> None:
+    score = sub.add_parser(
+        "score", parents=[forms], help="score an evaluation (.toml, .json, or a Word/Excel form)"
+    )
+    score.add_argument("evaluation", metavar="EVALUATION")
+    score.add_argument(
+        "--ruleset", help="ruleset id or file (default: chosen by the evaluation's region, form and year)"
+    )
+    score.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _add_review(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], forms: argparse.ArgumentParser
+) -> None:
+    review = sub.add_parser(
+        "review", parents=[forms], help="recompute self-evaluations and report every discrepancy"
+    )
+    review.add_argument("files", nargs="+", metavar="FILE", help="evaluation files, or folders of them")
+    review.add_argument("--ruleset", help="ruleset id or file (default: chosen per evaluation)")
+    review.add_argument("--json", action="store_true", help="print the reviews as JSON")
+    review.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when a finding of this severity (or worse) is found; default: error",
+    )
+    review.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _add_export(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], forms: argparse.ArgumentParser
+) -> None:
+    export = sub.add_parser(
+        "export", parents=[forms], help="write a scored workbook (xlsx) or a report (md, html)"
+    )
+    export.add_argument("evaluation", metavar="FILE")
+    export.add_argument(
+        "--table", type=int, default=0, help="which table of a form that holds several (1-based)"
+    )
+    export.add_argument("--to", required=True, choices=FORMATS, help="the format")
+    export.add_argument(
+        "-o", "--output", help="where to write (xlsx default: FILE with .scored.xlsx; md/html: stdout)"
+    )
+    export.add_argument("--ruleset", help="ruleset id or file (default: chosen by the evaluation)")

@@ -1,0 +1,223 @@
+"""The zip package of a Word or Excel form, checked before any XML in it is parsed.
+
+:func:`read_package` reads the file once (at most :data:`~.limits.MAX_FILE_BYTES`) and refuses
+what no Office file is: an old-format or encrypted compound file, a file that is not a zip
+package, one of too many members (counted from the end-of-central-directory record before
+:mod:`zipfile` lists them), a member too large or too compressed (a zip bomb), an absolute or
+``..`` name, a duplicate, an encrypted member, an unknown compression method, a Word document
+named .xlsx (or the reverse), and an XML part with a document type declaration or in an
+encoding Office does not write. What it returns is the bytes python-docx or openpyxl then read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+from ..files import FileRefused, read_bytes
+from .limits import (
+    MAX_COMPRESSION_RATIO,
+    MAX_FILE_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_TOTAL_BYTES,
+    MAX_XML_BYTES,
+    RATIO_CHECKED_FROM,
+)
+from .problems import too_large, unreadable
+
+__all__ = ["read_package"]
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc/.xls, or an encrypted .docx/.xlsx
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_NOT_PARSED = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".bin")
+"""Members python-docx and openpyxl keep as bytes and never parse (media, OLE objects): not
+scanned for a document type declaration. An SVG in a media folder is not scanned either (an
+SVG may carry a DOCTYPE, and neither library parses one)."""
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_DECLARED_ENCODING = re.compile(rb"""encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9._-]{1,40})["']""")
+
+
+def read_package(path: Path, name: str, kind: str) -> bytes:
+    """The file's bytes, once they are known to be a zip package of sane size that holds a
+    ``kind`` ("Word" or "Excel") document; else an :class:`EvaluationError`."""
+    suffixes = ".docx" if kind == "Word" else ".xlsx"
+    try:
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        if exc.code == "file-too-large":
+            too_large(name, "", "the file", str(exc), f"at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)")
+        unreadable(name, str(exc))
+    if not data:
+        unreadable(name, f"empty file: not a {kind} file")
+    if data.startswith(_OLE):
+        unreadable(
+            name,
+            f"not a {suffixes} package: an old-format (.doc/.xls) or password-protected Office file; "
+            f"save it unprotected as {suffixes}",
+        )
+    entries = _declared_entries(data)
+    if entries is None:
+        unreadable(
+            name,
+            f"not a {kind} file: not a zip package, or a truncated one ({suffixes} files are zip packages)",
+        )
+    if entries > MAX_MEMBERS:
+        too_large(name, "", "zip members", f"{entries:,}", f"at most {MAX_MEMBERS:,} (MAX_MEMBERS)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        unreadable(name, f"not a {kind} file: a corrupt zip package ({exc})")
+    with archive:
+        _check_members(archive, name)
+        _check_kind(archive.namelist(), name, kind)
+        _check_xml(archive, name)
+    return data
+
+
+def _declared_entries(data: bytes) -> Optional[int]:
+    """The member count a zip's end-of-central-directory record declares (None: no record),
+    read before :mod:`zipfile` builds an entry per member."""
+    at = data.rfind(_EOCD, max(0, len(data) - 65_557))
+    if at < 0 or len(data) < at + 22:
+        return None
+    (entries,) = struct.unpack_from("<H", data, at + 10)
+    if entries == 0xFFFF and at >= 20 and data[at - 20 : at - 16] == _ZIP64_LOCATOR:
+        (offset,) = struct.unpack_from("<Q", data, at - 12)
+        if offset + 56 > len(data) or data[offset : offset + 4] != _ZIP64_EOCD:
+            return None
+        (entries,) = struct.unpack_from("<Q", data, offset + 32)
+    return int(entries)
+
+
+def _check_members(archive: zipfile.ZipFile, name: str) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        too_large(name, "", "zip members", f"{len(infos):,}", f"at most {MAX_MEMBERS:,} (MAX_MEMBERS)")
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        member = info.filename
+        odd = _odd_member(info)
+        if odd:
+            unreadable(name, f"refused: a zip member that no Office file has ({odd})", member[:200])
+        if member.lower() in seen:
+            unreadable(name, "refused: a zip member stored twice", member[:200])
+        seen.add(member.lower())
+        size, packed = info.file_size, info.compress_size
+        xml = _parsed(member)
+        limit, limit_name = (
+            (MAX_XML_BYTES, "MAX_XML_BYTES") if xml else (MAX_MEMBER_BYTES, "MAX_MEMBER_BYTES")
+        )
+        if size > limit:
+            too_large(
+                name,
+                member,
+                "a zip member, uncompressed",
+                f"{size:,} bytes",
+                f"at most {limit:,} bytes ({limit_name})",
+            )
+        if size >= RATIO_CHECKED_FROM and size > MAX_COMPRESSION_RATIO * max(packed, 1):
+            too_large(
+                name,
+                member,
+                "a zip member's compression ratio (a zip bomb?)",
+                f"{size:,} bytes from {packed:,}",
+                f"at most {MAX_COMPRESSION_RATIO}:1 (MAX_COMPRESSION_RATIO)",
+            )
+        total += size
+        if total > MAX_TOTAL_BYTES:
+            too_large(
+                name,
+                member,
+                "the zip members together, uncompressed",
+                f"more than {total:,} bytes",
+                f"at most {MAX_TOTAL_BYTES:,} bytes (MAX_TOTAL_BYTES)",
+            )
+
+
+def _odd_member(info: zipfile.ZipInfo) -> str:
+    member = info.filename
+    if not member or len(member) > 1024:
+        return "an empty or overlong name"
+    if member.startswith(("/", "\\")) or "\\" in member or ":" in member:
+        return "an absolute name or one with a drive or backslash"
+    if any(part in ("..", ".") for part in member.split("/")):
+        return "a name with a '..' or '.' segment (directory traversal)"
+    if any(ord(ch) < 32 for ch in member):
+        return "a name with a control character"
+    if info.flag_bits & 0x1:
+        return "an encrypted member"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return f"compression method {info.compress_type}"
+    return ""
+
+
+def _parsed(member: str) -> bool:
+    """True for a member a reader may parse as XML (all but media and embedded objects)."""
+    lower = member.lower()
+    if lower.endswith("/"):
+        return False
+    if lower.endswith(".svg") and "/media/" in "/" + lower:
+        return False
+    return not lower.endswith(_NOT_PARSED) and "/embeddings/" not in "/" + lower
+
+
+def _check_kind(names: list[str], name: str, kind: str) -> None:
+    """A Word document named .xlsx (or the reverse) is refused with what it is."""
+    tops = {member.split("/", 1)[0] for member in names if "/" in member}
+    expected, other = ("word", "xl") if kind == "Word" else ("xl", "word")
+    if expected in tops:
+        return
+    if other in tops:
+        actual = "an Excel workbook (.xlsx)" if other == "xl" else "a Word document (.docx)"
+        unreadable(name, f"not a {kind} file: it is {actual} with the wrong file extension; rename it")
+    if "ppt" in tops:
+        unreadable(name, f"not a {kind} file: it is a PowerPoint presentation")
+    if "mimetype" in names or "content.xml" in names:
+        unreadable(name, f"not a {kind} file: an OpenDocument file (.odt/.ods); save it as .docx or .xlsx")
+    unreadable(
+        name, f"not a {kind} file: a zip package without a {'word/' if kind == 'Word' else 'xl/'} part"
+    )
+
+
+def _check_xml(archive: zipfile.ZipFile, name: str) -> None:
+    """Every part a reader may parse is UTF-8 or UTF-16 XML without a document type declaration.
+
+    Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
+    external entities (XXE) whatever the XML parser underneath (openpyxl reads some parts with
+    the standard library's expat, python-docx with lxml). Reading each part also checks its CRC.
+    """
+    for info in archive.infolist():
+        if not _parsed(info.filename):
+            continue
+        with archive.open(info) as member:
+            data = member.read(MAX_XML_BYTES + 1)
+        head = data[:200]
+        if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or head[:4].count(0) >= 3:
+            unreadable(name, "refused: an XML part in UTF-32 (Office writes UTF-8 or UTF-16)", info.filename)
+        declared = _DECLARED_ENCODING.search(head.replace(b"\x00", b""))
+        if declared and declared.group(1).lower().replace(b"_", b"-") not in (
+            b"utf-8",
+            b"utf8",
+            b"utf-16",
+            b"utf16",
+        ):
+            unreadable(name, "refused: an XML part in an encoding other than UTF-8 or UTF-16", info.filename)
+        if any(marker in data for marker in _DTD_MARKERS):
+            unreadable(
+                name,
+                "refused: an XML part with a document type declaration (Office never writes one; "
+                "it can expand entities or read other files)",
+                info.filename,
+            )
