@@ -69,7 +69,17 @@ CODES: tuple[Code, ...] = (
             "text": ("数字太长，不能作为文字", "number too long to be text"),
         },
     ),
-    problem("not-a-number", "不是数字", "must be a number"),
+    problem(
+        "not-a-number",
+        "不是数字",
+        "must be a number",
+        {  # scoring: a quantitative method given a cell that is no number
+            "quantitative": (
+                "{role}不是数值，无法按定量方法计分",
+                "the {column} is not a number for a quantitative method",
+            )
+        },
+    ),
     problem(
         "bad-year",
         "应为年份",

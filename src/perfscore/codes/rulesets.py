@@ -123,7 +123,11 @@ CODES: tuple[Code, ...] = (
             "budget": (
                 "各指标分值与预算执行率分值之和须等于一级指标的分值",
                 "indicator weights and the budget row must add up to the block's points",
-            )
+            ),
+            "rows": (  # scoring: a table's rows under a block whose rows are its own
+                "“{name}”各行分值之和与一级指标分值不符",
+                "the rows' weights in '{name_en}' do not add up to the block's points",
+            ),
         },
     ),
     problem(

@@ -2,6 +2,124 @@
 
 from __future__ import annotations
 
-from .code import Code
+from .code import Code, finding, problem
 
-CODES: tuple[Code, ...] = ()
+CODES: tuple[Code, ...] = (
+    # (not-a-number and weights-sum are listed with the rulesets' problems, with scoring's variants)
+    problem(
+        "ruleset-not-an-id",
+        "自评表只能以编号或别名指定规则集，不能指定文件路径；规则集文件由调用方选择（--ruleset FILE, load_ruleset(path)）",
+        "an evaluation names its ruleset by id or alias, not by file path; the caller chooses a"
+        " ruleset file (--ruleset FILE, load_ruleset(path))",
+    ),
+    finding(
+        "weight-on-not-applicable", "warning", "不适用行不应有分值", "a not-applicable row carries a weight"
+    ),
+    finding("weight-differs", "warning", "分值与规则集不一致", "the weight differs from the ruleset's"),
+    finding("missing-weight", "error", "分值为空", "the weight cell is empty"),
+    finding(
+        "implausible-weight",
+        "error",
+        "分值 {weight} 不可能是本一级指标（{points} 分）下的分值",
+        "{weight} cannot be a weight in a block of {points} points",
+    ),
+    finding("questionable-cell", "warning", "{notes}", "the {column} cell: {problem}"),
+    finding(
+        "unreadable-cell", "error", "单元格应为数值，无法识别", "the {column} cell cannot be read as a number"
+    ),
+    finding("missing-base", "warning", "缺少基础数据：{missing}", "base data missing: {missing}"),
+    finding("derived-not-computable", "error", "“{label}”无法计算", "'{name}' cannot be computed: {reason}"),
+    finding("unknown-block", "error", "一级指标不在规则集中", "the first-level block is not in the ruleset"),
+    finding(
+        "unknown-indicator",
+        "error",
+        "三级指标不在规则集的框架中",
+        "the indicator is not in the ruleset's framework",
+    ),
+    finding("unknown-method", "error", "规则集中没有该计分方法", "no such method in the ruleset"),
+    finding(
+        "unparseable-target", "error", "年度指标值无法识别", "the target cell cannot be read ({problem})"
+    ),
+    finding(
+        "no-method",
+        "error",
+        "规则集没有为此类指标值指定计分方法",
+        "the ruleset names no method for this kind of target",
+    ),
+    finding(
+        "level-unknown", "error", "无法确定定性指标的达成等级", "the qualitative level cannot be determined"
+    ),
+    finding(
+        "missing-value",
+        "error",
+        "{role}为空",
+        "the {column} cell is empty",
+        {
+            "budget": (
+                "{role}引用预算数，但表中没有预算数",
+                "the cell refers to the budget, but the table gives no budget amount",
+            )
+        },
+    ),
+    finding("garbled-cell", "error", "{role}无法识别（{note}）", "the {column} cell is garbled ({problem})"),
+    finding(
+        "unit-mismatch",
+        "error",
+        "实际完成值与年度指标值单位不一致",
+        "the actual's unit does not match the target's",
+    ),
+    finding("missing-input", "error", "缺少计分方法所需的输入", "an input the method needs is missing"),
+    finding(
+        "not-scorable",
+        "error",
+        "该行无法按规则计分",
+        "the row cannot be scored: {reason}",
+        {
+            "range": (
+                "年度指标值或实际完成值超出可计算范围",
+                "the row cannot be scored: target or actual out of range (beyond ±{bound})",
+            )
+        },
+    ),
+    finding(
+        "budget-points-differ",
+        "warning",
+        "预算执行率分值与规则集不一致",
+        "the budget row's points differ from the ruleset's",
+    ),
+    finding(
+        "budget-not-scorable",
+        "error",
+        "预算执行率无法计算（预算数或执行数缺失或为 0）",
+        "the execution rate cannot be computed (amount missing or zero)",
+        {
+            "range": ("预算执行率超出可计算范围", "the execution rate is out of range (beyond ±{bound})"),
+            "formula": ("预算执行率得分无法计算", "{reason}"),
+        },
+    ),
+    finding(
+        "ruleset-of-another-region",
+        "info",
+        "本表地区为 {region}，按 {ruleset_region} 的规则集 {ruleset} 计分",
+        "scored under {ruleset}, a ruleset for region {ruleset_region}; the table is for {region}",
+    ),
+    finding(
+        "missing-indicator",
+        "error",
+        "缺少框架指标“{name}”",
+        "the framework's indicator '{name_en}' has no row",
+    ),
+    finding("empty-block", "error", "“{name}”没有任何指标行", "'{name_en}' has no indicator rows"),
+    finding(
+        "block-capped",
+        "warning",
+        "“{name}”得分超过一级指标分值，按分值封顶",
+        "'{name_en}' scored above its points and was capped",
+    ),
+    finding(
+        "incomplete",
+        "warning",
+        "有指标无法计分，总分只计可计分部分，不评定等级",
+        "some rows could not be scored: the total counts only what could be, and no grade is given",
+    ),
+)

@@ -154,7 +154,7 @@ def _build_uncached(file: str, dirs: tuple[Path, ...], backend: str) -> tuple[Ru
     others = readable(registry(with_own_dir(file, dirs)))
     ruleset = build_ruleset(
         file, chain.data, chain.origins, chain.docs, chain.parents, shown, backend, others
-    )
+    ).compiled()  # every lookup scoring needs (rules/plan.py), built once, here
     return ruleset, tuple(chain.docs)
 
 

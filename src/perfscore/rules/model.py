@@ -6,6 +6,7 @@ every check has passed; nothing here reads files. All collections are tuples or 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Optional
@@ -13,6 +14,7 @@ from typing import Optional
 import attrs
 
 from ..formulas import Formula
+from .plan import Plan, build_plan
 
 __all__ = [
     "Block",
@@ -241,8 +243,18 @@ class GradeBand:
         return label.strip() in (self.label, *self.aliases)
 
 
+_PLAN_LOCK = threading.Lock()
+
+
+class _Compiled:
+    """Where a :class:`Ruleset` keeps its plan: a slot, not an attrs field, so the plan is never
+    compared, shown, copied by ``attrs.evolve`` (a copy may differ) or listed with the fields."""
+
+    __slots__ = ("_plan",)
+
+
 @attrs.frozen(eq=False)
-class Ruleset:
+class Ruleset(_Compiled):
     """A region's scoring framework for one form, in one edition. Immutable.
 
     Compared and hashed by identity: the loader builds each file's ruleset once and caches it.
@@ -280,6 +292,24 @@ class Ruleset:
     """The ruleset's ``[params]``: named constants every formula may use"""
     provenance: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     """Key path → the file that set it, for every leaf value after ``extends`` merging."""
+
+    @property
+    def plan(self) -> Plan:
+        """The lookups scoring needs (:mod:`perfscore.rules.plan`). Loading builds them; a ruleset
+        built directly (or copied with ``attrs.evolve``) builds its own on first use, once."""
+        plan: Optional[Plan] = getattr(self, "_plan", None)
+        if plan is None:
+            with _PLAN_LOCK:
+                plan = getattr(self, "_plan", None)
+                if plan is None:
+                    plan = build_plan(self)
+                    object.__setattr__(self, "_plan", plan)  # set once; read-only thereafter
+        return plan
+
+    def compiled(self) -> Ruleset:
+        """This ruleset, its plan built (loading calls it: compiling builds every lookup)."""
+        _ = self.plan
+        return self
 
     def in_force(self, year: int) -> bool:
         return self.year_from <= year and (self.year_to is None or year <= self.year_to)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from ..codes import messages
 from ..errors import EvaluationError, Problem
 from ..evaluations import MAX_EVALUATION_BYTES, Evaluation
 from ..files import FileRefused, read_bytes
@@ -50,8 +51,7 @@ def _check_ruleset_name(evaluation: Evaluation) -> None:
     shown = name if len(name) <= 60 else name[:57] + "..."
     problem = Problem(
         "ruleset-not-an-id",
-        "an evaluation names its ruleset by id or alias, not by file path; the caller chooses a"
-        " ruleset file (--ruleset FILE, load_ruleset(path))",
+        messages("ruleset-not-an-id")[1],
         file=evaluation.source or None,
         line=line,
         column=column,

@@ -1,0 +1,255 @@
+"""The lookups scoring needs, built once from a finished ruleset: the compile side of the seam.
+
+Loading builds a :class:`Plan` for every ruleset it returns and stores it on the immutable
+:class:`~perfscore.rules.Ruleset` (``ruleset.plan``); scoring only reads it. Every name a block,
+an indicator or a level answers to, every method's compiled cases, which selection key leads to
+which method in each block, and where in the ruleset's files each of these was set.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, Optional
+
+import attrs
+
+from ..cells import CellValue, Comparator, ValueKind
+from ..decimals import ROUNDING_MODES
+from ..formulas import CaseChain, compile_cases
+
+if TYPE_CHECKING:  # the model imports this module to build a plan on first use
+    from .model import Block, Indicator, Method, Ruleset
+
+__all__ = [
+    "ROW_ARGS",
+    "BlockPlan",
+    "Choice",
+    "IndicatorPlan",
+    "MethodKind",
+    "MethodPlan",
+    "NotApplicablePolicy",
+    "Plan",
+    "build_plan",
+    "normalize_label",
+    "selection_key",
+    "selector",
+]
+
+MethodKind = Literal["formula", "qualitative"]
+NotApplicablePolicy = Literal["no_weight", "rescale"]
+"""``no_weight``: a not-applicable row carries no weight; ``rescale``: the total is rescaled to
+the applicable weights."""
+
+ROW_ARGS = ("W", "T", "A")
+"""The inputs a method's cases take as arguments rather than in their env (see compile_cases):
+each row has its own, and an argument wins over a parameter, derived value or input of the
+same name."""
+
+_POINTS_SUFFIX = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[)）]$")
+_SPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=16384)
+def normalize_label(text: str) -> str:
+    """A table label as a lookup key: no whitespace or line breaks, no trailing "(50 分)"."""
+    return _POINTS_SUFFIX.sub("", _SPACE.sub("", text))
+
+
+_SELECTION_KEYS: Mapping[object, str] = {
+    **{comparator: comparator.name for comparator in Comparator},
+    None: "implicit",
+    ValueKind.BUDGET_REF: "budget_ref",
+    ValueKind.QUALITATIVE: "qualitative",
+}
+_SELECTORS = {key: chosen_by for chosen_by, key in _SELECTION_KEYS.items()}
+
+
+def selector(target: CellValue) -> object:
+    """What selects a parsed target's method: its comparator (None when implicit) for a number,
+    otherwise its kind. A block's ``choices`` are keyed by it."""
+    return target.comparator if target.kind is ValueKind.NUMBER else target.kind
+
+
+def selection_key(target: CellValue) -> Optional[str]:
+    """The ``[selection]`` key a parsed target falls under (``GE``, ``implicit``, ``budget_ref``…),
+    or None for a target no method can take (blank, garbled)."""
+    return _SELECTION_KEYS.get(selector(target))
+
+
+@attrs.frozen
+class MethodPlan:
+    """A method with what scoring a row by it needs."""
+
+    method: Method
+    key: str
+    name_zh: str
+    name_en: str
+    kind: MethodKind
+    shown: tuple[str, ...]
+    """The names its formulas use (and W), shown as a row's inputs"""
+    needs_values: bool
+    """Whether its formulas read the target T or the actual A"""
+    provenance: str
+    """Where ``methods.<key>`` was set"""
+    level_names: tuple[frozenset[str], ...]
+    """For each of its levels, the normalised names that level answers to"""
+    cases: CaseChain
+    """Its cases as one function: (env, W, T, A) → (the case that applies, its score)"""
+    params: Mapping[str, Decimal]
+    """Its parameters: the env its cases see when a row has no derived values or inputs"""
+    named: Mapping[str, str]
+    """Where the ruleset set each parameter and derived value its formulas use:
+    ``params.k`` → ``file: methods.m.params.k``, ``derived.x`` → ``file: derived.x``"""
+
+
+@attrs.frozen
+class Choice:
+    """A method a selection key leads to, and where that selection was set (both "" for a
+    method a row or its framework indicator names)."""
+
+    plan: MethodPlan
+    provenance: str
+    """Where the selection was set: ``file: selection.GE``, ``file: blocks[0].selection.GE``"""
+
+
+@attrs.frozen
+class BlockPlan:
+    """A block, how its rows' methods are chosen, and where its points were set."""
+
+    block: Block
+    choices: Mapping[object, Choice]
+    """What selects a method (see :func:`selector`) → the method: the block's own selection
+    over the ruleset's"""
+    provenance: Mapping[str, str]
+
+
+@attrs.frozen
+class IndicatorPlan:
+    """A framework indicator and where its weight was set."""
+
+    indicator: Indicator
+    weight_where: str
+
+
+@attrs.frozen
+class Plan:
+    """A ruleset's lookups for scoring."""
+
+    blocks: Mapping[str, BlockPlan]
+    """Every name a block answers to (normalised) → the block"""
+    in_order: tuple[BlockPlan, ...]
+    fixed: tuple[BlockPlan, ...]
+    """The blocks whose indicators the ruleset fixes, in order"""
+    indicators: Mapping[tuple[str, str], IndicatorPlan]
+    """(block key, normalised name) → the indicator"""
+    methods: Mapping[str, MethodPlan]
+    named_choices: Mapping[str, Choice]
+    """Each method as the choice of a row or framework indicator that names it (no selection)"""
+    derived_units: Mapping[str, str]
+    """Each derived value's unit, by name"""
+    not_applicable: NotApplicablePolicy
+    row_exponent: Decimal
+    row_mode: str
+    budget_provenance: Mapping[str, str]
+    report_provenance: Mapping[str, str]
+
+
+def build_plan(ruleset: Ruleset) -> Plan:
+    """Every lookup scoring ``ruleset`` needs."""
+    methods = {key: _method_plan(ruleset, method) for key, method in ruleset.methods.items()}
+    general = _choices(ruleset, methods, ruleset.selection, "selection")
+    blocks: dict[str, BlockPlan] = {}
+    in_order = []
+    indicators: dict[tuple[str, str], IndicatorPlan] = {}
+    for i, block in enumerate(ruleset.blocks):
+        own = _choices(ruleset, methods, block.selection, f"blocks[{i}].selection")
+        points = MappingProxyType({"points": ruleset.where(f"blocks[{i}].points")})
+        plan = BlockPlan(block=block, choices=MappingProxyType({**general, **own}), provenance=points)
+        in_order.append(plan)
+        for name in (block.key, block.name.zh, block.name.en, *block.aliases):
+            if name:
+                blocks.setdefault(normalize_label(name), plan)
+        for j, ind in enumerate(block.indicators):
+            found = IndicatorPlan(
+                indicator=ind, weight_where=ruleset.where(f"blocks[{i}].indicators[{j}].weight")
+            )
+            for name in (ind.key, ind.name.zh, ind.name.en, *ind.aliases):
+                if name:
+                    indicators.setdefault((block.key, normalize_label(name)), found)
+    rounding = ruleset.row_rounding
+    return Plan(
+        blocks=MappingProxyType(blocks),
+        in_order=tuple(in_order),
+        fixed=tuple(b for b in in_order if b.block.indicators),
+        indicators=MappingProxyType(indicators),
+        methods=MappingProxyType(methods),
+        named_choices=MappingProxyType({key: Choice(plan=m, provenance="") for key, m in methods.items()}),
+        derived_units=MappingProxyType({d.name: d.unit for d in ruleset.derived}),
+        not_applicable="rescale" if ruleset.not_applicable == "rescale" else "no_weight",
+        row_exponent=Decimal(1).scaleb(-rounding.places),
+        row_mode=ROUNDING_MODES[rounding.mode],
+        budget_provenance=_where(ruleset, "budget.formula", "budget.points", prefix="budget."),
+        report_provenance=_where(
+            ruleset, "grades", "rounding.row", "rounding.total", "not_applicable.policy"
+        ),
+    )
+
+
+def _where(ruleset: Ruleset, *paths: str, prefix: str = "") -> Mapping[str, str]:
+    """Where each of ``paths`` was set, keyed by the path without ``prefix``."""
+    return MappingProxyType({path[len(prefix) :]: ruleset.where(path) for path in paths})
+
+
+def _choices(
+    ruleset: Ruleset, methods: Mapping[str, MethodPlan], selection: Mapping[str, str], at: str
+) -> dict[object, Choice]:
+    """A selection table as selector → the method it chooses."""
+    return {
+        _SELECTORS[key]: Choice(plan=methods[method], provenance=ruleset.where(f"{at}.{key}"))
+        for key, method in selection.items()
+    }
+
+
+def _method_plan(ruleset: Ruleset, method: Method) -> MethodPlan:
+    """A method's plan; the names its formulas use, W, T and A first, are the inputs a row shows."""
+    used = {n for case in method.cases for f in (case.score, case.when) if f is not None for n in f.names}
+    shown = ("W", *(n for n in ("T", "A") if n in used), *sorted(used - {"W", "T", "A"}))
+    return MethodPlan(
+        method=method,
+        key=method.key,
+        name_zh=method.name.zh,
+        name_en=method.name.en or method.key,
+        kind="qualitative" if method.kind == "qualitative" else "formula",
+        shown=shown,
+        needs_values="T" in used or "A" in used,
+        provenance=ruleset.where(f"methods.{method.key}"),
+        level_names=tuple(
+            frozenset(
+                normalize_label(n) for n in (level.key, level.label.zh, level.label.en, *level.aliases) if n
+            )
+            for level in method.levels
+        ),
+        cases=compile_cases([(case.when, case.score) for case in method.cases], ROW_ARGS),
+        params=dict(method.params),
+        named=MappingProxyType(_named(ruleset, method, shown)),
+    )
+
+
+def _named(ruleset: Ruleset, method: Method, shown: tuple[str, ...]) -> dict[str, str]:
+    """Where the parameters and derived values a method's formulas use were set. A row's own
+    input wins over a derived value, which wins over a parameter."""
+    derived = {d.name for d in ruleset.derived}
+    named = {}
+    for name in shown:
+        if name in method.inputs or name in ROW_ARGS:
+            continue
+        if name in derived:
+            named[f"derived.{name}"] = ruleset.where(f"derived.{name}")
+        elif name in method.params:
+            own = f"methods.{method.key}.params.{name}"
+            named[f"params.{name}"] = ruleset.where(own if own in ruleset.provenance else f"params.{name}")
+    return named

@@ -1,0 +1,139 @@
+"""Scoring: a ruleset and an evaluation in, a report out. Pure: no I/O, inputs never mutated.
+
+:func:`score` reads top to bottom over the stages: derive the ruleset's values, score each row
+(match · values · rows), the rows of indicators derived from base data, the budget row, the
+blocks, the total and the grade. A row that cannot be scored (a garbled cell, a weight that
+cannot be a weight, a division by zero) is reported as ``not_scorable`` with its reason and a
+finding; it is never scored 0 in silence, and the report is then marked incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Optional
+
+from ..decimals import in_context
+from ..evaluations import Evaluation, Unreadable
+from ..report import BlockResult, BudgetResult, Report, RowResult
+from ..rules import GradeBand, Ruleset
+from .budget import score_budget
+from .derive import derive
+from .findings import Findings
+from .match import derived_rows
+from .rows import Run, score_row
+from .shown import fmt
+from .totals import block_result, grade, total, unmatched_block
+from .values import budget_base
+
+__all__ = ["score"]
+
+
+@in_context
+def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
+    """Score ``evaluation`` under ``ruleset`` and return the full breakdown.
+
+    Never raises for a bad row: each comes back scored, not applicable, or not scorable with its
+    reason and a finding.
+    """
+    plan, findings = ruleset.plan, Findings()
+    derived = derive(ruleset, evaluation, findings) if ruleset.derived else {}
+    _check_table(ruleset, evaluation, findings)
+    base = budget_base(ruleset.budget, evaluation.budget)
+    matched: dict[str, set[str]] = {b.block.key: set() for b in plan.in_order}
+    run = Run(
+        plan=plan,
+        findings=findings,
+        derived=derived,
+        source=evaluation.source or "evaluation",
+        budget_base=base,
+        clamp=ruleset.clamp_negative_actual,
+        matched=matched,
+    )
+    grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
+    unmatched: list[RowResult] = []
+    for row in evaluation.rows:
+        if row.unreadable:
+            _unreadable(findings, row.unreadable, row.where)
+        result = score_row(run, row)
+        grouped.get(result.block, unmatched).append(result)
+    for block in plan.fixed:  # indicators whose actual is derived need no row of their own
+        for row, indicator in derived_rows(plan, block, matched[block.block.key]):
+            grouped[block.block.key].append(score_row(run, row, (block, indicator)))
+
+    rule = ruleset.budget
+    budget = score_budget(rule, evaluation.budget, plan.budget_provenance, findings) if rule else None
+    home = rule.block if budget is not None and rule is not None else ""
+    blocks: list[BlockResult] = [
+        block_result(
+            ruleset,
+            b,
+            grouped[b.block.key],
+            matched[b.block.key],
+            budget if b.block.key == home else None,
+            findings,
+        )
+        for b in plan.in_order
+    ]
+    if unmatched:
+        blocks.append(unmatched_block(unmatched, findings))
+    points = total(ruleset, blocks, budget, budget_inside=home != "")
+    band = grade(ruleset, points, findings)
+    return _report(ruleset, evaluation, blocks, budget, points, band, findings, derived)
+
+
+def _report(
+    ruleset: Ruleset,
+    evaluation: Evaluation,
+    blocks: list[BlockResult],
+    budget: Optional[BudgetResult],
+    points: Decimal,
+    band: Optional[GradeBand],
+    findings: Findings,
+    derived: Mapping[str, Decimal],
+) -> Report:
+    return Report(
+        ruleset=ruleset.id,
+        ruleset_name=ruleset.name.zh,
+        edition=ruleset.edition,
+        region=evaluation.region,
+        form=evaluation.form,
+        year=evaluation.year,
+        title=evaluation.title,
+        unit=evaluation.unit,
+        project=evaluation.project,
+        blocks=tuple(blocks),
+        budget=budget,
+        total=points,
+        max_total=ruleset.total,
+        complete=findings.complete,
+        grade=band.label if band else "",
+        grade_en=band.en if band else "",
+        reported_total=evaluation.reported_total,
+        reported_grade=evaluation.reported_grade,
+        findings=tuple(findings.items),
+        source=evaluation.source,
+        derived={name: fmt(value) for name, value in derived.items()},
+        provenance=ruleset.plan.report_provenance,
+    )
+
+
+def _check_table(ruleset: Ruleset, evaluation: Evaluation, findings: Findings) -> None:
+    """Findings about the table as a whole: a region other than the ruleset's, and the cells of
+    the form and its budget table that could not be read."""
+    if evaluation.region and evaluation.region != ruleset.region:
+        findings.add(
+            "ruleset-of-another-region", "evaluation.region", expected=ruleset.region, found=evaluation.region,
+            region=evaluation.region, ruleset_region=ruleset.region, ruleset=ruleset.id,
+        )  # fmt: skip
+    _unreadable(findings, evaluation.unreadable, "evaluation")
+    if evaluation.budget is not None:
+        _unreadable(findings, evaluation.budget.unreadable, "budget")
+
+
+def _unreadable(findings: Findings, cells: tuple[Unreadable, ...], where: str) -> None:
+    """A finding for each cell a form reader could not read as a number, at its address."""
+    for cell in cells:
+        at = cell.address or f"{where}.{cell.column}"
+        column = cell.column.replace("_", " ")
+        findings.add("unreadable-cell", at, expected="a number", found=repr(cell.text), column=column)
