@@ -103,7 +103,8 @@ def test_region_falls_back_up_the_hierarchy() -> None:
     # No 岳阳县 project ruleset ships: the province's answers (岳阳市 has none either).
     assert find_ruleset("430621", "project", 2021).id == "430000-project"
     assert find_ruleset("430621", "department", 2021).id == "430621-department"
-    assert find_ruleset("110105", "project", 2021).id == "cn-project"  # 北京 朝阳区: only the national one
+    assert find_ruleset("110105", "project", 2021).id == "110000-project"  # 北京 朝阳区: the city's
+    assert find_ruleset("330106", "project", 2021).id == "cn-project"  # 杭州 西湖区: only the national one
     with pytest.raises(RulesetNotFoundError):
         find_ruleset("110105", "special_fund", 2021)
 
