@@ -105,8 +105,10 @@ def test_region_falls_back_up_the_hierarchy() -> None:
     assert find_ruleset("430621", "department", 2021).id == "430621-department"
     assert find_ruleset("110105", "project", 2021).id == "110000-project"  # 北京 朝阳区: the city's
     assert find_ruleset("330106", "project", 2021).id == "cn-project"  # 杭州 西湖区: only the national one
+    # A 专项资金 table with no rules of its region: the national 决策/过程/产出/效益 framework.
+    assert find_ruleset("110105", "special_fund", 2021).id == "cn-evaluation"
     with pytest.raises(RulesetNotFoundError):
-        find_ruleset("110105", "special_fund", 2021)
+        find_ruleset("110105", "department", 2021)
 
 
 def test_extends_merges_and_records_provenance() -> None:
