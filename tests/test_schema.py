@@ -1,9 +1,10 @@
 """The JSON Schema for ruleset files (schema/ruleset.schema.json) agrees with the loader.
 
 The schema is for editors (Taplo / Even Better TOML): it checks structure, types, enums and
-patterns as the file is typed. The loader stays the authority; these tests keep the two from
-drifting apart: same keys, same enums, same patterns, and the shipped files, the fixtures and
-the docs' examples all pass both.
+patterns as the file is typed. It is generated (scripts/schema.py) from the tables the builder
+reads its keys from (perfscore.rules.builder.tables); the loader stays the authority. These
+tests keep the file current and the two from drifting apart: same keys, same enums, same
+patterns, and the shipped files, the fixtures and the docs' examples all pass both.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from jsonschema import Draft202012Validator
 from perfscore.decimals import ROUNDING_MODES
 from perfscore.errors import RulesetError
 from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, load_ruleset
-from perfscore.rules.builder import blocks, budget, context, derived, grades, meta, methods, ruleset
+from perfscore.rules.builder import framework_tables as framework
+from perfscore.rules.builder import tables
+from perfscore.rules.builder.schema import schema_text
 from perfscore.rules.registry import REGION
 
 if sys.version_info >= (3, 11):
@@ -86,6 +89,11 @@ def _enum(definition: dict[str, Any]) -> set[str]:
 # --------------------------------------------------------------------------- the schema itself
 
 
+def test_the_schema_file_is_what_the_tables_give() -> None:
+    """Regenerating gives the same bytes: run ``python scripts/schema.py`` after changing a table."""
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text()
+
+
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(SCHEMA)
@@ -118,30 +126,31 @@ def test_every_property_has_an_english_description() -> None:
 # --------------------------------------------------------------------------- no drift from the loader
 
 
+# Each closed table of the schema, and the keys the builder checks that table against.
 KEY_SETS: list[tuple[str, dict[str, Any], AbstractSet[str]]] = [
-    ("top", SCHEMA, ruleset.TOP_KEYS),
-    ("ruleset", DEFS["ruleset"], meta.RULESET_KEYS),
-    ("source", DEFS["source"], meta.SOURCE_KEYS),
-    ("text", DEFS["text"], context.TEXT_KEYS),
-    ("rounding", DEFS["rounding"], context.ROUNDING_KEYS),
-    ("budget", DEFS["budget"], budget.BUDGET_KEYS),
-    ("block", DEFS["block"], blocks.BLOCK_KEYS),
-    ("category", DEFS["category"], blocks.CATEGORY_KEYS),
-    ("indicator", DEFS["indicator"], blocks.INDICATOR_KEYS),
-    ("method", DEFS["method"], methods.METHOD_KEYS),
-    ("case", DEFS["case"], methods.CASE_KEYS),
-    ("tier", DEFS["tier"], methods.TIER_KEYS),
-    ("level", DEFS["level"], methods.LEVEL_KEYS),
-    ("grade", DEFS["grade"], grades.GRADE_KEYS),
-    ("grading", SCHEMA["properties"]["grading"], grades.GRADING_KEYS),
-    ("derived", DEFS["derived"], derived.DERIVED_KEYS),
-    ("review", DEFS["review"], meta.REVIEW_KEYS),
+    ("top", SCHEMA, tables.FILE.keys),
+    ("ruleset", DEFS["ruleset"], tables.IDENTITY.keys),
+    ("source", DEFS["source"], tables.SOURCE.keys),
+    ("text", DEFS["text"], framework.TEXT.keys),
+    ("rounding", DEFS["rounding"], tables.ROUNDING.keys),
+    ("budget", DEFS["budget"], tables.BUDGET.keys),
+    ("block", DEFS["block"], framework.BLOCK.keys),
+    ("category", DEFS["category"], framework.CATEGORY.keys),
+    ("indicator", DEFS["indicator"], framework.INDICATOR.keys),
+    ("method", DEFS["method"], framework.METHOD.keys),
+    ("case", DEFS["case"], framework.CASE.keys),
+    ("tier", DEFS["tier"], framework.TIER.keys),
+    ("level", DEFS["level"], framework.LEVEL.keys),
+    ("grade", DEFS["grade"], tables.GRADE.keys),
+    ("grading", SCHEMA["properties"]["grading"], tables.GRADING.keys),
+    ("derived", DEFS["derived"], tables.DERIVED.keys),
+    ("review", DEFS["review"], tables.REVIEW.keys),
+    # The builder reads a selection table by the model's comparator keys.
     ("selection", DEFS["selection"], set(SELECTION_KEYS)),
-    ("in_force", DEFS["ruleset"]["properties"]["in_force"], meta.IN_FORCE_KEYS),
-    # The loader writes these three key sets inline in builder/meta.py.
-    ("rounding-table", SCHEMA["properties"]["rounding"], {"row", "total"}),
-    ("not_applicable", SCHEMA["properties"]["not_applicable"], {"policy"}),
-    ("actuals", SCHEMA["properties"]["actuals"], {"clamp_negative"}),
+    ("in_force", DEFS["ruleset"]["properties"]["in_force"], tables.IN_FORCE.keys),
+    ("rounding-table", SCHEMA["properties"]["rounding"], tables.ROUNDINGS.keys),
+    ("not_applicable", SCHEMA["properties"]["not_applicable"], tables.NOT_APPLICABLE.keys),
+    ("actuals", SCHEMA["properties"]["actuals"], tables.ACTUALS.keys),
 ]
 
 
@@ -157,28 +166,28 @@ def test_the_enums_are_the_loaders() -> None:
     assert _enum(ruleset["form"]) == set(FORMS)
     assert _enum(DEFS["source"]["properties"]["evidence"]) == set(EVIDENCE_LEVELS)
     assert _enum(DEFS["rounding"]["properties"]["mode"]) == set(ROUNDING_MODES)
-    assert _enum(DEFS["budget"]["properties"]["base"]) == set(budget.BUDGET_BASES)
+    assert _enum(DEFS["budget"]["properties"]["base"]) == set(tables.BUDGET_BASES)
     assert _enum(SCHEMA["properties"]["not_applicable"]["properties"]["policy"]) == set(
-        meta.NOT_APPLICABLE_POLICIES
+        tables.NOT_APPLICABLE_POLICIES
     )
-    assert _enum(DEFS["method"]["properties"]["kind"]) == set(methods.METHOD_KINDS)
+    assert _enum(DEFS["method"]["properties"]["kind"]) == set(framework.METHOD_KINDS)
     places = DEFS["rounding"]["properties"]["places"]
     assert (places["minimum"], places["maximum"]) == (0, 6)
 
 
 def test_the_patterns_are_the_loaders() -> None:
     ruleset = DEFS["ruleset"]["properties"]
-    assert ruleset["id"]["pattern"] == context.ID.pattern
-    assert ruleset["extends"]["pattern"] == context.ID.pattern
+    assert ruleset["id"]["pattern"] == framework.ID.pattern
+    assert ruleset["extends"]["pattern"] == framework.ID.pattern
     assert ruleset["region"]["pattern"] == REGION.pattern
-    assert DEFS["name"]["pattern"] == context.NAME.pattern
-    assert DEFS["params"]["propertyNames"]["pattern"] == context.NAME.pattern
+    assert DEFS["name"]["pattern"] == framework.NAME.pattern
+    assert DEFS["params"]["propertyNames"]["pattern"] == framework.NAME.pattern
     reserved = set(DEFS["params"]["propertyNames"]["not"]["enum"])
-    assert reserved == {*context.ROW_NAMES, *context.BUDGET_NAMES}
+    assert reserved == {*framework.ROW_NAMES, *framework.BUDGET_NAMES}
     for table in ("base", "derived"):
         names = SCHEMA["properties"][table]["propertyNames"]
-        assert names["pattern"] == context.NAME.pattern
-        assert set(names["not"]["enum"]) == set(context.ROW_NAMES)
+        assert names["pattern"] == framework.NAME.pattern
+        assert set(names["not"]["enum"]) == set(framework.ROW_NAMES)
 
 
 # --------------------------------------------------------------------------- what passes

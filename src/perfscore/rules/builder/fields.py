@@ -1,0 +1,184 @@
+"""How a table of a ruleset file is declared: its fields, each with its name, the JSON Schema of
+its value, whether it is required and what it means.
+
+The builder takes each table's key set from its declaration (:attr:`Table.keys`), and
+:mod:`.schema` writes the declarations out as ``schema/ruleset.schema.json``, so the keys an
+editor offers are the keys the loader reads. A value's schema is plain JSON-Schema data in which
+a :class:`Table` or :class:`Definition` stands for itself: a shared one (listed under ``$defs``)
+becomes a ``$ref``, an inline table its own ``object`` schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Union
+
+import attrs
+
+__all__ = ["Definition", "Field", "Json", "Table", "array", "described", "mapping", "merge", "to_json"]
+
+Json = Any
+"""JSON-Schema data, in which a :class:`Table` or :class:`Definition` may stand for its schema."""
+
+
+def _frozen_json(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return dict(value)
+
+
+@attrs.frozen(eq=False)
+class Definition:
+    """A named schema other than a closed table (a formula, an identifier, the params map),
+    listed under ``$defs``."""
+
+    name: str
+    description: str
+    value: Mapping[str, Json] = attrs.field(converter=_frozen_json)
+    """Its JSON Schema, without the description."""
+
+    def schema(self) -> dict[str, Json]:
+        """Its JSON Schema, as listed under ``$defs``."""
+        return described(dict(self.value), self.description)
+
+    def ref(self, **keywords: Json) -> dict[str, Json]:
+        """A reference to this definition, with ``keywords`` beside it (a ``default``…)."""
+        return {"$ref": f"#/$defs/{self.name}", **keywords}
+
+
+@attrs.frozen
+class Field:
+    """One key of a table."""
+
+    name: str
+    description: str
+    """What the key means, in English with the form's Chinese term (editors show it)."""
+    schema: Json
+    """The JSON Schema of the value (a :class:`Table`, an :func:`array` of tables…)."""
+    required: bool = False
+    """Whether every file must give the key."""
+    required_alone: bool = False
+    """Whether a file without ``extends`` must give it (a child may inherit it)."""
+    alone: Mapping[str, Json] = attrs.field(factory=dict, converter=_frozen_json)
+    """What a file without ``extends`` must also say about the value (``minItems``…)."""
+
+    def nested(self) -> tuple[str, Union[Table, None]]:
+        """The table the value holds, and where: ``""`` (the value is one), ``"items"`` (an
+        array of them) or ``"additionalProperties"`` (a map of them)."""
+        if isinstance(self.schema, Table):
+            return "", self.schema
+        if isinstance(self.schema, Mapping):
+            for where in ("items", "additionalProperties"):
+                if isinstance(self.schema.get(where), Table):
+                    return where, self.schema[where]
+        return "", None
+
+
+@attrs.frozen(eq=False)
+class Table:
+    """A table whose keys are all declared: any other key is a mistake (``unknown-key``)."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    shared: bool = True
+    """Listed once under ``$defs`` and referred to (else written where it is used, and described
+    by the field that holds it)."""
+    extra: Mapping[str, Json] = attrs.field(factory=dict, converter=_frozen_json)
+    """Rules between its keys that JSON Schema can state (``allOf``…)."""
+    alone: Mapping[str, Json] = attrs.field(factory=dict, converter=_frozen_json)
+    """Rules between its keys in a file without ``extends``."""
+
+    _keys: frozenset[str] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        names = [f.name for f in self.fields]
+        assert len(set(names)) == len(names), f"a key of {self.name} declared twice"
+        object.__setattr__(self, "_keys", frozenset(names))
+
+    def ref(self, **keywords: Json) -> dict[str, Json]:
+        """A reference to this (shared) table, with ``keywords`` beside it."""
+        return {"$ref": f"#/$defs/{self.name}", **keywords}
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key the table may hold."""
+        return self._keys
+
+    def field(self, name: str) -> Field:
+        """The field called ``name``."""
+        return next(f for f in self.fields if f.name == name)
+
+    def schema(self) -> dict[str, Json]:
+        """The table's own JSON Schema (its fields' schemas, shared tables as ``$ref``)."""
+        out: dict[str, Json] = {"type": "object"}
+        if self.description:  # an inline table's is its field's
+            out["description"] = self.description
+        out["additionalProperties"] = False
+        required = [f.name for f in self.fields if f.required]
+        if required:
+            out["required"] = required
+        out["properties"] = {f.name: described(f.schema, f.description) for f in self.fields}
+        out.update(to_json(dict(self.extra)))
+        return out
+
+    def alone_schema(self) -> dict[str, Json]:
+        """What a file without ``extends`` must also say in this table (empty if nothing)."""
+        properties: dict[str, Json] = {}
+        for f in self.fields:
+            part = to_json(dict(f.alone))
+            where, table = f.nested()
+            inner = table.alone_schema() if table is not None else {}
+            if inner:
+                part = merge(part, {where: inner} if where else inner)
+            if part:
+                properties[f.name] = part
+        out: dict[str, Json] = {}
+        required = [f.name for f in self.fields if f.required_alone]
+        if required:
+            out["required"] = required
+        if properties:
+            out["properties"] = properties
+        return merge(out, to_json(dict(self.alone)))
+
+
+def array(items: Json, **keywords: Json) -> dict[str, Json]:
+    """An array of ``items``."""
+    return {"type": "array", "items": items, **keywords}
+
+
+def mapping(values: Json, **keywords: Json) -> dict[str, Json]:
+    """A table of any keys (``keywords`` may restrict them), each holding ``values``."""
+    return {"type": "object", **keywords, "additionalProperties": values}
+
+
+def described(schema: Json, description: str) -> dict[str, Json]:
+    """``schema`` with ``description`` after its first keyword (for a value that is not a key's:
+    the items of an array, the values of a map)."""
+    own = to_json(schema)
+    if isinstance(schema, (Table, Definition)) or not own:
+        return {**own, "description": description}
+    first, *rest = own.items()
+    return {first[0]: first[1], "description": description, **dict(rest)}
+
+
+def to_json(value: Json) -> Json:
+    """``value`` with each :class:`Table` and :class:`Definition` replaced by its schema."""
+    if isinstance(value, (Table, Definition)):
+        if isinstance(value, Table) and not value.shared:
+            return value.schema()
+        return {"$ref": f"#/$defs/{value.name}"}
+    if isinstance(value, Mapping):
+        return {key: to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def merge(a: Mapping[str, Json], b: Mapping[str, Json]) -> dict[str, Json]:
+    """``a`` and ``b`` together, tables merged key by key (``b`` wins elsewhere)."""
+    out = dict(a)
+    for key, value in b.items():
+        if isinstance(out.get(key), Mapping) and isinstance(value, Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
