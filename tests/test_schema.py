@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Set as AbstractSet
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -364,3 +365,31 @@ def test_every_closed_table_is_compared_with_the_loader() -> None:
     compared = {id(definition) for _, definition, _ in KEY_SETS}
     unchecked = [path for path in _closed_tables(SCHEMA) if id(_resolve(path)) not in compared]
     assert unchecked == []
+
+
+def _default(definition: dict[str, Any], key: str) -> Any:
+    return definition["properties"][key]["default"]
+
+
+def test_the_defaults_an_editor_shows_are_the_loaders(tmp_path: Path) -> None:
+    """A file that leaves out every key with a default loads with the schema's defaults."""
+    text = _edit("total = 100\n", "").replace('formula = "W * min(rate, 1)"\n', "", 1)
+    file = tmp_path / "defaults.toml"
+    file.write_text(text, encoding="utf-8")
+    loaded = load_ruleset(file)
+    top = SCHEMA["properties"]
+    assert loaded.total == _default(DEFS["ruleset"], "total")
+    rounding = (_default(DEFS["rounding"], "places"), _default(DEFS["rounding"], "mode"))
+    for kept in (loaded.row_rounding, loaded.total_rounding):
+        assert (kept.places, kept.mode) == rounding
+    assert loaded.not_applicable == _default(top["not_applicable"], "policy")
+    assert loaded.clamp_negative_actual == _default(top["actuals"], "clamp_negative")
+    assert loaded.grading_optional == _default(top["grading"], "optional")
+    assert loaded.budget is not None
+    assert loaded.budget.base == _default(DEFS["budget"], "base")
+    assert loaded.budget.formula.source == _default(DEFS["budget"], "formula")
+    assert loaded.methods["positive"].kind == _default(DEFS["method"], "kind")
+    review = DEFS["review"]
+    for key in ("rate_tolerance", "score_tolerance"):
+        assert getattr(loaded.review, key) == Decimal(str(_default(review, key))), key
+    assert loaded.review.explain_below_weight == _default(review, "explain_below_weight")

@@ -15,7 +15,23 @@ from typing import Any, Union
 
 import attrs
 
-__all__ = ["Definition", "Field", "Json", "Table", "array", "described", "mapping", "merge", "to_json"]
+__all__ = [
+    "Definition",
+    "Field",
+    "Json",
+    "Table",
+    "array",
+    "boolean",
+    "described",
+    "inline",
+    "integer",
+    "mapping",
+    "merge",
+    "number",
+    "string",
+    "strings",
+    "to_json",
+]
 
 Json = Any
 """JSON-Schema data, in which a :class:`Table` or :class:`Definition` may stand for its schema."""
@@ -138,6 +154,37 @@ class Table:
         if properties:
             out["properties"] = properties
         return merge(out, to_json(dict(self.alone)))
+
+
+def inline(name: str, *fields: Field) -> Table:
+    """A table written where it is used, once (``[ruleset].in_force``, ``[actuals]``…); the field
+    that holds it describes it."""
+    return Table(name, "", fields, shared=False)
+
+
+def string(**keywords: Json) -> dict[str, Json]:
+    """A string (``pattern``, ``enum``, ``default``…)."""
+    return {"type": "string", **keywords}
+
+
+def strings() -> dict[str, Json]:
+    """An array of strings (aliases)."""
+    return array(string())
+
+
+def number(**keywords: Json) -> dict[str, Json]:
+    """A number, integer or not (``minimum``, ``exclusiveMinimum``, ``default``…)."""
+    return {"type": "number", **keywords}
+
+
+def integer(**keywords: Json) -> dict[str, Json]:
+    """An integer."""
+    return {"type": "integer", **keywords}
+
+
+def boolean(**keywords: Json) -> dict[str, Json]:
+    """``true`` or ``false``."""
+    return {"type": "boolean", **keywords}
 
 
 def array(items: Json, **keywords: Json) -> dict[str, Json]:

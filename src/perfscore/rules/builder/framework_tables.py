@@ -7,13 +7,25 @@ from __future__ import annotations
 
 import re
 
-from .fields import Definition, Field, Table, array, described, mapping
+from .fields import (
+    Definition,
+    Field,
+    Table,
+    array,
+    boolean,
+    described,
+    mapping,
+    number,
+    string,
+    strings,
+)
 
 __all__ = [
     "BLOCK",
     "BUDGET_NAMES",
     "CASE",
     "CATEGORY",
+    "CITES",
     "FORMULA",
     "ID",
     "IDENTIFIER",
@@ -51,15 +63,15 @@ FORMULA = Definition(
 IDENTIFIER = Definition(
     "name",
     "An identifier: a letter, then letters, digits or '_'.",
-    {"type": "string", "pattern": NAME.pattern},
+    string(pattern=NAME.pattern),
 )
 
 TEXT = Table(
     "text",
     "A bilingual label: Chinese (zh, required in a file without `extends`) and English (en).",
     (
-        Field("zh", "Chinese text (中文), as printed on the form.", {"type": "string"}),
-        Field("en", "English text, for reports and the CLI.", {"type": "string"}),
+        Field("zh", "Chinese text (中文), as printed on the form.", string()),
+        Field("en", "English text, for reports and the CLI.", string()),
     ),
 )
 
@@ -67,12 +79,19 @@ PARAMS = Definition(
     "params",
     "Named numeric constants (参数) for formulas. Names are identifiers other than W, T, A, rate, base and executed.",
     mapping(
-        described({"type": "number"}, "The parameter's value."),
+        described(number(), "The parameter's value."),
         propertyNames={
             "pattern": NAME.pattern,
             "not": {"enum": list(dict.fromkeys((*ROW_NAMES, *BUDGET_NAMES)))},
         },
     ),
+)
+
+#: The key by which a block, an indicator, a method or the budget row cites its source.
+CITES = Field(
+    "source",
+    "Id of the [[sources]] entry this follows (依据); must name a source of this ruleset or its parent.",
+    string(),
 )
 
 # -- how a row is scored ------------------------------------------------------------------------
@@ -83,8 +102,8 @@ CASE = Table(
     (
         Field("when", "Condition; leave out on the last case to catch every other row.", FORMULA),
         Field("score", "Score formula when the condition holds; clipped to [0, W].", FORMULA, required=True),
-        Field("zh", "Reason printed for the row (得分说明), in Chinese.", {"type": "string"}, required=True),
-        Field("en", "The reason in English.", {"type": "string"}),
+        Field("zh", "Reason printed for the row (得分说明), in Chinese.", string(), required=True),
+        Field("en", "The reason in English.", string()),
     ),
 )
 
@@ -92,11 +111,11 @@ TIER = Table(
     "tier",
     "One tier (档次): a range of `on` and the points it gives.",
     (
-        Field("min", "Lower bound (下限), inclusive unless `min_open`; none = −∞.", {"type": "number"}),
-        Field("max", "Upper bound (上限), exclusive unless `max_closed`; none = +∞.", {"type": "number"}),
-        Field("min_open", "Exclude `min` from the tier (下限不含).", {"type": "boolean", "default": False}),
-        Field("max_closed", "Include `max` in the tier (上限含).", {"type": "boolean", "default": False}),
-        Field("points", "Points given in this tier (得分).", {"type": "number", "minimum": 0}, required=True),
+        Field("min", "Lower bound (下限), inclusive unless `min_open`; none = −∞.", number()),
+        Field("max", "Upper bound (上限), exclusive unless `max_closed`; none = +∞.", number()),
+        Field("min_open", "Exclude `min` from the tier (下限不含).", boolean(default=False)),
+        Field("max_closed", "Include `max` in the tier (上限含).", boolean(default=False)),
+        Field("points", "Points given in this tier (得分).", number(minimum=0), required=True),
     ),
 )
 
@@ -104,28 +123,26 @@ LEVEL = Table(
     "level",
     "One qualitative level (定性等级), e.g. 达成 / 部分达成 / 未达成.",
     (
-        Field("key", "Stable key of the level.", {"type": "string"}, required=True),
-        Field("zh", "Chinese label (等级名称), e.g. 达成年度指标.", {"type": "string"}, required=True),
-        Field("en", "English label.", {"type": "string"}),
-        Field(
-            "aliases", "Other wordings (别名) an actual may use for this level.", array({"type": "string"})
-        ),
+        Field("key", "Stable key of the level.", string(), required=True),
+        Field("zh", "Chinese label (等级名称), e.g. 达成年度指标.", string(), required=True),
+        Field("en", "English label.", string()),
+        Field("aliases", "Other wordings (别名) an actual may use for this level.", strings()),
         Field(
             "low",
             "Lower end of the band, as a fraction of the weight (0–1).",
-            {"type": "number", "minimum": 0, "maximum": 1},
+            number(minimum=0, maximum=1),
             required=True,
         ),
         Field(
             "high",
             "Upper end of the band, as a fraction of the weight (0–1).",
-            {"type": "number", "minimum": 0, "maximum": 1},
+            number(minimum=0, maximum=1),
             required=True,
         ),
         Field(
             "score",
             "Fraction of the weight given when only the level is known (low ≤ score ≤ high).",
-            {"type": "number", "minimum": 0, "maximum": 1},
+            number(minimum=0, maximum=1),
             required=True,
         ),
     ),
@@ -139,7 +156,7 @@ METHOD = Table(
         Field(
             "kind",
             "formula (公式, the default), tiers (分档计分) or qualitative (定性分级).",
-            {"type": "string", "enum": list(METHOD_KINDS), "default": "formula"},
+            string(enum=list(METHOD_KINDS), default="formula"),
         ),
         Field(
             "formula",
@@ -174,11 +191,7 @@ METHOD = Table(
             array({"type": "string", "pattern": NAME.pattern, "not": {"enum": list(ROW_NAMES)}}),
         ),
         Field("params", "Parameters (参数) only this method sees, over the ruleset's [params].", PARAMS),
-        Field(
-            "source",
-            "Id of the [[sources]] entry this follows (依据); must name a source of this ruleset or its parent.",
-            {"type": "string"},
-        ),
+        CITES,
     ),
     extra={
         "allOf": [
@@ -216,14 +229,14 @@ SELECTION = Table(
     "selection",
     "Which method scores a row, by the kind of its target (年度指标值).",
     (
-        Field("GE", "Method for a ≥ target (不低于).", {"type": "string"}),
-        Field("GT", "Method for a > target (高于).", {"type": "string"}),
-        Field("EQ", "Method for an = target (等于).", {"type": "string"}),
-        Field("LE", "Method for a ≤ target (不高于).", {"type": "string"}),
-        Field("LT", "Method for a < target (低于).", {"type": "string"}),
-        Field("implicit", "Method for a bare value such as 100% or 9次 (未写比较符).", {"type": "string"}),
-        Field("budget_ref", "Method for 不超过预算投入 (≤ the budget amount).", {"type": "string"}),
-        Field("qualitative", "Method for free text such as 按月完成 (定性指标).", {"type": "string"}),
+        Field("GE", "Method for a ≥ target (不低于).", string()),
+        Field("GT", "Method for a > target (高于).", string()),
+        Field("EQ", "Method for an = target (等于).", string()),
+        Field("LE", "Method for a ≤ target (不高于).", string()),
+        Field("LT", "Method for a < target (低于).", string()),
+        Field("implicit", "Method for a bare value such as 100% or 9次 (未写比较符).", string()),
+        Field("budget_ref", "Method for 不超过预算投入 (≤ the budget amount).", string()),
+        Field("qualitative", "Method for free text such as 按月完成 (定性指标).", string()),
     ),
 )
 
@@ -233,9 +246,9 @@ CATEGORY = Table(
     "category",
     "A category (二级指标).",
     (
-        Field("zh", "Chinese name (中文名称).", {"type": "string"}, required=True),
-        Field("en", "English name.", {"type": "string"}),
-        Field("aliases", "Other names (别名).", array({"type": "string"})),
+        Field("zh", "Chinese name (中文名称).", string(), required=True),
+        Field("en", "English name.", string()),
+        Field("aliases", "Other names (别名).", strings()),
     ),
 )
 
@@ -246,37 +259,33 @@ INDICATOR = Table(
         Field(
             "key",
             "Stable key, unique in its block; a child ruleset merges or removes by it.",
-            {"type": "string"},
+            string(),
             required=True,
         ),
         Field(
             "name", "The indicator's name (指标名称).", TEXT, required_alone=True, alone={"required": ["zh"]}
         ),
-        Field("aliases", "Other names (别名) an evaluation row may use.", array({"type": "string"})),
-        Field("category", "The category (二级指标) it is printed under.", {"type": "string"}),
+        Field("aliases", "Other names (别名) an evaluation row may use.", strings()),
+        Field("category", "The category (二级指标) it is printed under.", string()),
         Field(
             "weight",
             "The indicator's weight (分值).",
-            {"type": "number", "exclusiveMinimum": 0},
+            number(exclusiveMinimum=0),
             required_alone=True,
         ),
         Field(
             "method",
             "Name of the method in [methods] that scores it (计分方法).",
-            {"type": "string"},
+            string(),
             required_alone=True,
         ),
-        Field(
-            "source",
-            "Id of the [[sources]] entry this follows (依据); must name a source of this ruleset or its parent.",
-            {"type": "string"},
-        ),
+        CITES,
         Field(
             "remove",
             "In a child ruleset: drop the parent's indicator with this key (删除).",
-            {"type": "boolean", "default": False},
+            boolean(default=False),
         ),
-        Field("target", "Fixed target text (年度指标值), e.g. ≤100%.", {"type": "string"}),
+        Field("target", "Fixed target text (年度指标值), e.g. ≤100%.", string()),
         Field("actual_from", "Name of a [derived] value the actual (实际完成值) is taken from.", IDENTIFIER),
     ),
 )
@@ -288,17 +297,17 @@ BLOCK = Table(
         Field(
             "key",
             "Stable key; a child ruleset merges or removes the parent's block by it.",
-            {"type": "string"},
+            string(),
             required=True,
         ),
         Field(
             "name", "The block's name (一级指标名称).", TEXT, required_alone=True, alone={"required": ["zh"]}
         ),
-        Field("aliases", "Other names (别名) an evaluation's block cell may use.", array({"type": "string"})),
+        Field("aliases", "Other names (别名) an evaluation's block cell may use.", strings()),
         Field(
             "points",
             "The block's points (分值).",
-            {"type": "number", "exclusiveMinimum": 0},
+            number(exclusiveMinimum=0),
             required_alone=True,
         ),
         Field(
@@ -311,11 +320,7 @@ BLOCK = Table(
             "Fixed indicators (三级指标) of a department framework; their weights add up to the block's points.",
             array(INDICATOR),
         ),
-        Field(
-            "source",
-            "Id of the [[sources]] entry this follows (依据); must name a source of this ruleset or its parent.",
-            {"type": "string"},
-        ),
+        CITES,
         Field(
             "selection",
             "This block's own method choice by target comparator, over the ruleset's [selection] (本一级指标的计分方法选择).",
@@ -324,12 +329,12 @@ BLOCK = Table(
         Field(
             "method",
             "Name of the method in [methods] that scores every row of this block, whatever its target (本一级指标统一计分方法); write this or `selection`, not both.",
-            {"type": "string"},
+            string(),
         ),
         Field(
             "remove",
             "In a child ruleset: drop the parent's block with this key (删除).",
-            {"type": "boolean", "default": False},
+            boolean(default=False),
         ),
     ),
 )

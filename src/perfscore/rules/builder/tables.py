@@ -6,16 +6,31 @@ settings, the budget row, the grades, base data and derived values, the review s
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Union
 
 from ...decimals import ROUNDING_MODES
-from ..model import EVIDENCE_LEVELS, FORMS
+from ..model import EVIDENCE_LEVELS, FORMS, ReviewRules, Rounding
 from ..registry import REGION
-from .fields import Definition, Field, Table, array, described, mapping
+from .fields import (
+    Definition,
+    Field,
+    Table,
+    array,
+    boolean,
+    described,
+    inline,
+    integer,
+    mapping,
+    number,
+    string,
+    strings,
+)
 from .framework_tables import (
     BLOCK,
     CASE,
     CATEGORY,
+    CITES,
     FORMULA,
     ID,
     IDENTIFIER,
@@ -58,6 +73,16 @@ BUDGET_BASES = {
 #: How 不适用 rows count.
 NOT_APPLICABLE_POLICIES = ("no_weight", "rescale")
 
+# The loader's defaults, which the schema shows.
+_ROUNDING = Rounding()
+_REVIEW = ReviewRules()
+
+
+def _json(value: Decimal) -> Union[int, float]:
+    """A default as JSON writes it."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 ROUNDING = Table(
     "rounding",
     "How a score is rounded (舍入): decimal places and mode.",
@@ -65,28 +90,24 @@ ROUNDING = Table(
         Field(
             "places",
             "Decimal places (保留小数位数), 0 to 6.",
-            {"type": "integer", "minimum": 0, "maximum": 6, "default": 2},
+            integer(minimum=0, maximum=6, default=_ROUNDING.places),
         ),
         Field(
             "mode",
             "Rounding mode: half_up (四舍五入, the default), half_even (银行家舍入), down (toward zero, 截断), up (away from zero), floor (向下取整), ceiling (向上取整).",
-            {"type": "string", "enum": list(ROUNDING_MODES), "default": "half_up"},
+            string(enum=list(ROUNDING_MODES), default=_ROUNDING.mode),
         ),
     ),
 )
 
-IN_FORCE = Table(
+IN_FORCE = inline(
     "in_force",
-    "",
-    (
-        Field("from", "First year in force (起始年度).", {"type": "integer"}, required=True),
-        Field(
-            "to",
-            "Last year in force (终止年度), at least `from`; leave out while still in force.",
-            {"type": "integer"},
-        ),
+    Field("from", "First year in force (起始年度).", integer(), required=True),
+    Field(
+        "to",
+        "Last year in force (终止年度), at least `from`; leave out while still in force.",
+        integer(),
     ),
-    shared=False,
 )
 
 IDENTITY = Table(
@@ -96,22 +117,22 @@ IDENTITY = Table(
         Field(
             "id",
             "Stable id, lower-case letters, digits, '-' and '_'; several files may share an id as different editions (版本).",
-            {"type": "string", "pattern": ID.pattern},
+            string(pattern=ID.pattern),
             required=True,
         ),
         Field(
             "region",
             "Region (行政区划): a 6-digit GB/T 2260 code such as 430602 (岳阳楼区), or CN for the national form.",
-            {"type": "string", "pattern": REGION.pattern},
+            string(pattern=REGION.pattern),
             required=True,
         ),
         Field(
             "form",
             "The form (表式) this ruleset scores: project (项目支出), department (部门整体支出) or special_fund (专项资金).",
-            {"type": "string", "enum": list(FORMS)},
+            string(enum=list(FORMS)),
             required=True,
         ),
-        Field("edition", "The edition's name (版本), e.g. a year.", {"type": "string"}, required=True),
+        Field("edition", "The edition's name (版本), e.g. a year.", string(), required=True),
         Field("in_force", "The years this edition is in force (施行年度).", IN_FORCE, required=True),
         Field(
             "name",
@@ -119,21 +140,21 @@ IDENTITY = Table(
             {"allOf": [TEXT, {"required": ["zh"]}]},
             required=True,
         ),
-        Field("aliases", "Other names (别名) that also find this ruleset.", array({"type": "string"})),
+        Field("aliases", "Other names (别名) that also find this ruleset.", strings()),
         Field(
             "extends",
             "Id of the parent ruleset (上级规则集) this one builds on; the parent's edition in force in `in_force.from` is used.",
-            {"type": "string", "pattern": ID.pattern},
+            string(pattern=ID.pattern),
         ),
         Field(
             "abstract",
             "true for a shared base (共用基础规则集) that frameworks extend: not listed, never used to score; not inherited.",
-            {"type": "boolean"},
+            boolean(),
         ),
         Field(
             "total",
             "Maximum total score (总分), 100 unless set; inherited through `extends`.",
-            {"type": "number", "exclusiveMinimum": 0, "default": 100},
+            number(exclusiveMinimum=0, default=100),
         ),
     ),
 )
@@ -145,23 +166,23 @@ SOURCE = Table(
         Field(
             "id",
             "Id that blocks, indicators, methods and the budget row cite in `source`.",
-            {"type": "string"},
+            string(),
             required=True,
         ),
         Field(
             "title",
             "Title, usually with the document number (文号), e.g. 财预〔2020〕10号.",
-            {"type": "string"},
+            string(),
             required_alone=True,
         ),
         Field(
             "evidence",
             "Evidence level (证据等级): S = seen in a published source; SEED = read in a real self-evaluation report; SYS = seen in a deployed provincial system's code; R = widely reported, unconfirmed.",
-            {"type": "string", "enum": list(EVIDENCE_LEVELS)},
+            string(enum=list(EVIDENCE_LEVELS)),
             required_alone=True,
         ),
-        Field("url", "Where the source can be read (链接).", {"type": "string"}),
-        Field("note", "What the source does or does not confirm (备注).", {"type": "string"}),
+        Field("url", "Where the source can be read (链接).", string()),
+        Field("note", "What the source does or does not confirm (备注).", string()),
     ),
 )
 
@@ -173,13 +194,13 @@ BUDGET = Table(
         Field(
             "points",
             "The row's weight (分值).",
-            {"type": "number", "exclusiveMinimum": 0},
+            number(exclusiveMinimum=0),
             required_alone=True,
         ),
         Field(
             "base",
             "The budget the rate divides by: full_year (全年预算数), initial (年初预算数) or initial_plus_adjustment (年初预算数 + 预算调整数).",
-            {"type": "string", "enum": list(BUDGET_BASES), "default": "full_year"},
+            string(enum=list(BUDGET_BASES), default="full_year"),
         ),
         Field(
             "formula",
@@ -188,15 +209,11 @@ BUDGET = Table(
         ),
         Field("params", "Parameters (参数) only this formula sees, over the ruleset's [params].", PARAMS),
         Field("rounding", "Rounding of this row; `rounding.row` unless set.", ROUNDING),
-        Field(
-            "source",
-            "Id of the [[sources]] entry this follows (依据); must name a source of this ruleset or its parent.",
-            {"type": "string"},
-        ),
+        CITES,
         Field(
             "block",
             "Key of the block (一级指标) the row sits inside, if any; its points then count towards that block's points.",
-            {"type": "string"},
+            string(),
         ),
     ),
 )
@@ -205,34 +222,30 @@ GRADE = Table(
     "grade",
     "A grade band (等级), e.g. 优 / 良 / 中 / 差.",
     (
-        Field("label", "The grade (等级名称), e.g. 优.", {"type": "string"}, required=True),
-        Field("en", "English label.", {"type": "string"}),
-        Field("aliases", "Other names (别名), e.g. 优秀 for 优.", array({"type": "string"})),
+        Field("label", "The grade (等级名称), e.g. 优.", string(), required=True),
+        Field("en", "English label.", string()),
+        Field("aliases", "Other names (别名), e.g. 优秀 for 优.", strings()),
         Field(
             "min",
             "Lowest total in the band (下限, inclusive).",
-            {"type": "number", "minimum": 0},
+            number(minimum=0),
             required=True,
         ),
         Field(
             "max",
             "Upper end (上限, exclusive); the next band's `min`, or `total` for the top band (inclusive), unless set.",
-            {"type": "number", "minimum": 0},
+            number(minimum=0),
         ),
     ),
 )
 
-GRADING = Table(
+GRADING = inline(
     "grading",
-    "",
-    (
-        Field(
-            "optional",
-            "Allow a ruleset with no grade bands (不评等级).",
-            {"type": "boolean", "default": False},
-        ),
+    Field(
+        "optional",
+        "Allow a ruleset with no grade bands (不评等级).",
+        boolean(default=False),
     ),
-    shared=False,
 )
 
 
@@ -248,12 +261,12 @@ DERIVED = Table(
         Field(
             "count",
             "Count the rows of this category (二级指标), e.g. 数量指标. Give this or `formula`.",
-            {"type": "string"},
+            string(),
         ),
         Field("when", "With `count`: only rows for which this condition over W, T, A holds.", FORMULA),
-        Field("zh", "Chinese label (中文名称).", {"type": "string"}, required_alone=True),
-        Field("en", "English label.", {"type": "string"}),
-        Field("unit", "Unit (计量单位), e.g. %.", {"type": "string"}),
+        Field("zh", "Chinese label (中文名称).", string(), required_alone=True),
+        Field("en", "English label.", string()),
+        Field("unit", "Unit (计量单位), e.g. %.", string()),
     ),
     extra={"allOf": [{"not": {"required": ["formula", "count"]}}]},
     alone={"anyOf": [{"required": ["formula"]}, {"required": ["count"]}]},
@@ -266,70 +279,58 @@ REVIEW = Table(
         Field(
             "rate_tolerance",
             "Gap allowed between a printed 执行率 and 执行数 / 预算数, as a fraction.",
-            {"type": "number", "minimum": 0, "default": 0.0001},
+            number(minimum=0, default=_json(_REVIEW.rate_tolerance)),
         ),
         Field(
             "score_tolerance",
             "Gap allowed between a reported and a recomputed sum of scores.",
-            {"type": "number", "minimum": 0, "default": 0},
+            number(minimum=0, default=_json(_REVIEW.score_tolerance)),
         ),
         Field(
             "explain_below_weight",
             "A row scored below its weight needs a deviation note (偏差原因).",
-            {"type": "boolean", "default": True},
+            boolean(default=_REVIEW.explain_below_weight),
         ),
         Field(
             "explain_over_ratio",
             "Actual ≥ this × target needs a note (广西: 1.3).",
-            {"type": "number", "exclusiveMinimum": 0},
+            number(exclusiveMinimum=0),
         ),
         Field(
             "explain_budget_below",
             "An execution rate (预算执行率) under this needs a note (四川: 0.9).",
-            {"type": "number", "exclusiveMinimum": 0},
+            number(exclusiveMinimum=0),
         ),
         Field(
             "explain_over_when_zero",
             "广西: with a target of 0, an actual at or above this needs a deviation note (偏差原因分析), e.g. 30 [SYS actualValueCheck].",
-            {"type": "number", "exclusiveMinimum": 0},
+            number(exclusiveMinimum=0),
         ),
     ),
 )
 
-ROUNDINGS = Table(
+ROUNDINGS = inline(
     "rounding",
-    "",
-    (
-        Field("row", "Rounding of each row's score (单项得分); 2 places half_up unless set.", ROUNDING),
-        Field("total", "Rounding of the total (总分) before grading; 2 places half_up unless set.", ROUNDING),
-    ),
-    shared=False,
+    Field("row", "Rounding of each row's score (单项得分); 2 places half_up unless set.", ROUNDING),
+    Field("total", "Rounding of the total (总分) before grading; 2 places half_up unless set.", ROUNDING),
 )
 
-NOT_APPLICABLE = Table(
+NOT_APPLICABLE = inline(
     "not_applicable",
-    "",
-    (
-        Field(
-            "policy",
-            "no_weight: the rows carry no weight (不计分值); rescale: total = Σ scores / Σ applicable weights × total (折算).",
-            {"type": "string", "enum": list(NOT_APPLICABLE_POLICIES), "default": "no_weight"},
-        ),
+    Field(
+        "policy",
+        "no_weight: the rows carry no weight (不计分值); rescale: total = Σ scores / Σ applicable weights × total (折算).",
+        string(enum=list(NOT_APPLICABLE_POLICIES), default="no_weight"),
     ),
-    shared=False,
 )
 
-ACTUALS = Table(
+ACTUALS = inline(
     "actuals",
-    "",
-    (
-        Field(
-            "clamp_negative",
-            "A negative actual counts as 0 (负数按 0 计).",
-            {"type": "boolean", "default": True},
-        ),
+    Field(
+        "clamp_negative",
+        "A negative actual counts as 0 (负数按 0 计).",
+        boolean(default=True),
     ),
-    shared=False,
 )
 
 FILE = Table(
@@ -339,7 +340,7 @@ FILE = Table(
         Field(
             "schema",
             "Version of the ruleset format; only 1 exists.",
-            {"type": "integer", "const": 1, "default": 1},
+            integer(const=1, default=1),
         ),
         Field("ruleset", "The ruleset's identity (规则集标识).", IDENTITY, required=True),
         Field(
