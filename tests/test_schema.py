@@ -25,6 +25,7 @@ from perfscore.errors import RulesetError
 from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, load_ruleset
 from perfscore.rules.builder import framework_tables as framework
 from perfscore.rules.builder import tables
+from perfscore.rules.builder.fields import Table
 from perfscore.rules.builder.schema import schema_text
 from perfscore.rules.registry import REGION
 
@@ -393,3 +394,80 @@ def test_the_defaults_an_editor_shows_are_the_loaders(tmp_path: Path) -> None:
     for key in ("rate_tolerance", "score_tolerance"):
         assert getattr(loaded.review, key) == Decimal(str(_default(review, key))), key
     assert loaded.review.explain_below_weight == _default(review, "explain_below_weight")
+
+
+# --------------------------------------------------------------------------- required keys
+
+
+def _toml_value(value: Any) -> str:
+    """``value`` as an inline TOML value (enough for the fixtures' data)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return "{ " + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+
+
+def _required_paths(
+    table: Table, node: dict[str, Any], path: tuple[Any, ...], seen: set[tuple[str, str]]
+) -> list[tuple[Any, ...]]:
+    """The path of the first occurrence in ``node`` of each key a file without `extends` must give."""
+    found = []
+    for field in table.fields:
+        if field.name not in node:
+            continue
+        if (field.required or field.required_alone) and (table.name, field.name) not in seen:
+            seen.add((table.name, field.name))
+            found.append((*path, field.name))
+        where, inner = field.nested()
+        value = node[field.name]
+        if inner is None:
+            continue
+        if where == "items":
+            entries = list(enumerate(value))
+        elif where == "additionalProperties":
+            entries = list(value.items())
+        else:
+            entries = [(None, value)]
+        for key, entry in entries:
+            if isinstance(entry, dict):
+                inside = (*path, field.name) if key is None else (*path, field.name, key)
+                found += _required_paths(inner, entry, inside, seen)
+    return found
+
+
+def _shown(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+MINIMAL_DATA = _read(MINIMAL)
+REQUIRED = _required_paths(tables.FILE, MINIMAL_DATA, (), set())
+
+
+def test_the_fixture_has_most_required_keys() -> None:
+    assert len(REQUIRED) >= 20
+
+
+@pytest.mark.parametrize("path", REQUIRED, ids=_shown)
+def test_the_loader_requires_what_the_declarations_require(path: tuple[Any, ...], tmp_path: Path) -> None:
+    """Leaving out a key the schema requires is a problem the loader locates at that key."""
+    data = json.loads(json.dumps(MINIMAL_DATA))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    file = tmp_path / "without.toml"
+    file.write_text(
+        "".join(f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in data.items()), encoding="utf-8"
+    )
+    assert _errors(data), "the schema accepts it"
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(file)
+    where = _shown(path)
+    assert any(
+        p.path == where or p.path.startswith((f"{where}.", f"{where}[")) for p in caught.value.problems
+    )
