@@ -427,6 +427,7 @@ def _required_paths(
         value = node[field.name]
         if inner is None:
             continue
+        entries: list[tuple[Any, Any]]
         if where == "items":
             entries = list(enumerate(value))
         elif where == "additionalProperties":
