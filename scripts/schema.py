@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from perfscore.rules.builder.schema import schema_text
+from perfscore.rules.builder import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "ruleset.schema.json"

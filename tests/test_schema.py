@@ -24,9 +24,8 @@ from perfscore.decimals import ROUNDING_MODES
 from perfscore.errors import RulesetError
 from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, load_ruleset
 from perfscore.rules.builder import framework_tables as framework
-from perfscore.rules.builder import tables
+from perfscore.rules.builder import schema_text, tables
 from perfscore.rules.builder.fields import Table
-from perfscore.rules.builder.schema import schema_text
 from perfscore.rules.registry import REGION
 
 if sys.version_info >= (3, 11):

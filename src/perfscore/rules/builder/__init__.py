@@ -7,6 +7,7 @@ out as the JSON Schema editors use."""
 from .context import BUDGET_AMOUNTS, clear_formula_cache
 from .framework_tables import BUDGET_NAMES, ROW_NAMES
 from .ruleset import build_ruleset
+from .schema import ruleset_schema, schema_text
 from .tables import BUDGET_BASES
 
 __all__ = [
@@ -16,4 +17,6 @@ __all__ = [
     "ROW_NAMES",
     "build_ruleset",
     "clear_formula_cache",
+    "ruleset_schema",
+    "schema_text",
 ]

@@ -11,7 +11,7 @@ becomes a ``$ref``, an inline table its own ``object`` schema.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any, Optional
 
 import attrs
 
@@ -26,11 +26,9 @@ __all__ = [
     "inline",
     "integer",
     "mapping",
-    "merge",
     "number",
     "string",
     "strings",
-    "to_json",
 ]
 
 Json = Any
@@ -76,7 +74,7 @@ class Field:
     alone: Mapping[str, Json] = attrs.field(factory=dict, converter=_frozen_json)
     """What a file without ``extends`` must also say about the value (``minItems``…)."""
 
-    def nested(self) -> tuple[str, Union[Table, None]]:
+    def nested(self) -> tuple[str, Optional[Table]]:
         """The table the value holds, and where: ``""`` (the value is one), ``"items"`` (an
         array of them) or ``"additionalProperties"`` (a map of them)."""
         if isinstance(self.schema, Table):
@@ -110,18 +108,10 @@ class Table:
         assert len(set(names)) == len(names), f"a key of {self.name} declared twice"
         object.__setattr__(self, "_keys", frozenset(names))
 
-    def ref(self, **keywords: Json) -> dict[str, Json]:
-        """A reference to this (shared) table, with ``keywords`` beside it."""
-        return {"$ref": f"#/$defs/{self.name}", **keywords}
-
     @property
     def keys(self) -> frozenset[str]:
         """Every key the table may hold."""
         return self._keys
-
-    def field(self, name: str) -> Field:
-        """The field called ``name``."""
-        return next(f for f in self.fields if f.name == name)
 
     def schema(self) -> dict[str, Json]:
         """The table's own JSON Schema (its fields' schemas, shared tables as ``$ref``)."""
@@ -133,18 +123,18 @@ class Table:
         if required:
             out["required"] = required
         out["properties"] = {f.name: described(f.schema, f.description) for f in self.fields}
-        out.update(to_json(dict(self.extra)))
+        out.update(_json(dict(self.extra)))
         return out
 
     def alone_schema(self) -> dict[str, Json]:
         """What a file without ``extends`` must also say in this table (empty if nothing)."""
         properties: dict[str, Json] = {}
         for f in self.fields:
-            part = to_json(dict(f.alone))
+            part = _json(dict(f.alone))
             where, table = f.nested()
             inner = table.alone_schema() if table is not None else {}
             if inner:
-                part = merge(part, {where: inner} if where else inner)
+                part = _merge(part, {where: inner} if where else inner)
             if part:
                 properties[f.name] = part
         out: dict[str, Json] = {}
@@ -153,7 +143,7 @@ class Table:
             out["required"] = required
         if properties:
             out["properties"] = properties
-        return merge(out, to_json(dict(self.alone)))
+        return _merge(out, _json(dict(self.alone)))
 
 
 def inline(name: str, *fields: Field) -> Table:
@@ -200,32 +190,32 @@ def mapping(values: Json, **keywords: Json) -> dict[str, Json]:
 def described(schema: Json, description: str) -> dict[str, Json]:
     """``schema`` with ``description`` after its first keyword (for a value that is not a key's:
     the items of an array, the values of a map)."""
-    own = to_json(schema)
+    own = _json(schema)
     if isinstance(schema, (Table, Definition)) or not own:
         return {**own, "description": description}
     first, *rest = own.items()
     return {first[0]: first[1], "description": description, **dict(rest)}
 
 
-def to_json(value: Json) -> Json:
+def _json(value: Json) -> Json:
     """``value`` with each :class:`Table` and :class:`Definition` replaced by its schema."""
     if isinstance(value, (Table, Definition)):
         if isinstance(value, Table) and not value.shared:
             return value.schema()
         return {"$ref": f"#/$defs/{value.name}"}
     if isinstance(value, Mapping):
-        return {key: to_json(item) for key, item in value.items()}
+        return {key: _json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
+        return [_json(v) for v in value]
     return value
 
 
-def merge(a: Mapping[str, Json], b: Mapping[str, Json]) -> dict[str, Json]:
+def _merge(a: Mapping[str, Json], b: Mapping[str, Json]) -> dict[str, Json]:
     """``a`` and ``b`` together, tables merged key by key (``b`` wins elsewhere)."""
     out = dict(a)
     for key, value in b.items():
         if isinstance(out.get(key), Mapping) and isinstance(value, Mapping):
-            out[key] = merge(out[key], value)
+            out[key] = _merge(out[key], value)
         else:
             out[key] = value
     return out
