@@ -91,43 +91,8 @@ def test_every_code_in_the_table_is_documented_with_its_severity() -> None:
         assert documented[entry.kind, entry.id] == entry.severity, entry.id
 
 
-#: Codes docs/errors.md lists that the table does not hold yet: the sections filled on other
-#: branches of issue 12. Each one XPASSes (and fails, being strict) once it is in CODES: remove
-#: it from here then; at integration this set becomes empty and goes.
-NOT_YET_IN_CODES = frozenset(
-    [
-        "formula-backend",
-        "formula-call",
-        "formula-character",
-        "formula-compare",
-        "formula-construct",
-        "formula-function",
-        "formula-literal",
-        "formula-name",
-        "formula-power",
-        "formula-syntax",
-        "formula-too-deep",
-        "formula-too-long",
-    ]
-)
-
-
-@pytest.mark.parametrize(
-    "id",
-    [
-        pytest.param(
-            id,
-            marks=[pytest.mark.xfail(id in NOT_YET_IN_CODES, reason="not in CODES yet", strict=True)],
-        )
-        for id in sorted({id for _, id in _documented_codes()})
-    ],
-)
-def test_every_documented_code_is_in_the_table(id: str) -> None:
-    assert id in CODES
-
-
-def test_codes_not_yet_in_the_table_are_documented_ones() -> None:
-    assert {id for _, id in _documented_codes()} >= NOT_YET_IN_CODES
+def test_every_documented_code_is_in_the_table() -> None:
+    assert sorted({id for _, id in _documented_codes()} - set(CODES)) == []
 
 
 def test_cli_exit_codes_match_the_docs() -> None:

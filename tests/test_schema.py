@@ -1,9 +1,10 @@
 """The JSON Schema for ruleset files (schema/ruleset.schema.json) agrees with the loader.
 
 The schema is for editors (Taplo / Even Better TOML): it checks structure, types, enums and
-patterns as the file is typed. The loader stays the authority; these tests keep the two from
-drifting apart: same keys, same enums, same patterns, and the shipped files, the fixtures and
-the docs' examples all pass both.
+patterns as the file is typed. It is generated (scripts/schema.py) from the tables the builder
+reads its keys from (perfscore.rules.builder.tables); the loader stays the authority. These
+tests keep the file current and the two from drifting apart: same keys, same enums, same
+patterns, and the shipped files, the fixtures and the docs' examples all pass both.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Set as AbstractSet
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,9 @@ from jsonschema import Draft202012Validator
 from perfscore.decimals import ROUNDING_MODES
 from perfscore.errors import RulesetError
 from perfscore.rules import EVIDENCE_LEVELS, FORMS, SELECTION_KEYS, load_ruleset
-from perfscore.rules.builder import blocks, budget, context, derived, grades, meta, methods, ruleset
+from perfscore.rules.builder import framework_tables as framework
+from perfscore.rules.builder import schema_text, tables
+from perfscore.rules.builder.fields import Table
 from perfscore.rules.registry import REGION
 
 if sys.version_info >= (3, 11):
@@ -86,6 +90,11 @@ def _enum(definition: dict[str, Any]) -> set[str]:
 # --------------------------------------------------------------------------- the schema itself
 
 
+def test_the_schema_file_is_what_the_tables_give() -> None:
+    """Regenerating gives the same bytes: run ``python scripts/schema.py`` after changing a table."""
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text()
+
+
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(SCHEMA)
@@ -118,30 +127,31 @@ def test_every_property_has_an_english_description() -> None:
 # --------------------------------------------------------------------------- no drift from the loader
 
 
+# Each closed table of the schema, and the keys the builder checks that table against.
 KEY_SETS: list[tuple[str, dict[str, Any], AbstractSet[str]]] = [
-    ("top", SCHEMA, ruleset.TOP_KEYS),
-    ("ruleset", DEFS["ruleset"], meta.RULESET_KEYS),
-    ("source", DEFS["source"], meta.SOURCE_KEYS),
-    ("text", DEFS["text"], context.TEXT_KEYS),
-    ("rounding", DEFS["rounding"], context.ROUNDING_KEYS),
-    ("budget", DEFS["budget"], budget.BUDGET_KEYS),
-    ("block", DEFS["block"], blocks.BLOCK_KEYS),
-    ("category", DEFS["category"], blocks.CATEGORY_KEYS),
-    ("indicator", DEFS["indicator"], blocks.INDICATOR_KEYS),
-    ("method", DEFS["method"], methods.METHOD_KEYS),
-    ("case", DEFS["case"], methods.CASE_KEYS),
-    ("tier", DEFS["tier"], methods.TIER_KEYS),
-    ("level", DEFS["level"], methods.LEVEL_KEYS),
-    ("grade", DEFS["grade"], grades.GRADE_KEYS),
-    ("grading", SCHEMA["properties"]["grading"], grades.GRADING_KEYS),
-    ("derived", DEFS["derived"], derived.DERIVED_KEYS),
-    ("review", DEFS["review"], meta.REVIEW_KEYS),
+    ("top", SCHEMA, tables.FILE.keys),
+    ("ruleset", DEFS["ruleset"], tables.IDENTITY.keys),
+    ("source", DEFS["source"], tables.SOURCE.keys),
+    ("text", DEFS["text"], framework.TEXT.keys),
+    ("rounding", DEFS["rounding"], tables.ROUNDING.keys),
+    ("budget", DEFS["budget"], tables.BUDGET.keys),
+    ("block", DEFS["block"], framework.BLOCK.keys),
+    ("category", DEFS["category"], framework.CATEGORY.keys),
+    ("indicator", DEFS["indicator"], framework.INDICATOR.keys),
+    ("method", DEFS["method"], framework.METHOD.keys),
+    ("case", DEFS["case"], framework.CASE.keys),
+    ("tier", DEFS["tier"], framework.TIER.keys),
+    ("level", DEFS["level"], framework.LEVEL.keys),
+    ("grade", DEFS["grade"], tables.GRADE.keys),
+    ("grading", SCHEMA["properties"]["grading"], tables.GRADING.keys),
+    ("derived", DEFS["derived"], tables.DERIVED.keys),
+    ("review", DEFS["review"], tables.REVIEW.keys),
+    # The builder reads a selection table by the model's comparator keys.
     ("selection", DEFS["selection"], set(SELECTION_KEYS)),
-    ("in_force", DEFS["ruleset"]["properties"]["in_force"], meta.IN_FORCE_KEYS),
-    # The loader writes these three key sets inline in builder/meta.py.
-    ("rounding-table", SCHEMA["properties"]["rounding"], {"row", "total"}),
-    ("not_applicable", SCHEMA["properties"]["not_applicable"], {"policy"}),
-    ("actuals", SCHEMA["properties"]["actuals"], {"clamp_negative"}),
+    ("in_force", DEFS["ruleset"]["properties"]["in_force"], tables.IN_FORCE.keys),
+    ("rounding-table", SCHEMA["properties"]["rounding"], tables.ROUNDINGS.keys),
+    ("not_applicable", SCHEMA["properties"]["not_applicable"], tables.NOT_APPLICABLE.keys),
+    ("actuals", SCHEMA["properties"]["actuals"], tables.ACTUALS.keys),
 ]
 
 
@@ -157,28 +167,28 @@ def test_the_enums_are_the_loaders() -> None:
     assert _enum(ruleset["form"]) == set(FORMS)
     assert _enum(DEFS["source"]["properties"]["evidence"]) == set(EVIDENCE_LEVELS)
     assert _enum(DEFS["rounding"]["properties"]["mode"]) == set(ROUNDING_MODES)
-    assert _enum(DEFS["budget"]["properties"]["base"]) == set(budget.BUDGET_BASES)
+    assert _enum(DEFS["budget"]["properties"]["base"]) == set(tables.BUDGET_BASES)
     assert _enum(SCHEMA["properties"]["not_applicable"]["properties"]["policy"]) == set(
-        meta.NOT_APPLICABLE_POLICIES
+        tables.NOT_APPLICABLE_POLICIES
     )
-    assert _enum(DEFS["method"]["properties"]["kind"]) == set(methods.METHOD_KINDS)
+    assert _enum(DEFS["method"]["properties"]["kind"]) == set(framework.METHOD_KINDS)
     places = DEFS["rounding"]["properties"]["places"]
     assert (places["minimum"], places["maximum"]) == (0, 6)
 
 
 def test_the_patterns_are_the_loaders() -> None:
     ruleset = DEFS["ruleset"]["properties"]
-    assert ruleset["id"]["pattern"] == context.ID.pattern
-    assert ruleset["extends"]["pattern"] == context.ID.pattern
+    assert ruleset["id"]["pattern"] == framework.ID.pattern
+    assert ruleset["extends"]["pattern"] == framework.ID.pattern
     assert ruleset["region"]["pattern"] == REGION.pattern
-    assert DEFS["name"]["pattern"] == context.NAME.pattern
-    assert DEFS["params"]["propertyNames"]["pattern"] == context.NAME.pattern
+    assert DEFS["name"]["pattern"] == framework.NAME.pattern
+    assert DEFS["params"]["propertyNames"]["pattern"] == framework.NAME.pattern
     reserved = set(DEFS["params"]["propertyNames"]["not"]["enum"])
-    assert reserved == {*context.ROW_NAMES, *context.BUDGET_NAMES}
+    assert reserved == {*framework.ROW_NAMES, *framework.BUDGET_NAMES}
     for table in ("base", "derived"):
         names = SCHEMA["properties"][table]["propertyNames"]
-        assert names["pattern"] == context.NAME.pattern
-        assert set(names["not"]["enum"]) == set(context.ROW_NAMES)
+        assert names["pattern"] == framework.NAME.pattern
+        assert set(names["not"]["enum"]) == set(framework.ROW_NAMES)
 
 
 # --------------------------------------------------------------------------- what passes
@@ -355,3 +365,109 @@ def test_every_closed_table_is_compared_with_the_loader() -> None:
     compared = {id(definition) for _, definition, _ in KEY_SETS}
     unchecked = [path for path in _closed_tables(SCHEMA) if id(_resolve(path)) not in compared]
     assert unchecked == []
+
+
+def _default(definition: dict[str, Any], key: str) -> Any:
+    return definition["properties"][key]["default"]
+
+
+def test_the_defaults_an_editor_shows_are_the_loaders(tmp_path: Path) -> None:
+    """A file that leaves out every key with a default loads with the schema's defaults."""
+    text = _edit("total = 100\n", "").replace('formula = "W * min(rate, 1)"\n', "", 1)
+    file = tmp_path / "defaults.toml"
+    file.write_text(text, encoding="utf-8")
+    loaded = load_ruleset(file)
+    top = SCHEMA["properties"]
+    assert loaded.total == _default(DEFS["ruleset"], "total")
+    rounding = (_default(DEFS["rounding"], "places"), _default(DEFS["rounding"], "mode"))
+    for kept in (loaded.row_rounding, loaded.total_rounding):
+        assert (kept.places, kept.mode) == rounding
+    assert loaded.not_applicable == _default(top["not_applicable"], "policy")
+    assert loaded.clamp_negative_actual == _default(top["actuals"], "clamp_negative")
+    assert loaded.grading_optional == _default(top["grading"], "optional")
+    assert loaded.budget is not None
+    assert loaded.budget.base == _default(DEFS["budget"], "base")
+    assert loaded.budget.formula.source == _default(DEFS["budget"], "formula")
+    assert loaded.methods["positive"].kind == _default(DEFS["method"], "kind")
+    review = DEFS["review"]
+    for key in ("rate_tolerance", "score_tolerance"):
+        assert getattr(loaded.review, key) == Decimal(str(_default(review, key))), key
+    assert loaded.review.explain_below_weight == _default(review, "explain_below_weight")
+
+
+# --------------------------------------------------------------------------- required keys
+
+
+def _toml_value(value: Any) -> str:
+    """``value`` as an inline TOML value (enough for the fixtures' data)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return "{ " + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+
+
+def _required_paths(
+    table: Table, node: dict[str, Any], path: tuple[Any, ...], seen: set[tuple[str, str]]
+) -> list[tuple[Any, ...]]:
+    """The path of the first occurrence in ``node`` of each key a file without `extends` must give."""
+    found = []
+    for field in table.fields:
+        if field.name not in node:
+            continue
+        if (field.required or field.required_alone) and (table.name, field.name) not in seen:
+            seen.add((table.name, field.name))
+            found.append((*path, field.name))
+        where, inner = field.nested()
+        value = node[field.name]
+        if inner is None:
+            continue
+        entries: list[tuple[Any, Any]]
+        if where == "items":
+            entries = list(enumerate(value))
+        elif where == "additionalProperties":
+            entries = list(value.items())
+        else:
+            entries = [(None, value)]
+        for key, entry in entries:
+            if isinstance(entry, dict):
+                inside = (*path, field.name) if key is None else (*path, field.name, key)
+                found += _required_paths(inner, entry, inside, seen)
+    return found
+
+
+def _shown(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+MINIMAL_DATA = _read(MINIMAL)
+REQUIRED = _required_paths(tables.FILE, MINIMAL_DATA, (), set())
+
+
+def test_the_fixture_has_most_required_keys() -> None:
+    assert len(REQUIRED) >= 20
+
+
+@pytest.mark.parametrize("path", REQUIRED, ids=_shown)
+def test_the_loader_requires_what_the_declarations_require(path: tuple[Any, ...], tmp_path: Path) -> None:
+    """Leaving out a key the schema requires is a problem the loader locates at that key."""
+    data = json.loads(json.dumps(MINIMAL_DATA))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    file = tmp_path / "without.toml"
+    file.write_text(
+        "".join(f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in data.items()), encoding="utf-8"
+    )
+    assert _errors(data), "the schema accepts it"
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(file)
+    where = _shown(path)
+    assert any(
+        p.path == where or p.path.startswith((f"{where}.", f"{where}[")) for p in caught.value.problems
+    )

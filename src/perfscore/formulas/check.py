@@ -75,18 +75,16 @@ from typing import Literal, NoReturn, Optional
 import attrs
 
 from perfscore.decimals import NumberRefused, gate
-from perfscore.errors import FormulaError
 
 from .runtime import (
     ARITY,
-    COMPARED,
     FUNCTIONS,
     MAX_DEPTH,
     MAX_EXPONENT,
     MAX_LITERAL_DIGITS,
     MAX_ROUND_PLACES,
 )
-from .source import check_text, line_starts, parse
+from .source import check_text, line_starts, parse, refusal
 
 Kind = Literal["num", "bool", "mixed"]
 """What a node's value is: always a number, always a condition, or either."""
@@ -111,37 +109,39 @@ BINARY: dict[type[ast.operator], tuple[str, str]] = {
     ast.Div: ("/", "div"),
 }
 
+#: Operators outside the language: the token to locate and the variant of ``formula-construct``.
 _REFUSED_OPERATORS: dict[type[ast.AST], tuple[str, str]] = {
-    ast.FloorDiv: ("//", "floor division '//' is not allowed; use floor(a / b)"),
-    ast.Mod: ("%", "the '%' operator is not allowed"),
-    ast.MatMult: ("@", "the '@' operator is not allowed"),
-    ast.LShift: ("<<", "bit shifts are not allowed"),
-    ast.RShift: (">>", "bit shifts are not allowed"),
-    ast.BitOr: ("|", "bitwise operators are not allowed; use 'or'"),
-    ast.BitAnd: ("&", "bitwise operators are not allowed; use 'and'"),
-    ast.BitXor: ("^", "bitwise operators are not allowed; use '**' for powers"),
-    ast.Is: ("is", "'is' is not allowed; use '=='"),
-    ast.IsNot: ("is", "'is not' is not allowed; use '!='"),
-    ast.In: ("in", "'in' is not allowed"),
-    ast.NotIn: ("not", "'not in' is not allowed"),
+    ast.FloorDiv: ("//", "floor-division"),
+    ast.Mod: ("%", "modulo"),
+    ast.MatMult: ("@", "matmul"),
+    ast.LShift: ("<<", "shift"),
+    ast.RShift: (">>", "shift"),
+    ast.BitOr: ("|", "bit-or"),
+    ast.BitAnd: ("&", "bit-and"),
+    ast.BitXor: ("^", "bit-xor"),
+    ast.Is: ("is", "is"),
+    ast.IsNot: ("is", "is-not"),
+    ast.In: ("in", "in"),
+    ast.NotIn: ("not", "not-in"),
 }
+#: Python constructs outside the language: the variant of ``formula-construct`` naming each.
 _CONSTRUCTS: dict[str, str] = {
-    "Attribute": "attribute access",
-    "Subscript": "indexing",
-    "Slice": "slices",
-    "JoinedStr": "f-strings",
-    "FormattedValue": "f-strings",
-    "List": "lists",
-    "Tuple": "tuples",
-    "Dict": "dicts",
-    "Set": "sets",
-    "ListComp": "comprehensions",
-    "SetComp": "comprehensions",
-    "DictComp": "comprehensions",
-    "GeneratorExp": "generator expressions",
+    "Attribute": "attribute",
+    "Subscript": "subscript",
+    "Slice": "slice",
+    "JoinedStr": "f-string",
+    "FormattedValue": "f-string",
+    "List": "list",
+    "Tuple": "tuple",
+    "Dict": "dict",
+    "Set": "set",
+    "ListComp": "comprehension",
+    "SetComp": "comprehension",
+    "DictComp": "comprehension",
+    "GeneratorExp": "generator",
     "Lambda": "lambda",
-    "NamedExpr": "assignment expressions ':='",
-    "Starred": "starred expressions",
+    "NamedExpr": "walrus",
+    "Starred": "starred",
     "Await": "await",
     "Yield": "yield",
     "YieldFrom": "yield",
@@ -197,7 +197,7 @@ def _check_depth(tree: ast.Expression, checker: _Checker) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            checker.fail("formula-too-deep", f"formula nested deeper than {MAX_DEPTH} levels", node)
+            checker.fail("formula-too-deep", node, limit=MAX_DEPTH)
         for child in ast.iter_child_nodes(node):
             stack.append((child, depth + 1 if isinstance(child, ast.expr) else depth))
 
@@ -219,8 +219,8 @@ def _suggest(word: str, candidates: Collection[str]) -> list[str]:
     return found[:3]
 
 
-def _did_you_mean(found: list[str]) -> str:
-    return "; did you mean " + " or ".join(repr(s) for s in found) + "?" if found else ""
+def _either(found: list[str]) -> str:
+    return " or ".join(repr(s) for s in found)
 
 
 class _Checker:
@@ -267,11 +267,18 @@ class _Checker:
         return None
 
     def fail(
-        self, code: str, message: str, node: Optional[ast.AST] = None, column: Optional[int] = None
+        self,
+        code: str,
+        node: Optional[ast.AST] = None,
+        variant: str = "",
+        column: Optional[int] = None,
+        **values: object,
     ) -> NoReturn:
+        """Refuse the formula with ``code`` (its ``variant``, if named), at ``column`` or else
+        at ``node``."""
         if column is None and node is not None:
             column = self.column(node)
-        raise FormulaError(code, message, self.source, column)
+        raise refusal(code, self.source, column, variant, **values)
 
     # The walk ----------------------------------------------------------------------------
 
@@ -299,23 +306,19 @@ class _Checker:
             return _union([self.visit(node.body), self.visit(node.orelse)])
         if isinstance(node, ast.Call):
             return self.visit_call(node)
-        what = _CONSTRUCTS.get(type(node).__name__, type(node).__name__)
-        self.fail("formula-construct", f"{what} not allowed in a formula", node)
+        name = type(node).__name__
+        self.fail("formula-construct", node, _CONSTRUCTS.get(name, ""), what=name)
 
     def visit_constant(self, node: ast.Constant) -> Kind:
         value = node.value
         if isinstance(value, bool) or value is None or value is Ellipsis:
-            self.fail(
-                "formula-literal",
-                f"{value!r} is not allowed; a formula has only numbers (comparisons give conditions)",
-                node,
-            )
+            self.fail("formula-literal", node, "constant", value=value)
         if isinstance(value, complex):
-            self.fail("formula-literal", "complex numbers are not allowed", node)
+            self.fail("formula-literal", node, "complex")
         if isinstance(value, (str, bytes)):
-            self.fail("formula-literal", "strings are not allowed in a formula", node)
+            self.fail("formula-literal", node, "string")
         if not isinstance(value, (int, float)):
-            self.fail("formula-literal", f"literal of type {type(value).__name__} is not allowed", node)
+            self.fail("formula-literal", node, type=type(value).__name__)
         self.literals[node] = self.number(node)
         return NUM
 
@@ -323,53 +326,48 @@ class _Checker:
         """A numeric literal's exact value, read from its source text."""
         start, stop = self.offset(node.lineno, node.col_offset), self.end(node)
         if start is None or stop is None:  # pragma: no cover - ast always gives positions here
-            self.fail("formula-literal", "cannot locate literal", node)
+            self.fail("formula-literal", node, "unlocated")
         text = self.source[start:stop]
         if any(c in text for c in "xXoObB"):
-            self.fail("formula-literal", f"only decimal notation is allowed (got {text})", node)
+            self.fail("formula-literal", node, "notation", text=text)
         digits = sum(c.isdigit() for c in text)
         if digits > MAX_LITERAL_DIGITS:
-            self.fail(
-                "formula-literal",
-                f"numeric literal has {digits} digits; at most {MAX_LITERAL_DIGITS} allowed",
-                node,
-            )
+            self.fail("formula-literal", node, "digits", digits=digits, limit=MAX_LITERAL_DIGITS)
         try:
             return gate(Decimal(text.replace("_", "")))  # a literal passes the model's number gate
         except decimal.InvalidOperation:  # pragma: no cover - the parser accepted it as a number
-            self.fail("formula-literal", f"not a number: {text}", node)
+            self.fail("formula-literal", node, "not-a-number", text=text)
         except NumberRefused as exc:
-            self.fail("formula-literal", f"{exc.reason}: {text}; expected {exc.expected}", node)
+            self.fail("formula-literal", node, "refused", reason=exc.reason, text=text, expected=exc.expected)
 
     def visit_name(self, node: ast.Name) -> Kind:
         name = node.id
         if name.startswith("_"):
-            self.fail("formula-name", f"names starting with '_' are not allowed ({name})", node)
+            self.fail("formula-name", node, "underscore", name=name)
         if not name.isascii():  # pragma: no cover - the character check refuses these first
-            self.fail("formula-name", f"non-ASCII name {name!r} is not allowed", node)
+            self.fail("formula-name", node, "non-ascii", name=name)
         if name not in self.declared:
-            hint = _did_you_mean(_suggest(name, self.declared))
-            if not hint and name in FUNCTIONS:
-                hint = f"; {name}() is a function and must be called"
-            self.fail("formula-name", f"unknown name {name!r}{hint}", node)
+            found = _suggest(name, self.declared)
+            variant = "suggest" if found else ("function" if name in FUNCTIONS else "")
+            self.fail("formula-name", node, variant, name=name, suggestions=_either(found))
         self.names.add(name)
         return NUM
 
     def visit_unary(self, node: ast.UnaryOp) -> Kind:
         if isinstance(node.op, ast.Invert):
-            self.fail("formula-construct", "the '~' operator is not allowed", node)
+            self.fail("formula-construct", node, "invert")
         self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             return BOOL
         if isinstance(node.op, (ast.USub, ast.UAdd)):
             return NUM
-        self.fail("formula-construct", "unary operator not allowed", node)  # pragma: no cover
+        self.fail("formula-construct", node, "unary")  # pragma: no cover
 
     def visit_binary(self, node: ast.BinOp) -> Kind:
         refused = _REFUSED_OPERATORS.get(type(node.op))
         if refused is not None:
-            token, message = refused
-            self.fail("formula-construct", message, node, self.locate(node.left, node.right, token))
+            token, variant = refused
+            self.fail("formula-construct", node, variant, self.locate(node.left, node.right, token))
         if isinstance(node.op, ast.Pow):
             exponent = node.right
             ok = (
@@ -378,13 +376,9 @@ class _Checker:
                 and 0 <= exponent.value <= MAX_EXPONENT
             )
             if not ok:
-                self.fail(
-                    "formula-power",
-                    f"the exponent of '**' must be an integer literal from 0 to {MAX_EXPONENT}",
-                    exponent,
-                )
+                self.fail("formula-power", exponent, limit=MAX_EXPONENT)
         elif type(node.op) not in BINARY:  # pragma: no cover - every operator is listed above
-            self.fail("formula-construct", "operator not allowed", node)
+            self.fail("formula-construct", node, "operator")
         self.visit(node.left)
         self.visit(node.right)
         return NUM
@@ -394,8 +388,8 @@ class _Checker:
         for op, right in zip(node.ops, node.comparators):
             refused = _REFUSED_OPERATORS.get(type(op))
             if refused is not None:
-                token, message = refused
-                self.fail("formula-construct", message, node, self.locate(previous, right, token))
+                token, variant = refused
+                self.fail("formula-construct", node, variant, self.locate(previous, right, token))
             previous = right
         operands = [node.left, *node.comparators]
         kinds = [self.visit(operand) for operand in operands]
@@ -406,14 +400,14 @@ class _Checker:
                 # An ordering compares numbers; so does == with a number on one side.
                 for side in (i, i + 1):
                     if kinds[side] == BOOL:
-                        self.fail("formula-compare", COMPARED, operands[side])
+                        self.fail("formula-compare", operands[side])
                     wants[side] = NUM
             elif lk == MIXED and rk == MIXED:
-                self.fail("formula-compare", "both sides may be conditions or numbers: say which", node)
+                self.fail("formula-compare", node, "ambiguous")
             elif BOOL in (lk, rk) and not wants[i] and not wants[i + 1]:
                 wants[i] = wants[i + 1] = BOOL  # two conditions may be compared with == and !=
             elif BOOL in (lk, rk):
-                self.fail("formula-compare", COMPARED, operands[i if lk == BOOL else i + 1])
+                self.fail("formula-compare", operands[i if lk == BOOL else i + 1])
         for operand, kind, want in zip(operands, kinds, wants):
             if kind == MIXED:
                 self.wants[operand] = NUM if want == NUM else BOOL
@@ -422,20 +416,20 @@ class _Checker:
     def visit_call(self, node: ast.Call) -> Kind:
         func = node.func
         if not isinstance(func, ast.Name):
-            self.fail("formula-call", "only the built-in functions can be called, by bare name", func)
+            self.fail("formula-call", func, "bare-name")
         name = func.id
         if name not in FUNCTIONS:
-            if name in self.declared:
-                message = f"{name!r} is an input, not a function"
-            else:
-                hint = _did_you_mean(_suggest(name, FUNCTIONS))
-                message = f"unknown function {name!r}{hint} (allowed: {', '.join(sorted(FUNCTIONS))})"
-            self.fail("formula-function", message, func)
+            found = [] if name in self.declared else _suggest(name, FUNCTIONS)
+            variant = "input" if name in self.declared else ("suggest" if found else "")
+            allowed = ", ".join(sorted(FUNCTIONS))
+            self.fail(
+                "formula-function", func, variant, name=name, suggestions=_either(found), allowed=allowed
+            )
         for kw in node.keywords:
-            self.fail("formula-call", f"keyword arguments are not allowed in {name}()", kw)
+            self.fail("formula-call", kw, "keyword", name=name)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                self.fail("formula-call", f"starred arguments are not allowed in {name}()", arg)
+                self.fail("formula-call", arg, "starred", name=name)
         for arg in node.args:
             self.visit(arg)
         self.check_arguments(node, name)
@@ -445,8 +439,8 @@ class _Checker:
         low, high = ARITY[name]
         count = len(node.args)
         if count < low or (high is not None and count > high):
-            wanted = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
-            self.fail("formula-call", f"{name}() takes {wanted} argument(s), got {count}", node)
+            variant = "" if low == high else ("at-least" if high is None else "between")
+            self.fail("formula-call", node, variant, name=name, low=low, high=high, count=count)
         if name == "round" and count == 2:
             places = node.args[1]
             if not (
@@ -454,8 +448,4 @@ class _Checker:
                 and type(places.value) is int
                 and 0 <= places.value <= MAX_ROUND_PLACES
             ):
-                self.fail(
-                    "formula-call",
-                    f"round() places must be an integer literal from 0 to {MAX_ROUND_PLACES}",
-                    places,
-                )
+                self.fail("formula-call", places, "places", limit=MAX_ROUND_PLACES)

@@ -15,12 +15,13 @@ from typing import Optional
 
 import attrs
 
-from perfscore.errors import FormulaError, FormulaEvaluationError
+from perfscore.errors import FormulaEvaluationError
 
 from .check import BOOL, Checked, check
 from .codegen import compile_chain, compile_function
 from .reference import reference_function
 from .runtime import BACKENDS, HIGH, LOW, CaseChain, Impl, Value, evaluation_error, not_a_number
+from .source import refusal
 
 
 def _unbuilt(env: Mapping[str, Decimal]) -> Value:  # pragma: no cover - replaced at construction
@@ -46,11 +47,7 @@ class Formula:
         if self._impl is _unbuilt:
             built = compile_formula(self.source, self.names, backend=self.backend)
             if built.names != tuple(self.names):
-                raise FormulaError(
-                    "formula-name",
-                    f"names must list exactly the names the formula uses: {built.names}",
-                    self.source,
-                )
+                raise refusal("formula-name", self.source, variant="names", names=built.names)
             object.__setattr__(self, "_impl", built._impl)
             object.__setattr__(self, "condition", built.condition)
             object.__setattr__(self, "_checked", built._checked)
@@ -108,11 +105,11 @@ def compile_formula(source: str, names: Collection[str], *, backend: str = "comp
     """
     if not isinstance(source, str):
         shown = repr(source)
-        raise FormulaError("formula-syntax", f"a formula must be text, not {type(source).__name__}", shown)
+        raise refusal("formula-syntax", shown, variant="not-text", type=type(source).__name__)
     if isinstance(names, str):
         raise TypeError("names must be a collection of names, not a single string")
     if backend not in BACKENDS:
-        raise FormulaError("formula-backend", f"unknown backend {backend!r}; use one of {BACKENDS}", source)
+        raise refusal("formula-backend", source, backend=backend, backends=BACKENDS)
     checked = check(source, names)
     impl = compile_function(checked) if backend == "compiled" else reference_function(checked)
     return Formula(

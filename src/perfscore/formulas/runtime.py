@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Callable, Optional, Union
 
+from perfscore.codes import code
 from perfscore.decimals import MAX_AMOUNT, quantize
 from perfscore.errors import FormulaEvaluationError
 
@@ -43,7 +44,8 @@ score), with one value for each name :func:`~perfscore.formulas.compile_cases` w
 ``args``."""
 
 AS_NUMBER = "a condition was used as a number"
-COMPARED = "a condition (true or false) was compared with a number"
+COMPARED = code("formula-compare").en
+"""The same words as the compile-time refusal, for a comparison found wrong only at run time."""
 
 LOW, HIGH = -MAX_AMOUNT, MAX_AMOUNT
 """A result must lie within these, as every number entering the model does

@@ -11,6 +11,7 @@ import re
 import warnings
 from typing import Optional
 
+from perfscore.codes import messages
 from perfscore.errors import FormulaError
 
 from .runtime import MAX_DEPTH, MAX_SOURCE_LENGTH
@@ -22,6 +23,14 @@ _ALLOWED_WHITESPACE = frozenset(" \t\n\r")
 _GLUED_KEYWORD = re.compile(
     r"(?<![A-Za-z_])\d[\d_.]*(?:[eE][+-]?\d+)?(?:if|else|and|or|not|in|is)(?![A-Za-z0-9_])"
 )
+
+
+def refusal(
+    code: str, source: str, column: Optional[int] = None, variant: str = "", **values: object
+) -> FormulaError:
+    """The :class:`FormulaError` of ``code`` (its ``variant``, if named) for ``source``, at
+    ``column``: its words are the code's (:mod:`perfscore.codes`), with ``values`` filled in."""
+    return FormulaError(code, messages(code, variant=variant, **values)[1], source, column)
 
 
 def line_starts(source: str) -> list[int]:
@@ -42,18 +51,14 @@ def check_text(source: str) -> None:
     """Refuse a text too long, empty, with a number glued to a keyword, with a character outside
     printable ASCII, or with brackets nested too deep."""
     if len(source) > MAX_SOURCE_LENGTH:
-        raise FormulaError(
-            "formula-too-long",
-            f"formula is {len(source)} characters long; at most {MAX_SOURCE_LENGTH} allowed",
-            source,
-            MAX_SOURCE_LENGTH + 1,
+        raise refusal(
+            "formula-too-long", source, MAX_SOURCE_LENGTH + 1, length=len(source), limit=MAX_SOURCE_LENGTH
         )
     if not source.strip():
-        raise FormulaError("formula-syntax", "empty formula", source)
+        raise refusal("formula-syntax", source, variant="empty")
     glued = _GLUED_KEYWORD.search(source)
     if glued:
-        raise FormulaError("formula-syntax", "a number glued to a keyword: put a space between them", source,
-                           glued.start() + 1)  # fmt: skip
+        raise refusal("formula-syntax", source, glued.start() + 1, "glued")
     _check_characters(source)
 
 
@@ -61,24 +66,15 @@ def _check_characters(source: str) -> None:
     depth = 0
     for index, ch in enumerate(source):
         if ch > "~" or (ch < " " and ch not in _ALLOWED_WHITESPACE):
-            if ("a" + ch).isidentifier():
-                message = f"non-ASCII letter {ch!r} (U+{ord(ch):04X}) in a name is not allowed"
-                raise FormulaError("formula-name", message, source, index + 1)
-            message = f"character {ch!r} (U+{ord(ch):04X}) is not allowed"
-            raise FormulaError("formula-character", message, source, index + 1)
+            letter = ("a" + ch).isidentifier()
+            code, variant = ("formula-name", "letter") if letter else ("formula-character", "")
+            raise refusal(code, source, index + 1, variant, char=ch, number=ord(ch))
         if ch == "\\":
-            raise FormulaError(
-                "formula-character",
-                "backslashes (line continuations, escapes) are not allowed",
-                source,
-                index + 1,
-            )
+            raise refusal("formula-character", source, index + 1, "backslash")
         if ch in "([{":
             depth += 1
             if depth > MAX_DEPTH:
-                raise FormulaError(
-                    "formula-too-deep", f"brackets nested deeper than {MAX_DEPTH} levels", source, index + 1
-                )
+                raise refusal("formula-too-deep", source, index + 1, "brackets", limit=MAX_DEPTH)
         elif ch in ")]}":
             depth -= 1
 
@@ -96,8 +92,8 @@ def parse(source: str) -> ast.Expression:
             starts = line_starts(source)
             if 1 <= exc.lineno <= len(starts):
                 column = max(1, min(starts[exc.lineno - 1] + exc.offset, len(source) + 1))
-        raise FormulaError("formula-syntax", f"invalid syntax: {exc.msg}", source, column) from None
+        raise refusal("formula-syntax", source, column, detail=exc.msg) from None
     except (RecursionError, MemoryError):
-        raise FormulaError("formula-too-deep", "formula is nested too deeply to parse", source) from None
+        raise refusal("formula-too-deep", source, variant="parse") from None
     except ValueError as exc:
-        raise FormulaError("formula-syntax", f"invalid formula: {exc}", source) from None
+        raise refusal("formula-syntax", source, variant="invalid", detail=exc) from None

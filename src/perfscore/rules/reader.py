@@ -4,9 +4,10 @@ column and key path, with a did-you-mean for a key it does not know.
 
 Rulesets (:mod:`perfscore.rules.builder`), evaluations (:mod:`perfscore.evaluations.read`) and
 worked cases (:mod:`perfscore.cases`) all read through a :class:`Reader`. What differs between
-them is declared, not rewritten: the allowed keys of each table (a frozenset beside the code that reads it), where a key
-path is in the file (a locator) and how many problems are listed (:data:`MAX_PROBLEMS` for a
-ruleset, all of them for an evaluation).
+them is declared, not rewritten: the allowed keys of each table (for a ruleset, the tables of
+:mod:`perfscore.rules.builder.tables`, which also give its JSON Schema), where a key path is in
+the file (a locator) and how many problems are listed (:data:`MAX_PROBLEMS` for a ruleset, all
+of them for an evaluation).
 """
 
 from __future__ import annotations

@@ -11,28 +11,10 @@ from typing import Any
 from ..model import Block, Category, Indicator, Method
 from ..reader import key_path, show
 from .context import Context
+from .framework_tables import BLOCK, CATEGORY, INDICATOR
 from .methods import selection
 
 __all__ = ["blocks"]
-
-BLOCK_KEYS = frozenset(
-    {
-        "key",
-        "name",
-        "aliases",
-        "points",
-        "categories",
-        "indicators",
-        "source",
-        "remove",
-        "selection",
-        "method",
-    }
-)
-CATEGORY_KEYS = frozenset({"zh", "en", "aliases"})
-INDICATOR_KEYS = frozenset(
-    {"key", "name", "aliases", "category", "weight", "method", "source", "remove", "target", "actual_from"}
-)
 
 
 def blocks(ctx: Context, value: Any, methods: Mapping[str, Method], derived: set[str]) -> tuple[Block, ...]:
@@ -43,7 +25,7 @@ def blocks(ctx: Context, value: Any, methods: Mapping[str, Method], derived: set
     for i, raw in enumerate(specs):
         path = f"blocks[{i}]"
         spec = ctx.table(raw, path)
-        ctx.keys(spec, BLOCK_KEYS, path)
+        ctx.keys(spec, BLOCK.keys, path)
         if _left_to_remove(ctx, spec, path, specs):
             continue
         key = ctx.string(spec, "key", path, required=True)
@@ -75,7 +57,7 @@ def _categories(ctx: Context, spec: Mapping[str, Any], path: str) -> tuple[Categ
     for j, raw in enumerate(ctx.array(spec.get("categories", []), key_path(path, "categories"))):
         where = f"{path}.categories[{j}]"
         cat = ctx.table(raw, where)
-        ctx.keys(cat, CATEGORY_KEYS, where)
+        ctx.keys(cat, CATEGORY.keys, where)
         out.append(Category(ctx.label(cat, where), ctx.strings(cat, "aliases", where)))
     return tuple(out)
 
@@ -89,7 +71,7 @@ def _indicators(
     for j, raw in enumerate(specs):
         where = f"{path}.indicators[{j}]"
         ind = ctx.table(raw, where)
-        ctx.keys(ind, INDICATOR_KEYS, where)
+        ctx.keys(ind, INDICATOR.keys, where)
         if _left_to_remove(ctx, ind, where, specs):
             continue
         key = ctx.string(ind, "key", where, required=True)

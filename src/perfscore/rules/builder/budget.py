@@ -10,16 +10,11 @@ from typing import Any, Optional
 
 from ...formulas import compile_formula
 from ..model import BudgetRule, Rounding
-from .context import BUDGET_NAMES, Context
+from .context import Context
+from .framework_tables import BUDGET_NAMES
+from .tables import BUDGET, BUDGET_BASES
 
 __all__ = ["BUDGET_BASES", "budget"]
-
-BUDGET_KEYS = frozenset({"name", "points", "base", "formula", "params", "rounding", "source", "block"})
-BUDGET_BASES = {
-    "full_year": "全年预算数",
-    "initial": "年初预算数",
-    "initial_plus_adjustment": "年初预算数 + 预算调整数",
-}
 
 
 def budget(
@@ -29,7 +24,7 @@ def budget(
     if value is None:
         return None
     spec = ctx.table(value, "budget")
-    ctx.keys(spec, BUDGET_KEYS, "budget")
+    ctx.keys(spec, BUDGET.keys, "budget")
     points = ctx.number(spec, "points", "budget", required=True, positive=True) or Decimal(0)
     base = ctx.string(spec, "base", "budget", default="full_year")
     if base not in BUDGET_BASES:

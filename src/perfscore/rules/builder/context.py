@@ -19,28 +19,14 @@ from ..model import Rounding, Text
 from ..reader import MAX_PROBLEMS, Located, Reader, key_path, show
 from ..registry import RulesetInfo
 from ..toml import TomlDocument
+from .framework_tables import BUDGET_NAMES, NAME, ROW_NAMES, TEXT
+from .tables import ROUNDING
 
-__all__ = [
-    "BUDGET_AMOUNTS",
-    "BUDGET_NAMES",
-    "ID",
-    "NAME",
-    "ROW_NAMES",
-    "Context",
-    "Scope",
-    "clear_formula_cache",
-]
+__all__ = ["BUDGET_AMOUNTS", "Context", "Scope", "clear_formula_cache"]
 
-ROW_NAMES = ("W", "T", "A")
-BUDGET_NAMES = ("W", "rate", "base", "executed")
 #: The budget table's amounts, as derived formulas may name them (编制准确 needs 年初预算).
 BUDGET_AMOUNTS = ("budget_initial", "budget_full_year", "budget_executed")
 
-ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-TEXT_KEYS = frozenset({"zh", "en"})
-ROUNDING_KEYS = frozenset({"places", "mode"})
 
 _POINT_KEYS = frozenset({"total", "points", "weight", "min", "max"})
 """Keys read by ``Context.number`` that hold points, weights, totals or grade bounds: within
@@ -171,7 +157,7 @@ class Context(Reader):
                 self.problem("missing-key", path, expected=expected)
             return Text(fallback)
         table = self.table(value, path)
-        self.keys(table, TEXT_KEYS, path)
+        self.keys(table, TEXT.keys, path)
         return Text(self.string(table, "zh", path, required=True), self.string(table, "en", path))
 
     def label(self, table: Mapping[str, Any], path: str) -> Text:
@@ -226,7 +212,7 @@ class Context(Reader):
         if value is None:
             return default
         table = self.table(value, path)
-        self.keys(table, ROUNDING_KEYS, path)
+        self.keys(table, ROUNDING.keys, path)
         places = table.get("places", default.places)
         if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 6:
             self.problem("bad-rounding", key_path(path, "places"), found=show(places))

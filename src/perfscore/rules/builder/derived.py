@@ -9,11 +9,11 @@ from typing import Any
 
 from ..model import Derived, Text
 from ..reader import key_path
-from .context import BUDGET_AMOUNTS, NAME, ROW_NAMES, Context, Scope
+from .context import BUDGET_AMOUNTS, Context, Scope
+from .framework_tables import NAME, ROW_NAMES
+from .tables import DERIVED
 
 __all__ = ["base", "derived"]
-
-DERIVED_KEYS = frozenset({"formula", "count", "when", "zh", "en", "unit"})
 
 
 def base(ctx: Context, value: Any) -> dict[str, Text]:
@@ -40,7 +40,7 @@ def derived(
     for name, raw in table.items():
         path = f"derived.{name}"
         spec = ctx.table(raw, path)
-        ctx.keys(spec, DERIVED_KEYS, path)
+        ctx.keys(spec, DERIVED.keys, path)
         if not NAME.fullmatch(name) or name in ROW_NAMES or name in base or name in params:
             ctx.problem("bad-input", path, "derived", found=name)
             continue

@@ -11,17 +11,15 @@ import attrs
 
 from ..model import GradeBand
 from .context import Context
+from .tables import GRADE, GRADING
 
 __all__ = ["grades", "grading_optional"]
-
-GRADE_KEYS = frozenset({"label", "en", "aliases", "min", "max"})
-GRADING_KEYS = frozenset({"optional"})
 
 
 def grading_optional(ctx: Context, data: Mapping[str, Any]) -> bool:
     """``[grading] optional``: whether a ruleset may have no grade bands."""
     grading = ctx.table(data.get("grading", {}), "grading")
-    ctx.keys(grading, GRADING_KEYS, "grading")
+    ctx.keys(grading, GRADING.keys, "grading")
     return ctx.boolean(grading, "optional", "grading", False)
 
 
@@ -58,7 +56,7 @@ def grades(ctx: Context, value: Any, total: Decimal, optional: bool) -> tuple[Gr
 
 def _band(ctx: Context, item: Any, path: str) -> _Band:
     spec = ctx.table(item, path)
-    ctx.keys(spec, GRADE_KEYS, path)
+    ctx.keys(spec, GRADE.keys, path)
     low = ctx.number(spec, "min", path, required=True, default=Decimal(0)) or Decimal(0)
     high = ctx.number(spec, "max", path)
     label = ctx.string(spec, "label", path, required=True)

@@ -12,26 +12,20 @@ import attrs
 from ..model import EVIDENCE_LEVELS, FORMS, ReviewRules, Rounding, Source, Text
 from ..reader import key_path, show
 from ..registry import REGION
-from .context import ID, Context
+from .context import Context
+from .framework_tables import ID
+from .tables import (
+    ACTUALS,
+    IDENTITY,
+    IN_FORCE,
+    NOT_APPLICABLE,
+    NOT_APPLICABLE_POLICIES,
+    REVIEW,
+    ROUNDINGS,
+    SOURCE,
+)
 
 __all__ = ["Identity", "Settings", "identity", "review", "settings", "sources"]
-
-RULESET_KEYS = frozenset(
-    {"id", "region", "form", "edition", "in_force", "name", "aliases", "extends", "total", "abstract"}
-)
-SOURCE_KEYS = frozenset({"id", "title", "evidence", "url", "note"})
-IN_FORCE_KEYS = frozenset({"from", "to"})
-REVIEW_KEYS = frozenset(
-    {
-        "rate_tolerance",
-        "score_tolerance",
-        "explain_below_weight",
-        "explain_over_ratio",
-        "explain_budget_below",
-        "explain_over_when_zero",
-    }
-)
-NOT_APPLICABLE_POLICIES = ("no_weight", "rescale")
 
 
 @attrs.frozen
@@ -51,7 +45,7 @@ class Identity:
 
 def identity(ctx: Context, meta: Mapping[str, Any]) -> Identity:
     """``[ruleset]``: id, region, form, edition, the years in force, name, aliases and total."""
-    ctx.keys(meta, RULESET_KEYS, "ruleset")
+    ctx.keys(meta, IDENTITY.keys, "ruleset")
     rid = ctx.string(meta, "id", "ruleset", required=True)
     if rid and not ID.fullmatch(rid):
         ctx.problem("bad-id", "ruleset.id", found=rid)
@@ -73,7 +67,7 @@ def identity(ctx: Context, meta: Mapping[str, Any]) -> Identity:
 
 def _years(ctx: Context, meta: Mapping[str, Any]) -> tuple[int, Optional[int]]:
     in_force = ctx.table(meta.get("in_force", {}), "ruleset.in_force")
-    ctx.keys(in_force, IN_FORCE_KEYS, "ruleset.in_force")
+    ctx.keys(in_force, IN_FORCE.keys, "ruleset.in_force")
     year_from = in_force.get("from")
     year_to = in_force.get("to")
     if not isinstance(year_from, int) or isinstance(year_from, bool):
@@ -111,7 +105,7 @@ def sources(ctx: Context, value: Any) -> tuple[Source, ...]:
     for i, item in enumerate(ctx.array(value, "sources")):
         path = f"sources[{i}]"
         table = ctx.table(item, path)
-        ctx.keys(table, SOURCE_KEYS, path)
+        ctx.keys(table, SOURCE.keys, path)
         sid = ctx.string(table, "id", path, required=True)
         if sid in ctx.source_ids:
             ctx.problem("duplicate-key", key_path(path, "id"), found=sid)
@@ -147,17 +141,17 @@ class Settings:
 def settings(ctx: Context, data: Mapping[str, Any]) -> Settings:
     """``[rounding]``, ``[not_applicable]`` and ``[actuals]``."""
     rounding = ctx.table(data.get("rounding", {}), "rounding")
-    ctx.keys(rounding, {"row", "total"}, "rounding")
+    ctx.keys(rounding, ROUNDINGS.keys, "rounding")
     row_rounding = ctx.rounding(rounding.get("row"), "rounding.row", Rounding())
     total_rounding = ctx.rounding(rounding.get("total"), "rounding.total", Rounding())
     na = ctx.table(data.get("not_applicable", {}), "not_applicable")
-    ctx.keys(na, {"policy"}, "not_applicable")
+    ctx.keys(na, NOT_APPLICABLE.keys, "not_applicable")
     policy = ctx.string(na, "policy", "not_applicable", default="no_weight")
     if policy not in NOT_APPLICABLE_POLICIES:
         expected = " or ".join(NOT_APPLICABLE_POLICIES)
         ctx.problem("bad-policy", "not_applicable.policy", found=policy, expected=expected)
     actuals = ctx.table(data.get("actuals", {}), "actuals")
-    ctx.keys(actuals, {"clamp_negative"}, "actuals")
+    ctx.keys(actuals, ACTUALS.keys, "actuals")
     clamp = ctx.boolean(actuals, "clamp_negative", "actuals", True)
     return Settings(row_rounding, total_rounding, policy, clamp)
 
@@ -165,7 +159,7 @@ def settings(ctx: Context, data: Mapping[str, Any]) -> Settings:
 def review(ctx: Context, value: Any) -> ReviewRules:
     """``[review]``: the tolerances and thresholds of the review checks."""
     spec = ctx.table(value, "review")
-    ctx.keys(spec, REVIEW_KEYS, "review")
+    ctx.keys(spec, REVIEW.keys, "review")
     defaults = ReviewRules()
 
     def number(key: str, default: Optional[Decimal] = None, positive: bool = False) -> Optional[Decimal]:

@@ -10,17 +10,10 @@ from typing import Any, Optional
 
 from ..model import SELECTION_KEYS, Case, Level, Method, Text
 from ..reader import key_path, show
-from .context import NAME, ROW_NAMES, Context, Scope
+from .context import Context, Scope
+from .framework_tables import CASE, LEVEL, METHOD, METHOD_KINDS, NAME, ROW_NAMES, TIER
 
 __all__ = ["methods", "selection"]
-
-METHOD_KEYS = frozenset(
-    {"name", "kind", "formula", "reason", "cases", "tiers", "on", "levels", "inputs", "params", "source"}
-)
-CASE_KEYS = frozenset({"when", "score", "zh", "en"})
-TIER_KEYS = frozenset({"min", "max", "min_open", "max_closed", "points"})
-LEVEL_KEYS = frozenset({"key", "zh", "en", "aliases", "low", "high", "score"})
-METHOD_KINDS = ("formula", "tiers", "qualitative")
 
 
 def methods(
@@ -34,7 +27,7 @@ def methods(
     for key, raw in table.items():
         path = f"methods.{key}"
         spec = ctx.table(raw, path)
-        ctx.keys(spec, METHOD_KEYS, path)
+        ctx.keys(spec, METHOD.keys, path)
         kind = ctx.string(spec, "kind", path, default="formula")
         if kind not in METHOD_KINDS:
             expected = "formula, tiers or qualitative"
@@ -87,7 +80,7 @@ def _cases(ctx: Context, spec: Mapping[str, Any], names: Collection[str], path: 
     for i, raw in enumerate(raw_cases):
         where = f"{path}.cases[{i}]"
         case = ctx.table(raw, where)
-        ctx.keys(case, CASE_KEYS, where)
+        ctx.keys(case, CASE.keys, where)
         when = ctx.formula(case["when"], names, key_path(where, "when")) if "when" in case else None
         if "when" not in case and i != len(raw_cases) - 1:
             ctx.problem("unreachable-case", where)
@@ -118,7 +111,7 @@ def _tiers(ctx: Context, spec: Mapping[str, Any], names: Collection[str], path: 
 
 def _tier(ctx: Context, raw: Any, where: str, on: Any, names: Collection[str]) -> Optional[Case]:
     tier = ctx.table(raw, where)
-    ctx.keys(tier, TIER_KEYS, where)
+    ctx.keys(tier, TIER.keys, where)
     points = ctx.number(tier, "points", where, required=True)
     if points is None:
         return None
@@ -154,7 +147,7 @@ def _levels(ctx: Context, value: Any, path: str) -> tuple[Level, ...]:
     for i, raw in enumerate(ctx.array(value, path)):
         where = f"{path}[{i}]"
         spec = ctx.table(raw, where)
-        ctx.keys(spec, LEVEL_KEYS, where)
+        ctx.keys(spec, LEVEL.keys, where)
         low = ctx.number(spec, "low", where, required=True, default=Decimal(0)) or Decimal(0)
         high = ctx.number(spec, "high", where, required=True, default=Decimal(1)) or Decimal(0)
         score = ctx.number(spec, "score", where, required=True, default=high) or Decimal(0)

@@ -27,15 +27,9 @@ from .derived import base, derived
 from .grades import grades, grading_optional
 from .meta import identity, review, settings, sources
 from .methods import methods, selection
+from .tables import FILE
 
-__all__ = ["TOP_KEYS", "build_ruleset"]
-
-TOP_KEYS = frozenset(
-    {
-        *("schema", "ruleset", "sources", "params", "rounding", "not_applicable", "actuals", "budget"),
-        *("blocks", "methods", "selection", "grades", "grading", "base", "derived", "review"),
-    }
-)
+__all__ = ["build_ruleset"]
 
 
 def build_ruleset(
@@ -51,7 +45,7 @@ def build_ruleset(
     """The ruleset ``file`` holds, merged into ``data``; raises :class:`RulesetError` listing every
     problem (the first :data:`~perfscore.rules.reader.MAX_PROBLEMS`, and how many more)."""
     ctx = Context(file, origins, docs, parents, display, backend, others)
-    ctx.keys(data, TOP_KEYS, "")
+    ctx.keys(data, FILE.keys, "")
     schema = data.get("schema", 1)
     if schema != 1:
         ctx.problem("bad-schema", "schema", found=show(schema), expected="1")
