@@ -15,7 +15,20 @@ from .context import NAME, ROW_NAMES, Context, Scope
 __all__ = ["methods", "selection"]
 
 METHOD_KEYS = frozenset(
-    {"name", "kind", "formula", "reason", "cases", "tiers", "on", "levels", "inputs", "params", "source"}
+    {
+        "name",
+        "kind",
+        "formula",
+        "reason",
+        "cases",
+        "tiers",
+        "on",
+        "levels",
+        "inputs",
+        "params",
+        "source",
+        "self_stated",
+    }
 )
 CASE_KEYS = frozenset({"when", "score", "zh", "en"})
 TIER_KEYS = frozenset({"min", "max", "min_open", "max_closed", "points"})
@@ -60,6 +73,7 @@ def methods(
             inputs,
             MappingProxyType({**params, **own}) if own else shared_params,
             ctx.source_ref(spec, path),
+            ctx.boolean(spec, "self_stated", path, True),
         )
     return out
 
