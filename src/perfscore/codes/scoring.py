@@ -40,10 +40,16 @@ CODES: tuple[Code, ...] = (
         },
     ),
     finding(
+        "budget-rate-as-printed",
+        "info",
+        "表中未列预算数与执行数，执行率按表中所列计，无法复算",
+        "the table gives no budget amounts: the execution rate is taken as printed, not recomputed",
+    ),
+    finding(
         "weights-drift",
         "info",
-        "三级指标分值按 {points} ÷ {rows} 四舍五入取整，合计 {found}，与一级指标分值 {points} 的差异由取整造成",
-        "row weights are {points} ÷ {rows} rounded to whole points: they sum to {found}, not"
+        "三级指标分值按 {points} ÷ {rows} 四舍五入取整，合计 {sum}，与一级指标分值 {points} 的差异由取整造成",
+        "row weights are {points} ÷ {rows} rounded to whole points: they sum to {sum}, not"
         " {points}, by rounding",
     ),
     finding(

@@ -207,6 +207,9 @@ class BudgetRule:
     block: str = ""
     """The block whose points include the budget row (银川: 预算执行率 inside 项目管理); empty when
     the budget row stands beside the blocks"""
+    aliases: tuple[str, ...] = ()
+    """Other names of the budget row when a table prints it as an indicator row (in ``block``,
+    or in a flat list): such a row is the budget row, scored from the budget table, never twice"""
 
 
 @attrs.frozen

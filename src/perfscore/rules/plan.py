@@ -176,6 +176,9 @@ class Plan:
     row_mode: str
     budget_provenance: Mapping[str, str]
     report_provenance: Mapping[str, str]
+    budget_row_names: frozenset[str] = frozenset()
+    """The budget row's names (normalised) when a ruleset says a table may print it as an
+    indicator row (``budget.aliases``, or ``budget.block``)"""
 
 
 def build_plan(ruleset: Ruleset) -> Plan:
@@ -226,7 +229,15 @@ def build_plan(ruleset: Ruleset) -> Plan:
         report_provenance=_where(
             ruleset, "grades", "rounding.row", "rounding.total", "not_applicable.policy"
         ),
+        budget_row_names=_budget_row_names(ruleset),
     )
+
+
+def _budget_row_names(ruleset: Ruleset) -> frozenset[str]:
+    rule = ruleset.budget
+    if rule is None or not (rule.block or rule.aliases):
+        return frozenset()
+    return frozenset(normalize_label(n) for n in (rule.name.zh, rule.name.en, *rule.aliases) if n)
 
 
 def _block_plan(

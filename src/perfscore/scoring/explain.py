@@ -157,13 +157,17 @@ def explain_budget(
 ) -> Explanation:
     """The budget row, scored: ``scores`` are its raw, capped and rounded points."""
     raw, capped, points = scores
-    shown = f"{fmt(env['executed'])} / {fmt(env['base'])} = {fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
+    percent = f"{fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
+    printed = env.get("base") is None  # no amounts: the rate as the table prints it
+    shown = (
+        f"{percent}（表中所列）" if printed else f"{fmt(env['executed'])} / {fmt(env['base'])} = {percent}"
+    )
     steps = f"{rule.formula.source} = {fmt(raw)}" + ("" if capped == raw else f" → {fmt(capped)}")
     got = fmt(points)
     return Explanation(
         budget_inputs(env),
         f"执行率 = {shown}；{steps}，按 {rule.rounding} 取 {got} 分",
-        f"rate = {shown}; {steps}; rounded ({rule.rounding}) to {got}",
+        f"rate = {percent + ' (as printed)' if printed else shown}; {steps}; rounded ({rule.rounding}) to {got}",
         where,
     )
 

@@ -53,7 +53,7 @@ def block_result(
     if spec.weights == "unstated" and any(r.weight is None and r.status != NOT_APPLICABLE for r in rows):
         return result  # rows without weights: each is self-stated (its own finding), no sum to check
     if each is not None and declared == expected != spec.points:
-        shown = {"points": fmt(spec.points), "rows": str(len(_applicable(rows)))}
+        shown = {"points": fmt(spec.points), "rows": str(len(_applicable(rows))), "sum": fmt(declared)}
         findings.add("weights-drift", spec.key, expected=fmt(spec.points), found=fmt(declared), **shown)
         return result
     if not spec.indicators and declared != spec.points and rows:

@@ -14,7 +14,9 @@ from .context import BUDGET_NAMES, Context
 
 __all__ = ["BUDGET_BASES", "budget"]
 
-BUDGET_KEYS = frozenset({"name", "points", "base", "formula", "params", "rounding", "source", "block"})
+BUDGET_KEYS = frozenset(
+    {"name", "points", "base", "formula", "params", "rounding", "source", "block", "aliases"}
+)
 BUDGET_BASES = {
     "full_year": "全年预算数",
     "initial": "年初预算数",
@@ -47,6 +49,7 @@ def budget(
         MappingProxyType({**params, **own}),
         ctx.source_ref(spec, "budget"),
         _block_ref(ctx, spec, blocks),
+        ctx.strings(spec, "aliases", "budget"),
     )
 
 
