@@ -290,3 +290,56 @@ def test_budget_precision_as_the_ruleset_says(places: int, mode: str, points: De
     path.write_text(text, encoding="utf-8")
     report = _score(perfscore.load_ruleset(path), [], budget={"full_year": 1000, "executed": 993})
     assert report.budget is not None and report.budget.points == points
+
+
+# -- the new keys are checked when a ruleset loads ---------------------------------------------------
+
+
+def _variant(tmp_path: Any, old: str, new: str) -> Any:
+    text = (FRAMEWORKS / "divided.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "r.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ('weights = "divided"', 'weights = "evenly"', "bad-weight-rule"),
+        ('weights = "divided"', 'weights = "divided"\ndefault = true', ""),
+        ("points = 85\n", "points = 85\ndefault = true\n", ""),
+    ],
+)
+def test_weights_and_default_are_checked(tmp_path: Any, old: str, new: str, code: str) -> None:
+    path = _variant(tmp_path, old, new)
+    if code:
+        with pytest.raises(perfscore.RulesetError) as caught:
+            perfscore.load_ruleset(path)
+        assert code in str(caught.value)
+    else:
+        assert perfscore.load_ruleset(path).plan.default_block is not None
+
+
+def test_two_default_blocks_are_refused(tmp_path: Any) -> None:
+    text = (
+        (FRAMEWORKS / "divided.toml")
+        .read_text(encoding="utf-8")
+        .replace('weights = "divided"', 'weights = "divided"\ndefault = true')
+    )  # both 项目决策 and 项目管理
+    path = tmp_path / "r.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(perfscore.RulesetError) as caught:
+        perfscore.load_ruleset(path)
+    assert "several-default-blocks" in str(caught.value)
+
+
+def test_a_method_may_refuse_self_stated_scores(tmp_path: Any) -> None:
+    text = (FRAMEWORKS / "divided.toml").read_text(encoding="utf-8")
+    text += "\n[methods.qualitative]\nself_stated = false\n"
+    path = tmp_path / "r.toml"
+    path.write_text(text, encoding="utf-8")
+    ruleset = perfscore.load_ruleset(path)
+    row = {"block": "项目决策", "category": "立项", "name": "x", "target": "—", "actual": "依据充分",
+           "weight": 1, "reported_score": 1}  # fmt: skip
+    assert "level-unknown" in _codes(_score(ruleset, [row]), "error")

@@ -36,8 +36,8 @@ def budget_row(
     for i, row in enumerate(rows):
         if normalize_label(row.name) not in plan.budget_row_names:
             continue
-        block = parse(row.block).kind is ValueKind.BLANK or plan.blocks.get(normalize_label(row.block))
-        if block is True or (home is not None and block is home):
+        flat = parse(row.block).kind is ValueKind.BLANK  # a flat list: no 一级 cell
+        if flat or (home is not None and plan.blocks.get(normalize_label(row.block)) is home):
             return _merged(table, row), rows[:i] + rows[i + 1 :]
     return table, rows
 
