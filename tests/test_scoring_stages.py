@@ -10,6 +10,7 @@ import attrs
 import pytest
 
 import perfscore
+from conftest import DATA
 from perfscore.evaluations import BudgetTable, Evaluation, IndicatorRow, Unreadable
 from perfscore.report import NOT_APPLICABLE, NOT_SCORABLE, SCORED, RowResult
 from perfscore.rules import Ruleset
@@ -134,6 +135,43 @@ def test_match_block_by_any_name_or_not_scorable(national: Ruleset) -> None:
     assert caught.value.finding.location == "rows[0].block"
     assert caught.value.finding.found == "'其他指标'"
     assert reason(caught.value.reason, caught.value.values)[0] == "一级指标 '其他指标' 不在规则集中"
+
+
+def test_match_block_for_a_flat_list_by_category_then_the_default() -> None:
+    ruleset = perfscore.load_ruleset(DATA / "frameworks" / "cost-ceiling.toml")
+    plan = ruleset.plan
+    assert match_block(plan, _row(block="", category="社会效益指标")).block.key == "benefit"
+    assert match_block(plan, _row(block="—", category="数量指标")).block.key == "output"
+    assert plan.default_block is not None and plan.default_block.block.key == "satisfaction"
+    assert match_block(plan, _row(block="", category="其他")).block.key == "satisfaction"
+    single = perfscore.load_ruleset("500000-department", year=2021).plan
+    assert single.default_block is not None  # the only block of a single-block framework
+    assert match_block(single, _row(block="", category="")).block.key == "indicators"
+
+
+def test_match_block_by_prefix_and_no_default_among_several_blocks(national: Ruleset) -> None:
+    goals = perfscore.load_ruleset(DATA / "frameworks" / "goal-blocks.toml").plan
+    assert match_block(goals, _row(block="年度绩效目标2（40分）")).block.key == "goals"
+    assert national.plan.default_block is None
+    with pytest.raises(NotScorable) as caught:
+        match_block(national.plan, _row(block="", category="其他"))
+    assert caught.value.reason == "unknown-block"
+
+
+def test_a_category_selection_wins_over_its_blocks() -> None:
+    plan = perfscore.load_ruleset(DATA / "frameworks" / "cost-ceiling.toml").plan
+    block = plan.blocks["output"]
+    cost = choose_method(plan, block, _row(category="成本指标", target="50万元"), None, parse("50万元"))
+    assert cost.plan.key == "reverse"
+    assert cost.provenance.endswith("blocks[0].categories[3].selection.implicit")
+    other = choose_method(plan, block, _row(category="数量指标", target="50人"), None, parse("50人"))
+    assert other.plan.key == "positive"
+
+
+def test_a_blank_target_is_selected_by_blank() -> None:
+    plan = perfscore.load_ruleset("640100-project", year=2021).plan
+    chosen = choose_method(plan, plan.blocks["decision"], _row(target="—"), None, parse("—"))
+    assert chosen.plan.key == "qualitative" and chosen.provenance.endswith("selection.blank")
 
 
 def test_match_indicator(department: Ruleset) -> None:

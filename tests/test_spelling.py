@@ -22,7 +22,7 @@ NATIONAL = ROOT / "rulesets" / "CN" / "project.toml"
 OLD_BLOCK_SELECTION = (
     'selection = { GE = "qualitative", GT = "qualitative", implicit = "qualitative", '
     'LE = "qualitative", LT = "qualitative", EQ = "qualitative", budget_ref = "qualitative", '
-    'qualitative = "qualitative" }'
+    'qualitative = "qualitative", blank = "qualitative" }'
 )
 NEW_BLOCK_METHOD = 'method = "qualitative"  # every row of the block, whatever its target'
 
@@ -78,6 +78,7 @@ def test_a_block_method_covers_every_kind_the_ruleset_gives_elsewhere(tmp_path: 
         "implicit",
         "budget_ref",
         "qualitative",
+        "blank",
     }
     assert set(ruleset.blocks[1].selection.values()) == {"reverse"}
 

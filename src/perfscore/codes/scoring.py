@@ -12,6 +12,46 @@ CODES: tuple[Code, ...] = (
         "an evaluation names its ruleset by id or alias, not by file path; the caller chooses a"
         " ruleset file (--ruleset FILE, load_ruleset(path))",
     ),
+    problem(
+        "bad-weight-rule",
+        "一级指标的 weights 只能是 stated、divided 或 unstated",
+        "a block's weights is one of stated, divided, unstated",
+    ),
+    problem(
+        "several-default-blocks",
+        "只能有一个一级指标设 default = true（无一级指标列的行归入它）",
+        "at most one block may be the default (default = true) for rows with no block cell",
+    ),
+    finding(
+        "self-stated",
+        "info",
+        "按表中自评得分计，无法复算：未能从完成情况判断达成等级",
+        "taken at the table's own score, not recomputable: the level cannot be told from the actual",
+        {
+            "weight": (
+                "按表中自评得分计，无法复算：该一级指标的指标行不列分值",
+                "taken at the table's own score, not recomputable: the block's rows carry no weight",
+            ),
+            "group": (
+                "本行无单独得分（合并单元格的组得分计在同组的一行上），按 0 计入，无法复算",
+                "no score of its own (a group score on a merged cell is counted on one row of the"
+                " group): counted as 0, not recomputable",
+            ),
+        },
+    ),
+    finding(
+        "budget-rate-as-printed",
+        "info",
+        "表中未列预算数与执行数，执行率按表中所列计，无法复算",
+        "the table gives no budget amounts: the execution rate is taken as printed, not recomputed",
+    ),
+    finding(
+        "weights-drift",
+        "info",
+        "三级指标分值按 {points} ÷ {rows} 四舍五入取整，合计 {sum}，与一级指标分值 {points} 的差异由取整造成",
+        "row weights are {points} ÷ {rows} rounded to whole points: they sum to {sum}, not"
+        " {points}, by rounding",
+    ),
     finding(
         "weight-on-not-applicable", "warning", "不适用行不应有分值", "a not-applicable row carries a weight"
     ),

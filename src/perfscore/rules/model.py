@@ -48,7 +48,11 @@ FORMS: Mapping[str, str] = {
 }
 
 #: How a row's method is chosen from its parsed target when the row names none.
-SELECTION_KEYS = ("GE", "GT", "EQ", "LE", "LT", "implicit", "budget_ref", "qualitative")
+SELECTION_KEYS = ("GE", "GT", "EQ", "LE", "LT", "implicit", "budget_ref", "qualitative", "blank")
+"""``blank``: a row with no target by design ("—", "-", an empty cell), judged on its actual"""
+
+#: How a block's rows carry their weights (``weights`` of a block).
+WEIGHT_RULES = ("stated", "divided", "unstated")
 
 
 @attrs.frozen
@@ -128,6 +132,9 @@ class Method:
     """Extra per-row inputs the formulas use (e.g. ``events`` for a deduction per event)."""
     params: Mapping[str, Decimal] = attrs.field(factory=dict)
     source: str = ""
+    self_stated: bool = True
+    """Qualitative: a row whose level cannot be told is taken at its reported score (an info
+    finding, "not recomputable"); False makes it not scorable"""
 
 
 @attrs.frozen
@@ -136,6 +143,9 @@ class Category:
 
     name: Text
     aliases: tuple[str, ...] = ()
+    selection: Mapping[str, str] = attrs.field(factory=dict)
+    """Method choice for this category's rows, over its block's (成本指标: a bare amount is a
+    ceiling, ``implicit = "reverse"``)"""
 
 
 @attrs.frozen
@@ -169,6 +179,14 @@ class Block:
     selection: Mapping[str, str] = attrs.field(factory=dict)
     """Method choice for this block's rows, over the ruleset's ``[selection]`` (银川 决策/管理 rows are
     qualitative whatever their target looks like)"""
+    default: bool = False
+    """Rows with no 一级 cell (a flat list) whose category names no block go here"""
+    prefixes: tuple[str, ...] = ()
+    """A block cell starting with one of these is this block (湖北 "年度绩效目标2（40分）")"""
+    weights: str = "stated"
+    """How rows carry weights: ``stated`` (each row's own, Σ = points), ``divided`` (points ÷
+    rows, rounded to whole points: Σ may drift from the points), ``unstated`` (no per-row
+    weights: the table's scores are taken as stated, not recomputed)"""
 
     @property
     def fixed(self) -> bool:
@@ -189,6 +207,9 @@ class BudgetRule:
     block: str = ""
     """The block whose points include the budget row (银川: 预算执行率 inside 项目管理); empty when
     the budget row stands beside the blocks"""
+    aliases: tuple[str, ...] = ()
+    """Other names of the budget row when a table prints it as an indicator row (in ``block``,
+    or in a flat list): such a row is the budget row, scored from the budget table, never twice"""
 
 
 @attrs.frozen

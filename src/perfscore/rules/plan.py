@@ -64,6 +64,7 @@ _SELECTION_KEYS: Mapping[object, str] = {
     None: "implicit",
     ValueKind.BUDGET_REF: "budget_ref",
     ValueKind.QUALITATIVE: "qualitative",
+    ValueKind.BLANK: "blank",
 }
 _SELECTORS = {key: chosen_by for chosen_by, key in _SELECTION_KEYS.items()}
 
@@ -125,6 +126,17 @@ class BlockPlan:
     """What selects a method (see :func:`selector`) → the method: the block's own selection
     over the ruleset's"""
     provenance: Mapping[str, str]
+    by_category: Mapping[str, Mapping[object, Choice]] = MappingProxyType({})
+    """A category's normalised name → its choices, where the category has its own selection
+    (成本指标: a bare amount is a ceiling), over the block's"""
+
+    def choices_for(self, category: str) -> Mapping[object, Choice]:
+        """The choices for a row of ``category`` (as written) in this block."""
+        if self.by_category:
+            own = self.by_category.get(normalize_label(category))
+            if own is not None:
+                return own
+        return self.choices
 
 
 @attrs.frozen
@@ -141,6 +153,14 @@ class Plan:
 
     blocks: Mapping[str, BlockPlan]
     """Every name a block answers to (normalised) → the block"""
+    prefixes: tuple[tuple[str, BlockPlan], ...]
+    """A normalised prefix of a block cell → the block (湖北 年度绩效目标N)"""
+    by_category: Mapping[str, BlockPlan]
+    """For a row with no block cell (a flat list): its category's normalised name → the one
+    block that declares that category"""
+    default_block: Optional[BlockPlan]
+    """For a row with no block cell whose category names no block: the block marked
+    ``default``, or the only block"""
     in_order: tuple[BlockPlan, ...]
     fixed: tuple[BlockPlan, ...]
     """The blocks whose indicators the ruleset fixes, in order"""
@@ -156,6 +176,9 @@ class Plan:
     row_mode: str
     budget_provenance: Mapping[str, str]
     report_provenance: Mapping[str, str]
+    budget_row_names: frozenset[str] = frozenset()
+    """The budget row's names (normalised) when a ruleset says a table may print it as an
+    indicator row (``budget.aliases``, or ``budget.block``)"""
 
 
 def build_plan(ruleset: Ruleset) -> Plan:
@@ -165,14 +188,18 @@ def build_plan(ruleset: Ruleset) -> Plan:
     blocks: dict[str, BlockPlan] = {}
     in_order = []
     indicators: dict[tuple[str, str], IndicatorPlan] = {}
+    categories: dict[str, list[BlockPlan]] = {}
     for i, block in enumerate(ruleset.blocks):
-        own = _choices(ruleset, methods, block.selection, f"blocks[{i}].selection")
-        points = MappingProxyType({"points": ruleset.where(f"blocks[{i}].points")})
-        plan = BlockPlan(block=block, choices=MappingProxyType({**general, **own}), provenance=points)
+        plan = _block_plan(ruleset, methods, general, i, block)
         in_order.append(plan)
         for name in (block.key, block.name.zh, block.name.en, *block.aliases):
             if name:
                 blocks.setdefault(normalize_label(name), plan)
+        for category in block.categories:
+            for name in {
+                normalize_label(n) for n in (category.name.zh, category.name.en, *category.aliases) if n
+            }:
+                categories.setdefault(name, []).append(plan)
         for j, ind in enumerate(block.indicators):
             found = IndicatorPlan(
                 indicator=ind, weight_where=ruleset.where(f"blocks[{i}].indicators[{j}].weight")
@@ -181,8 +208,14 @@ def build_plan(ruleset: Ruleset) -> Plan:
                 if name:
                     indicators.setdefault((block.key, normalize_label(name)), found)
     rounding = ruleset.row_rounding
+    defaults = [b for b in in_order if b.block.default] or (in_order if len(in_order) == 1 else [])
     return Plan(
         blocks=MappingProxyType(blocks),
+        prefixes=tuple((normalize_label(p), b) for b in in_order for p in b.block.prefixes if p),
+        by_category=MappingProxyType(
+            {name: found[0] for name, found in categories.items() if len(found) == 1}
+        ),
+        default_block=defaults[0] if defaults else None,
         in_order=tuple(in_order),
         fixed=tuple(b for b in in_order if b.block.indicators),
         indicators=MappingProxyType(indicators),
@@ -196,6 +229,38 @@ def build_plan(ruleset: Ruleset) -> Plan:
         report_provenance=_where(
             ruleset, "grades", "rounding.row", "rounding.total", "not_applicable.policy"
         ),
+        budget_row_names=_budget_row_names(ruleset),
+    )
+
+
+def _budget_row_names(ruleset: Ruleset) -> frozenset[str]:
+    rule = ruleset.budget
+    if rule is None or not (rule.block or rule.aliases):
+        return frozenset()
+    return frozenset(normalize_label(n) for n in (rule.name.zh, rule.name.en, *rule.aliases) if n)
+
+
+def _block_plan(
+    ruleset: Ruleset,
+    methods: Mapping[str, MethodPlan],
+    general: Mapping[object, Choice],
+    i: int,
+    block: Block,
+) -> BlockPlan:
+    """A block's plan: its choices over the ruleset's, and each category's over the block's."""
+    own = _choices(ruleset, methods, block.selection, f"blocks[{i}].selection")
+    choices = MappingProxyType({**general, **own})
+    by_category: dict[str, Mapping[object, Choice]] = {}
+    for j, category in enumerate(block.categories):
+        if category.selection:
+            mine = _choices(ruleset, methods, category.selection, f"blocks[{i}].categories[{j}].selection")
+            merged = MappingProxyType({**choices, **mine})
+            for name in (category.name.zh, category.name.en, *category.aliases):
+                if name:
+                    by_category.setdefault(normalize_label(name), merged)
+    points = MappingProxyType({"points": ruleset.where(f"blocks[{i}].points")})
+    return BlockPlan(
+        block=block, choices=choices, provenance=points, by_category=MappingProxyType(by_category)
     )
 
 

@@ -6,17 +6,55 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Optional
 
+import attrs
+
+from ..cells import ValueKind
 from ..decimals import quantize
 from ..errors import FormulaEvaluationError
-from ..evaluations import BudgetTable
+from ..evaluations import BudgetTable, Evaluation, IndicatorRow
 from ..report import NOT_SCORABLE, SCORED, BudgetResult, Deferred, Explanation, Status
 from ..rules import BudgetRule
+from ..rules.plan import Plan, normalize_label
 from .explain import budget_inputs, explain_budget, reason
 from .findings import Findings, NotScorable, finding
 from .shown import fmt
-from .values import HIGH, LOW, ZERO, budget_base
+from .values import HIGH, LOW, ZERO, budget_base, parse
 
-__all__ = ["score_budget"]
+__all__ = ["budget_row", "score_budget"]
+
+
+def budget_row(
+    plan: Plan, rule: Optional[BudgetRule], evaluation: Evaluation
+) -> tuple[Optional[BudgetTable], tuple[IndicatorRow, ...]]:
+    """The budget table and the rows left to score. A table that prints the budget row as an
+    indicator row (银川: 预算执行率 inside 项目管理; a flat list) gives it here, scored from the
+    budget table (or from its own printed rate and score when there is none), never twice."""
+    table, rows = evaluation.budget, evaluation.rows
+    if rule is None or not plan.budget_row_names:
+        return table, rows
+    home = plan.blocks.get(normalize_label(rule.block)) if rule.block else None
+    for i, row in enumerate(rows):
+        if normalize_label(row.name) not in plan.budget_row_names:
+            continue
+        flat = parse(row.block).kind is ValueKind.BLANK  # a flat list: no 一级 cell
+        if flat or (home is not None and plan.blocks.get(normalize_label(row.block)) is home):
+            return _merged(table, row), rows[:i] + rows[i + 1 :]
+    return table, rows
+
+
+def _merged(table: Optional[BudgetTable], row: IndicatorRow) -> BudgetTable:
+    """The budget table with what the budget's indicator row states filled in where it is blank."""
+    if table is None:
+        return BudgetTable(
+            points=row.weight, rate=row.actual, reported_score=row.reported_score, note=row.note
+        )
+    return attrs.evolve(
+        table,
+        points=table.points if table.points is not None else row.weight,
+        rate=table.rate or row.actual,
+        reported_score=table.reported_score if table.reported_score is not None else row.reported_score,
+        note=table.note or row.note,
+    )
 
 
 def score_budget(
@@ -29,6 +67,8 @@ def score_budget(
     base = budget_base(rule, table)
     executed = table.executed if table is not None else None
     rate = executed / base if base is not None and executed is not None and base != 0 else None
+    if rate is None and base is None and executed is None and table is not None:
+        rate = _printed_rate(table, findings)
     env = {**rule.params, "W": rule.points, "base": base, "executed": executed, "rate": rate}
     try:
         raw = _raw(rule, env)
@@ -44,6 +84,16 @@ def score_budget(
     return _result(rule, table, env, rate, SCORED, explanation, (raw, capped, points))
 
 
+def _printed_rate(table: BudgetTable, findings: Findings) -> Optional[Decimal]:
+    """The 执行率 as printed, when the table gives no amounts (a budget row printed among the
+    indicators): an info finding says the rate could not be recomputed."""
+    cell = parse(table.rate)
+    if cell.kind is not ValueKind.NUMBER or cell.number is None or cell.unit != "%" or cell.comparator:
+        return None
+    findings.add("budget-rate-as-printed", "budget.rate", found=repr(table.rate))
+    return cell.number / 100
+
+
 def _raw(rule: BudgetRule, env: Mapping[str, Optional[Decimal]]) -> Decimal:
     """The budget formula's value for ``env``, or NotScorable."""
     base, executed, rate = env["base"], env["executed"], env["rate"]
@@ -51,14 +101,15 @@ def _raw(rule: BudgetRule, env: Mapping[str, Optional[Decimal]]) -> Decimal:
         found = f"base={fmt(base)}, executed={fmt(executed)}"
         beyond = finding("budget-not-scorable", "budget", variant="range", found=found, bound=fmt(HIGH))
         raise NotScorable("budget-out-of-range", beyond, bound=fmt(HIGH))
-    if base is None or executed is None or rate is None:
+    if rate is None:
         missing = finding(
             "budget-not-scorable", "budget", expected="a base amount > 0 and an executed amount",
             found=f"base={fmt(base)}, executed={fmt(executed)}",
         )  # fmt: skip
         raise NotScorable("budget-not-computable", missing)
     try:
-        return rule.formula.number(env)  # type: ignore[arg-type]  # every value is set by now
+        given = {name: value for name, value in env.items() if value is not None}
+        return rule.formula.number(given)  # a formula needing an amount not given fails: not scorable
     except FormulaEvaluationError as exc:
         failed = finding("budget-not-scorable", "budget", variant="formula", reason=exc.reason)
         inputs = budget_inputs(env)  # type: ignore[arg-type]

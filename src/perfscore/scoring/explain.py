@@ -44,6 +44,18 @@ REASONS: Mapping[str, tuple[str, str]] = {
     "unparseable-target": ("年度指标值 {target!r} 无法识别", "{no_method}"),
     "no-method": ("规则集未为 {key} 指定计分方法", "{no_method}"),
     "level-unknown": ("无法确定达成等级，请注明等级", "level unknown: state the level"),
+    "self-stated": (
+        "按表中自评得分 {reported} 计（未能从完成情况判断等级，无法复算）",
+        "taken at the table's own score {reported} (the level cannot be told from the actual: not recomputable)",
+    ),
+    "self-stated-weight": (
+        "按表中自评得分 {reported} 计（本一级指标的指标行不列分值，无法复算）",
+        "taken at the table's own score {reported} (the block's rows carry no weight: not recomputable)",
+    ),
+    "self-stated-group": (
+        "本行无单独得分，组得分计在同组的一行上（合并单元格），按 0 计",
+        "no score of its own: the group's score is counted on one row of the group (a merged cell); 0 here",
+    ),
     "no-budget": ("{role}引用预算数，但表中没有预算数", _UNREAD),
     "garbled": ("{role} {text!r} 无法识别", _UNREAD),
     "blank": ("{role}为空", _UNREAD),
@@ -145,13 +157,17 @@ def explain_budget(
 ) -> Explanation:
     """The budget row, scored: ``scores`` are its raw, capped and rounded points."""
     raw, capped, points = scores
-    shown = f"{fmt(env['executed'])} / {fmt(env['base'])} = {fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
+    percent = f"{fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
+    printed = env.get("base") is None  # no amounts: the rate as the table prints it
+    shown = (
+        f"{percent}（表中所列）" if printed else f"{fmt(env['executed'])} / {fmt(env['base'])} = {percent}"
+    )
     steps = f"{rule.formula.source} = {fmt(raw)}" + ("" if capped == raw else f" → {fmt(capped)}")
     got = fmt(points)
     return Explanation(
         budget_inputs(env),
         f"执行率 = {shown}；{steps}，按 {rule.rounding} 取 {got} 分",
-        f"rate = {shown}; {steps}; rounded ({rule.rounding}) to {got}",
+        f"rate = {percent + ' (as printed)' if printed else shown}; {steps}; rounded ({rule.rounding}) to {got}",
         where,
     )
 

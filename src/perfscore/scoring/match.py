@@ -19,8 +19,15 @@ _UNNAMED = (ValueKind.NOT_APPLICABLE, ValueKind.BLANK)
 
 
 def match_block(plan: Plan, row: IndicatorRow) -> BlockPlan:
-    """The block a row's 一级指标 names."""
-    found = plan.blocks.get(normalize_label(row.block))
+    """The block a row's 一级指标 names; one whose name starts with a block's ``prefixes``
+    (湖北 年度绩效目标N); for a row with no 一级 cell (a flat list), the one block that declares
+    its 二级 category, else the default block (the one marked ``default``, or the only one)."""
+    label = normalize_label(row.block)
+    found = plan.blocks.get(label)
+    if found is None and label and plan.prefixes:
+        found = next((block for prefix, block in plan.prefixes if label.startswith(prefix)), None)
+    if found is None and parse(row.block).kind is ValueKind.BLANK:
+        found = plan.by_category.get(normalize_label(row.category)) or plan.default_block
     if found is None:
         names = ", ".join(b.block.name.zh for b in plan.in_order)
         unknown = finding("unknown-block", f"{row.where}.block", expected=names, found=repr(row.block))
@@ -74,11 +81,11 @@ def choose_method(
         raise _no_method("unknown-method", unknown, target, method=row.method)
     if indicator is not None:
         return methods[indicator.indicator.method]
-    choice = block.choices.get(selector(target))
+    choice = block.choices_for(row.category).get(selector(target))
     if choice is not None:
         return choice
     key = selection_key(target)
-    if key is None:
+    if key is None or key == "blank":  # an empty target no selection takes: a missing value
         unparsed = finding(
             "unparseable-target", f"{row.where}.target", expected="a value such as ≥95%, 9次 or a description",
             found=repr(row.target), problem=target.problem or "empty",

@@ -17,7 +17,7 @@ from ..decimals import in_context
 from ..evaluations import Evaluation, Unreadable
 from ..report import BlockResult, BudgetResult, Report, RowResult
 from ..rules import GradeBand, Ruleset
-from .budget import score_budget
+from .budget import budget_row, score_budget
 from .derive import derive
 from .findings import Findings
 from .match import derived_rows
@@ -39,7 +39,8 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     plan, findings = ruleset.plan, Findings()
     derived = derive(ruleset, evaluation, findings) if ruleset.derived else {}
     _check_table(ruleset, evaluation, findings)
-    base = budget_base(ruleset.budget, evaluation.budget)
+    table, rows = budget_row(plan, ruleset.budget, evaluation)
+    base = budget_base(ruleset.budget, table)
     matched: dict[str, set[str]] = {b.block.key: set() for b in plan.in_order}
     run = Run(
         plan=plan,
@@ -52,7 +53,7 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     )
     grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
     unmatched: list[RowResult] = []
-    for row in evaluation.rows:
+    for row in rows:
         if row.unreadable:
             _unreadable(findings, row.unreadable, row.where)
         result = score_row(run, row)
@@ -62,7 +63,7 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
             grouped[block.block.key].append(score_row(run, row, (block, indicator)))
 
     rule = ruleset.budget
-    budget = score_budget(rule, evaluation.budget, plan.budget_provenance, findings) if rule else None
+    budget = score_budget(rule, table, plan.budget_provenance, findings) if rule else None
     home = rule.block if budget is not None and rule is not None else ""
     blocks: list[BlockResult] = [
         block_result(

@@ -81,12 +81,14 @@ def score_row(
             _questionable(run.findings, row, target, actual)
         if _not_applicable(row, target, actual):
             return _not_applicable_row(run, row, block)
+        if row.weight is None and indicator is None and in_block.block.weights == "unstated":
+            return _self_stated(run, row, block, None, None)  # 湖北 goal blocks: no per-row weight
         weight = _weight(run.findings, row, indicator)
         if weight <= ZERO or weight > in_block.block.points:
             raise _implausible(row, weight, in_block.block.points)
         # The common case first: the block's selection, by the target's comparator or kind.
         chosen_by = target.comparator if target.kind is _NUMBER else target.kind  # see plan.selector
-        choice = None if row.method or indicator else in_block.choices.get(chosen_by)
+        choice = None if row.method or indicator else in_block.choices_for(row.category).get(chosen_by)
         if choice is None:  # the row or its indicator names the method, or none is selected
             choice = choose_method(run.plan, in_block, row, indicator, target)
         source = (run.source, row.where, weight_where, choice)
@@ -182,6 +184,49 @@ def _level(plan: MethodPlan, row: IndicatorRow, actual: CellValue) -> tuple[Leve
     raise NotScorable("level-unknown", unknown)
 
 
+def _self_stated(
+    run: Run, row: IndicatorRow, block: str, weight: Optional[Decimal], plan: Optional[MethodPlan]
+) -> RowResult:
+    """A row taken at the table's own score, which cannot be recomputed: a qualitative row whose
+    level cannot be told (``weight`` and ``plan`` given), or a row of a block whose rows carry no
+    weight (湖北 goal blocks; a row without a score of its own is one of a group scored on a
+    merged cell). An info finding says so; never an error, never a guess."""
+    reported = row.reported_score
+    if weight is not None:
+        variant, why = "", "self-stated"
+    else:
+        variant, why = (
+            ("weight", "self-stated-weight") if reported is not None else ("group", "self-stated-group")
+        )
+    found = fmt(reported) if reported is not None else None
+    run.findings.add("self-stated", row.where, variant=variant, found=found)
+    points = ZERO if reported is None else max(reported, ZERO)
+    if weight is not None and points > weight:  # review reports a score above its weight
+        points = weight
+    zh, en = reason(why, {"reported": found or ""})
+    inputs = {"W": fmt(weight)} if weight is not None else {}
+    return RowResult(
+        where=row.where,
+        block=block,
+        category=row.category,
+        name=row.name,
+        target_text=row.target,
+        actual_text=row.actual,
+        weight=weight,
+        status=SCORED,
+        method=plan.key if plan is not None else "",
+        method_name=plan.name_zh if plan is not None else "",
+        formula="自评得分",
+        explanation=Explanation(inputs, zh, en, None),
+        raw=points,
+        capped=points,
+        points=points,
+        reported=reported,
+        core=row.core,
+        note=row.note,
+    )
+
+
 def _by_level(
     run: Run,
     row: IndicatorRow,
@@ -191,7 +236,12 @@ def _by_level(
     actual: CellValue,
     source: Source,
 ) -> RowResult:
-    level, how = _level(plan, row, actual)
+    try:
+        level, how = _level(plan, row, actual)
+    except NotScorable:
+        if plan.method.self_stated and row.reported_score is not None:
+            return _self_stated(run, row, block, weight, plan)
+        raise
     raw = level.score * weight
     points = raw.quantize(run.plan.row_exponent, run.plan.row_mode)
     if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)

@@ -42,12 +42,20 @@ def block_result(
         findings.add(
             "empty-block", spec.key, expected=worth, found="none", name=spec.name.zh, name_en=name_en
         )
+    expected, each = _expected_weights(block, rows, budget)
+    cap = max(spec.points, expected)  # weights divided and rounded may drift above the points
     result = _block(
-        spec.key, spec.name.zh, spec.name.en, spec.points, rows, findings, block.provenance, budget
+        spec.key, spec.name.zh, spec.name.en, spec.points, rows, findings, block.provenance, budget, cap
     )
     declared = result.weight_sum
     if ruleset.not_applicable == "rescale":  # N/A rows keep their weight in the table; rescaling drops it
         declared += sum((r.weight or ZERO for r in rows if r.status == NOT_APPLICABLE), ZERO)
+    if spec.weights == "unstated" and any(r.weight is None and r.status != NOT_APPLICABLE for r in rows):
+        return result  # rows without weights: each is self-stated (its own finding), no sum to check
+    if each is not None and declared == expected != spec.points:
+        shown = {"points": fmt(spec.points), "rows": str(len(_applicable(rows))), "sum": fmt(declared)}
+        findings.add("weights-drift", spec.key, expected=fmt(spec.points), found=fmt(declared), **shown)
+        return result
     if not spec.indicators and declared != spec.points and rows:
         findings.add(
             "weights-sum",
@@ -59,6 +67,25 @@ def block_result(
             name_en=name_en,
         )
     return result
+
+
+def _applicable(rows: Sequence[RowResult]) -> list[RowResult]:
+    return [r for r in rows if r.status != NOT_APPLICABLE]
+
+
+def _expected_weights(
+    block: BlockPlan, rows: Sequence[RowResult], budget: Optional[BudgetResult]
+) -> tuple[Decimal, Optional[Decimal]]:
+    """What the block's weights add up to, and each row's weight when the block's ``weights``
+    are ``divided``: its points (less a budget row inside it) ÷ the applicable rows, rounded
+    half-up to whole points (湖北 county: 四舍五入保留整数), so the sum may drift from the points."""
+    spec = block.block
+    count = len(_applicable(rows))
+    if spec.weights != "divided" or not count:
+        return spec.points, None
+    inside = budget.weight if budget is not None else ZERO
+    each = quantize((spec.points - inside) / count, 0, "half_up")
+    return each * count + inside, each
 
 
 def unmatched_block(rows: Sequence[RowResult], findings: Findings) -> BlockResult:
@@ -75,6 +102,7 @@ def _block(
     findings: Findings,
     provenance: Optional[Mapping[str, str]] = None,
     budget: Optional[BudgetResult] = None,
+    cap: Optional[Decimal] = None,
 ) -> BlockResult:
     """A block's rows by category, its subtotals, and (银川) the budget row when the ruleset counts
     execution inside this block."""
@@ -83,12 +111,11 @@ def _block(
         points += budget.points or ZERO
         weights += budget.weight
         reported = None if reported is None or budget.reported is None else reported + budget.reported
-    if max_points and points > max_points:
+    limit = max_points if cap is None else cap
+    if limit and points > limit:
         at, name_en = key, en or key
-        findings.add(
-            "block-capped", at, expected=fmt(max_points), found=fmt(points), name=zh, name_en=name_en
-        )
-        points = max_points
+        findings.add("block-capped", at, expected=fmt(limit), found=fmt(points), name=zh, name_en=name_en)
+        points = limit
     return BlockResult(
         key=key,
         name_zh=zh,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from ..model import Block, Category, Indicator, Method
+from ..model import WEIGHT_RULES, Block, Category, Indicator, Method
 from ..reader import key_path, show
 from .context import Context
 from .framework_tables import BLOCK, CATEGORY, INDICATOR
@@ -33,7 +33,7 @@ def blocks(ctx: Context, value: Any, methods: Mapping[str, Method], derived: set
             ctx.problem("duplicate-key", key_path(path, "key"), "block", found=key)
         keys.add(key)
         points = ctx.number(spec, "points", path, required=True, positive=True) or Decimal(0)
-        categories = _categories(ctx, spec, path)
+        categories = _categories(ctx, spec, path, methods)
         indicators = _indicators(ctx, spec, path, methods, derived)
         out.append(
             Block(
@@ -47,18 +47,40 @@ def blocks(ctx: Context, value: Any, methods: Mapping[str, Method], derived: set
                 MappingProxyType(
                     selection(ctx, spec.get("selection", {}), methods, key_path(path, "selection"))
                 ),
+                ctx.boolean(spec, "default", path, False),
+                ctx.strings(spec, "prefixes", path),
+                _weight_rule(ctx, spec, path),
             )
         )
+    if sum(1 for b in out if b.default) > 1:
+        found = ", ".join(b.key for b in out if b.default)
+        ctx.problem("several-default-blocks", "blocks", found=found)
     return tuple(out)
 
 
-def _categories(ctx: Context, spec: Mapping[str, Any], path: str) -> tuple[Category, ...]:
+def _weight_rule(ctx: Context, spec: Mapping[str, Any], path: str) -> str:
+    """A block's ``weights``: how its rows carry their weights."""
+    rule = ctx.string(spec, "weights", path, default="stated")
+    if rule not in WEIGHT_RULES:
+        ctx.problem(
+            "bad-weight-rule", key_path(path, "weights"), found=rule, expected=", ".join(WEIGHT_RULES)
+        )
+        return "stated"
+    return rule
+
+
+def _categories(
+    ctx: Context, spec: Mapping[str, Any], path: str, methods: Mapping[str, Method]
+) -> tuple[Category, ...]:
     out = []
     for j, raw in enumerate(ctx.array(spec.get("categories", []), key_path(path, "categories"))):
         where = f"{path}.categories[{j}]"
         cat = ctx.table(raw, where)
         ctx.keys(cat, CATEGORY.keys, where)
-        out.append(Category(ctx.label(cat, where), ctx.strings(cat, "aliases", where)))
+        chosen = selection(ctx, cat.get("selection", {}), methods, key_path(where, "selection"))
+        out.append(
+            Category(ctx.label(cat, where), ctx.strings(cat, "aliases", where), MappingProxyType(chosen))
+        )
     return tuple(out)
 
 

@@ -42,6 +42,7 @@ def budget(
         MappingProxyType({**params, **own}),
         ctx.source_ref(spec, "budget"),
         _block_ref(ctx, spec, blocks),
+        ctx.strings(spec, "aliases", "budget"),
     )
 
 

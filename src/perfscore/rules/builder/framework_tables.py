@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..model import WEIGHT_RULES
 from .fields import (
     Definition,
     Field,
@@ -191,6 +192,11 @@ METHOD = Table(
             array({"type": "string", "pattern": NAME.pattern, "not": {"enum": list(ROW_NAMES)}}),
         ),
         Field("params", "Parameters (参数) only this method sees, over the ruleset's [params].", PARAMS),
+        Field(
+            "self_stated",
+            "kind = qualitative: when the level cannot be told from the description, score the row at its reported score with an info finding (true, the default) or make it not scorable (false).",
+            boolean(default=True),
+        ),
         CITES,
     ),
     extra={
@@ -237,6 +243,11 @@ SELECTION = Table(
         Field("implicit", "Method for a bare value such as 100% or 9次 (未写比较符).", string()),
         Field("budget_ref", "Method for 不超过预算投入 (≤ the budget amount).", string()),
         Field("qualitative", "Method for free text such as 按月完成 (定性指标).", string()),
+        Field(
+            "blank",
+            "Method for a row with no target by design (—, - or blank; 决策/过程/管理 rows judged on the described achievement).",
+            string(),
+        ),
     ),
 )
 
@@ -249,6 +260,11 @@ CATEGORY = Table(
         Field("zh", "Chinese name (中文名称).", string(), required=True),
         Field("en", "English name.", string()),
         Field("aliases", "Other names (别名).", strings()),
+        Field(
+            "selection",
+            "This category's own method choice, over its block's (e.g. 成本指标: a bare amount is a ceiling, implicit = \"reverse\").",
+            SELECTION,
+        ),
     ),
 )
 
@@ -330,6 +346,21 @@ BLOCK = Table(
             "method",
             "Name of the method in [methods] that scores every row of this block, whatever its target (本一级指标统一计分方法); write this or `selection`, not both.",
             string(),
+        ),
+        Field(
+            "default",
+            "Rows with no 一级 cell whose category names no block go to this block (at most one block).",
+            boolean(default=False),
+        ),
+        Field(
+            "prefixes",
+            "A block cell starting with one of these belongs to this block (e.g. 年度绩效目标 for 年度绩效目标1（40分）).",
+            strings(),
+        ),
+        Field(
+            "weights",
+            "How the rows carry their weights: stated (each row prints its own, the default), divided (block points ÷ rows, rounded: the drift is info) or unstated (no weight column: rows are scored at their reported score, with info findings).",
+            string(enum=list(WEIGHT_RULES), default="stated"),
         ),
         Field(
             "remove",

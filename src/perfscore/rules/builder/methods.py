@@ -53,6 +53,7 @@ def methods(
             inputs,
             MappingProxyType({**params, **own}) if own else shared_params,
             ctx.source_ref(spec, path),
+            ctx.boolean(spec, "self_stated", path, True),
         )
     return out
 

@@ -215,6 +215,11 @@ BUDGET = Table(
             "Key of the block (一级指标) the row sits inside, if any; its points then count towards that block's points.",
             string(),
         ),
+        Field(
+            "aliases",
+            "Other names of the budget row, when a table prints it among the indicator rows (e.g. 预算资金执行率).",
+            strings(),
+        ),
     ),
 )
 
