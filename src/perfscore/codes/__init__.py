@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import exports, files, forms, interface, review, rulesets, scoring
+from . import exports, files, forms, interface, resolution, review, rulesets, scoring
 from .code import Code, Kind, Severity
 
 __all__ = ["CODES", "Code", "Kind", "Severity", "code", "messages"]
@@ -36,7 +36,14 @@ def _table(*sections: tuple[Code, ...]) -> dict[str, Code]:
 
 
 CODES: Mapping[str, Code] = _table(
-    files.CODES, rulesets.CODES, forms.CODES, scoring.CODES, review.CODES, interface.CODES, exports.CODES
+    files.CODES,
+    rulesets.CODES,
+    forms.CODES,
+    scoring.CODES,
+    resolution.CODES,
+    review.CODES,
+    interface.CODES,
+    exports.CODES,
 )
 
 
