@@ -18,6 +18,7 @@ from .table import (
 )
 
 __all__ = [
+    "PLACEHOLDERS",
     "TABLE_FILE",
     "CodeStatus",
     "Found",

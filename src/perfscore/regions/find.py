@@ -9,15 +9,13 @@ from collections.abc import Mapping
 
 import attrs
 
-from .table import Region, _table, all_regions, level
+from .table import PLACEHOLDERS, Region, _table, all_regions, level
 
 __all__ = ["Found", "Match", "find"]
 
-# Names too general to say where a unit is (and placeholders that are not places).
-_GENERIC = frozenset(
+# Names too general to say where a unit is.
+_GENERIC = PLACEHOLDERS | frozenset(
     {
-        "市辖区",
-        "县",
         "郊区",
         "城区",
         "矿区",
@@ -28,9 +26,6 @@ _GENERIC = frozenset(
         "北区",
         "中区",
         "新区",
-        "省直辖县级行政区划",
-        "自治区直辖县级行政区划",
-        "省直辖行政单位",
         "县级市",
         "市郊区",
     }

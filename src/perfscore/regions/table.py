@@ -13,6 +13,7 @@ from typing import Literal, Optional
 import attrs
 
 __all__ = [
+    "PLACEHOLDERS",
     "TABLE_FILE",
     "CodeStatus",
     "Level",
@@ -43,6 +44,10 @@ CodeStatus = Literal["known", "withdrawn", "unlisted", "unknown", "malformed"]
 """
 
 _CODE = re.compile(r"^\d{6}$")
+
+#: Names that stand for a group of counties, not for a place (市辖区 under 北京市, 省直辖县级行政区划
+#: above 仙桃市): never a region's parent, never found in a text.
+PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖行政单位"})
 
 
 @attrs.frozen
@@ -111,12 +116,12 @@ def name(code: str) -> str:
 
 def parents(code: str) -> tuple[Region, ...]:
     """The regions above ``code`` that the table knows, nearest first: county → city → province
-    (a county directly under a province, or a 市辖区 placeholder missing, skips that level)."""
+    (a county directly under a province, 仙桃市 or 北京市东城区, skips the placeholder between)."""
     if not _CODE.match(code):
         return ()
     above = [code[:4] + "00", code[:2] + "0000"]
     found = [lookup(c) for c in dict.fromkeys(a for a in above if a != code)]
-    return tuple(r for r in found if r is not None)
+    return tuple(r for r in found if r is not None and r.name not in PLACEHOLDERS)
 
 
 def check(code: str, year: int = 0) -> CodeStatus:
