@@ -116,6 +116,22 @@ def test_two_editions_as_near_take_the_newer(tmp_path: Path) -> None:
     assert resolve(table("CN", 2019), "test-minimal", paths=dirs).ruleset.edition == "2020"
 
 
+def test_a_table_without_a_year_takes_the_newest_edition_and_says_so() -> None:
+    undated = table("510000", 0)
+    for resolution in (
+        resolve(attrs.evolve(undated, form="department")),
+        resolve(undated, "510000-department"),
+    ):
+        assert resolution.ruleset.edition == "2020"
+        (found,) = resolution.findings
+        assert (
+            found.code == "edition-nearest"
+            and "表中未写年度，按最新的 510000-department 2020 版" in found.message_zh
+        )
+    with pytest.raises(EditionNotFoundError):
+        resolve(attrs.evolve(undated, form="department"), strict=True)
+
+
 def test_a_ruleset_passed_in_that_is_not_in_force_is_said() -> None:
     ruleset = load_ruleset("cn-project")
     report = perfscore.score(table("CN", 2019), ruleset)

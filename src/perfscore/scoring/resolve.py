@@ -16,6 +16,7 @@ and these findings), and :meth:`Resolution.attach` puts the findings at the head
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -201,14 +202,23 @@ def _by_name(
     """The ruleset named by id, alias or file, in the edition in force in ``year``, else the
     nearest edition (unless ``strict``)."""
     try:
-        return load_ruleset(name, year=year or None, paths=paths)
-    except EditionNotFoundError:
+        chosen = load_ruleset(name, year=year or None, paths=paths)
+    except EditionNotFoundError as exc:
         if strict:
             raise
+        refused = exc
+    else:
+        text = str(name)
+        named_file = isinstance(name, Path) or text.endswith(".toml") or "/" in text or os.sep in text
+        if not year and not named_file:
+            findings.append(_edition_finding(chosen, year, "no-year"))  # the newest, said
+        return chosen
     known = [info for info in available_rulesets(paths) if not info.error]
     candidates = [info for info in known if info.id == str(name)] or [
         info for info in known if str(name) in info.aliases
     ]
+    if not candidates:  # not a registered ruleset's edition (cannot happen for an id or alias)
+        raise refused
     return _fallback_edition(candidates, year, paths, findings)
 
 
