@@ -71,6 +71,8 @@ def test_parents_county_city_province() -> None:
         ("430699", 0, "unlisted"),
         ("hunan", 2023, "malformed"),
         ("43060", 2023, "malformed"),
+        ("430602\n", 2023, "malformed"),
+        ("４３０６０２", 2023, "malformed"),
     ],
 )
 def test_check(code: str, year: int, status: str) -> None:

@@ -43,7 +43,7 @@ CodeStatus = Literal["known", "withdrawn", "unlisted", "unknown", "malformed"]
 - ``malformed``: not six digits.
 """
 
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"[0-9]{6}")
 
 #: Names that stand for a group of counties, not for a place (市辖区 under 北京市, 省直辖县级行政区划
 #: above 仙桃市): never a region's parent, never found in a text.
@@ -117,7 +117,7 @@ def name(code: str) -> str:
 def parents(code: str) -> tuple[Region, ...]:
     """The regions above ``code`` that the table knows, nearest first: county → city → province
     (a county directly under a province, 仙桃市 or 北京市东城区, skips the placeholder between)."""
-    if not _CODE.match(code):
+    if not _CODE.fullmatch(code):
         return ()
     above = [code[:4] + "00", code[:2] + "0000"]
     found = [lookup(c) for c in dict.fromkeys(a for a in above if a != code)]
@@ -127,7 +127,7 @@ def parents(code: str) -> tuple[Region, ...]:
 def check(code: str, year: int = 0) -> CodeStatus:
     """What the table says of ``code`` for a table of ``year`` (0: unknown year); see
     :data:`CodeStatus`."""
-    if not _CODE.match(code):
+    if not _CODE.fullmatch(code):
         return "malformed"
     table = _table()
     found = table.regions.get(code)

@@ -25,7 +25,7 @@ from typing import Any, Optional, Union
 import attrs
 
 from ..codes import code, messages
-from ..errors import EditionNotFoundError, EvaluationError, Problem, RulesetNotFoundError
+from ..errors import EditionNotFoundError, EvaluationError, Problem
 from ..evaluations import MAX_EVALUATION_BYTES, Evaluation
 from ..files import FileRefused, read_bytes
 from ..report import Finding, Report
@@ -39,7 +39,6 @@ from ..rules import (
     parent_regions,
     parse_toml,
 )
-from ..suggest import close_matches
 from .region import region_findings
 
 __all__ = ["MAX_RULESET_NAME", "Resolution", "resolve", "ruleset_for"]
@@ -241,9 +240,4 @@ def _by_region(
         if strict or any(info.in_force(year) for info in candidates):
             return find_ruleset(where, form, year, paths=paths)
         return _fallback_edition(candidates, year, paths, findings)
-    names = sorted({f"{info.region}/{info.form}" for info in known})
-    raise RulesetNotFoundError(
-        f"{region}/{form}",
-        close_matches(f"{region}/{form}", names),
-        detail=f"no ruleset for this region or above in {year}",
-    )
+    return find_ruleset(region, form, year, paths=paths)  # none up the chain: raises its RulesetNotFoundError
