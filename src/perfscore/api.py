@@ -30,8 +30,8 @@ def score(
     ``ruleset`` is a loaded :class:`Ruleset`, a ruleset id or file, or None to let the
     evaluation's region, form and year choose. A year no edition covers is scored under the
     nearest edition, a region without a ruleset under the one above it (national at last), a
-    region code that does not exist under the national rules: each said by a finding at the
-    head of ``report.findings``. ``strict=True`` raises instead (:class:`EditionNotFoundError`,
+    region code that exists nowhere the same way, with an error finding: each said by a finding
+    at the head of ``report.findings``. ``strict=True`` raises instead (:class:`EditionNotFoundError`,
     :class:`EvaluationError` at ``evaluation.region``).
 
     Raises :class:`EvaluationError` for a malformed evaluation and the lookup errors of

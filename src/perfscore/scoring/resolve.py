@@ -4,8 +4,9 @@ the way that the table did not make itself.
 
 A year outside every edition of the ruleset is scored under the nearest edition (a warning
 naming it); a region with no ruleset of its own under the one above it, up to the national
-one (the scorer's ``ruleset-of-another-region`` says so); a region code that exists in no revision of GB/T 2260 is an error finding and the
-national rules are used. ``strict=True`` refuses instead: :class:`EditionNotFoundError` for
+one (the scorer's ``ruleset-of-another-region`` says so); a region code that exists in no
+revision of GB/T 2260 is an error finding (scoring/region.py), and is walked up the same way
+(``999999`` reaches the national rules). ``strict=True`` refuses instead: :class:`EditionNotFoundError` for
 the year, :class:`EvaluationError` at ``evaluation.region`` for the code. The walk up the
 region hierarchy is how a ruleset is chosen (rulesets extend their parents), not a fallback:
 strict takes it too.
