@@ -28,6 +28,7 @@ MEASURED = METRICS.measure()
 #: imports must not form a cycle. docs/architecture.md explains each layer.
 LAYERS: list[tuple[str, ...]] = [
     ("perfscore.errors", "perfscore.files", "perfscore.suggest", "perfscore.decimals", "perfscore.serialize"),
+    ("perfscore.regions", "perfscore.regions.*"),
     ("perfscore.codes", "perfscore.codes.*"),
     ("perfscore.formulas", "perfscore.formulas.*", "perfscore.cells", "perfscore.cells.*"),
     ("perfscore.rules", "perfscore.rules.*"),

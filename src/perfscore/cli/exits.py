@@ -28,9 +28,10 @@ EXIT_USAGE = 2
 EXIT_RULESET = 3
 """a ruleset is invalid (every problem is printed)"""
 EXIT_EVALUATION = 4
-"""an evaluation file is invalid (every problem is printed)"""
+"""an evaluation file is invalid (every problem is printed), or (``--strict``) its region code
+exists nowhere"""
 EXIT_NOT_FOUND = 5
-"""no such ruleset, or no edition in force in the evaluation's year"""
+"""no such ruleset, or (``--strict``) no edition in force in the evaluation's year"""
 
 
 def exit_for(error: PerfscoreError) -> int:

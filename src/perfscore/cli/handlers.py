@@ -78,7 +78,8 @@ def validate_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 
 def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
-    reports = [score(*resolve(evaluation, args.ruleset, paths=paths)) for evaluation in found]
+    resolutions = [resolve(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
+    reports = [r.attach(score(r.evaluation, r.ruleset)) for r in resolutions]
     if args.json:
         data = [r.to_dict() for r in reports]
         print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
@@ -89,7 +90,7 @@ def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 
 def export_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     evaluation = _one_table(args)
-    reviewed = review(evaluation, args.ruleset, paths=paths)
+    reviewed = review(evaluation, args.ruleset, paths=paths, strict=args.strict)
     output = args.output
     if args.to == "xlsx" and not output:
         output = str(Path(args.evaluation).with_suffix(".scored.xlsx"))

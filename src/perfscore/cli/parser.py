@@ -57,7 +57,8 @@ def _add_ruleset_checks(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _form_options() -> argparse.ArgumentParser:
-    """What a Word or Excel form may not say: shared by score, review and export."""
+    """What a Word or Excel form may not say, and whether the ruleset may fall back: shared by
+    score, review and export."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--region", default="", help="GB/T 2260 code, for Word/Excel forms that do not say")
     options.add_argument(
@@ -67,6 +68,12 @@ def _form_options() -> argparse.ArgumentParser:
         help="the form, when the title does not say",
     )
     options.add_argument("--year", type=int, default=0, help="the year, when the title does not say")
+    options.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse (exit 5, or 4 for a region code that does not exist) instead of falling back to the"
+        " nearest edition or the national rules",
+    )
     return options
 
 

@@ -25,7 +25,13 @@ def review_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     # The folders named, not their listing: a directory named x.toml inside one is an entry to
     # report, not a folder to expand again.
     found = review_files(
-        args.files, args.ruleset, paths=paths, region=args.region, form=args.form, year=args.year
+        args.files,
+        args.ruleset,
+        paths=paths,
+        region=args.region,
+        form=args.form,
+        year=args.year,
+        strict=args.strict,
     )
     for n, result in enumerate(found, 1):
         results.append(result)

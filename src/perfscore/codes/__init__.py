@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import exports, files, forms, formulas, interface, review, rulesets, scoring
+from . import exports, files, forms, formulas, interface, resolution, review, rulesets, scoring
 from .code import Code, Kind, Severity
 
 __all__ = ["CODES", "Code", "Kind", "Severity", "code", "messages"]
@@ -41,6 +41,7 @@ CODES: Mapping[str, Code] = _table(
     rulesets.CODES,
     forms.CODES,
     scoring.CODES,
+    resolution.CODES,
     review.CODES,
     interface.CODES,
     exports.CODES,

@@ -64,10 +64,11 @@ def review_files(
     region: str = "",
     form: str = "",
     year: int = 0,
+    strict: bool = False,
 ) -> Iterator[FileReview]:
     """Review each file in turn (each table of a Word or Excel form); a file that cannot be read
     or scored comes back with its error, and the rest go on. ``region``, ``form`` and ``year``
-    fill in what a form does not say.
+    fill in what a form does not say; ``strict`` is :func:`review`'s.
 
     ``files`` is one path or a list of them; a folder stands for the evaluation files inside it
     (see :func:`evaluation_files`). Every input comes back: reviewed, or with its own error."""
@@ -83,6 +84,6 @@ def review_files(
         for n, evaluation in enumerate(found, 1):
             name = str(file) if len(found) == 1 else f"{file} [{n}/{len(found)}]"
             try:
-                yield FileReview(path=name, review=review(evaluation, ruleset, paths=paths))
+                yield FileReview(path=name, review=review(evaluation, ruleset, paths=paths, strict=strict))
             except PerfscoreError as exc:
                 yield FileReview(path=name, error=str(exc))

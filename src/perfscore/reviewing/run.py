@@ -64,13 +64,16 @@ def review(
     ruleset: Union[Ruleset, str, Path, None] = None,
     *,
     paths: Sequence[Union[str, Path]] = (),
+    strict: bool = False,
 ) -> Review:
     """Recompute ``evaluation`` and return its report with every finding, worst first.
 
-    Raises what :func:`perfscore.score` raises for a malformed evaluation or a missing ruleset.
+    Raises what :func:`perfscore.score` raises for a malformed evaluation or a missing ruleset
+    (and, with ``strict``, for a year or region it would fall back from).
     """
-    evaluation, ruleset = resolve(evaluation, ruleset, paths=paths)
-    report = score(evaluation, ruleset)
+    resolution = resolve(evaluation, ruleset, paths=paths, strict=strict)
+    evaluation, ruleset = resolution.evaluation, resolution.ruleset
+    report = resolution.attach(score(evaluation, ruleset))
     found = list(report.findings)
     for check in CHECKS:
         found += check(evaluation, report, ruleset)

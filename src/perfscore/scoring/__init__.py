@@ -5,6 +5,6 @@ over the lookups the ruleset compiled at load (:mod:`perfscore.rules.plan`)."""
 from ..rules.plan import normalize_label
 from .findings import NotScorable
 from .pipeline import score
-from .resolve import resolve, ruleset_for
+from .resolve import Resolution, resolve, ruleset_for
 
-__all__ = ["NotScorable", "normalize_label", "resolve", "ruleset_for", "score"]
+__all__ = ["NotScorable", "Resolution", "normalize_label", "resolve", "ruleset_for", "score"]

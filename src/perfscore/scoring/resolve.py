@@ -1,20 +1,48 @@
 """Which ruleset scores an evaluation: the one the caller gives, the one the evaluation names
-by id, or the one for its region, form and year."""
+by id, or the one for its region, form and year; and, said as findings, every choice made on
+the way that the table did not make itself.
+
+A year outside every edition of the ruleset is scored under the nearest edition (a warning
+naming it); a region with no ruleset of its own under the one above it, up to the national
+one (the scorer's ``ruleset-of-another-region`` says so); a region code that exists in no
+revision of GB/T 2260 is an error finding (scoring/region.py), and is walked up the same way
+(``999999`` reaches the national rules). ``strict=True`` refuses instead: :class:`EditionNotFoundError` for
+the year, :class:`EvaluationError` at ``evaluation.region`` for the code. The walk up the
+region hierarchy is how a ruleset is chosen (rulesets extend their parents), not a fallback:
+strict takes it too.
+
+Scoring stays pure: :func:`resolve` returns a :class:`Resolution` (the evaluation, the ruleset
+and these findings), and :meth:`Resolution.attach` puts the findings at the head of the report.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..codes import messages
-from ..errors import EvaluationError, Problem
+import attrs
+
+from ..codes import code, messages
+from ..errors import EditionNotFoundError, EvaluationError, Problem
 from ..evaluations import MAX_EVALUATION_BYTES, Evaluation
 from ..files import FileRefused, read_bytes
-from ..rules import Ruleset, TomlSyntax, find_ruleset, load_ruleset, parse_toml
+from ..report import Finding, Report
+from ..rules import (
+    Ruleset,
+    RulesetInfo,
+    TomlSyntax,
+    available_rulesets,
+    find_ruleset,
+    load_ruleset,
+    parent_regions,
+    parse_toml,
+)
+from .region import region_findings
 
-__all__ = ["MAX_RULESET_NAME", "resolve", "ruleset_for"]
+__all__ = ["MAX_RULESET_NAME", "Resolution", "resolve", "ruleset_for"]
 
 #: The longest ruleset name an evaluation may give.
 MAX_RULESET_NAME = 100
@@ -24,18 +52,67 @@ MAX_RULESET_NAME = 100
 _RULESET_NAME = re.compile(r"[^\\/:\x00-\x1f\x7f.~][^\\/:\x00-\x1f\x7f]*")
 _FILE_SUFFIXES = (".toml", ".json")
 
+_YEAR = "evaluation.year"
 
-def ruleset_for(evaluation: Evaluation, *, paths: Sequence[Union[str, Path]] = ()) -> Ruleset:
+
+@attrs.frozen
+class Resolution:
+    """An evaluation, the ruleset that scores it, and what was decided to choose it."""
+
+    evaluation: Evaluation
+    ruleset: Ruleset
+    findings: tuple[Finding, ...] = ()
+    """The region's and the edition's findings (empty when the table's own year and region
+    have a ruleset in force)"""
+
+    def attach(self, report: Report) -> Report:
+        """``report`` with these findings before its own."""
+        if not self.findings:
+            return report
+        return attrs.evolve(report, findings=self.findings + report.findings)
+
+
+def resolve(
+    evaluation: Union[Evaluation, Mapping[str, Any]],
+    ruleset: Union[Ruleset, str, Path, None] = None,
+    *,
+    paths: Sequence[Union[str, Path]] = (),
+    strict: bool = False,
+) -> Resolution:
+    """An evaluation (read from a dict if need be), the ruleset to score it with, and the
+    findings of that choice (see the module's doc). ``strict`` refuses a fallback instead."""
+    if not isinstance(evaluation, Evaluation):
+        evaluation = Evaluation.from_dict(evaluation)
+    findings = list(region_findings(evaluation, strict=strict))
+    if isinstance(ruleset, Ruleset):
+        chosen = ruleset
+    elif ruleset is not None:
+        chosen = _by_name(ruleset, evaluation.year, paths, strict, findings)
+    elif evaluation.ruleset:
+        _check_ruleset_name(evaluation)
+        chosen = _by_name(evaluation.ruleset, evaluation.year, paths, strict, findings)
+    else:
+        chosen = _by_region(evaluation, paths, strict, findings)
+    year = evaluation.year
+    if year and not chosen.in_force(year) and not any(f.location == _YEAR for f in findings):
+        if strict:
+            raise EditionNotFoundError(chosen.id, year, [f"{chosen.edition} ({chosen.years})"])
+        findings.append(_edition_finding(chosen, year, "given"))
+    return Resolution(evaluation, chosen, tuple(findings))
+
+
+def ruleset_for(
+    evaluation: Evaluation, *, paths: Sequence[Union[str, Path]] = (), strict: bool = False
+) -> Ruleset:
     """The ruleset an evaluation names, or else the one for its region, form and year
-    (walking up county → city → province → national), in the edition in force that year.
+    (walking up county → city → province → national), in the edition in force that year (the
+    nearest edition when none is, unless ``strict``). :func:`resolve` also says, as findings,
+    which fallback was taken.
 
     The evaluation may name a ruleset by id or alias only: a table does not choose its own rules
     by file (that is the caller's decision: ``score(evaluation, Path(...))``, ``--ruleset FILE``).
     A name that looks like a path is an :class:`EvaluationError` at ``evaluation.ruleset``."""
-    if evaluation.ruleset:
-        _check_ruleset_name(evaluation)
-        return load_ruleset(evaluation.ruleset, year=evaluation.year or None, paths=paths)
-    return find_ruleset(evaluation.region, evaluation.form, evaluation.year, paths=paths)
+    return resolve(evaluation, paths=paths, strict=strict).ruleset
 
 
 def _check_ruleset_name(evaluation: Evaluation) -> None:
@@ -73,17 +150,94 @@ def _locate(source: str, path: str) -> tuple[Optional[int], Optional[int]]:
         return None, None
 
 
-def resolve(
-    evaluation: Union[Evaluation, Mapping[str, Any]],
-    ruleset: Union[Ruleset, str, Path, None] = None,
-    *,
-    paths: Sequence[Union[str, Path]] = (),
-) -> tuple[Evaluation, Ruleset]:
-    """An evaluation (read from a dict if need be) and the ruleset to score it with."""
-    if not isinstance(evaluation, Evaluation):
-        evaluation = Evaluation.from_dict(evaluation)
-    if ruleset is None:
-        ruleset = ruleset_for(evaluation, paths=paths)
-    elif not isinstance(ruleset, Ruleset):
-        ruleset = load_ruleset(ruleset, year=evaluation.year or None, paths=paths)
-    return evaluation, ruleset
+# --------------------------------------------------------------------------- editions and regions
+
+
+def _years(info: Union[RulesetInfo, Ruleset]) -> str:
+    return f"{info.year_from}–{info.year_to if info.year_to is not None else ''}"
+
+
+def _edition_finding(ruleset: Union[RulesetInfo, Ruleset], year: int, variant: str = "") -> Finding:
+    zh, en = messages(
+        "edition-nearest",
+        variant=variant,
+        year=year,
+        ruleset=ruleset.id,
+        edition=ruleset.edition,
+        years=_years(ruleset),
+    )
+    return Finding("edition-nearest", code("edition-nearest").severity, _YEAR, zh, en, found=str(year or ""))
+
+
+def _distance(info: RulesetInfo, year: int) -> int:
+    if year < info.year_from:
+        return info.year_from - year
+    return year - info.year_to if info.year_to is not None and year > info.year_to else 0
+
+
+def _nearest(candidates: Sequence[RulesetInfo], year: int) -> RulesetInfo:
+    """The edition nearest ``year`` (the newer of two as near; the newest without a year)."""
+    if not year:
+        return max(candidates, key=lambda info: info.year_from)
+    return min(candidates, key=lambda info: (_distance(info, year), -info.year_from))
+
+
+def _fallback_edition(
+    candidates: Sequence[RulesetInfo], year: int, paths: Sequence[Union[str, Path]], findings: list[Finding]
+) -> Ruleset:
+    """The nearest of ``candidates`` (none in force in ``year``), with its finding."""
+    chosen = _nearest(candidates, year)
+    findings.append(_edition_finding(chosen, year, "" if year else "no-year"))
+    return load_ruleset(Path(chosen.file), paths=paths)
+
+
+def _by_name(
+    name: Union[str, Path],
+    year: int,
+    paths: Sequence[Union[str, Path]],
+    strict: bool,
+    findings: list[Finding],
+) -> Ruleset:
+    """The ruleset named by id, alias or file, in the edition in force in ``year``, else the
+    nearest edition (unless ``strict``)."""
+    try:
+        chosen = load_ruleset(name, year=year or None, paths=paths)
+    except EditionNotFoundError as exc:
+        if strict:
+            raise
+        refused = exc
+    else:
+        text = str(name)
+        named_file = isinstance(name, Path) or text.endswith(".toml") or "/" in text or os.sep in text
+        if not year and not named_file:
+            findings.append(_edition_finding(chosen, year, "no-year"))  # the newest, said
+        return chosen
+    known = [info for info in available_rulesets(paths) if not info.error]
+    candidates = [info for info in known if info.id == str(name)] or [
+        info for info in known if str(name) in info.aliases
+    ]
+    if not candidates:  # not a registered ruleset's edition (cannot happen for an id or alias)
+        raise refused
+    return _fallback_edition(candidates, year, paths, findings)
+
+
+def _by_region(
+    evaluation: Evaluation, paths: Sequence[Union[str, Path]], strict: bool, findings: list[Finding]
+) -> Ruleset:
+    """The ruleset of the evaluation's region and form, or of the nearest region above it that
+    has one, or the national one; in the edition in force, else the nearest (unless ``strict``)."""
+    region, form, year = evaluation.region, evaluation.form, evaluation.year
+    known = [info for info in available_rulesets(paths) if not info.error]
+    chain = parent_regions(region)
+    if "CN" not in chain:
+        chain.append("CN")  # a malformed code: the national rules, said by its error finding
+    for where in chain:
+        candidates = [info for info in known if info.region == where and info.form == form]
+        if not candidates:
+            continue
+        if not year and not strict:
+            return _fallback_edition(candidates, year, paths, findings)
+        if strict or any(info.in_force(year) for info in candidates):
+            return find_ruleset(where, form, year, paths=paths)
+        return _fallback_edition(candidates, year, paths, findings)
+    return find_ruleset(region, form, year, paths=paths)  # none up the chain: raises its RulesetNotFoundError
