@@ -12,11 +12,13 @@ on the right cell.
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 import perfscore
+from conftest import VALID
 from perfscore.report import Finding
 from perfscore.reviewing import review
 
@@ -196,7 +198,7 @@ def test_a_self_deduction_on_a_met_target_says_so_and_is_not_corrected() -> None
     assert "已完成目标" in found.message_zh and "不予更正" in found.message_zh
     assert "not corrected" in found.message_en
     row = checked.report.rows[1]
-    assert (row.points, row.reported) == (15, 13)  # both kept, neither replaced
+    assert (row.points, row.reported) == (Decimal(15), Decimal(13))  # both kept, neither replaced
 
 
 def test_a_truncated_budget_score_is_at_most_an_info() -> None:
@@ -304,4 +306,18 @@ def test_every_review_code_is_a_finding_of_the_review_table() -> None:
 
     ids = {c.id for c in codes.CODES}
     assert {"missed-target-full-score", "agrees-at-precision", "check-not-run"} <= ids
-    assert perfscore.review  # the public entry point is the one tested here
+
+
+def test_a_total_rescaled_over_the_applicable_weights_agrees_under_rescale() -> None:
+    # 按百分制折算: 时效 (15) 不适用; 80 of the applicable 75 + 10 → 80 / 85 × 100 = 94.1 → 94
+    table = _seed(
+        NATIONAL,
+        ("rows.2.actual", "不适用"),
+        ("rows.2.reported_score", None),
+        ("evaluation.reported_total", 94),
+    )
+    rescale = perfscore.load_ruleset(VALID / "rescale.toml")
+    found = list(review(table, rescale).findings)
+    assert _serious(found) == []
+    (info,) = [f for f in found if f.location == "evaluation.reported_total"]
+    assert info.code == "agrees-at-precision"

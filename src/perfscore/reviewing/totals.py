@@ -119,12 +119,31 @@ def reported_total(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> 
         how = ("总分为各项得分之和截尾", "the total is the sum of the scores, truncated")
     elif agreement(stated, digits, _exact_sum(report, ruleset)) != DIFFERS:
         how = ("总分为未取整得分之和取整", "the total is the sum of the unrounded scores, rounded")
+    elif _rescaled(report, ruleset, added, stated, digits):
+        how = (
+            "总分为适用指标得分按百分制折算",
+            "the total is the applicable scores rescaled to the full total",
+        )
     else:
         yield finding("reported-total-mismatch", where, plain(added), plain(stated), **words)
         return
     yield finding(
         "agrees-at-precision", where, plain(added), plain(stated), how=how[0], how_en=how[1], **words
     )
+
+
+def _rescaled(report: Report, ruleset: Ruleset, added: Decimal, stated: Decimal, digits: int) -> bool:
+    """Under the ``rescale`` policy, whether the total is the reported sum rescaled from the
+    applicable weights to the full total (用适用指标得分汇总后按百分制折算)."""
+    if ruleset.not_applicable != "rescale":
+        return False
+    applicable = sum((b.weight_sum for b in report.blocks), _ZERO)
+    rule = ruleset.budget
+    if report.budget is not None and rule is not None and not rule.block:
+        applicable += report.budget.weight
+    if applicable <= 0:
+        return False
+    return agreement(stated, digits, added / applicable * ruleset.total) != DIFFERS
 
 
 def _graded_total(report: Report) -> Optional[Decimal]:
