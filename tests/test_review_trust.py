@@ -321,3 +321,22 @@ def test_a_total_rescaled_over_the_applicable_weights_agrees_under_rescale() -> 
     assert _serious(found) == []
     (info,) = [f for f in found if f.location == "evaluation.reported_total"]
     assert info.code == "agrees-at-precision"
+
+
+def test_the_weight_sum_counts_the_budget_once_where_the_ruleset_puts_it() -> None:
+    import attrs
+
+    from perfscore.reviewing.totals import weights_total
+    from perfscore.scoring import resolve
+
+    evaluation, ruleset = resolve(YINCHUAN, "640100-project")
+    report = review(evaluation, ruleset).report
+    assert list(weights_total(evaluation, report, ruleset)) == []
+    # a block whose weights are off and that scoring did not report: the whole-table check says so,
+    # with the budget's 10 counted inside 项目管理 (90 in rows + 10 = 100 → 101)
+    blocks = tuple(
+        attrs.evolve(b, weight_sum=b.weight_sum + 1) if b.key == "output" else b for b in report.blocks
+    )
+    off = attrs.evolve(report, blocks=blocks, findings=())
+    (found,) = weights_total(evaluation, off, ruleset)
+    assert (found.code, found.expected, found.found) == ("weights-total", "100", "101")

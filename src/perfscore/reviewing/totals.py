@@ -23,7 +23,8 @@ __all__ = ["grade", "reported_total", "weights_total"]
 
 _ZERO = Decimal(0)
 _SAID_ALREADY = frozenset({"weights-sum", "empty-block", "missing-indicator"})
-"""Scoring's findings on a block that already say its weights are off (or missing)"""
+"""Scoring's findings on a block that already say its weights are off (or missing); so does any
+finding on the block whose code names its weights (a drift the scorer explains, say)"""
 
 
 def _block_weight(block: BlockResult, ruleset: Ruleset, said: set[str]) -> Decimal:
@@ -50,7 +51,7 @@ def weights_total(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> I
             ", ".join(missing[:5]) + (" …" if len(missing) > 5 else ""),
         )
         return
-    said = {f.location for f in report.findings if f.code in _SAID_ALREADY}
+    said = {f.location for f in report.findings if f.code in _SAID_ALREADY or "weight" in f.code}
     total = sum((_block_weight(b, ruleset, said) for b in report.blocks), _ZERO)
     budget, rule = report.budget, ruleset.budget
     if budget is not None and rule is not None and not rule.block:
