@@ -125,7 +125,7 @@ def budget_rate(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Ite
     yield finding(
         "agrees-at-precision",
         "budget.rate",
-        f"{plain(round(result.rate * 100, 4))}%",
+        f"{plain(round(result.rate * 100, 2))}%",
         table.rate,
         how=how[0],
         how_en=how[1],
@@ -214,7 +214,7 @@ def budget_score(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> It
     yield finding(
         "agrees-at-precision",
         "budget.reported_score",
-        plain(exact),
+        plain(result.points),
         plain(reported),
         how=how[0],
         how_en=how[1],
