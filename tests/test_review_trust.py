@@ -340,3 +340,9 @@ def test_the_weight_sum_counts_the_budget_once_where_the_ruleset_puts_it() -> No
     off = attrs.evolve(report, blocks=blocks, findings=())
     (found,) = weights_total(evaluation, off, ruleset)
     assert (found.code, found.expected, found.found) == ("weights-total", "100", "101")
+
+
+def test_an_actual_written_without_its_unit_is_not_a_hundredfold_miss() -> None:
+    # "0.95" against "100%": the unit left off, not 0.95% achieved
+    table = _seed(CHONGQING, ("rows.0.target", "100%"), ("rows.0.actual", "0.95"))
+    assert _serious(_found(table, "500000-department")) == []

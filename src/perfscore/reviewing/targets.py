@@ -20,6 +20,8 @@ _ZERO = Decimal(0)
 _MONEY = ("元", "万元", "千元", "亿元")
 _FLOORS = (Comparator.GE, Comparator.GT, None)
 _CEILINGS = (Comparator.LE, Comparator.LT)
+_SCALE_SLIP = Decimal("0.05")
+"""With a unit on one side only, a ratio this small is read as a scale slip, not a miss"""
 
 
 def _target(result: RowResult, source: Optional[IndicatorRow]) -> CellValue:
@@ -51,12 +53,14 @@ def achievement(result: RowResult, source: Optional[IndicatorRow]) -> Optional[t
     if comparator is None and "成本" in result.category and t_unit in _MONEY:
         comparator = Comparator.LE  # a bare amount under 成本指标 is a ceiling
     said = f"{result.actual_text.strip()} / {result.target_text.strip()}"
+    ratio: Optional[Decimal] = None
     if comparator in _FLOORS or comparator is Comparator.EQ:
-        if t <= 0 or a >= t:
-            return None
-        return a / t, said
-    if comparator in _CEILINGS:
-        if t < 0 or a <= t:
-            return None
-        return (t / a if t > 0 else _ZERO), said
-    return None
+        if t > 0 and a < t:
+            ratio = a / t
+    elif comparator in _CEILINGS and t >= 0 and a > t:
+        ratio = t / a if t > 0 else _ZERO
+    if ratio is None:
+        return None
+    if (t_unit is None) != (a_unit is None) and ratio < _SCALE_SLIP:
+        return None  # "0.95" against "100%": a unit left off, not a miss by a factor of 100
+    return ratio, said
