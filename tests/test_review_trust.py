@@ -346,3 +346,25 @@ def test_an_actual_written_without_its_unit_is_not_a_hundredfold_miss() -> None:
     # "0.95" against "100%": the unit left off, not 0.95% achieved
     table = _seed(CHONGQING, ("rows.0.target", "100%"), ("rows.0.actual", "0.95"))
     assert _serious(_found(table, "500000-department")) == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "code"),
+    [
+        ("91%", None),  # 90.599…% at whole percents
+        ("90.6%", None),
+        ("90.60%", None),
+        ("0.906", None),  # a fraction, three places
+        ("90.5%", "agrees-at-precision"),  # the last digit cut off, not rounded: at most an info
+        ("90%", "agrees-at-precision"),
+        ("89%", "rate-mismatch"),
+        ("90.62%", "rate-mismatch"),  # beyond what the amounts, to the cent, allow
+    ],
+)
+def test_a_printed_rate_is_read_at_its_own_places(printed: str, code: Any) -> None:
+    found = [
+        f
+        for f in _found(_seed(NATIONAL, ("budget.rate", printed)), "cn-project")
+        if f.location == "budget.rate"
+    ]
+    assert [f.code for f in found] == ([code] if code else [])
