@@ -16,9 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import perfscore
-from conftest import VALID
+from conftest import SLOW, VALID
+from perfscore.decimals import quantize
 from perfscore.report import Finding
 from perfscore.reviewing import review
 
@@ -368,3 +371,41 @@ def test_a_printed_rate_is_read_at_its_own_places(printed: str, code: Any) -> No
         if f.location == "budget.rate"
     ]
     assert [f.code for f in found] == ([code] if code else [])
+
+
+@SLOW
+@given(
+    actual=st.integers(min_value=1, max_value=600),
+    executed=st.integers(min_value=1000, max_value=32050),
+    digits=st.sampled_from([0, 1, 2]),
+)
+def test_a_table_printed_at_any_precision_from_its_own_numbers_is_never_flagged(
+    actual: int, executed: int, digits: int
+) -> None:
+    """Whatever the actual and the spending, a table that prints the rule's scores and rate at
+    whole, 1 or 2 places (rounded half up) gets no error and no warning."""
+    amount = Decimal(executed) / 100  # 10.00 … 320.50 of 320.50, to the cent
+    rate = amount / Decimal("320.50")
+    budget = min(rate, Decimal(1)) * 10
+    row = min(Decimal(actual), Decimal(500)) / 500 * 20
+    others = Decimal(15 + 15 + 30 + 10)
+
+    def shown(value: Decimal) -> Decimal:
+        return quantize(value, digits, "half_up")
+
+    total = shown(budget) + shown(row) + others
+    table = _seed(
+        NATIONAL,
+        ("budget.executed", str(amount)),
+        ("budget.rate", f"{quantize(rate * 100, digits, 'half_up')}%"),
+        ("budget.reported_score", str(shown(budget))),
+        ("rows.0.actual", f"{actual}人次"),
+        ("rows.0.reported_score", str(shown(row))),
+        ("rows.3.actual", "90%"),
+        ("rows.3.reported_score", 30),
+        ("rows.4.actual", "95%"),
+        ("rows.4.reported_score", 10),
+        ("evaluation.reported_total", str(total)),
+        ("evaluation.reported_grade", None),
+    )
+    assert _serious(_found(table, "cn-project")) == []
