@@ -11,19 +11,71 @@ CODES: tuple[Code, ...] = (
         "error",
         "未完成目标却自评满分",
         "full marks reported on a target that was not met",
+        {
+            "band": (
+                "未达成最高等级却自评满分",
+                "full marks reported on a qualitative row below the top level",
+            )
+        },
     ),
     finding(
         "reported-above-computed",
         "error",
         "自评得分高于按规则计算的得分",
         "the self-reported score is above the rule-computed score",
+        {
+            "band": (
+                "自评得分高于所注等级的分值区间（按表内精度 {precision}）",
+                "the self-reported score is above the band of the row's level"
+                " (at the table's precision, {precision_en})",
+            )
+        },
     ),
     finding(
         "self-deduction",
         "warning",
         "自评得分低于按规则计算的得分",
         "the self-reported score is below the rule-computed score",
-        {"met": ("已完成目标仍自行扣分", "points deducted on a met target (allowed, worth seeing)")},
+        {
+            "met": (
+                "已完成目标仍自行扣分（如实列示，不予更正）",
+                "points deducted on a met target: allowed, worth seeing; shown as reported, not corrected",
+            ),
+            "band": (
+                "自评得分低于所注等级的分值区间（如实列示，不予更正）",
+                "the self-reported score is below the band of the row's level: shown as reported,"
+                " not corrected",
+            ),
+        },
+    ),
+    finding(
+        "missed-target-full-score",
+        "warning",
+        "数值指标明显未完成（{achieved}），自评却接近满分",
+        "a numeric target clearly missed ({achieved}) yet scored at or near full marks",
+        {
+            "level": (
+                "数值指标明显未完成（{achieved}），却按“{level}”等级接近满分",
+                "a numeric target clearly missed ({achieved}) yet given the level '{level}'"
+                " at or near full marks",
+            ),
+            "coefficient": (
+                "数值指标明显未完成（{achieved}），得分系数却接近 100%",
+                "a numeric target clearly missed ({achieved}) yet given a coefficient at or near 100%",
+            ),
+        },
+    ),
+    finding(
+        "agrees-at-precision",
+        "info",
+        "按表内精度（{precision}）一致：{how}",
+        "consistent at the table's precision ({precision_en}): {how_en}",
+    ),
+    finding(
+        "check-not-run",
+        "info",
+        "未能核对：{why}",
+        "not checked: {why_en}",
     ),
     finding(
         "missing-deviation-note",
@@ -56,8 +108,9 @@ CODES: tuple[Code, ...] = (
     finding(
         "weights-total",
         "error",
-        "各指标分值与预算执行率分值之和不等于总分",
-        "the weights and the budget row's points do not add up to the total",
+        "各指标分值与预算执行率分值之和不等于总分（预算执行率按规则集所在位置计入一次）",
+        "the weights and the budget row's points (counted once, where the ruleset puts it) do not"
+        " add up to the total",
     ),
     finding(
         "budget-lines-sum",
