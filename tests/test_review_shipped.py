@@ -43,6 +43,8 @@ SEEDED_BY_REVIEW: dict[str, set[tuple[str, str]]] = {
     },
     # scored on the line sums: 206.32 / 207.55 = 99.41%, printed 100% (neither rounded nor truncated)
     "cases/431200/seed-004-line-sums.toml": {("rate-mismatch", "budget.rate")},
+    # blocks printed 70/20/10 + 10 = 110 under a printed total of 100
+    "cases/510623/project-printed-110.toml": {("reported-total-mismatch", "evaluation.reported_total")},
 }
 
 #: What scoring reports on them (a garbled cell, rows missing from a partial seed, base data
@@ -58,6 +60,7 @@ SCORING_AT_MOST: dict[str, set[str]] = {
     "examples/430602/department-2023.toml": {"garbled-cell", "implausible-weight", "weights-sum"},
     "examples/430621/department-2021.toml": {"level-unknown", "missing-indicator", "unknown-indicator"},
     "examples/431200/special-fund-2022.toml": {"empty-block", "missing-indicator", "missing-value"},
+    "cases/510623/project-printed-110.toml": {"weights-sum"},  # 产出 printed 70, 效益 20 (50, 30 due)
     "examples/431225/project-2021-info-system.toml": {"empty-block"},
 }
 

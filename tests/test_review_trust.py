@@ -332,7 +332,8 @@ def test_the_weight_sum_counts_the_budget_once_where_the_ruleset_puts_it() -> No
     from perfscore.reviewing.totals import weights_total
     from perfscore.scoring import resolve
 
-    evaluation, ruleset = resolve(YINCHUAN, "640100-project")
+    resolved = resolve(YINCHUAN, "640100-project")
+    evaluation, ruleset = resolved.evaluation, resolved.ruleset
     report = review(evaluation, ruleset).report
     assert list(weights_total(evaluation, report, ruleset)) == []
     # a block whose weights are off and that scoring did not report: the whole-table check says so,
