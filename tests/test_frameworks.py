@@ -158,6 +158,42 @@ def test_a_bare_amount_under_cost_is_a_ceiling(actual: str, points: Decimal) -> 
     assert (scored.method, scored.points) == ("reverse", points)
 
 
+def _shipped_with_cost() -> list[str]:
+    out = []
+    for info in perfscore.available_rulesets():
+        ruleset = perfscore.load_ruleset(info.file)
+        for block in ruleset.blocks:
+            if any(c.name.zh == "成本指标" for c in block.categories):
+                out.append(f"{info.id}@{info.edition}:{block.name.zh}")
+    return out
+
+
+@pytest.mark.parametrize("where", _shipped_with_cost())
+def test_every_shipped_cost_category_reads_a_bare_amount_as_a_ceiling(where: str) -> None:
+    rid, rest = where.split("@")
+    edition, block = rest.split(":")
+    ruleset = next(
+        perfscore.load_ruleset(i.file)
+        for i in perfscore.available_rulesets()
+        if (i.id, i.edition) == (rid, edition)
+    )
+    weight = min(D(10), next(b.points for b in ruleset.blocks if b.name.zh == block))
+    rows = [
+        {
+            "block": block,
+            "category": "成本指标",
+            "name": name,
+            "target": "50万元",
+            "actual": actual,
+            "weight": weight,
+        }
+        for name, actual in (("少花", "45万元"), ("多花", "100万元"))
+    ]
+    scored = _rows(_score(ruleset, rows))
+    assert scored["少花"].points == weight  # spending less than a ceiling is no miss
+    assert scored["多花"].points is not None and scored["多花"].points < weight
+
+
 def test_other_categories_keep_the_blocks_selection() -> None:
     ruleset = perfscore.load_ruleset(FRAMEWORKS / "cost-ceiling.toml")
     row = {
