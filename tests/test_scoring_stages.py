@@ -236,7 +236,8 @@ def test_derive_computes_from_base_data_and_leaves_out_what_it_cannot(department
     assert "sanggong_control_rate" not in values
     missing = [f for f in findings.items if f.location == "derived.sanggong_control_rate"]
     assert [f.code for f in missing] == ["missing-base"]
-    assert missing[0].message_zh == "缺少基础数据：sanggong_budget, sanggong_final"
+    assert missing[0].message_zh == "缺少基础数据：sanggong_budget, sanggong_final（需要它的行另有错误提示）"
+    assert missing[0].severity == "info"
     assert missing[0].severity == "warning"
 
 

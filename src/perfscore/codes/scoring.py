@@ -67,7 +67,12 @@ CODES: tuple[Code, ...] = (
     finding(
         "unreadable-cell", "error", "单元格应为数值，无法识别", "the {column} cell cannot be read as a number"
     ),
-    finding("missing-base", "warning", "缺少基础数据：{missing}", "base data missing: {missing}"),
+    finding(
+        "missing-base",
+        "info",
+        "缺少基础数据：{missing}（需要它的行另有错误提示）",
+        "base data missing: {missing} (a row that needs it says so in its own error)",
+    ),
     finding("derived-not-computable", "error", "“{label}”无法计算", "'{name}' cannot be computed: {reason}"),
     finding("unknown-block", "error", "一级指标不在规则集中", "the first-level block is not in the ruleset"),
     finding(
