@@ -238,7 +238,6 @@ def test_derive_computes_from_base_data_and_leaves_out_what_it_cannot(department
     assert [f.code for f in missing] == ["missing-base"]
     assert missing[0].message_zh == "缺少基础数据：sanggong_budget, sanggong_final（需要它的行另有错误提示）"
     assert missing[0].severity == "info"
-    assert missing[0].severity == "warning"
 
 
 def test_derive_counts_rows_meeting_a_condition() -> None:
