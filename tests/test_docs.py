@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import re
 import subprocess
@@ -206,3 +207,13 @@ def test_the_json_row_in_the_report_doc_is_what_scoring_gives(monkeypatch: pytes
     report = perfscore.score_file("examples/430602/project-2023-district-fund.toml")
     rows = [row for block in report.to_dict()["blocks"] for cat in block["categories"] for row in cat["rows"]]
     assert [row for row in rows if row["where"] == shown["where"]] == [shown]
+
+
+def test_the_province_map_in_the_regions_doc_is_what_the_registry_gives() -> None:
+    spec = importlib.util.spec_from_file_location("regions_map", ROOT / "scripts" / "regions_map.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (DOCS / "regions.md").read_text(encoding="utf-8")
+    shown = text.split(module.BEGIN)[1].split(module.END)[0].strip()
+    assert shown == module.province_map(), "run: python scripts/regions_map.py --write"

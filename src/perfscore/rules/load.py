@@ -19,6 +19,7 @@ from ..decimals import in_context
 from ..errors import Problem, RulesetError, RulesetNotFoundError
 from ..files import refusal
 from ..formulas import BACKENDS
+from ..regions import name as region_name
 from ..suggest import close_matches
 from .builder import build_ruleset, clear_formula_cache
 from .extends import resolve
@@ -99,11 +100,15 @@ def find_ruleset(region: str, form: str, year: int, *, paths: Sequence[Union[str
             chosen = pick_edition(candidates, candidates[0].id, year)
             warn_broken_before(infos, search_dirs(paths), chosen)
             return load_ruleset(Path(chosen.file), paths=paths)
-    names = sorted({f"{info.region}/{info.form}" for info in known})
+    same_form = ", ".join(sorted({info.id for info in known if info.form == form})) or "none"
+    place = f"{region} {region_name(region)}".strip()
     raise RulesetNotFoundError(
         f"{region}/{form}",
-        close_matches(f"{region}/{form}", names),
-        detail=not_found_detail(infos, f"no ruleset for this region or above in {year}"),
+        detail=not_found_detail(
+            infos,
+            f"no {form} ruleset in force in {year} for {place}, the regions above it or the whole "
+            f"country; name one with --ruleset (the {form} rulesets: {same_form})",
+        ),
     )
 
 
