@@ -26,8 +26,20 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from ..cells import ValueKind, parse_cell
-from . import vocabulary as words
 from .grid import Cell
+from .vocabulary import (
+    BUDGET_COLUMNS,
+    BUDGET_TOTALS,
+    EXTRA_COLUMNS,
+    FUND_ENDINGS,
+    GRADE_LABELS,
+    INDICATOR_COLUMNS,
+    META_LABELS,
+    NOTE_PREFIXES,
+    SCORE_LABELS,
+    TITLE_MARKS,
+    TOTAL_ROW,
+)
 
 __all__ = [
     "BUDGET_AMOUNTS",
@@ -41,9 +53,9 @@ __all__ = [
     "infer_form",
     "infer_year",
     "label_key",
-    "title_line",
     "lines_joined",
     "only_text",
+    "title_line",
 ]
 
 EXPECTED_COLUMNS = (
@@ -62,8 +74,12 @@ TITLE_CHARS = 80
 SPACES = re.compile(r"\s+")
 _TRAILING_UNIT = re.compile(r"[（(][^（()）]*[)）]$")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
-_GOAL = re.compile(r"(?:年度)?(?:绩效)?目标\s*[0-9一二三四五六七八九十]{1,3}[^()（）]{0,40}[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]")
-_TITLE_LINE = re.compile(r"[（(]?\s*(?:19|20)[0-9]{2}\s*年度?\s*[)）]?|.*(?:项目支出|整体支出|专项资金|自评).*")
+_GOAL = re.compile(
+    r"(?:年度)?(?:绩效)?目标\s*[0-9一二三四五六七八九十]{1,3}[^()（）]{0,40}[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]"
+)
+_TITLE_LINE = re.compile(
+    r"[（(]?\s*(?:19|20)[0-9]{2}\s*年度?\s*[)）]?|.*(?:项目支出|整体支出|专项资金|自评表|评价表).*"
+)
 
 
 def label_key(text: str) -> str:
@@ -147,13 +163,13 @@ class Layout:
     """The cells naming the project, department and unit: each field → its labels."""
     total_row: tuple[str, ...]
     """Labels of the row that ends the indicator rows (总分)."""
-    extra_columns: tuple[str, ...] = words.EXTRA_COLUMNS
+    extra_columns: tuple[str, ...] = EXTRA_COLUMNS
     """Headers of columns kept as written in a row's ``extra``."""
-    score_labels: tuple[str, ...] = words.SCORE_LABELS
+    score_labels: tuple[str, ...] = SCORE_LABELS
     """Labels of a self score printed in the header area."""
-    grade_labels: tuple[str, ...] = words.GRADE_LABELS
+    grade_labels: tuple[str, ...] = GRADE_LABELS
     """Labels of a grade printed in the header area."""
-    title_marks: tuple[str, ...] = words.TITLE_MARKS
+    title_marks: tuple[str, ...] = TITLE_MARKS
     """What a title holds (spaces aside): one of these."""
     meta_labels: Mapping[str, str] = attrs.field(init=False)
     """Every label of :attr:`meta` → its field."""
@@ -201,10 +217,10 @@ class Layout:
         taken: set[int] = set()
         for field, variants in names.items():
             for variant in variants:
-                index = keys.get(variant)
-                if index is not None and index not in taken:
-                    found[field] = index
-                    taken.add(index)
+                column = keys.get(variant)
+                if column is not None and column not in taken:
+                    found[field] = column
+                    taken.add(column)
                     break
         if "note" in names and "note" not in found:
             for index, cell in enumerate(row):
@@ -233,6 +249,14 @@ class Layout:
                 found.setdefault(key, index)
         return found
 
+    def only_headers(self, row: Sequence[Cell]) -> bool:
+        """True when every cell of ``row`` with a text of its own is a header of the vocabulary
+        (the lower line of a two-row header)."""
+        known = {text for texts in self.indicator_columns.values() for text in texts}
+        known.update(self.extra_columns)
+        texts = [label_key(cell.text) for cell in row if cell.text.strip() and not cell.anchor]
+        return bool(texts) and all(key in known or key.startswith(self.note_prefixes) for key in texts)
+
     def budget_header(self, row: Sequence[Cell]) -> dict[str, int]:
         """The 项目资金 header's columns by role, or {} when ``row`` is not one: it names the
         年初预算 column, or two of the :data:`BUDGET_AMOUNTS` columns."""
@@ -251,7 +275,7 @@ class Layout:
 
     def labelled(self, row: Sequence[Cell], labels: Mapping[str, str]) -> dict[str, tuple[str, Cell]]:
         """Each field of ``labels`` labelled in ``row`` → the value after its label and its
-        cell: the next cell with text, or the rest of the label's cell after a colon."""
+        cell: the next cell with text, or the rest of the label's cell after a colon or a space."""
         found: dict[str, tuple[str, Cell]] = {}
         for index, cell in enumerate(row):
             if cell.anchor:
@@ -261,6 +285,8 @@ class Layout:
                 head, colon, rest = SPACES.sub(" ", cell.text.strip()).partition("：")
                 if not colon:
                     head, colon, rest = head.partition(":")
+                if not colon:  # "自评得分 87"
+                    head, colon, rest = head.partition(" ")
                 key = labels.get(label_key(head)) if colon and rest.strip() else None
                 if key is not None and key not in found:
                     found[key] = (" ".join(rest.split()), cell)
@@ -289,14 +315,14 @@ class Layout:
 
 
 NATIONAL = Layout(
-    indicator_columns=words.INDICATOR_COLUMNS,
+    indicator_columns=INDICATOR_COLUMNS,
     required=("name", "target", "actual"),
-    note_prefixes=words.NOTE_PREFIXES,
-    budget_columns=words.BUDGET_COLUMNS,
-    budget_totals=words.BUDGET_TOTALS,
-    fund_endings=words.FUND_ENDINGS,
-    meta=words.META_LABELS,
-    total_row=words.TOTAL_ROW,
+    note_prefixes=NOTE_PREFIXES,
+    budget_columns=BUDGET_COLUMNS,
+    budget_totals=BUDGET_TOTALS,
+    fund_endings=FUND_ENDINGS,
+    meta=META_LABELS,
+    total_row=TOTAL_ROW,
 )
 """The national templates (财预〔2020〕10号 附件3/4) and the variants provinces use: the whole
 vocabulary of :mod:`.vocabulary`."""

@@ -226,7 +226,7 @@ class IndicatorRow:
     core: bool = False
     """是否核心指标 (重庆)"""
     group: str = ""
-    """The goal block the row is in, as written (湖北: ``"年度绩效目标1(40分)"``), or """""
+    """The goal block the row is in, as written (湖北: ``"年度绩效目标1(40分)"``), or """ ""
     shared_score: str = ""
     """The address of a 得分 cell merged over this row and others (one score for the group):
     every row it spans names it, and only the first carries :attr:`reported_score`"""

@@ -192,7 +192,7 @@ class TableReader:
             self.goal = True
             return
         header = layout.indicator_header(row) if not title else {}
-        if not (title or header) and self.state == "preamble" and previous:
+        if not (title or header) and self.state == "preamble" and previous and layout.only_headers(row):
             header = layout.indicator_header(stacked(previous, row))
             row = stacked(previous, row) if header else row
         if header and self.state == "rows" and goal:
@@ -205,7 +205,12 @@ class TableReader:
         self.dispatch(row, title, header, budget, meta)
 
     def dispatch(
-        self, row: Sequence[Cell], title: str, header: dict[str, int], budget: dict[str, int], meta: dict[str, str]
+        self,
+        row: Sequence[Cell],
+        title: str,
+        header: dict[str, int],
+        budget: dict[str, int],
+        meta: dict[str, str],
     ) -> None:
         """Read a row known to be a title, a header, a meta row, or other."""
         table = self.table
@@ -226,10 +231,13 @@ class TableReader:
             table.close_budget()
         elif self.state == "rows":
             self.indicator_row(row)
-        else:
-            if not self.marks(row) and self.state == "preamble":
-                if table.budget is not None and table.budget.open:
-                    table.budget.row(row, self.values, self.layout)
+        elif (
+            not self.marks(row)
+            and self.state == "preamble"
+            and table.budget is not None
+            and table.budget.open
+        ):
+            table.budget.row(row, self.values, self.layout)
 
     def set_header(self, row: Sequence[Cell], header: dict[str, int]) -> None:
         self.table.columns = header
@@ -241,6 +249,8 @@ class TableReader:
         two rows, or sub-columns under it), the header then read from both lines."""
         table = self.table
         if self.state != "rows" or table.rows or previous is not table.header:
+            return False
+        if not self.layout.only_headers(row):
             return False
         header = self.layout.indicator_header(stacked(previous, row))
         alone = self.layout.indicator_header(row)
@@ -369,6 +379,9 @@ class TableReader:
         columns = table.columns
         if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
             return  # empty, "……", or the rest of a merged row above
+        if len(row) == 1 or all(cell.anchor == row[0].address for cell in row[1:]):
+            self.marks(row)
+            return  # a line across the table (填表人, a note, the grade), not an indicator
         block, category, name = self.levels(row)
         name_cell = cell_at(row, columns["name"])
         core, extra = self.row_extra(row)
