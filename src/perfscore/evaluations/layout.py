@@ -178,6 +178,23 @@ class Layout:
     def _meta_labels(self) -> Mapping[str, str]:
         return {label: key for key, labels in self.meta.items() for label in labels}
 
+    mark_labels: Mapping[str, str] = attrs.field(init=False)
+    """Every label of :attr:`score_labels` and :attr:`grade_labels` → ``score`` or ``grade``."""
+
+    @mark_labels.default
+    def _mark_labels(self) -> Mapping[str, str]:
+        labels = dict.fromkeys(self.score_labels, "score")
+        labels.update(dict.fromkeys(self.grade_labels, "grade"))
+        return labels
+
+    known_headers: frozenset[str] = attrs.field(init=False)
+    """Every header text of :attr:`indicator_columns` and :attr:`extra_columns`."""
+
+    @known_headers.default
+    def _known_headers(self) -> frozenset[str]:
+        known = {text for texts in self.indicator_columns.values() for text in texts}
+        return frozenset(known.union(self.extra_columns))
+
     def extended(self, vocabulary: Mapping[str, Sequence[str]]) -> Layout:
         """This layout with more header texts: ``vocabulary`` maps a role of
         :attr:`indicator_columns` (or ``budget.<role>`` for :attr:`budget_columns`, ``meta.<field>``
@@ -239,8 +256,7 @@ class Layout:
     def extras(self, row: Sequence[Cell], columns: Mapping[str, int]) -> dict[str, int]:
         """The header row's columns kept as written: each header → its column (a header of
         :attr:`extra_columns`, or a synonym of a role another column took)."""
-        known = {text for texts in self.indicator_columns.values() for text in texts}
-        known.update(self.extra_columns)
+        known = self.known_headers
         taken = set(columns.values())
         found: dict[str, int] = {}
         for index, cell in enumerate(row):
@@ -252,8 +268,7 @@ class Layout:
     def only_headers(self, row: Sequence[Cell]) -> bool:
         """True when every cell of ``row`` with a text of its own is a header of the vocabulary
         (the lower line of a two-row header)."""
-        known = {text for texts in self.indicator_columns.values() for text in texts}
-        known.update(self.extra_columns)
+        known = self.known_headers
         texts = [label_key(cell.text) for cell in row if cell.text.strip() and not cell.anchor]
         return bool(texts) and all(key in known or key.startswith(self.note_prefixes) for key in texts)
 
@@ -309,9 +324,7 @@ class Layout:
 
     def header_marks(self, row: Sequence[Cell]) -> dict[str, tuple[str, Cell]]:
         """A self score ("score") or a grade ("grade") printed in the header area, with its cell."""
-        labels = dict.fromkeys(self.score_labels, "score")
-        labels.update(dict.fromkeys(self.grade_labels, "grade"))
-        return self.labelled(row, labels)
+        return self.labelled(row, self.mark_labels)
 
 
 NATIONAL = Layout(
