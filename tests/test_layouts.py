@@ -319,3 +319,14 @@ def test_meta_in_one_cell_after_a_colon() -> None:
 def test_a_row_with_extra_columns_round_trips_through_its_dict() -> None:
     evaluation = _expected("split-sign-unit")
     assert _plain(Evaluation.from_dict(evaluation.to_dict())) == evaluation
+
+
+def test_a_year_printed_in_the_header_area() -> None:
+    grid = _grid(
+        ("项目支出绩效自评表",),
+        ("评价年度：2022",),
+        ("三级指标", "指标值", "完成值", "分值"),
+        ("a", "1", "1", "1"),
+    )
+    (evaluation,) = evaluations_from_grid(grid)
+    assert (evaluation.form, evaluation.year) == ("project", 2022)

@@ -39,6 +39,7 @@ from .vocabulary import (
     SCORE_LABELS,
     TITLE_MARKS,
     TOTAL_ROW,
+    YEAR_LABELS,
 )
 
 __all__ = [
@@ -185,6 +186,7 @@ class Layout:
     def _mark_labels(self) -> Mapping[str, str]:
         labels = dict.fromkeys(self.score_labels, "score")
         labels.update(dict.fromkeys(self.grade_labels, "grade"))
+        labels.update(dict.fromkeys(YEAR_LABELS, "year"))
         return labels
 
     known_headers: frozenset[str] = attrs.field(init=False)
@@ -323,7 +325,8 @@ class Layout:
         return {key: value for key, (value, _) in self.labelled(row, self.meta_labels).items()}
 
     def header_marks(self, row: Sequence[Cell]) -> dict[str, tuple[str, Cell]]:
-        """A self score ("score") or a grade ("grade") printed in the header area, with its cell."""
+        """A self score ("score"), a grade ("grade") or a year ("year") printed in the header
+        area, with its cell."""
         return self.labelled(row, self.mark_labels)
 
 

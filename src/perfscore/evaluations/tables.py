@@ -16,6 +16,19 @@ Merged cells are expanded as :mod:`.grid` documents, and read as they look:
   often leave continuation cells empty instead of merging them); a new 一级 stops the 二级 from
   carrying over into it.
 
+Regional layouts (DOMAIN §7.2), told from the grid, not declared:
+
+- the header's columns are named from the vocabulary (:mod:`.vocabulary`): a flat list has no
+  一级/二级 columns, a table with points only in its block labels no weight column; columns the
+  vocabulary keeps (评分标准, 复核分 …) go to each row's ``extra``;
+- a header over two rows is read from both (:func:`stacked`);
+- a goal row (年度绩效目标1(40分)) sets the ``group`` of the rows after it, and the header it
+  repeats starts no new table;
+- a name merged across the level columns is the name; a 得分 merged down is one score for the
+  rows it spans (``shared_score``);
+- a self score, grade or year printed in the header area, and a year or form line under the
+  title, are read; a line merged across the whole table below the rows is not an indicator.
+
 Rows whose cells from 三级指标 on are all blank, "……" filler, or repeats of a merged cell from
 the row above are skipped; 不适用 rows are kept as written (name "不适用", no weight). What
 follows the 总分 row (signatures, dates, notes) is ignored until the next table's title.
@@ -128,6 +141,8 @@ class _Table:
     printed: Optional[Decimal] = None
     """The self score printed in the header area ("自评总分：92")."""
     grade: str = ""
+    year: int = 0
+    """The year printed in the header area ("评价年度：2021"), 0 for none."""
     score_cells: dict[str, int] = attrs.field(factory=dict)
     """Each row's 得分 cell address → the row's index (to mark a merged score's first row)."""
     unreadable: list[Unreadable] = attrs.field(factory=list)
@@ -267,6 +282,8 @@ class TableReader:
         for key, (text, cell) in found.items():
             if key == "grade":
                 table.grade = table.grade or text
+            elif key == "year":
+                table.year = table.year or infer_year(text if "年" in text else f"{text}年")
             elif any(ch.isdigit() for ch in text) and table.printed is None:
                 table.printed = self.values.number(Cell(text, cell.address), "reported_total", POINTS)
                 table.unreadable.extend(self.values.take())
@@ -280,7 +297,7 @@ class TableReader:
                 Evaluation(
                     region=self.region,
                     form=self.form or infer_form(table.title),
-                    year=self.year or infer_year(table.title),
+                    year=self.year or infer_year(table.title) or table.year,
                     title=table.title,
                     unit=table.meta.get("unit", ""),
                     department=table.meta.get("department", ""),

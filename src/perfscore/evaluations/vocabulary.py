@@ -28,6 +28,7 @@ __all__ = [
     "SCORE_LABELS",
     "TITLE_MARKS",
     "TOTAL_ROW",
+    "YEAR_LABELS",
 ]
 
 INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -115,6 +116,9 @@ SCORE_LABELS = ("自评得分", "自评总分", "自评分", "总得分", "综�
 
 GRADE_LABELS = ("自评等级", "评价等级", "绩效等级", "自评结果", "等级")
 """A grade printed in the header area ("自评等级：优")."""
+
+YEAR_LABELS = ("年度", "评价年度", "所属年度", "预算年度", "项目年度")
+"""A year printed in the header area ("评价年度：2021"), for a title that names none."""
 
 TOTAL_ROW = ("总分", "合计", "总计", "总得分", "合计得分", "自评总分")
 """Labels of the row that ends the indicator rows."""
