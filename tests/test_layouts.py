@@ -330,3 +330,35 @@ def test_a_year_printed_in_the_header_area() -> None:
     )
     (evaluation,) = evaluations_from_grid(grid)
     assert (evaluation.form, evaluation.year) == ("project", 2022)
+
+
+def test_sub_columns_under_a_header_that_reads_alone() -> None:
+    grid = _grid(
+        TITLE,
+        ("三级指标", "年度指标值", "实际完成值", "分值", "得分", ""),
+        ("三级指标", "年度指标值", "实际完成值", "分值", "自评分", "复核分"),
+        ("a", "1次", "1次", "10", "9", "8"),
+    )
+    _merge(grid, 1, 4, 5)
+    for column in range(4):
+        _merge(grid, 1, column, column, bottom=2)
+    (evaluation,) = evaluations_from_grid(grid)
+    row = evaluation.rows[0]
+    assert (row.weight, row.reported_score, dict(row.extra)) == (Decimal(10), Decimal(9), {"复核分": "8"})
+
+
+def test_a_goal_column_merged_down_its_rows() -> None:
+    grid = _grid(
+        TITLE,
+        ("年度绩效目标", "一级指标", "三级指标", "指标值", "完成值", "得分"),
+        ("目标1(40分)", "产出指标", "a", "1次", "1次", "40"),
+        ("目标1(40分)", "", "b", "1次", "1次", "0"),
+        ("目标2(60分)", "产出指标", "c", "1次", "1次", "60"),
+    )
+    _merge(grid, 2, 0, 0, bottom=3)
+    (evaluation,) = evaluations_from_grid(grid)
+    assert [(r.group, r.block, r.name) for r in evaluation.rows] == [
+        ("目标1(40分)", "产出指标", "a"),
+        ("目标1(40分)", "产出指标", "b"),
+        ("目标2(60分)", "产出指标", "c"),
+    ]

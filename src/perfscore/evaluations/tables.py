@@ -399,6 +399,9 @@ class TableReader:
         if len(row) == 1 or all(cell.anchor == row[0].address for cell in row[1:]):
             self.marks(row)
             return  # a line across the table (填表人, a note, the grade), not an indicator
+        group = lines_joined(values.text(row, columns.get("group")))
+        if group and group != table.group:
+            table.group, table.block, table.category = group, "", ""
         block, category, name = self.levels(row)
         name_cell = cell_at(row, columns["name"])
         core, extra = self.row_extra(row)

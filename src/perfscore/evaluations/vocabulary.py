@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "group": ("年度绩效目标", "绩效目标", "分目标"),
     "block": ("一级指标",),
     "category": ("二级指标",),
     "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称", "指标内容"),
@@ -61,7 +62,8 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "core": ("是否核心指标", "核心指标"),
 }
 """The indicator header row. ``name``, ``target``, ``actual`` and one of ``weight`` / ``score``
-make a row the header (a table with points only in its block labels has no weight column)."""
+make a row the header (a table with points only in its block labels has no weight column).
+``group`` is a goal column (湖北: 年度绩效目标1(40分) merged down the rows of its goal)."""
 
 EXTRA_COLUMNS: tuple[str, ...] = (
     "评分标准",
