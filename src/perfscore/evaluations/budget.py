@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Optional
 
 import attrs
 
@@ -23,6 +25,9 @@ from .values import MONEY, POINTS, CellValues
 __all__ = ["BudgetBlock"]
 
 _LINE_PREFIX = re.compile(r"^其中\s*(?:[:：]\s*)?")
+_POINTS = re.compile(r"[（(]\s*([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*分\s*[)）]")
+_IN_YUAN = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?元\s*[)）]|单位\s*[:：]\s*元")
+_IN_WAN = re.compile(r"万元")
 
 
 @attrs.define
@@ -38,6 +43,26 @@ class BudgetBlock:
     open: bool = True
     """True while the rows that follow may still belong to the block."""
     table: BudgetTable = attrs.field(factory=BudgetTable)
+    scale: int = 0
+    """-4 when the block's header says its amounts are in 元 (they are read in 万元)."""
+    label_points: Optional[Decimal] = None
+    """The points printed in the side label ("预算执行情况(万元)(20分)"), for a block with no
+    分值 column."""
+
+    @classmethod
+    def start(cls, row: Sequence[Cell], columns: dict[str, int], total: bool) -> BudgetBlock:
+        """The block whose header is ``row``: its side label's address, points and unit."""
+        side = row[0] if row and row[0].text.strip() else None
+        head = " ".join(cell.text for cell in row)
+        scale = -4 if _IN_YUAN.search(head) and not _IN_WAN.search(head) else 0
+        points = _POINTS.search(side.text) if side is not None else None
+        return cls(
+            columns,
+            side.address if side is not None else "",
+            total=total,
+            scale=scale,
+            label_points=Decimal(points.group(1)) if points else None,
+        )
 
     def row(self, row: Sequence[Cell], values: CellValues, layout: Layout) -> None:
         """Read one row below the header: a fund line, the total row, or the block's end."""
@@ -67,12 +92,12 @@ class BudgetBlock:
 
     def line(self, row: Sequence[Cell], name: str, values: CellValues) -> None:
         """A fund line (其中：财政拨款 …) with its amounts."""
-        columns = self.columns
+        columns, scale = self.columns, self.scale
         line = BudgetLine(
             name=name,
-            initial=values.number_at(row, columns.get("initial"), "initial", MONEY),
-            full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY),
-            executed=values.number_at(row, columns.get("executed"), "executed", MONEY),
+            initial=values.number_at(row, columns.get("initial"), "initial", MONEY, scale),
+            full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY, scale),
+            executed=values.number_at(row, columns.get("executed"), "executed", MONEY, scale),
         )
         self.table = attrs.evolve(
             self.table, lines=(*self.table.lines, line), unreadable=(*self.table.unreadable, *values.take())
@@ -80,15 +105,16 @@ class BudgetBlock:
 
     def total_row(self, row: Sequence[Cell], values: CellValues) -> None:
         """The block's total row (年度资金总额): the amounts, points, rate, score and note."""
-        columns = self.columns
+        columns, scale = self.columns, self.scale
         self.total = True
+        points = values.number_at(row, columns.get("points"), "points", POINTS)
         self.table = attrs.evolve(
             self.table,
-            initial=values.number_at(row, columns.get("initial"), "initial", MONEY),
-            full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY),
-            executed=values.number_at(row, columns.get("executed"), "executed", MONEY),
-            adjustment=values.number_at(row, columns.get("adjustment"), "adjustment", MONEY),
-            points=values.number_at(row, columns.get("points"), "points", POINTS),
+            initial=values.number_at(row, columns.get("initial"), "initial", MONEY, scale),
+            full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY, scale),
+            executed=values.number_at(row, columns.get("executed"), "executed", MONEY, scale),
+            adjustment=values.number_at(row, columns.get("adjustment"), "adjustment", MONEY, scale),
+            points=points if "points" in columns else self.label_points,
             rate=values.text(row, columns.get("rate")),
             reported_score=values.number_at(row, columns.get("score"), "reported_score", POINTS),
             note=values.text(row, columns.get("note")),

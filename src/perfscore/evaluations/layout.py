@@ -6,8 +6,9 @@ them; :data:`NATIONAL` is the one the reader knows (the Ministry of Finance's 20
 and the variants seen in provinces). Where to add:
 
 - **a header synonym** (a region writes 绩效指标值 for 年度指标值): add it to its column's tuple
-  in :data:`NATIONAL`. Labels are compared as :func:`label_key` gives them (no spaces, no
-  trailing colon or "(分)"), so write them that way.
+  in :mod:`.vocabulary` (the data), or, without changing perfscore, pass it to
+  :meth:`Layout.extended` (``evaluations_from_grid(..., vocabulary={"target": ("绩效指标值",)})``).
+  Labels are compared as :func:`label_key` gives them (no spaces, no trailing colon or "(分)").
 - **a layout** whose rows are told apart by other labels: a new :class:`Layout` value here,
   given to :func:`~.tables.collect_evaluations` (``layout=``), which reads with :data:`NATIONAL`
   unless told otherwise.
@@ -26,6 +27,20 @@ import attrs
 
 from ..cells import ValueKind, parse_cell
 from .grid import Cell
+from .vocabulary import (
+    BUDGET_COLUMNS,
+    BUDGET_TOTALS,
+    EXTRA_COLUMNS,
+    FUND_ENDINGS,
+    GRADE_LABELS,
+    INDICATOR_COLUMNS,
+    META_LABELS,
+    NOTE_PREFIXES,
+    SCORE_LABELS,
+    TITLE_MARKS,
+    TOTAL_ROW,
+    YEAR_LABELS,
+)
 
 __all__ = [
     "BUDGET_AMOUNTS",
@@ -35,11 +50,13 @@ __all__ = [
     "TITLE_CHARS",
     "Layout",
     "blank",
+    "goal_label",
     "infer_form",
     "infer_year",
     "label_key",
     "lines_joined",
     "only_text",
+    "title_line",
 ]
 
 EXPECTED_COLUMNS = (
@@ -58,6 +75,12 @@ TITLE_CHARS = 80
 SPACES = re.compile(r"\s+")
 _TRAILING_UNIT = re.compile(r"[（(][^（()）]*[)）]$")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
+_GOAL = re.compile(
+    r"(?:年度)?(?:绩效)?目标\s*[0-9一二三四五六七八九十]{1,3}[^()（）]{0,40}[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]"
+)
+_TITLE_LINE = re.compile(
+    r"[（(]?\s*(?:19|20)[0-9]{2}\s*年度?\s*[)）]?|.*(?:项目支出|整体支出|专项资金|自评表|评价表).*"
+)
 
 
 def label_key(text: str) -> str:
@@ -91,6 +114,17 @@ def only_text(row: Sequence[Cell]) -> str:
     return found
 
 
+def goal_label(text: str) -> bool:
+    """True for a goal block's label (湖北: "年度绩效目标1(40分)", "目标2（40 分）")."""
+    return len(text) <= TITLE_CHARS and _GOAL.fullmatch(SPACES.sub("", text)) is not None
+
+
+def title_line(text: str) -> bool:
+    """True for a line that continues a title: the year on its own ("（2021年度）") or a line
+    naming the form or the self-evaluation."""
+    return len(text) <= TITLE_CHARS and _TITLE_LINE.fullmatch(SPACES.sub("", text)) is not None
+
+
 def infer_form(title: str) -> str:
     """The form a title names: 整体支出 → department, 专项资金 → special_fund, 项目支出 → project."""
     compact = SPACES.sub("", title[: LABEL_CHARS * 10])
@@ -111,12 +145,13 @@ def infer_year(title: str) -> int:
 
 @attrs.frozen
 class Layout:
-    """The labels of one family of forms, and how a row is recognised by them."""
+    """The labels of one family of forms (a vocabulary, :mod:`.vocabulary`), and how a row is
+    recognised by them."""
 
     indicator_columns: Mapping[str, tuple[str, ...]]
-    """The indicator header row: each column's role → its header texts."""
+    """The indicator header row: each column's role → its header texts, preferred first."""
     required: tuple[str, ...]
-    """Roles the indicator header row must have for a row to be one."""
+    """Roles the indicator header row must have for a row to be one (and one of weight/score)."""
     note_prefixes: tuple[str, ...]
     """A header starting with one of these is the note column when no header names it exactly."""
     budget_columns: Mapping[str, tuple[str, ...]]
@@ -129,8 +164,14 @@ class Layout:
     """The cells naming the project, department and unit: each field → its labels."""
     total_row: tuple[str, ...]
     """Labels of the row that ends the indicator rows (总分)."""
-    title_mark: str = "自评表"
-    """What every title holds (spaces aside)."""
+    extra_columns: tuple[str, ...] = EXTRA_COLUMNS
+    """Headers of columns kept as written in a row's ``extra``."""
+    score_labels: tuple[str, ...] = SCORE_LABELS
+    """Labels of a self score printed in the header area."""
+    grade_labels: tuple[str, ...] = GRADE_LABELS
+    """Labels of a grade printed in the header area."""
+    title_marks: tuple[str, ...] = TITLE_MARKS
+    """What a title holds (spaces aside): one of these."""
     meta_labels: Mapping[str, str] = attrs.field(init=False)
     """Every label of :attr:`meta` → its field."""
 
@@ -138,21 +179,71 @@ class Layout:
     def _meta_labels(self) -> Mapping[str, str]:
         return {label: key for key, labels in self.meta.items() for label in labels}
 
+    mark_labels: Mapping[str, str] = attrs.field(init=False)
+    """Every label of :attr:`score_labels` and :attr:`grade_labels` → ``score`` or ``grade``."""
+
+    @mark_labels.default
+    def _mark_labels(self) -> Mapping[str, str]:
+        labels = dict.fromkeys(self.score_labels, "score")
+        labels.update(dict.fromkeys(self.grade_labels, "grade"))
+        labels.update(dict.fromkeys(YEAR_LABELS, "year"))
+        return labels
+
+    known_headers: frozenset[str] = attrs.field(init=False)
+    """Every header text of :attr:`indicator_columns` and :attr:`extra_columns`."""
+
+    @known_headers.default
+    def _known_headers(self) -> frozenset[str]:
+        known = {text for texts in self.indicator_columns.values() for text in texts}
+        return frozenset(known.union(self.extra_columns))
+
+    def extended(self, vocabulary: Mapping[str, Sequence[str]]) -> Layout:
+        """This layout with more header texts: ``vocabulary`` maps a role of
+        :attr:`indicator_columns` (or ``budget.<role>`` for :attr:`budget_columns`, ``meta.<field>``
+        for :attr:`meta`, ``extra`` for :attr:`extra_columns`) to texts added after the known ones.
+        Raises ValueError for a role the layout does not have."""
+        columns = {k: list(v) for k, v in self.indicator_columns.items()}
+        budget = {k: list(v) for k, v in self.budget_columns.items()}
+        meta = {k: list(v) for k, v in self.meta.items()}
+        extra = list(self.extra_columns)
+        for role, texts in vocabulary.items():
+            added = [label_key(text) for text in ([texts] if isinstance(texts, str) else texts)]
+            part, _, name = role.rpartition(".")
+            table = {"": columns, "budget": budget, "meta": meta}.get(part)
+            if role == "extra":
+                extra.extend(added)
+            elif table is not None and name in table:
+                table[name].extend(added)
+            else:
+                raise ValueError(f"unknown column role {role!r}")
+        return attrs.evolve(
+            self,
+            indicator_columns={k: tuple(v) for k, v in columns.items()},
+            budget_columns={k: tuple(v) for k, v in budget.items()},
+            meta={k: tuple(v) for k, v in meta.items()},
+            extra_columns=tuple(extra),
+        )
+
     def header_columns(self, row: Sequence[Cell], names: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
-        """Each role of ``names`` whose header is in ``row`` → its column, the first one found."""
-        found: dict[str, int] = {}
+        """Each role of ``names`` whose header is in ``row`` → its column: the column of the
+        role's most preferred header, one role per column."""
+        keys: dict[str, int] = {}
         for index, cell in enumerate(row):
             if cell.anchor and not cell.text.strip():
                 continue
-            key = label_key(cell.text)
-            for field, variants in names.items():
-                if field not in found and key in variants:
-                    found[field] = index
+            keys.setdefault(label_key(cell.text), index)
+        found: dict[str, int] = {}
+        taken: set[int] = set()
+        for field, variants in names.items():
+            for variant in variants:
+                column = keys.get(variant)
+                if column is not None and column not in taken:
+                    found[field] = column
+                    taken.add(column)
                     break
         if "note" in names and "note" not in found:
             for index, cell in enumerate(row):
-                key = label_key(cell.text)
-                if key.startswith(self.note_prefixes):
+                if index not in taken and label_key(cell.text).startswith(self.note_prefixes):
                     found["note"] = index
                     break
         return found
@@ -160,7 +251,28 @@ class Layout:
     def indicator_header(self, row: Sequence[Cell]) -> dict[str, int]:
         """The indicator header's columns by role, or {} when ``row`` is not one."""
         found = self.header_columns(row, self.indicator_columns)
-        return found if all(field in found for field in self.required) else {}
+        if all(field in found for field in self.required) and ("weight" in found or "score" in found):
+            return found
+        return {}
+
+    def extras(self, row: Sequence[Cell], columns: Mapping[str, int]) -> dict[str, int]:
+        """The header row's columns kept as written: each header → its column (a header of
+        :attr:`extra_columns`, or a synonym of a role another column took)."""
+        known = self.known_headers
+        taken = set(columns.values())
+        found: dict[str, int] = {}
+        for index, cell in enumerate(row):
+            key = label_key(cell.text)
+            if index not in taken and key in known and not (cell.anchor and not cell.text.strip()):
+                found.setdefault(key, index)
+        return found
+
+    def only_headers(self, row: Sequence[Cell]) -> bool:
+        """True when every cell of ``row`` with a text of its own is a header of the vocabulary
+        (the lower line of a two-row header)."""
+        known = self.known_headers
+        texts = [label_key(cell.text) for cell in row if cell.text.strip() and not cell.anchor]
+        return bool(texts) and all(key in known or key.startswith(self.note_prefixes) for key in texts)
 
     def budget_header(self, row: Sequence[Cell]) -> dict[str, int]:
         """The 项目资金 header's columns by role, or {} when ``row`` is not one: it names the
@@ -172,61 +284,61 @@ class Layout:
     def title(self, row: Sequence[Cell]) -> str:
         """The table's title when ``row`` is one (its one text, spaces collapsed), else ""."""
         text = only_text(row)
-        if text and len(text) <= TITLE_CHARS and self.title_mark in SPACES.sub("", text):
-            return " ".join(text.split())
+        if text and len(text) <= TITLE_CHARS:
+            compact = SPACES.sub("", text)
+            if any(mark in compact for mark in self.title_marks):
+                return " ".join(text.split())
         return ""
 
-    def meta_values(self, row: Sequence[Cell]) -> dict[str, str]:
-        """Each 项目支出名称 / 主管部门 / 实施单位 field labelled in ``row`` → the value after it."""
-        found: dict[str, str] = {}
+    def labelled(self, row: Sequence[Cell], labels: Mapping[str, str]) -> dict[str, tuple[str, Cell]]:
+        """Each field of ``labels`` labelled in ``row`` → the value after its label and its
+        cell: the next cell with text, or the rest of the label's cell after a colon or a space."""
+        found: dict[str, tuple[str, Cell]] = {}
         for index, cell in enumerate(row):
-            key = self.meta_labels.get(label_key(cell.text))
-            if key is None or key in found or cell.anchor:
+            if cell.anchor:
+                continue
+            key = labels.get(label_key(cell.text))
+            if key is None:
+                head, colon, rest = SPACES.sub(" ", cell.text.strip()).partition("：")
+                if not colon:
+                    head, colon, rest = head.partition(":")
+                if not colon:  # "自评得分 87"
+                    head, colon, rest = head.partition(" ")
+                key = labels.get(label_key(head)) if colon and rest.strip() else None
+                if key is not None and key not in found:
+                    found[key] = (" ".join(rest.split()), cell)
+                continue
+            if key in found:
                 continue
             for position in range(index + 1, len(row)):
                 other = row[position]
                 value = other.text.strip()
                 if other.anchor == cell.address or not value:
                     continue
-                if label_key(value) not in self.meta_labels:
-                    found[key] = " ".join(value.split())
+                if label_key(value) not in labels:
+                    found[key] = (" ".join(value.split()), other)
                 break
         return found
 
+    def meta_values(self, row: Sequence[Cell]) -> dict[str, str]:
+        """Each 项目支出名称 / 主管部门 / 实施单位 field labelled in ``row`` → the value after it."""
+        return {key: value for key, (value, _) in self.labelled(row, self.meta_labels).items()}
 
-# Header texts, compared as label_key gives them: without spaces or a trailing "(分)"/"（%）".
+    def header_marks(self, row: Sequence[Cell]) -> dict[str, tuple[str, Cell]]:
+        """A self score ("score"), a grade ("grade") or a year ("year") printed in the header
+        area, with its cell."""
+        return self.labelled(row, self.mark_labels)
+
+
 NATIONAL = Layout(
-    indicator_columns={
-        "block": ("一级指标",),
-        "category": ("二级指标",),
-        "name": ("三级指标",),
-        "target": ("年度指标值", "指标值", "年度目标值", "目标值"),
-        "actual": ("实际完成值", "全年实际值", "完成值", "实际值", "全年实际完成值"),
-        "weight": ("分值", "权重"),
-        "score": ("自评得分", "得分"),
-        "note": ("偏差原因分析及改进措施", "未完成原因分析", "偏差原因分析", "偏差原因"),
-        "sign": ("指标性质",),
-        "unit": ("度量单位", "计量单位"),
-    },
-    required=("name", "target", "actual", "weight"),
-    note_prefixes=("偏差原因", "未完成原因"),
-    budget_columns={
-        "initial": ("年初预算数", "年初预算"),
-        "full_year": ("全年预算数", "调整后预算数", "全年预算", "调整后预算"),
-        "executed": ("全年执行数", "预算执行数", "执行数", "全年执行", "实际执行数"),
-        "adjustment": ("预算调整数",),
-        "points": ("分值", "权重"),
-        "rate": ("执行率", "预算执行率"),
-        "score": ("自评得分", "得分"),
-        "note": ("原因", "偏差原因", "偏差说明", "原因说明", "偏差原因分析"),
-    },
-    budget_totals=("年度资金总额", "资金总额", "年度资金合计", "合计", "总计"),
-    fund_endings=("资金", "拨款", "结转", "收入", "经费"),
-    meta={
-        "project": ("项目支出名称", "项目名称"),
-        "department": ("主管部门", "主管部门及代码", "主管单位"),
-        "unit": ("实施单位", "预算单位名称", "预算单位", "单位名称", "部门名称", "部门(单位)名称"),
-    },
-    total_row=("总分", "合计", "总计", "总得分", "合计得分"),
+    indicator_columns=INDICATOR_COLUMNS,
+    required=("name", "target", "actual"),
+    note_prefixes=NOTE_PREFIXES,
+    budget_columns=BUDGET_COLUMNS,
+    budget_totals=BUDGET_TOTALS,
+    fund_endings=FUND_ENDINGS,
+    meta=META_LABELS,
+    total_row=TOTAL_ROW,
 )
-"""The national templates (财预〔2020〕10号 附件3/4) and the variants provinces use."""
+"""The national templates (财预〔2020〕10号 附件3/4) and the variants provinces use: the whole
+vocabulary of :mod:`.vocabulary`."""

@@ -79,6 +79,15 @@ def _numbers(owner: str, name: str) -> Any:
     return convert
 
 
+def _texts(owner: str, name: str, value: Any) -> dict[str, str]:
+    """A mapping of names to texts, checked (a copy: the caller's dict may change)."""
+    if not isinstance(value, Mapping) or not all(
+        isinstance(key, str) and isinstance(item, str) for key, item in value.items()
+    ):
+        raise _refuse_type(owner, name, "a mapping of str to str", value)
+    return dict(value)
+
+
 def _items(owner: str, name: str, kind: type) -> Any:
     """A converter for a tuple field: any list or tuple of ``kind``, as a tuple."""
 
@@ -216,6 +225,14 @@ class IndicatorRow:
     """度量单位, where the layout gives it its own column"""
     core: bool = False
     """是否核心指标 (重庆)"""
+    group: str = ""
+    """The goal block the row is in, as written (湖北: ``"年度绩效目标1(40分)"``), or """ ""
+    shared_score: str = ""
+    """The address of a 得分 cell merged over this row and others (one score for the group):
+    every row it spans names it, and only the first carries :attr:`reported_score`"""
+    extra: Mapping[str, str] = attrs.field(factory=dict)
+    """Columns kept as written, by their header's name in the vocabulary (评分标准, 指标说明,
+    复核分 …): nothing in them is scored"""
     unreadable: tuple[Unreadable, ...] = ()
     """Cells of this row that could not be read as numbers"""
     where: str = ""
@@ -235,6 +252,8 @@ class IndicatorRow:
                 "method",
                 "sign",
                 "unit",
+                "group",
+                "shared_score",
                 "where",
             ),
             points=("weight", "reported_score"),
@@ -243,6 +262,7 @@ class IndicatorRow:
         )
         if not isinstance(self.core, bool):
             raise _refuse_type("IndicatorRow", "core", "a bool", self.core)
+        object.__setattr__(self, "extra", _texts("IndicatorRow", "extra", self.extra))
 
 
 @attrs.frozen

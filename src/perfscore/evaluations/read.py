@@ -84,6 +84,13 @@ def numbers(r: Reader, table: Mapping[str, Any], key: str, path: str) -> dict[st
     return out
 
 
+def texts(r: Reader, table: Mapping[str, Any], key: str, path: str) -> dict[str, str]:
+    """A table of names to texts (a row's ``extra`` columns)."""
+    where = key_path(path, key)
+    values = r.table(table.get(key, {}), where)
+    return {name: text()(r, values, name, where) for name in values}
+
+
 def flag(r: Reader, table: Mapping[str, Any], key: str, path: str) -> bool:
     """``true``/``false``, or 是/否 as a form writes it."""
     value = table.get(key, False)
@@ -134,8 +141,9 @@ ROW = Spec(
         **{key: text(required=key == "block") for key in ("block", "category", "name", "target", "actual")},
         "weight": number,
         "reported_score": number,
-        **{key: text() for key in ("note", "level", "method", "sign", "unit")},
+        **{key: text() for key in ("note", "level", "method", "sign", "unit", "group", "shared_score")},
         "core": flag,
+        "extra": texts,
         "unreadable": UNREADABLE.array(),
     }
 )

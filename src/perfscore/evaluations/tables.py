@@ -16,6 +16,19 @@ Merged cells are expanded as :mod:`.grid` documents, and read as they look:
   often leave continuation cells empty instead of merging them); a new 一级 stops the 二级 from
   carrying over into it.
 
+Regional layouts (DOMAIN §7.2), told from the grid, not declared:
+
+- the header's columns are named from the vocabulary (:mod:`.vocabulary`): a flat list has no
+  一级/二级 columns, a table with points only in its block labels no weight column; columns the
+  vocabulary keeps (评分标准, 复核分 …) go to each row's ``extra``;
+- a header over two rows is read from both (:func:`stacked`);
+- a goal row (年度绩效目标1(40分)) sets the ``group`` of the rows after it, and the header it
+  repeats starts no new table;
+- a name merged across the level columns is the name; a 得分 merged down is one score for the
+  rows it spans (``shared_score``);
+- a self score, grade or year printed in the header area, and a year or form line under the
+  title, are read; a line merged across the whole table below the rows is not an indicator.
+
 Rows whose cells from 三级指标 on are all blank, "……" filler, or repeats of a merged cell from
 the row above are skipped; 不适用 rows are kept as written (name "不适用", no weight). What
 follows the 总分 row (signatures, dates, notes) is ignored until the next table's title.
@@ -23,7 +36,7 @@ follows the 总分 row (signatures, dates, notes) is ignored until the next tabl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Literal, Optional
 
@@ -33,7 +46,19 @@ from ..decimals import CONTEXT
 from ..errors import EvaluationError, Problem
 from .budget import BudgetBlock
 from .grid import Cell, Grid
-from .layout import EXPECTED_COLUMNS, NATIONAL, Layout, blank, infer_form, infer_year, label_key, lines_joined
+from .layout import (
+    EXPECTED_COLUMNS,
+    NATIONAL,
+    Layout,
+    blank,
+    goal_label,
+    infer_form,
+    infer_year,
+    label_key,
+    lines_joined,
+    only_text,
+    title_line,
+)
 from .model import Evaluation, IndicatorRow, Unreadable
 from .problems import problem
 from .values import POINTS, CellValues, cell_at
@@ -45,7 +70,13 @@ _DATA_FIELDS = ("name", "target", "actual", "weight", "score", "note", "sign", "
 
 
 def evaluations_from_grid(
-    grid: Grid, *, source: str = "", region: str = "", form: str = "", year: int = 0
+    grid: Grid,
+    *,
+    source: str = "",
+    region: str = "",
+    form: str = "",
+    year: int = 0,
+    vocabulary: Optional[Mapping[str, Sequence[str]]] = None,
 ) -> list[Evaluation]:
     """Every self-evaluation table in ``grid``, top to bottom.
 
@@ -53,8 +84,13 @@ def evaluations_from_grid(
     from the title (region is left empty). A number cell that cannot be read stays with its row as
     an :class:`Unreadable` (the scorer reports it at its cell). Raises :class:`EvaluationError`
     when the grid holds no table.
+
+    ``vocabulary`` adds header texts to the known ones (:mod:`.vocabulary`), by role:
+    ``{"score": ["考核得分"], "budget.executed": ["实付数"], "meta.unit": ["填报单位"],
+    "extra": ["佐证材料"]}`` (:meth:`~.layout.Layout.extended`; an unknown role is a ValueError).
     """
-    evaluations = collect_evaluations(grid, source=source, region=region, form=form, year=year)
+    layout = NATIONAL.extended(vocabulary) if vocabulary else NATIONAL
+    evaluations = collect_evaluations(grid, source=source, region=region, form=form, year=year, layout=layout)
     if not evaluations:
         raise EvaluationError([not_a_table(source)], f"{source or 'grid'}: not a self-evaluation table")
     return evaluations
@@ -94,16 +130,41 @@ class _Table:
     meta: dict[str, str] = attrs.field(factory=dict)
     budget: Optional[BudgetBlock] = None
     columns: dict[str, int] = attrs.field(factory=dict)
+    extras: dict[str, int] = attrs.field(factory=dict)
+    header: Sequence[Cell] = ()
     rows: list[IndicatorRow] = attrs.field(factory=list)
+    group: str = ""
     block: str = ""
     category: str = ""
     total: Optional[Decimal] = None
+    total_read: bool = False
+    printed: Optional[Decimal] = None
+    """The self score printed in the header area ("自评总分：92")."""
+    grade: str = ""
+    year: int = 0
+    """The year printed in the header area ("评价年度：2021"), 0 for none."""
+    score_cells: dict[str, int] = attrs.field(factory=dict)
+    """Each row's 得分 cell address → the row's index (to mark a merged score's first row)."""
     unreadable: list[Unreadable] = attrs.field(factory=list)
 
     def close_budget(self) -> None:
         """The 项目资金 block, if any, takes no more rows."""
         if self.budget is not None:
             self.budget.open = False
+
+
+def stacked(upper: Sequence[Cell], lower: Sequence[Cell]) -> list[Cell]:
+    """A two-row header read as one row: each column's lower text (a sub-column), or its upper
+    text where the lower is blank."""
+    out: list[Cell] = []
+    for index in range(max(len(upper), len(lower))):
+        low = lower[index] if index < len(lower) else None
+        up = upper[index] if index < len(upper) else None
+        if low is not None and low.text.strip():
+            out.append(Cell(low.text, low.address))
+        elif up is not None:
+            out.append(Cell(up.text, low.address if low is not None else up.address))
+    return out
 
 
 class TableReader:
@@ -120,38 +181,113 @@ class TableReader:
         self.table = _Table()
         self.state: Literal["preamble", "rows", "after"] = "preamble"
         self.values = CellValues()
+        self.previous: Sequence[Cell] = ()
+        self.titling = False
+        """True right after the title: a year or form line continues it."""
+        self.goal = False
+        """True right after a goal row: the header that follows repeats, it starts no table."""
 
     def feed(self, row: Sequence[Cell]) -> None:
         """Read the next row of the grid."""
+        previous, self.previous = self.previous, row
+        titling, self.titling = self.titling, False
+        goal, self.goal = self.goal, False
+        if self.subheader(row, previous):
+            return
         layout = self.layout
         title = layout.title(row)
-        meta = layout.meta_values(row) if not title else {}
+        text = only_text(row)
+        if titling and self.state == "preamble" and (title or title_line(text)):
+            self.table.title = f"{self.table.title} {' '.join(text.split())}"
+            self.titling = True
+            return
+        if goal_label(text) and self.state != "after":
+            self.table.group, self.table.block, self.table.category = " ".join(text.split()), "", ""
+            self.table.close_budget()
+            self.goal = True
+            return
         header = layout.indicator_header(row) if not title else {}
+        if not (title or header) and self.state == "preamble" and previous and layout.only_headers(row):
+            header = layout.indicator_header(stacked(previous, row))
+            row = stacked(previous, row) if header else row
+        if header and self.state == "rows" and goal:
+            self.set_header(row, header)
+            return
+        meta = layout.meta_values(row) if not (title or header) else {}
         budget = layout.budget_header(row) if not (title or header) else {}
-        if self.state == "rows" and header and row[header["name"]].anchor:
-            return  # the header's second line (a header merged over two rows)
         if self.state != "preamble" and (title or meta or budget or header):
             self.finish()
+        self.dispatch(row, title, header, budget, meta)
+
+    def dispatch(
+        self,
+        row: Sequence[Cell],
+        title: str,
+        header: dict[str, int],
+        budget: dict[str, int],
+        meta: dict[str, str],
+    ) -> None:
+        """Read a row known to be a title, a header, a meta row, or other."""
         table = self.table
         if title:
             table.title = title
             table.close_budget()
+            self.titling = True
         elif header:
-            table.columns = header
+            self.set_header(row, header)
             table.close_budget()
             self.state = "rows"
         elif budget:
-            side = (row[0].address if row[0].text.strip() else "") if row else ""
             total = table.budget.total if table.budget is not None else False
-            table.budget = BudgetBlock(budget, side, total=total)
+            table.budget = BudgetBlock.start(row, budget, total)
         elif meta:
             for key, value in meta.items():
                 table.meta.setdefault(key, value)
             table.close_budget()
         elif self.state == "rows":
             self.indicator_row(row)
-        elif self.state == "preamble" and table.budget is not None and table.budget.open:
-            table.budget.row(row, self.values, layout)
+        elif (
+            not self.marks(row)
+            and self.state == "preamble"
+            and table.budget is not None
+            and table.budget.open
+        ):
+            table.budget.row(row, self.values, self.layout)
+
+    def set_header(self, row: Sequence[Cell], header: dict[str, int]) -> None:
+        self.table.columns = header
+        self.table.extras = self.layout.extras(row, header)
+        self.table.header = row
+
+    def subheader(self, row: Sequence[Cell], previous: Sequence[Cell]) -> bool:
+        """True when ``row`` is the second line of the header just read (a header merged over
+        two rows, or sub-columns under it), the header then read from both lines."""
+        table = self.table
+        if self.state != "rows" or table.rows or previous is not table.header:
+            return False
+        if not self.layout.only_headers(row):
+            return False
+        header = self.layout.indicator_header(stacked(previous, row))
+        alone = self.layout.indicator_header(row)
+        if not header or (alone and not cell_at(row, alone["name"]).anchor):  # type: ignore[union-attr]
+            return False
+        self.set_header(stacked(previous, row), header)
+        self.previous = table.header
+        return True
+
+    def marks(self, row: Sequence[Cell]) -> bool:
+        """True when ``row`` prints the self score or the grade in the header area."""
+        found = self.layout.header_marks(row)
+        table = self.table
+        for key, (text, cell) in found.items():
+            if key == "grade":
+                table.grade = table.grade or text
+            elif key == "year":
+                table.year = table.year or infer_year(text if "年" in text else f"{text}年")
+            elif any(ch.isdigit() for ch in text) and table.printed is None:
+                table.printed = self.values.number(Cell(text, cell.address), "reported_total", POINTS)
+                table.unreadable.extend(self.values.take())
+        return bool(found)
 
     def finish(self) -> None:
         """Close the current table (if it has its header row) and start a new one."""
@@ -161,30 +297,33 @@ class TableReader:
                 Evaluation(
                     region=self.region,
                     form=self.form or infer_form(table.title),
-                    year=self.year or infer_year(table.title),
+                    year=self.year or infer_year(table.title) or table.year,
                     title=table.title,
                     unit=table.meta.get("unit", ""),
                     department=table.meta.get("department", ""),
                     project=table.meta.get("project", ""),
                     budget=table.budget.table if table.budget is not None else None,
                     rows=tuple(table.rows),
-                    reported_total=table.total,
+                    reported_total=table.total if table.total_read else table.printed,
+                    reported_grade=table.grade,
                     unreadable=tuple(table.unreadable),
                     source=self.source,
                 )
             )
         self.table = _Table()
         self.state = "preamble"
+        self.previous = ()
 
     # -- indicator rows -----------------------------------------------------------------------
 
     def total_row(self, row: Sequence[Cell]) -> bool:
         """True, the table's reported total read, when ``row`` is its 总分 row."""
         columns = self.table.columns
-        score_column = columns.get("score", columns["weight"])
-        for cell in row[: max(columns["weight"], score_column)]:
+        score_column = columns.get("score", columns.get("weight", 0))
+        for cell in row[: max(columns.get("weight", 0), score_column)]:
             if label_key(cell.text) in self.layout.total_row and not cell.anchor:
                 self.table.total = self.values.number_at(row, score_column, "reported_total", POINTS)
+                self.table.total_read = True
                 self.table.unreadable.extend(self.values.take())
                 self.state = "after"
                 return True
@@ -198,6 +337,57 @@ class TableReader:
             return False
         return not (cell.anchor and cell.text.strip())
 
+    def levels(self, row: Sequence[Cell]) -> tuple[str, str, str]:
+        """The row's 一级, 二级 and 三级: carried down when blank; a name merged across the level
+        columns (its cell blank, anchored to the 一级 or 二级 cell of the same row) is the name,
+        and the levels it covers are empty."""
+        table, values, columns = self.table, self.values, self.table.columns
+        name = values.text(row, columns["name"])
+        name_cell = cell_at(row, columns["name"])
+        covered = ""
+        if name_cell is not None and not name and name_cell.anchor:
+            for field in ("block", "category"):
+                cell = cell_at(row, columns.get(field))
+                if cell is not None and cell.address == name_cell.anchor:
+                    name, covered = lines_joined(cell.text), field
+                    break
+        if covered == "block":
+            table.block = table.category = ""
+            return "", "", name
+        block = lines_joined(values.text(row, columns.get("block")))
+        if block:
+            if block != table.block:
+                table.category = ""
+            table.block = block
+        category = "" if covered else lines_joined(values.text(row, columns.get("category")))
+        if category or covered:
+            table.category = category
+        return table.block, table.category, name
+
+    def row_extra(self, row: Sequence[Cell]) -> tuple[bool, dict[str, str]]:
+        """The row's 是否核心指标 and its columns kept as written."""
+        values, table = self.values, self.table
+        extra = {label: values.text(row, index) for label, index in table.extras.items()}
+        core_text = values.text(row, table.columns.get("core"))
+        core = core_text in ("是", "√", "✓", "Y", "y")
+        if core_text and not core and core_text not in ("否", "×", "N", "n"):
+            extra["是否核心指标"] = core_text
+        return core, {label: text for label, text in extra.items() if text}
+
+    def score(self, row: Sequence[Cell]) -> tuple[Optional[Decimal], str]:
+        """The row's 自评得分, and the merged 得分 cell it shares with other rows (or "")."""
+        table = self.table
+        cell = cell_at(row, table.columns.get("score"))
+        if cell is None:
+            return None, ""
+        if cell.anchor:
+            first = table.score_cells.get(cell.anchor)
+            if first is not None and not table.rows[first].shared_score:
+                table.rows[first] = attrs.evolve(table.rows[first], shared_score=cell.anchor)
+            return None, cell.anchor
+        table.score_cells[cell.address] = len(table.rows)
+        return self.values.number(cell, "reported_score", POINTS), ""
+
     def indicator_row(self, row: Sequence[Cell]) -> None:
         """Read a row below the header: the 总分 row, an indicator, or filler to skip."""
         if self.total_row(row):
@@ -206,27 +396,33 @@ class TableReader:
         columns = table.columns
         if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
             return  # empty, "……", or the rest of a merged row above
-        block = lines_joined(values.text(row, columns.get("block")))
-        if block:
-            if block != table.block:
-                table.category = ""
-            table.block = block
-        category = lines_joined(values.text(row, columns.get("category")))
-        if category:
-            table.category = category
+        if len(row) == 1 or all(cell.anchor == row[0].address for cell in row[1:]):
+            self.marks(row)
+            return  # a line across the table (填表人, a note, the grade), not an indicator
+        group = lines_joined(values.text(row, columns.get("group")))
+        if group and group != table.group:
+            table.group, table.block, table.category = group, "", ""
+        block, category, name = self.levels(row)
         name_cell = cell_at(row, columns["name"])
+        core, extra = self.row_extra(row)
+        weight = values.number_at(row, columns.get("weight"), "weight", POINTS)
+        score, shared = self.score(row)
         table.rows.append(
             IndicatorRow(
-                block=table.block,
-                category=table.category,
-                name=values.text(row, columns["name"]),
+                block=block,
+                category=category,
+                name=name,
                 target=values.text(row, columns["target"]),
                 actual=values.text(row, columns["actual"]),
-                weight=values.number_at(row, columns["weight"], "weight", POINTS),
-                reported_score=values.number_at(row, columns.get("score"), "reported_score", POINTS),
+                weight=weight,
+                reported_score=score,
                 note=values.text(row, columns.get("note")),
                 sign=values.text(row, columns.get("sign")),
                 unit=values.text(row, columns.get("unit")),
+                core=core,
+                group=table.group,
+                shared_score=shared,
+                extra=extra,
                 unreadable=values.take(),
                 where=name_cell.address if name_cell is not None else "",
             )

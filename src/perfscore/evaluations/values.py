@@ -47,9 +47,14 @@ class CellValues:
         cell = cell_at(row, column)
         return cell.text.strip() if cell is not None else ""
 
-    def number(self, cell: Optional[Cell], column: str, units: tuple[str, ...]) -> Optional[Decimal]:
+    def number(
+        self, cell: Optional[Cell], column: str, units: tuple[str, ...], scale: int = 0
+    ) -> Optional[Decimal]:
         """The cell's number, written bare or with one of ``units``; None for a blank or
-        不适用 cell. One that cannot be read is kept aside (:meth:`take`) under ``column``."""
+        不适用 cell. One that cannot be read is kept aside (:meth:`take`) under ``column``.
+
+        An amount is in 万元: one written "NN元" is divided by 10⁴ exactly; a bare one is
+        multiplied by 10^``scale`` (-4 in a block whose header says its amounts are in 元)."""
         if cell is None:
             return None
         text = cell.text.strip()
@@ -60,6 +65,7 @@ class CellValues:
         for unit in units:
             if bare.endswith(unit):
                 bare = bare[: -len(unit)]
+                scale = -4 if unit == "元" else 0
                 break
         try:
             value = Decimal(bare)
@@ -68,10 +74,10 @@ class CellValues:
         if value is None or not value.is_finite():
             self.pending.append(Unreadable(column, cell.text, cell.address))
             return None
-        return value
+        return value.scaleb(scale) if scale else value
 
     def number_at(
-        self, row: Sequence[Cell], column: Optional[int], field: str, units: tuple[str, ...]
+        self, row: Sequence[Cell], column: Optional[int], field: str, units: tuple[str, ...], scale: int = 0
     ) -> Optional[Decimal]:
         """:meth:`number` of the cell at ``column`` of ``row``."""
-        return self.number(cell_at(row, column), field, units)
+        return self.number(cell_at(row, column), field, units, scale)
