@@ -299,3 +299,41 @@ def test_cli_json_carries_the_finding(tmp_path: Path, capsys: pytest.CaptureFixt
     data = json.loads(capsys.readouterr().out)
     assert data["findings"][0]["code"] == "edition-nearest"
     assert re.search(r"2019", data["findings"][0]["message_en"])
+
+
+# -- a table that gives no region code: inferred from what it names, never guessed ---------------
+
+
+def test_the_region_is_inferred_from_the_unit_a_form_names() -> None:
+    evaluation = attrs.evolve(table(), region="", unit="岳阳楼区工伤保险服务中心", department="", title="")
+    report = perfscore.score(evaluation)
+    inferred = only(report, "region-inferred")
+    assert (inferred.severity, inferred.found) == ("info", "430602")
+    assert "实施单位" in inferred.message_zh and "岳阳楼区" in inferred.message_zh
+    assert report.ruleset == "430602-project"
+
+
+def test_the_unit_is_asked_before_the_title() -> None:
+    evaluation = attrs.evolve(
+        table(), region="", unit="会同县人力资源和社会保障局", title="岳阳楼区 项目支出绩效自评表"
+    )
+    assert only(perfscore.score(evaluation), "region-inferred").found == "431225"
+
+
+@pytest.mark.parametrize("unit", ["某单位", "朝阳区财政局"])  # no place; a place in two provinces
+def test_a_table_naming_no_region_that_decides_is_refused_with_what_to_pass(unit: str) -> None:
+    evaluation = attrs.evolve(table(), region="", unit=unit, department="", project="", title="")
+    with pytest.raises(EvaluationError) as raised:
+        perfscore.score(evaluation)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.path) == ("region-missing", "evaluation.region")
+    assert "--region" in problem.message
+    if unit.startswith("朝阳区"):
+        assert "110105" in problem.message and "220104" in problem.message  # the candidates, not a guess
+
+
+def test_a_region_given_is_never_replaced_by_an_inferred_one() -> None:
+    evaluation = attrs.evolve(table(), unit="会同县人力资源和社会保障局")
+    report = perfscore.score(evaluation)
+    assert "region-inferred" not in codes(report)
+    assert report.ruleset == "430602-project"

@@ -410,3 +410,25 @@ def test_a_table_printed_at_any_precision_from_its_own_numbers_is_never_flagged(
         ("evaluation.reported_grade", None),
     )
     assert _serious(_found(table, "cn-project")) == []
+
+
+# -- 湖北 goal blocks read from a form: no weight column, a group score on a merged cell ---------
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_goal_block_form_with_a_merged_group_score_reviews_clean(suffix: str) -> None:
+    import attrs
+
+    from conftest import DATA
+
+    (evaluation,) = perfscore.read_evaluations(DATA / "forms" / f"goal-blocks{suffix}", region="420100")
+    reviewed = review(evaluation)
+    assert [f.code for f in reviewed.findings if f.severity != "info"] == []
+    # the row whose group score sits on another row adds 0 and is not "missing": the total is checked
+    assert not any(
+        f.code == "check-not-run" and f.location == "evaluation.reported_total" for f in reviewed.findings
+    )
+    off = review(attrs.evolve(evaluation, reported_total=Decimal(93)))
+    assert [(f.code, f.expected, f.found) for f in off.findings if f.severity == "error"] == [
+        ("reported-total-mismatch", "95", "93")
+    ]

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from .code import Code, finding
+from .code import Code, finding, problem
 
 CODES: tuple[Code, ...] = (
+    finding(
+        "region-inferred",
+        "info",
+        "表中未写行政区划代码：由{label}“{text}”中的“{names}”推断为 {region} {name}；如有误，请用 --region 指定",
+        "the table gives no region code: {region} {name} inferred from '{names}' in the {label_en} '{text}'; "
+        "pass --region if that is wrong",
+    ),
+    problem(
+        "region-missing",
+        "表中未写行政区划代码，也无法从实施单位、主管部门、项目名称或标题推断{candidates}：请用 --region 代码 指定（Python：region=）",
+        "the table gives no region code and none can be inferred from its unit, department, project or "
+        "title{candidates_en}: pass --region CODE (in Python: read_evaluations(..., region=))",
+    ),
     finding(
         "edition-nearest",
         "warning",

@@ -85,13 +85,34 @@ def _exact_sum(report: Report, ruleset: Ruleset) -> Decimal:
     return added
 
 
-def _missing_scores(report: Report) -> list[str]:
-    where = [
-        f"{r.where}.reported_score" for r in report.rows if r.status != NOT_APPLICABLE and r.reported is None
+def _in_a_group(evaluation: Evaluation) -> set[str]:
+    """Rows with no score of their own because their group's score, on a merged cell, is counted
+    on another row of the group: they add 0 to the reported sum, and are not missing."""
+    return {row.where for row in evaluation.rows if row.shared_score and row.reported_score is None}
+
+
+def _reported_parts(evaluation: Evaluation, report: Report) -> list[tuple[str, Optional[Decimal]]]:
+    grouped = _in_a_group(evaluation)
+    parts = [
+        (f"{r.where}.reported_score", r.reported)
+        for r in report.rows
+        if r.status != NOT_APPLICABLE and r.where not in grouped
     ]
-    if report.budget is not None and report.budget.reported is None:
-        where.append("budget.reported_score")
-    return where
+    if report.budget is not None:
+        parts.append(("budget.reported_score", report.budget.reported))
+    return parts
+
+
+def _reported_sum(evaluation: Evaluation, report: Report) -> Optional[Decimal]:
+    """Σ of the reported row scores and the budget score, when every one is present."""
+    parts = _reported_parts(evaluation, report)
+    if not parts or any(value is None for _, value in parts):
+        return None
+    return sum((value for _, value in parts if value is not None), Decimal(0))
+
+
+def _missing_scores(evaluation: Evaluation, report: Report) -> list[str]:
+    return [where for where, value in _reported_parts(evaluation, report) if value is None]
 
 
 def reported_total(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Iterator[Finding]:
@@ -99,10 +120,10 @@ def reported_total(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> 
     stated = report.reported_total
     if stated is None:
         return
-    added = report.reported_sum
+    added = _reported_sum(evaluation, report)
     where = "evaluation.reported_total"
     if added is None:
-        missing = _missing_scores(report)
+        missing = _missing_scores(evaluation, report)
         if not missing:
             return
         yield not_run(
@@ -147,13 +168,14 @@ def _rescaled(report: Report, ruleset: Ruleset, added: Decimal, stated: Decimal,
     return agreement(stated, digits, added / applicable * ruleset.total) != DIFFERS
 
 
-def _graded_total(report: Report) -> Optional[Decimal]:
+def _graded_total(evaluation: Evaluation, report: Report) -> Optional[Decimal]:
     """The total a printed grade follows: the printed total, else the sum of the printed scores,
     else the computed total when every row could be scored."""
     if report.reported_total is not None:
         return report.reported_total
-    if report.reported_sum is not None:
-        return report.reported_sum
+    added = _reported_sum(evaluation, report)
+    if added is not None:
+        return added
     if report.complete:
         return report.total
     return None
@@ -177,7 +199,7 @@ def grade(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Iterator[
     if named is None:
         yield finding("unknown-grade", where, ", ".join(g.label for g in ruleset.grades), label)
         return
-    total = _graded_total(report)
+    total = _graded_total(evaluation, report)
     if total is None:
         yield not_run(
             where,

@@ -40,6 +40,7 @@ from ..rules import (
     parent_regions,
     parse_toml,
 )
+from .infer import infer_region
 from .region import region_findings
 
 __all__ = ["MAX_RULESET_NAME", "Resolution", "resolve", "ruleset_for"]
@@ -83,7 +84,9 @@ def resolve(
     findings of that choice (see the module's doc). ``strict`` refuses a fallback instead."""
     if not isinstance(evaluation, Evaluation):
         evaluation = Evaluation.from_dict(evaluation)
-    findings = list(region_findings(evaluation, strict=strict))
+    evaluation, inferred = infer_region(evaluation)
+    findings = [inferred] if inferred else []
+    findings += region_findings(evaluation, strict=strict)
     if isinstance(ruleset, Ruleset):
         chosen = ruleset
     elif ruleset is not None:
