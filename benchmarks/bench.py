@@ -423,6 +423,7 @@ _LEVELS: dict[str, Decimal] = {
 _GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (_ZERO, "差"))
 _FLOOR = (None, Comparator.GE, Comparator.GT)
 _CEILING = (Comparator.LE, Comparator.LT)
+_COST = normalize_label("成本指标")
 
 
 class Unsupported(Exception):
@@ -470,6 +471,8 @@ def plain_breakdown(
             if a < 0:
                 a = _ZERO
             comparator = target.comparator
+            if comparator is None and normalize_label(row.category) == _COST:
+                comparator = Comparator.LE  # a bare amount under 成本指标 is a ceiling
             if comparator in _FLOOR:
                 if a >= t:
                     raw = w
