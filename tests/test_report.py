@@ -33,7 +33,7 @@ def _evaluation() -> Evaluation:
 ROW_FIELDS = (
     "where", "block", "category", "name", "target_text", "actual_text", "weight", "status",
     "method", "method_name", "formula", "explanation", "raw", "capped", "points",
-    "reported", "core", "note",
+    "reported", "core", "note", "extra",
 )  # fmt: skip
 
 
@@ -180,3 +180,24 @@ def test_the_report_carries_the_evaluation_and_ruleset_it_came_from() -> None:
     assert [getattr(report, k) for k in meta] == [getattr(evaluation, k) for k in meta]
     assert (report.grade, report.grade_en, report.complete) == ("良", "Good", True)
     assert report.provenance["grades"].endswith("rulesets/CN/base.toml: grades")
+
+
+def test_a_rule_the_table_prints_on_a_row_is_kept_and_shown_beside_the_reason() -> None:
+    from perfscore.report.export import to_html, to_markdown
+    from perfscore.reviewing import review
+
+    evaluation = perfscore.read_evaluation(EXAMPLE)
+    rule = "完成值达到指标值，记满分；未达到指标值，按完成比例乘该指标分值记分"
+    first = attrs.evolve(evaluation.rows[0], extra={"得分计算方法": rule, "复核分": ""})
+    evaluation = attrs.evolve(evaluation, rows=(first, *evaluation.rows[1:]))
+    report = perfscore.score(evaluation)
+    row = report.rows[0]
+    assert row.printed_rule == rule and dict(row.extra) == {"得分计算方法": rule, "复核分": ""}
+    with pytest.raises(TypeError):
+        row.extra["得分计算方法"] = "x"  # type: ignore[index]
+    assert all(r.printed_rule == "" for r in report.rows[1:])
+    reviewed = review(evaluation)
+    shown = (to_markdown(reviewed, evaluation=evaluation), to_html(reviewed, evaluation=evaluation))
+    for text in (report.to_text(), *shown):
+        assert rule in text
+    assert perfscore.Report.from_dict(report.to_dict()).rows[0].printed_rule == rule

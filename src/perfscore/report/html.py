@@ -184,7 +184,7 @@ def _block(block: BlockView) -> list[str]:
                 _td(plain(res.reported), _diff_class(diff)),
                 _td(row.computed, _COMPUTED_CLASS[res.status]),
                 _td(signed(diff), _diff_class(diff)),
-                _td(res.reason_zh),
+                _td(row.reason),
                 _td(res.note),
             ]
             out.append("<tr>" + "".join(cells) + "</tr>")

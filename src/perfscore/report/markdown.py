@@ -141,7 +141,7 @@ def _block(block: BlockView) -> list[str]:
                 plain(row.result.reported),
                 row.computed,
                 signed(row.result.difference),
-                row.result.reason_zh,
+                row.reason,
                 row.result.note,
             )
             for row in cat.rows

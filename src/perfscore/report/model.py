@@ -51,6 +51,9 @@ class Finding:
 
 _NOTHING: Mapping[str, str] = MappingProxyType({})
 
+#: The columns in which a table prints a row's own scoring rule (北京 得分计算方法, 江西 评分标准).
+PRINTED_RULE_COLUMNS = ("评分标准", "得分计算方法", "计分方法", "评分规则")
+
 
 def frozen_mapping(mapping: Optional[Mapping[str, str]]) -> Mapping[str, str]:
     """``mapping`` as a read-only mapping nothing else can change: a read-only copy, so that
@@ -233,6 +236,13 @@ class RowResult(_Explained):
     """是否核心指标, as the table states (重庆)"""
     note: str = ""
     """偏差原因分析及改进措施, as the table states"""
+    extra: Mapping[str, str] = attrs.field(factory=dict, converter=frozen_mapping)
+    """The table's other columns on this row, by header, as written (评分标准, 得分计算方法, 复核分…)"""
+
+    @property
+    def printed_rule(self) -> str:
+        """The row's own scoring rule as the table prints it (评分标准, 得分计算方法…), or ``""``."""
+        return "；".join(self.extra[k] for k in PRINTED_RULE_COLUMNS if self.extra.get(k))
 
     @property
     def difference(self) -> Optional[Decimal]:

@@ -110,6 +110,8 @@ def render_text(report: Report) -> str:
                 )
                 if row.status != NOT_APPLICABLE:
                     lines += _reasons(row.reason_zh, row.reason_en)
+                if row.printed_rule:
+                    lines.append(f"      ↳ 表中规则 printed rule: {row.printed_rule}")
     if report.budget is not None:
         b = report.budget
         computed = num(b.points) if b.status != NOT_SCORABLE else "无法计分"

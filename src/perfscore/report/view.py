@@ -176,6 +176,12 @@ class RowView:
     computed: str
     """The computed score as text, or the status's label (不适用, 无法计分)"""
 
+    @property
+    def reason(self) -> str:
+        """The reason in Chinese, with the rule the table prints on the row beside it."""
+        rule = self.result.printed_rule
+        return f"{self.result.reason_zh}（表中规则：{rule}）" if rule else self.result.reason_zh
+
     @classmethod
     def of(cls, row: RowResult) -> RowView:
         return cls(

@@ -162,15 +162,15 @@ def _write_row(sheet: Sheet, r: int, block: BlockView, category: str, row: RowVi
         cell = sheet.put(r, 8, row.computed, fill=GREY, center=True)
         cell.font = sheet.grey_font
         sheet.put(r, 9, None)
-        sheet.put(r, 10, res.reason_zh or None)
+        sheet.put(r, 10, row.reason or None)
     elif res.status == NOT_SCORABLE:
         sheet.put(r, 8, row.computed, fill=ORANGE, center=True, bold=True)
         sheet.put(r, 9, None)
-        sheet.put(r, 10, res.reason_zh, fill=ORANGE)
+        sheet.put(r, 10, row.reason, fill=ORANGE)
     else:
         sheet.put(r, 8, xl_number(res.points), fmt=score_format(res.points))
         _put_diff(sheet, r, 9, res.difference, reported_col=7)
-        sheet.put(r, 10, res.reason_zh)
+        sheet.put(r, 10, row.reason)
     sheet.put(r, 11, res.note or None)
 
 

@@ -224,6 +224,7 @@ def _self_stated(
         reported=reported,
         core=row.core,
         note=row.note,
+        extra=row.extra,
     )
 
 
@@ -323,6 +324,7 @@ def _scored(
         reported=row.reported_score,
         core=row.core,
         note=row.note,
+        extra=row.extra,
     )
 
 
@@ -353,4 +355,5 @@ def _unscored(
         reported=row.reported_score,
         core=row.core,
         note=row.note,
+        extra=row.extra,
     )
