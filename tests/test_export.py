@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -474,16 +475,21 @@ def export_snapshots(folder: Path) -> dict[str, str]:
     """Every writer's output for every table under examples/, by its file name under
     tests/golden/exports/ (``folder`` holds the workbooks while they are read back)."""
     out: dict[str, str] = {}
-    for file in sorted((ROOT / "examples").rglob("*.toml")):
-        evaluation = perfscore.read_evaluation(file)
-        review = perfscore.review(evaluation)
-        name = file.relative_to(ROOT / "examples").with_suffix("").as_posix()
-        out[name + ".md"] = _relative(to_markdown(review, evaluation=evaluation))
-        out[name + ".html"] = _relative(to_html(review, evaluation=evaluation))
-        if importlib.util.find_spec("openpyxl") is not None:
-            xlsx = folder / (name.replace("/", "-") + ".xlsx")
-            to_xlsx(review, xlsx, evaluation=evaluation)
-            out[name + ".xlsx.txt"] = workbook_dump(xlsx)
+    here = os.getcwd()
+    os.chdir(ROOT)  # files named relative to the checkout, wherever it is: widths follow text length
+    try:
+        for file in sorted(Path("examples").rglob("*.toml")):
+            evaluation = perfscore.read_evaluation(file)
+            review = perfscore.review(evaluation)
+            name = file.relative_to("examples").with_suffix("").as_posix()
+            out[name + ".md"] = _relative(to_markdown(review, evaluation=evaluation))
+            out[name + ".html"] = _relative(to_html(review, evaluation=evaluation))
+            if importlib.util.find_spec("openpyxl") is not None:
+                xlsx = folder / (name.replace("/", "-") + ".xlsx")
+                to_xlsx(review, xlsx, evaluation=evaluation)
+                out[name + ".xlsx.txt"] = workbook_dump(xlsx)
+    finally:
+        os.chdir(here)
     return out
 
 
