@@ -22,7 +22,7 @@ from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from .package import read_package
 from .problems import too_large
 
-__all__ = ["docx_grids", "read_docx"]
+__all__ = ["docx_from_bytes", "docx_grids", "read_docx"]
 
 
 def docx_grids(path: Path) -> list[Grid]:
@@ -34,11 +34,16 @@ def docx_grids(path: Path) -> list[Grid]:
 
 def read_docx(path: Path, name: str) -> list[Grid]:
     """:func:`docx_grids` of ``path``, its problems naming the file ``name``."""
+    return docx_from_bytes(read_package(path, name, "Word"), name)
+
+
+def docx_from_bytes(data: bytes, name: str) -> list[Grid]:
+    """:func:`docx_grids` of a package already checked by :func:`~.package.check_package`."""
     import docx
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(io.BytesIO(read_package(path, name, "Word")))
+    document = docx.Document(io.BytesIO(data))
     budget = _Budget(name)
     rows: list[list[Cell]] = []
     paragraphs = tables = 0

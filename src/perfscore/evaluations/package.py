@@ -30,7 +30,7 @@ from .limits import (
 )
 from .problems import too_large, unreadable
 
-__all__ = ["read_package"]
+__all__ = ["check_package", "read_form", "read_package"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc/.xls, or an encrypted .docx/.xlsx
 _EOCD = b"PK\x05\x06"
@@ -51,15 +51,26 @@ _DECLARED_ENCODING = re.compile(rb"""encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9._-
 def read_package(path: Path, name: str, kind: str) -> bytes:
     """The file's bytes, once they are known to be a zip package of sane size that holds a
     ``kind`` ("Word" or "Excel") document; else an :class:`EvaluationError`."""
-    suffixes = ".docx" if kind == "Word" else ".xlsx"
+    data = read_form(path, name)
+    if not data:
+        unreadable(name, f"empty file: not a {kind} file")
+    return check_package(data, name, kind)
+
+
+def read_form(path: Path, name: str) -> bytes:
+    """The bytes of a form file: a regular file of at most :data:`~.limits.MAX_FILE_BYTES`."""
     try:
-        data = read_bytes(path, MAX_FILE_BYTES)
+        return read_bytes(path, MAX_FILE_BYTES)
     except FileRefused as exc:
         if exc.code == "file-too-large":
             too_large(name, "", "the file", str(exc), f"at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)")
         unreadable(name, str(exc))
-    if not data:
-        unreadable(name, f"empty file: not a {kind} file")
+
+
+def check_package(data: bytes, name: str, kind: str) -> bytes:
+    """``data`` itself, once it is known to be a zip package of sane size that holds a
+    ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`."""
+    suffixes = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, ".ods")
     if data.startswith(_OLE):
         unreadable(
             name,
@@ -175,6 +186,8 @@ def _parsed(member: str) -> bool:
 
 def _check_kind(names: list[str], name: str, kind: str) -> None:
     """A Word document named .xlsx (or the reverse) is refused with what it is."""
+    if kind == "OpenDocument" and ("mimetype" in names or "content.xml" in names):
+        return
     tops = {member.split("/", 1)[0] for member in names if "/" in member}
     expected, other = ("word", "xl") if kind == "Word" else ("xl", "word")
     if expected in tops:

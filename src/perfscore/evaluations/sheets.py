@@ -1,0 +1,325 @@
+"""A workbook (.xlsx, .xlsm, .xls, .et, .ods) as grids, read through python-calamine.
+
+One :data:`~.grid.Grid` per worksheet, addressed ``Sheet1!D14`` as Excel names cells, over the
+rows and columns that hold values. What each format gives:
+
+- **.xlsx/.xlsm**: values (a formula's cached value), merged ranges, and the percent number
+  formats (0.96 formatted ``0%`` reads as ``96%``), taken from ``styles.xml`` and the ``s``
+  attribute of each cell: calamine does not report number formats.
+- **.xls/.et** (Excel 97–2003, WPS 表格): values and merged ranges; a number formatted as a
+  percentage reads as the number stored (0.96), since the format is not reported.
+- **.ods**: values, read by calamine, which does not report merged ranges: a merged value stands
+  in its top-left cell only (the table reader carries a blank 一级/二级 label down).
+
+A merged range is clipped to the cells that hold values, its value repeated down its leftmost
+column (:mod:`.grid`). Before calamine builds a sheet, an .xlsx sheet's XML is scanned for the
+cells that hold a value, so that a value far away (``XFD1048576``) is refused by the limits of
+:mod:`.limits` rather than allocated; an .xls or .ods sheet is checked on its size before its
+cells are taken.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+from decimal import Decimal
+from typing import Any, NoReturn, Optional
+
+from ..decimals import CONTEXT
+from .grid import Cell, Grid
+from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEET_ELEMENTS
+from .problems import too_large
+
+__all__ = ["read_sheets"]
+
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b([^>]{0,2000}?)(/?)>")
+_ROW_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(?:row|mergeCell)\b")
+_R = re.compile(rb"""\br\s{0,5}=\s{0,5}["']\$?([A-Za-z]{1,4})\$?([0-9]{1,9})["']""")
+_S = re.compile(rb"""\bs\s{0,5}=\s{0,5}["']([0-9]{1,9})["']""")
+_PERCENT_IDS = {9, 10}
+"""Excel's built-in percent formats: ``0%`` and ``0.00%``."""
+
+
+def read_sheets(data: bytes, name: str, kind: str) -> list[Grid]:
+    """The workbook's worksheets as grids; ``kind`` is "xlsx", "xls" or "ods"."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    scans = _xlsx_scans(data, name) if kind == "xlsx" else {}
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        grids: list[Grid] = []
+        for meta in workbook.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            scan = scans.get(meta.name)
+            sheet = workbook.get_sheet_by_name(meta.name)
+            grids.append(_Sheet(name, meta.name, scan).grid(sheet))
+        return grids
+    finally:
+        workbook.close()
+
+
+class _Scan:
+    """What an .xlsx sheet's XML says before calamine reads it: its cells with a percent style."""
+
+    def __init__(self) -> None:
+        self.percent: set[tuple[int, int]] = set()
+
+
+class _Sheet:
+    """One worksheet's values laid out as a grid, within the limits."""
+
+    def __init__(self, file: str, title: str, scan: Optional[_Scan]) -> None:
+        self.file = file
+        self.title = title
+        self.ref = (
+            title if all(ch.isalnum() or ch == "_" for ch in title) else "'" + title.replace("'", "''") + "'"
+        )
+        self.percent = scan.percent if scan is not None else set()
+
+    def address(self, r: int, c: int) -> str:
+        return f"{self.ref}!{_letters(c)}{r}"
+
+    def too_large(self, where: str, what: str, found: str, limit: str) -> NoReturn:
+        too_large(self.file, where, what, found, limit)
+
+    def grid(self, sheet: Any) -> Grid:
+        """The sheet's values (1-based rows and columns) and merged ranges as a grid."""
+        if sheet.height == 0 or sheet.width == 0:
+            return []
+        (top, left), (bottom, right) = sheet.start, sheet.end
+        self.bounds(bottom + 1, right + 1)
+        if sheet.height * sheet.width > MAX_CELLS:
+            self.too_large(
+                self.title,
+                "cells in a worksheet's used area",
+                f"{sheet.height:,} rows × {sheet.width:,} columns",
+                f"at most {MAX_CELLS:,} (MAX_CELLS)",
+            )
+        texts: dict[tuple[int, int], str] = {}
+        last_row = last_column = 0
+        for r, values in enumerate(sheet.to_python(skip_empty_area=True), top + 1):
+            for c, value in enumerate(values, left + 1):
+                if value == "" or value is None:
+                    continue
+                text = self.text(value, r, c)
+                texts[(r, c)] = text
+                last_row, last_column = max(last_row, r), max(last_column, c)
+        merged = self.merged(sheet.merged_cell_ranges or (), texts, last_row, last_column)
+        address = self.address
+        return [
+            [
+                merged.get((r, c)) or Cell(texts.get((r, c), ""), address(r, c))
+                for c in range(1, last_column + 1)
+            ]
+            for r in range(1, last_row + 1)
+        ]
+
+    def bounds(self, rows: int, columns: int) -> None:
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            limit = f"rows 1–{MAX_ROWS:,} (MAX_ROWS), columns A–{_letters(MAX_COLUMNS)} (MAX_COLUMNS)"
+            found = f"row {rows:,}, column {columns:,}"
+            self.too_large(self.title, "a value beyond the area a form may use", found, limit)
+
+    def text(self, value: Any, r: int, c: int) -> str:
+        text = _text(value, (r, c) in self.percent)
+        if len(text) > MAX_CELL_CHARS:
+            self.too_large(
+                self.address(r, c),
+                "the text of one cell",
+                f"{len(text):,} characters",
+                f"at most {MAX_CELL_CHARS:,} (MAX_CELL_CHARS)",
+            )
+        return text
+
+    def merged(
+        self, ranges: Any, texts: dict[tuple[int, int], str], last_row: int, last_column: int
+    ) -> dict[tuple[int, int], Cell]:
+        """Every cell of a merged range but its top-left one: the value repeated down the
+        range's leftmost column, blank elsewhere, ``anchor`` the top-left cell."""
+        merged: dict[tuple[int, int], Cell] = {}
+        covered = 0
+        for (top, left), (bottom, right) in ranges:
+            top, left, bottom, right = top + 1, left + 1, bottom + 1, right + 1
+            if top > last_row or left > last_column:
+                continue  # wholly outside the cells that hold values
+            bottom, right = min(bottom, last_row), min(right, last_column)
+            covered += (bottom - top + 1) * (right - left + 1)
+            if covered > MAX_CELLS:
+                self.too_large(
+                    self.title,
+                    "cells covered by merged ranges",
+                    f"more than {MAX_CELLS:,}",
+                    f"at most {MAX_CELLS:,} (MAX_CELLS)",
+                )
+            anchor = self.address(top, left)
+            text = texts.get((top, left), "")
+            for r in range(top, bottom + 1):
+                for c in range(left, right + 1):
+                    if (r, c) != (top, left):
+                        merged[(r, c)] = Cell(text if c == left else "", self.address(r, c), anchor)
+        return merged
+
+
+def _xlsx_scans(data: bytes, name: str) -> dict[str, _Scan]:
+    """Each worksheet's scan, by sheet name: its elements counted, its cells with a value
+    checked against the limits, and those with a percent style noted."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    scans: dict[str, _Scan] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        workbook_part = _main_part(archive, names)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        percent_styles = _percent_styles(archive, names, workbook_part, parser)
+        for title, part in _sheet_parts(archive, names, workbook_part, parser):
+            with archive.open(part) as member:
+                xml = member.read()
+            scans[title] = _scan_sheet(xml, name, title, percent_styles)
+    return scans
+
+
+def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """The workbook part, as ``_rels/.rels`` names it (``xl/workbook.xml`` in every real file)."""
+    return (
+        "xl/workbook.xml"
+        if "xl/workbook.xml" in names
+        else next((n for n in names if n.lower().endswith("workbook.xml")), "xl/workbook.xml")
+    )
+
+
+def _rels(archive: zipfile.ZipFile, names: set[str], part: str, parser: Any) -> dict[str, str]:
+    from lxml import etree
+
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in names:
+        return {}
+    root = etree.fromstring(archive.read(rels), parser)
+    targets = {}
+    for rel in root:
+        target = str(rel.get("Target", ""))
+        full = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        targets[str(rel.get("Id", ""))] = full
+    return targets
+
+
+def _sheet_parts(
+    archive: zipfile.ZipFile, names: set[str], workbook: str, parser: Any
+) -> list[tuple[str, str]]:
+    from lxml import etree
+
+    if workbook not in names:
+        return []
+    rels = _rels(archive, names, workbook, parser)
+    root = etree.fromstring(archive.read(workbook), parser)
+    parts = []
+    for element in root.iter("{*}sheet"):
+        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+        part = rels.get(str(rid), "")
+        if part in names:
+            parts.append((str(element.get("name", "")), part))
+    return parts
+
+
+def _percent_styles(archive: zipfile.ZipFile, names: set[str], workbook: str, parser: Any) -> set[int]:
+    """The cell style indices (``cellXfs``) whose number format shows a percentage."""
+    from lxml import etree
+
+    part = next((p for p in _rels(archive, names, workbook, parser).values() if p.endswith("styles.xml")), "")
+    if part not in names:
+        return set()
+    root = etree.fromstring(archive.read(part), parser)
+    percent_ids = set(_PERCENT_IDS)
+    for numfmt in root.iter("{*}numFmt"):
+        code = str(numfmt.get("formatCode", ""))
+        if "%" in code and str(numfmt.get("numFmtId", "")).isdigit():
+            percent_ids.add(int(str(numfmt.get("numFmtId"))))
+    styles: set[int] = set()
+    for xfs in root.iter("{*}cellXfs"):
+        for index, xf in enumerate(xfs.iterchildren("{*}xf")):
+            if str(xf.get("numFmtId", "0")).isdigit() and int(str(xf.get("numFmtId", "0"))) in percent_ids:
+                styles.add(index)
+    return styles
+
+
+def _scan_sheet(xml: bytes, name: str, title: str, percent_styles: set[int]) -> _Scan:
+    scan = _Scan()
+    elements = len(_ROW_ELEMENT.findall(xml))
+    for match in _CELL.finditer(xml):
+        elements += 1
+        if elements > MAX_SHEET_ELEMENTS:
+            too_large(
+                name,
+                title,
+                "rows, cells and merged ranges stored in a worksheet",
+                f"more than {MAX_SHEET_ELEMENTS:,}",
+                f"at most {MAX_SHEET_ELEMENTS:,} (MAX_SHEET_ELEMENTS)",
+            )
+        if match.group(2):  # <c …/>: formatting only, no value
+            continue
+        attributes = match.group(1)
+        where = _R.search(attributes)
+        if where is None:
+            continue
+        r, c = int(where.group(2)), _column_number(where.group(1).decode("ascii").upper())
+        if r > MAX_ROWS or c > MAX_COLUMNS:
+            _beyond(name, title, r, c)
+        if percent_styles:
+            style = _S.search(attributes)
+            if style is not None and int(style.group(1)) in percent_styles:
+                scan.percent.add((r, c))
+    return scan
+
+
+def _beyond(name: str, title: str, r: int, c: int) -> NoReturn:
+    ref = title if all(ch.isalnum() or ch == "_" for ch in title) else "'" + title.replace("'", "''") + "'"
+    limit = f"rows 1–{MAX_ROWS:,} (MAX_ROWS), columns A–{_letters(MAX_COLUMNS)} (MAX_COLUMNS)"
+    found = f"{ref}!{_letters(c)}{r}" if c <= 18_278 else f"row {r}, column {c}"
+    too_large(name, found if c <= 18_278 else title, "a value beyond the area a form may use", found, limit)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text(value: Any, percent: bool) -> str:
+    """A value as the table shows it: 5 not 5.0, 0.96 formatted "0%" as 96%; in
+    :data:`~perfscore.decimals.CONTEXT`, whatever the caller's decimal context."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if percent:
+            return _plain(CONTEXT.multiply(number, Decimal(100))) + "%"
+        return _plain(number)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(CONTEXT), "f") if number.is_finite() else str(number)
+    return "0" if text in ("-0", "") else text

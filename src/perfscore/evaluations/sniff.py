@@ -1,0 +1,137 @@
+"""What a form is, from its bytes: never from its file name.
+
+Units rename files, systems export .xls that are really HTML or .xlsx, and a .doc may be a
+.docx with the old extension. :func:`sniff` looks at the content: a zip package's member names
+(``word/`` → Word, ``xl/`` → Excel, ``mimetype`` → OpenDocument), an OLE2 compound file's
+stream names (``Workbook``/``Book`` → Excel 97–2003 or WPS 表格, ``WordDocument`` → Word
+97–2003 or WPS 文字, ``EncryptedPackage`` → a password-protected .docx/.xlsx), ``%PDF`` → PDF,
+and text for TOML/JSON. It reads at most the zip's central directory and the compound file's
+directory sectors, each bounded: it never decompresses anything.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from io import BytesIO
+
+__all__ = ["KINDS", "sniff"]
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+KINDS = {
+    "xlsx": "an Excel workbook (.xlsx)",
+    "docx": "a Word document (.docx)",
+    "ods": "an OpenDocument spreadsheet (.ods)",
+    "odt": "an OpenDocument text (.odt)",
+    "xls": "an Excel 97–2003 workbook (.xls) or WPS 表格 (.et)",
+    "doc": "a Word 97–2003 document (.doc) or WPS 文字 (.wps)",
+    "encrypted": "a password-protected Office file",
+    "ole": "an old-format Office compound file of unknown kind",
+    "pdf": "a PDF document",
+    "pptx": "a PowerPoint presentation",
+    "zip": "a zip archive that is not an Office document",
+    "html": "a web page (HTML) saved with an Office extension",
+    "text": "a plain text file (TOML or JSON)",
+    "empty": "an empty file",
+    "unknown": "a file of unknown format",
+}
+"""Each kind :func:`sniff` gives, as messages name it."""
+
+_MAX_DIRECTORY_SECTORS = 64
+"""Directory sectors of a compound file looked at (each holds 4–32 entries: plenty for the few
+streams a document has; a longer chain is cut off, never followed)."""
+
+
+def sniff(data: bytes) -> str:
+    """The kind of file ``data`` is: a key of :data:`KINDS`."""
+    if not data:
+        return "empty"
+    if data.startswith(b"PK"):
+        return _zip_kind(data)
+    if data.startswith(OLE):
+        return _ole_kind(data)
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    lower = head[:200].lower()
+    if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:4096].lower():
+        return "html"
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < 4090:
+            return "unknown"
+    return "text" if b"\x00" not in data[:4096] else "unknown"
+
+
+def _zip_kind(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if len(infos) > 5000:
+                return "zip"
+            names = [info.filename for info in infos]
+            mimetype = b""
+            if "mimetype" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size <= 200 and info.compress_type == zipfile.ZIP_STORED:
+                    mimetype = archive.read(info)
+    except Exception:  # not a zip, or a truncated one: the package check says so precisely
+        return "zip"
+    tops = {name.split("/", 1)[0] for name in names if "/" in name}
+    if "word" in tops:
+        return "docx"
+    if "xl" in tops:
+        return "xlsx"
+    if "ppt" in tops:
+        return "pptx"
+    if mimetype.endswith(b"spreadsheet"):
+        return "ods"
+    if mimetype.endswith(b"text"):
+        return "odt"
+    return "zip"
+
+
+def _ole_kind(data: bytes) -> str:
+    names = set(_ole_streams(data))
+    if {"EncryptedPackage", "EncryptionInfo"} & names:
+        return "encrypted"
+    if {"Workbook", "Book"} & names:
+        return "xls"
+    if "WordDocument" in names:
+        return "doc"
+    return "ole"
+
+
+def _ole_streams(data: bytes) -> list[str]:
+    """The names in a compound file's directory, read through the FAT of its header (the first
+    109 FAT sectors): a bounded walk of at most :data:`_MAX_DIRECTORY_SECTORS` sectors."""
+    if len(data) < 512:
+        return []
+    shift = struct.unpack_from("<H", data, 0x1E)[0]
+    if shift not in (9, 12):
+        return []
+    size = 1 << shift
+    fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < 0xFFFFFFFA]
+
+    def sector(number: int) -> bytes:
+        start = (number + 1) * size
+        return data[start : start + size]
+
+    fat: list[int] = []
+    for number in fat_sectors[:109]:
+        chunk = sector(number)
+        fat.extend(struct.unpack_from(f"<{len(chunk) // 4}I", chunk))
+    names: list[str] = []
+    current = struct.unpack_from("<I", data, 0x30)[0]
+    for _ in range(_MAX_DIRECTORY_SECTORS):
+        if current >= 0xFFFFFFFA:
+            break
+        chunk = sector(current)
+        for at in range(0, len(chunk) - 127, 128):
+            length = struct.unpack_from("<H", chunk, at + 64)[0]
+            if 2 <= length <= 64:
+                names.append(chunk[at : at + length - 2].decode("utf-16-le", "replace"))
+        current = fat[current] if current < len(fat) else 0xFFFFFFFE
+    return names
