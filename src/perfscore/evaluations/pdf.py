@@ -24,8 +24,8 @@ from .problems import too_large, unreadable
 
 __all__ = ["read_pdf"]
 
-_CJK_END = re.compile(r"[\u3000-\u9fff\uff00-\uffef（）%0-9.]$")
-_CJK_START = re.compile(r"^[\u3000-\u9fff\uff00-\uffef（）%0-9.]")
+_LATIN_END = re.compile(r"[A-Za-z,;:]$")
+_LATIN_START = re.compile(r"\s*[A-Za-z]")
 
 
 def read_pdf(data: bytes, name: str) -> list[Grid]:
@@ -108,7 +108,7 @@ def _page(page: Any, number: int, name: str) -> list[list[Cell]]:
 
 def _table(table: Any, prefix: str, name: str) -> list[list[Cell]]:
     """A table's rows on its grid of distinct column starts and row tops."""
-    texts = table.extract()
+    texts = table.extract(keep_blank_chars=True)
     bboxes = [row.cells for row in table.rows]
     xs = sorted({cell[0] for row in bboxes for cell in row if cell is not None})
     tops = sorted({cell[1] for row in bboxes for cell in row if cell is not None})
@@ -135,14 +135,16 @@ def _table(table: Any, prefix: str, name: str) -> list[list[Cell]]:
 
 
 def _join(text: str) -> str:
-    """A cell's wrapped lines joined: no space between two CJK characters or digits."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    """A cell's wrapped lines joined: with a space where the line broke at one, or between two
+    Latin words; without one inside Chinese text."""
     joined = ""
-    for line in lines:
-        if joined and not (_CJK_END.search(joined) and _CJK_START.search(line)):
-            joined += " "
-        joined += line
-    return joined
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if joined and (joined[-1].isspace() or (_LATIN_END.search(joined) and _LATIN_START.match(line))):
+            joined = joined.rstrip() + " "
+        joined += line.lstrip() if joined.endswith(" ") or not joined else line
+    return joined.strip()
 
 
 def _check_text(name: str, where: str, text: str) -> None:

@@ -6,10 +6,11 @@ rows and columns that hold values. What each format gives:
 - **.xlsx/.xlsm**: values (a formula's cached value), merged ranges, and the percent number
   formats (0.96 formatted ``0%`` reads as ``96%``), taken from ``styles.xml`` and the ``s``
   attribute of each cell: calamine does not report number formats.
-- **.xls/.et** (Excel 97–2003, WPS 表格): values and merged ranges; a number formatted as a
-  percentage reads as the number stored (0.96), since the format is not reported.
-- **.ods**: values, read by calamine, which does not report merged ranges: a merged value stands
-  in its top-left cell only (the table reader carries a blank 一级/二级 label down).
+- **.xls/.et** (Excel 97–2003, WPS 表格): values and merged ranges, and the percent number
+  formats read from the workbook's BIFF8 records (:mod:`.compound`); a workbook under 4 KiB
+  (its records in the compound file's mini stream) reads a percentage as the number stored.
+- **.ods**: values read by calamine; merged ranges and percentages (``office:value-type``) read
+  from ``content.xml``, which calamine does not report.
 
 A merged range is clipped to the cells that hold values, its value repeated down its leftmost
 column (:mod:`.grid`). Before calamine builds a sheet, an .xlsx sheet's XML is scanned for the
@@ -47,7 +48,7 @@ def read_sheets(data: bytes, name: str, kind: str) -> list[Grid]:
     """The workbook's worksheets as grids; ``kind`` is "xlsx", "xls" or "ods"."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    scans = _xlsx_scans(data, name) if kind == "xlsx" else {}
+    scans = {"xlsx": _xlsx_scans, "xls": _xls_scans, "ods": _ods_scans}[kind](data, name)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         grids: list[Grid] = []
@@ -63,10 +64,12 @@ def read_sheets(data: bytes, name: str, kind: str) -> list[Grid]:
 
 
 class _Scan:
-    """What an .xlsx sheet's XML says before calamine reads it: its cells with a percent style."""
+    """What a sheet says that calamine does not report: its cells shown as a percentage, and
+    (for .ods) its merged ranges, 0-based as calamine gives them."""
 
     def __init__(self) -> None:
         self.percent: set[tuple[int, int]] = set()
+        self.merges: Optional[list[tuple[tuple[int, int], tuple[int, int]]]] = None
 
 
 class _Sheet:
@@ -79,6 +82,7 @@ class _Sheet:
             title if all(ch.isalnum() or ch == "_" for ch in title) else "'" + title.replace("'", "''") + "'"
         )
         self.percent = scan.percent if scan is not None else set()
+        self.merges = scan.merges if scan is not None else None
 
     def address(self, r: int, c: int) -> str:
         return f"{self.ref}!{_letters(c)}{r}"
@@ -108,7 +112,8 @@ class _Sheet:
                 text = self.text(value, r, c)
                 texts[(r, c)] = text
                 last_row, last_column = max(last_row, r), max(last_column, c)
-        merged = self.merged(sheet.merged_cell_ranges or (), texts, last_row, last_column)
+        ranges = self.merges if self.merges is not None else sheet.merged_cell_ranges or ()
+        merged = self.merged(ranges, texts, last_row, last_column)
         address = self.address
         return [
             [
@@ -180,6 +185,84 @@ def _xlsx_scans(data: bytes, name: str) -> dict[str, _Scan]:
                 xml = member.read()
             scans[title] = _scan_sheet(xml, name, title, percent_styles)
     return scans
+
+
+def _xls_scans(data: bytes, name: str) -> dict[str, _Scan]:
+    """Each worksheet's percent-formatted cells, from the workbook's BIFF8 records."""
+    from .compound import xls_percent_cells
+
+    scans: dict[str, _Scan] = {}
+    for title, cells in xls_percent_cells(data).items():
+        scans[title] = _Scan()
+        scans[title].percent = cells
+    return scans
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _ods_scans(data: bytes, name: str) -> dict[str, _Scan]:
+    """Each sheet's percentage cells and merged ranges, from ``content.xml``: rows and cells
+    counted through their ``number-*-repeated`` attributes, never materialised."""
+    from lxml import etree
+
+    table, office = f"{{{_ODS_TABLE}}}", f"{{{_ODS_OFFICE}}}"
+    scans: dict[str, _Scan] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as source:
+        scan, row, column, elements, repeated = _Scan(), -1, 0, 0, 1
+        events = etree.iterparse(
+            source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
+        )
+        for event, element in events:
+            tag = element.tag
+            if event == "start":
+                if tag == table + "table":
+                    scan, row = _Scan(), -1
+                    scan.merges = []
+                    scans[str(element.get(table + "name", ""))] = scan
+                elif tag == table + "table-row":
+                    row, column = row + 1, 0
+                    repeated = _repeat(element.get(table + "number-rows-repeated"))
+                elif tag in (table + "table-cell", table + "covered-table-cell"):
+                    elements += 1
+                    if elements > MAX_SHEET_ELEMENTS:
+                        too_large(
+                            name,
+                            "content.xml",
+                            "cells stored in a spreadsheet",
+                            f"more than {MAX_SHEET_ELEMENTS:,}",
+                            f"at most {MAX_SHEET_ELEMENTS:,} (MAX_SHEET_ELEMENTS)",
+                        )
+                    _ods_cell(element, scan, row, column, table, office)
+                    if element.get(office + "value-type") and (
+                        row + repeated > MAX_ROWS
+                        or column + _repeat(element.get(table + "number-columns-repeated")) > MAX_COLUMNS
+                    ):
+                        _beyond(name, str(next(reversed(scans), "")), row + repeated, column + 1)
+                continue
+            if tag == table + "table-row":
+                row += _repeat(element.get(table + "number-rows-repeated")) - 1
+                element.clear()
+            elif tag in (table + "table-cell", table + "covered-table-cell"):
+                column += _repeat(element.get(table + "number-columns-repeated"))
+                element.clear(keep_tail=True)
+    return scans
+
+
+def _ods_cell(element: Any, scan: _Scan, row: int, column: int, table: str, office: str) -> None:
+    if element.get(office + "value-type") == "percentage" and row < MAX_ROWS and column < MAX_COLUMNS:
+        scan.percent.add((row + 1, column + 1))
+    rows = _repeat(element.get(table + "number-rows-spanned"))
+    columns = _repeat(element.get(table + "number-columns-spanned"))
+    if (rows > 1 or columns > 1) and scan.merges is not None:
+        scan.merges.append(((row, column), (row + rows - 1, column + columns - 1)))
+
+
+def _repeat(value: Optional[str]) -> int:
+    """A ``number-*-repeated`` or ``-spanned`` count (1 when absent or not a number)."""
+    text = (value or "1").strip()
+    return int(text) if text.isdigit() and len(text) <= 9 and int(text) > 0 else 1
 
 
 def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str:

@@ -11,13 +11,12 @@ directory sectors, each bounded: it never decompresses anything.
 
 from __future__ import annotations
 
-import struct
 import zipfile
 from io import BytesIO
 
-__all__ = ["KINDS", "sniff"]
+from .compound import OLE, stream_names
 
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+__all__ = ["KINDS", "sniff"]
 
 KINDS = {
     "xlsx": "an Excel workbook (.xlsx)",
@@ -37,10 +36,6 @@ KINDS = {
     "unknown": "a file of unknown format",
 }
 """Each kind :func:`sniff` gives, as messages name it."""
-
-_MAX_DIRECTORY_SECTORS = 64
-"""Directory sectors of a compound file looked at (each holds 4–32 entries: plenty for the few
-streams a document has; a longer chain is cut off, never followed)."""
 
 
 def sniff(data: bytes) -> str:
@@ -94,7 +89,7 @@ def _zip_kind(data: bytes) -> str:
 
 
 def _ole_kind(data: bytes) -> str:
-    names = set(_ole_streams(data))
+    names = set(stream_names(data))
     if {"EncryptedPackage", "EncryptionInfo"} & names:
         return "encrypted"
     if {"Workbook", "Book"} & names:
@@ -102,36 +97,3 @@ def _ole_kind(data: bytes) -> str:
     if "WordDocument" in names:
         return "doc"
     return "ole"
-
-
-def _ole_streams(data: bytes) -> list[str]:
-    """The names in a compound file's directory, read through the FAT of its header (the first
-    109 FAT sectors): a bounded walk of at most :data:`_MAX_DIRECTORY_SECTORS` sectors."""
-    if len(data) < 512:
-        return []
-    shift = struct.unpack_from("<H", data, 0x1E)[0]
-    if shift not in (9, 12):
-        return []
-    size = 1 << shift
-    fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < 0xFFFFFFFA]
-
-    def sector(number: int) -> bytes:
-        start = (number + 1) * size
-        return data[start : start + size]
-
-    fat: list[int] = []
-    for number in fat_sectors[:109]:
-        chunk = sector(number)
-        fat.extend(struct.unpack_from(f"<{len(chunk) // 4}I", chunk))
-    names: list[str] = []
-    current = struct.unpack_from("<I", data, 0x30)[0]
-    for _ in range(_MAX_DIRECTORY_SECTORS):
-        if current >= 0xFFFFFFFA:
-            break
-        chunk = sector(current)
-        for at in range(0, len(chunk) - 127, 128):
-            length = struct.unpack_from("<H", chunk, at + 64)[0]
-            if 2 <= length <= 64:
-                names.append(chunk[at : at + length - 2].decode("utf-16-le", "replace"))
-        current = fat[current] if current < len(fat) else 0xFFFFFFFE
-    return names
