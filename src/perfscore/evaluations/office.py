@@ -71,9 +71,9 @@ def _xls(data: bytes, name: str) -> list[Grid]:
 
 
 def _docx(data: bytes, name: str) -> list[Grid]:
-    from .docx import docx_from_bytes
+    from .docx import docx_from_bytes, word_parsed
 
-    return docx_from_bytes(check_package(data, name, "Word"), name)
+    return docx_from_bytes(check_package(data, name, "Word", parsed=word_parsed), name)
 
 
 def _doc(data: bytes, name: str) -> list[Grid]:

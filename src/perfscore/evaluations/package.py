@@ -16,7 +16,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..files import FileRefused, read_bytes
 from .limits import (
@@ -67,9 +67,15 @@ def read_form(path: Path, name: str) -> bytes:
         unreadable(name, str(exc))
 
 
-def check_package(data: bytes, name: str, kind: str) -> bytes:
+def check_package(
+    data: bytes, name: str, kind: str, *, parsed: Optional[Callable[[str], bool]] = None
+) -> bytes:
     """``data`` itself, once it is known to be a zip package of sane size that holds a
-    ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`."""
+    ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`.
+
+    ``parsed`` names the members the reader parses as XML (all but media when not given): only
+    they are decompressed and scanned for a document type declaration; every member's size and
+    ratio is checked from the central directory whatever it is."""
     suffixes = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, ".ods")
     if data.startswith(_OLE):
         unreadable(
@@ -92,7 +98,7 @@ def check_package(data: bytes, name: str, kind: str) -> bytes:
     with archive:
         _check_members(archive, name)
         _check_kind(archive.namelist(), name, kind)
-        _check_xml(archive, name)
+        _check_xml(archive, name, parsed or _parsed)
     return data
 
 
@@ -204,7 +210,7 @@ def _check_kind(names: list[str], name: str, kind: str) -> None:
     )
 
 
-def _check_xml(archive: zipfile.ZipFile, name: str) -> None:
+def _check_xml(archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool]) -> None:
     """Every part a reader may parse is UTF-8 or UTF-16 XML without a document type declaration.
 
     Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
@@ -212,7 +218,7 @@ def _check_xml(archive: zipfile.ZipFile, name: str) -> None:
     the standard library's expat, python-docx with lxml). Reading each part also checks its CRC.
     """
     for info in archive.infolist():
-        if not _parsed(info.filename):
+        if not parsed(info.filename) or not _parsed(info.filename):
             continue
         with archive.open(info) as member:
             data = member.read(MAX_XML_BYTES + 1)
