@@ -36,8 +36,17 @@ from .problems import too_large
 
 __all__ = ["read_sheets"]
 
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b([^>]{0,2000}?)(/?)>")
-_ROW_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(?:row|mergeCell)\b")
+_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(?:c|row|mergeCell)\b")
+_FAR_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b([^>]{0,2000}?\br\s{0,5}=\s{0,5}[\"']\$?"
+    rb"(?:[A-Za-z]{2,4}\$?[0-9]{1,9}|[A-Za-z]\$?[0-9]{5,9})[\"'][^>]{0,2000}?)(/?)>"
+)
+_FAR_ROW = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row\b[^>]{0,2000}?\br\s{0,5}=\s{0,5}[\"']([0-9]{5,9})[\"'][^>]{0,2000}?(?<!/)>"
+    rb"(.*?)</(?:[A-Za-z_][\w.-]{0,20}:)?row>",
+    re.DOTALL,
+)
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(?:v|is)\b")
 _R = re.compile(rb"""\br\s{0,5}=\s{0,5}["']\$?([A-Za-z]{1,4})\$?([0-9]{1,9})["']""")
 _S = re.compile(rb"""\bs\s{0,5}=\s{0,5}["']([0-9]{1,9})["']""")
 _PERCENT_IDS = {9, 10}
@@ -109,17 +118,14 @@ class _Sheet:
             for c, value in enumerate(values, left + 1):
                 if value == "" or value is None:
                     continue
-                text = self.text(value, r, c)
-                texts[(r, c)] = text
+                texts[(r, c)] = self.text(value, r, c)
                 last_row, last_column = max(last_row, r), max(last_column, c)
         ranges = self.merges if self.merges is not None else sheet.merged_cell_ranges or ()
         merged = self.merged(ranges, texts, last_row, last_column)
-        address = self.address
+        columns = [(c, f"{self.ref}!{_letters(c)}") for c in range(1, last_column + 1)]
+        get_merged, get_text = merged.get, texts.get
         return [
-            [
-                merged.get((r, c)) or Cell(texts.get((r, c), ""), address(r, c))
-                for c in range(1, last_column + 1)
-            ]
+            [get_merged((r, c)) or Cell(get_text((r, c), ""), f"{prefix}{r}") for c, prefix in columns]
             for r in range(1, last_row + 1)
         ]
 
@@ -334,32 +340,42 @@ def _percent_styles(archive: zipfile.ZipFile, names: set[str], workbook: str, pa
 
 
 def _scan_sheet(xml: bytes, name: str, title: str, percent_styles: set[int]) -> _Scan:
+    """The sheet's elements counted, its values beyond the limits refused, its percent cells
+    found: a few regular-expression passes over the XML, a Python step only for a match that
+    may be out of bounds or is percent-styled."""
     scan = _Scan()
-    elements = len(_ROW_ELEMENT.findall(xml))
-    for match in _CELL.finditer(xml):
-        elements += 1
-        if elements > MAX_SHEET_ELEMENTS:
-            too_large(
-                name,
-                title,
-                "rows, cells and merged ranges stored in a worksheet",
-                f"more than {MAX_SHEET_ELEMENTS:,}",
-                f"at most {MAX_SHEET_ELEMENTS:,} (MAX_SHEET_ELEMENTS)",
-            )
-        if match.group(2):  # <c …/>: formatting only, no value
-            continue
-        attributes = match.group(1)
-        where = _R.search(attributes)
-        if where is None:
-            continue
+    elements = len(_ELEMENT.findall(xml))
+    if elements > MAX_SHEET_ELEMENTS:
+        too_large(
+            name,
+            title,
+            "rows, cells and merged ranges stored in a worksheet",
+            f"{elements:,}",
+            f"at most {MAX_SHEET_ELEMENTS:,} (MAX_SHEET_ELEMENTS)",
+        )
+    for match in _FAR_CELL.finditer(xml):  # two or more column letters, or five or more row digits
+        if not match.group(2):  # <c …/>: formatting only, no value
+            _check_reference(match.group(1), name, title)
+    for match in _FAR_ROW.finditer(xml):
+        row = int(match.group(1))
+        if row > MAX_ROWS and _VALUE.search(match.group(2)):
+            _beyond(name, title, row, 1)
+    if percent_styles:
+        styles = b"|".join(str(style).encode() for style in sorted(percent_styles))
+        percent = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,2000}?\bs\s{0,5}=\s{0,5}[\"'](?:" + styles + rb")[\"'][^>]{0,2000}>")
+        for match in percent.finditer(xml):
+            where = _R.search(match.group(0))
+            if where is not None:
+                scan.percent.add((int(where.group(2)), _column_number(where.group(1).decode("ascii").upper())))
+    return scan
+
+
+def _check_reference(attributes: bytes, name: str, title: str) -> None:
+    where = _R.search(attributes)
+    if where is not None:
         r, c = int(where.group(2)), _column_number(where.group(1).decode("ascii").upper())
         if r > MAX_ROWS or c > MAX_COLUMNS:
             _beyond(name, title, r, c)
-        if percent_styles:
-            style = _S.search(attributes)
-            if style is not None and int(style.group(1)) in percent_styles:
-                scan.percent.add((r, c))
-    return scan
 
 
 def _beyond(name: str, title: str, r: int, c: int) -> NoReturn:
