@@ -172,7 +172,8 @@ def _refuse(name: str, kind: str) -> NoReturn:
     not what it says), ``unknown-format`` otherwise; either says what it is."""
     suffix = Path(name).suffix.lower()
     claimed = READERS[FORMATS[suffix]][0] if suffix in FORMATS else ""
-    what = f"not a {claimed} file: it is {KINDS[kind]}" if claimed else KINDS[kind]
+    article = "an" if claimed[:1] in ("E", "O") else "a"
+    what = f"not {article} {claimed} file: it is {KINDS[kind]}" if claimed else KINDS[kind]
     reason = f"{what}: {_HOW[kind]}" if kind != "empty" else f"empty file: {what}"
     if claimed:
         refused = problem("file-unreadable", file=name, reason=reason)

@@ -362,11 +362,17 @@ def _scan_sheet(xml: bytes, name: str, title: str, percent_styles: set[int]) -> 
             _beyond(name, title, row, 1)
     if percent_styles:
         styles = b"|".join(str(style).encode() for style in sorted(percent_styles))
-        percent = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,2000}?\bs\s{0,5}=\s{0,5}[\"'](?:" + styles + rb")[\"'][^>]{0,2000}>")
+        percent = re.compile(
+            rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,2000}?\bs\s{0,5}=\s{0,5}[\"'](?:"
+            + styles
+            + rb")[\"'][^>]{0,2000}>"
+        )
         for match in percent.finditer(xml):
             where = _R.search(match.group(0))
             if where is not None:
-                scan.percent.add((int(where.group(2)), _column_number(where.group(1).decode("ascii").upper())))
+                scan.percent.add(
+                    (int(where.group(2)), _column_number(where.group(1).decode("ascii").upper()))
+                )
     return scan
 
 
