@@ -30,7 +30,7 @@ from .limits import (
 )
 from .problems import too_large, unreadable
 
-__all__ = ["check_package", "read_form", "read_package"]
+__all__ = ["check_package", "declared_entries", "read_form", "read_package"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc/.xls, or an encrypted .docx/.xlsx
 _EOCD = b"PK\x05\x06"
@@ -83,7 +83,7 @@ def check_package(
             f"not a {suffixes} package: an old-format (.doc/.xls) or password-protected Office file; "
             f"save it unprotected as {suffixes}",
         )
-    entries = _declared_entries(data)
+    entries = declared_entries(data)
     if entries is None:
         unreadable(
             name,
@@ -102,7 +102,7 @@ def check_package(
     return data
 
 
-def _declared_entries(data: bytes) -> Optional[int]:
+def declared_entries(data: bytes) -> Optional[int]:
     """The member count a zip's end-of-central-directory record declares (None: no record),
     read before :mod:`zipfile` builds an entry per member."""
     at = data.rfind(_EOCD, max(0, len(data) - 65_557))
