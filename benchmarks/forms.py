@@ -6,10 +6,9 @@
 "Reading" is a file on disk to its grids of cells (what :mod:`perfscore.evaluations.tables`
 then reads tables from), per table the file holds:
 
-- old: openpyxl for .xlsx (``perfscore.evaluations.xlsx.read_xlsx``, the reader before issue
-  14) and python-docx for .docx (``docx_from_bytes(..., legacy=True)``: python-docx's document
-  and ``Paragraph.text`` over today's table walk, so the old figure is if anything too low),
-  each after the package check of every part;
+- old: the readers before issue 14, openpyxl for .xlsx (``perfscore.evaluations.xlsx.read_xlsx``,
+  unchanged) and python-docx for .docx (benchmarks/old_docx.py, the old module verbatim), each
+  after the package check of every part;
 - new: what :func:`perfscore.evaluations.office.read_evaluations` does before reading tables:
   the file read once, its kind sniffed, the package check of the parts the reader parses, and
   python-calamine (.xlsx, .xls, .ods), lxml (.docx) or pdfplumber (.pdf).
@@ -29,12 +28,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from perfscore.evaluations.docx import docx_from_bytes
 from perfscore.evaluations.grid import Grid
 from perfscore.evaluations.office import READERS, read_evaluations
-from perfscore.evaluations.package import read_form, read_package
+from perfscore.evaluations.package import read_form
 from perfscore.evaluations.sniff import sniff
 from perfscore.evaluations.xlsx import read_xlsx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from old_docx import read_docx as read_docx_before
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "tests" / "data" / "forms"
@@ -56,7 +57,7 @@ def old_read(path: Path) -> list[Grid]:
     name = str(path)
     if path.suffix == ".xlsx":
         return read_xlsx(path, name)
-    return docx_from_bytes(read_package(path, name, "Word"), name, legacy=True)
+    return read_docx_before(path, name)
 
 
 def new_read(path: Path) -> list[Grid]:

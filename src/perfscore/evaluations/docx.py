@@ -211,8 +211,15 @@ def _rows_and_width(table: Any, number: int, budget: _Budget) -> tuple[list[Any]
     return trs, width
 
 
-_TR_BEFORE = f"{W}trPr/{W}gridBefore"
+_TR_PR, _GRID_BEFORE = W + "trPr", W + "gridBefore"
 _TC_PR, _GRID_SPAN, _VMERGE, _VAL = W + "tcPr", W + "gridSpan", W + "vMerge", W + "val"
+
+
+def _child(element: Any, tag: str) -> Any:
+    """The first child with ``tag`` (properties come first: the loop is short); None if none."""
+    for child in element.iterchildren(tag):
+        return child
+    return None
 
 
 def _row(
@@ -221,17 +228,19 @@ def _row(
     """One ``<w:tr>`` as ``width`` cells at most, addressed ``prefix`` + grid column (1-based)."""
     row: list[Cell] = []
     tcs = list(tr.iterchildren(_TC))
-    before = min(_int_value(tr.find(_TR_BEFORE)), width - len(tcs))
-    for _ in range(max(0, before)):
+    properties = _child(tr, _TR_PR)
+    before = 0 if properties is None else _int_value(_child(properties, _GRID_BEFORE))
+    for _ in range(max(0, min(before, width - len(tcs)))):
         row.append(Cell("", f"{prefix}{len(row) + 1}"))
+    count = len(tcs)
     for index, tc in enumerate(tcs):
         column = len(row)
-        room = width - column - (len(tcs) - index - 1)  # what the cells after this one still need
-        properties = tc.find(_TC_PR)
         span, continues = 1, False
+        properties = _child(tc, _TC_PR)
         if properties is not None:
-            span = max(1, min(_int_value(properties.find(_GRID_SPAN)), room))
-            vmerge = properties.find(_VMERGE)
+            room = width - column - (count - index - 1)  # what the cells after this one still need
+            span = max(1, min(_int_value(_child(properties, _GRID_SPAN)), room))
+            vmerge = _child(properties, _VMERGE)
             continues = vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
         address = f"{prefix}{column + 1}"
         if continues and column in above:
@@ -239,7 +248,8 @@ def _row(
             cell = Cell(prev.text, address, prev.anchor or prev.address)
         else:
             text = "\n".join([text_of(p) for p in tc.iterchildren(_P)])
-            budget.text(address, text)
+            if len(text) > MAX_CELL_CHARS:
+                budget.text(address, text)
             cell = Cell(text.strip(), address)
         row.append(cell)
         if span > 1:

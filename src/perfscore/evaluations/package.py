@@ -45,6 +45,9 @@ _DTD_MARKERS = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
+_PROLOG_BYTES = 65_536
+_ROOT_START = re.compile(rb"<[A-Za-z_]|<\x00[A-Za-z_]\x00|\x00<\x00[A-Za-z_]")
+"""An element's start tag, in UTF-8 or UTF-16: the root element ends the prolog."""
 _DECLARED_ENCODING = re.compile(rb"""encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9._-]{1,40})["']""")
 
 
@@ -215,13 +218,22 @@ def _check_xml(archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool
 
     Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
     external entities (XXE) whatever the XML parser underneath (openpyxl reads some parts with
-    the standard library's expat, python-docx with lxml). Reading each part also checks its CRC.
+    the standard library's expat, python-docx with lxml). A document type declaration can only
+    stand in the prolog, before the root element: only the part's first :data:`_PROLOG_BYTES`
+    are decompressed and searched, and a part whose root element does not start within them
+    is refused.
     """
     for info in archive.infolist():
         if not parsed(info.filename) or not _parsed(info.filename):
             continue
         with archive.open(info) as member:
-            data = member.read(MAX_XML_BYTES + 1)
+            data = member.read(_PROLOG_BYTES)
+        if info.file_size > len(data) and not _ROOT_START.search(data):
+            unreadable(
+                name,
+                f"refused: an XML part whose root element does not start in its first {_PROLOG_BYTES:,} bytes",
+                info.filename,
+            )
         head = data[:200]
         if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or head[:4].count(0) >= 3:
             unreadable(name, "refused: an XML part in UTF-32 (Office writes UTF-8 or UTF-16)", info.filename)
