@@ -46,7 +46,8 @@ __all__ = ["FORMATS", "READERS", "read_evaluations"]
 def _xlsx(data: bytes, name: str) -> list[Grid]:
     from .sheets import read_sheets
 
-    return read_sheets(check_package(data, name, "Excel"), name, "xlsx")
+    parts: dict[str, bytes] = {}
+    return read_sheets(check_package(data, name, "Excel", keep=parts), name, "xlsx", parts)
 
 
 def _ods(data: bytes, name: str) -> list[Grid]:

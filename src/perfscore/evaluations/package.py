@@ -71,14 +71,20 @@ def read_form(path: Path, name: str) -> bytes:
 
 
 def check_package(
-    data: bytes, name: str, kind: str, *, parsed: Optional[Callable[[str], bool]] = None
+    data: bytes,
+    name: str,
+    kind: str,
+    *,
+    parsed: Optional[Callable[[str], bool]] = None,
+    keep: Optional[dict[str, bytes]] = None,
 ) -> bytes:
     """``data`` itself, once it is known to be a zip package of sane size that holds a
     ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`.
 
     ``parsed`` names the members the reader parses as XML (all but media when not given): only
     they are decompressed and scanned for a document type declaration; every member's size and
-    ratio is checked from the central directory whatever it is."""
+    ratio is checked from the central directory whatever it is. ``keep`` receives the parts the
+    check read whole (those under :data:`_PROLOG_BYTES`), so the reader need not read them again."""
     suffixes = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, ".ods")
     if data.startswith(_OLE):
         unreadable(
@@ -101,7 +107,7 @@ def check_package(
     with archive:
         _check_members(archive, name)
         _check_kind(archive.namelist(), name, kind)
-        _check_xml(archive, name, parsed or _parsed)
+        _check_xml(archive, name, parsed or _parsed, {} if keep is None else keep)
     return data
 
 
@@ -213,7 +219,9 @@ def _check_kind(names: list[str], name: str, kind: str) -> None:
     )
 
 
-def _check_xml(archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool]) -> None:
+def _check_xml(
+    archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool], keep: dict[str, bytes]
+) -> None:
     """Every part a reader may parse is UTF-8 or UTF-16 XML without a document type declaration.
 
     Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
@@ -228,6 +236,8 @@ def _check_xml(archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool
             continue
         with archive.open(info) as member:
             data = member.read(_PROLOG_BYTES)
+        if len(data) == info.file_size:
+            keep[info.filename] = data
         if info.file_size > len(data) and not _ROOT_START.search(data):
             unreadable(
                 name,

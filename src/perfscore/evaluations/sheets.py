@@ -53,11 +53,15 @@ _PERCENT_IDS = {9, 10}
 """Excel's built-in percent formats: ``0%`` and ``0.00%``."""
 
 
-def read_sheets(data: bytes, name: str, kind: str) -> list[Grid]:
-    """The workbook's worksheets as grids; ``kind`` is "xlsx", "xls" or "ods"."""
+def read_sheets(data: bytes, name: str, kind: str, parts: Optional[dict[str, bytes]] = None) -> list[Grid]:
+    """The workbook's worksheets as grids; ``kind`` is "xlsx", "xls" or "ods"; ``parts`` the
+    members already read whole (by the package check), by name."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    scans = {"xlsx": _xlsx_scans, "xls": _xls_scans, "ods": _ods_scans}[kind](data, name)
+    if kind == "xlsx":
+        scans = _xlsx_scans(_Parts(data, parts or {}), name)
+    else:
+        scans = _xls_scans(data, name) if kind == "xls" else _ods_scans(data, name)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         grids: list[Grid] = []
@@ -175,21 +179,39 @@ class _Sheet:
         return merged
 
 
-def _xlsx_scans(data: bytes, name: str) -> dict[str, _Scan]:
+class _Parts:
+    """A package's members by name: those already read, else read from the zip (opened once)."""
+
+    def __init__(self, data: bytes, kept: dict[str, bytes]) -> None:
+        self.data, self.kept = data, kept
+        self.archive: Optional[zipfile.ZipFile] = None
+
+    def zip(self) -> zipfile.ZipFile:
+        if self.archive is None:
+            self.archive = zipfile.ZipFile(io.BytesIO(self.data))
+        return self.archive
+
+    def names(self) -> set[str]:
+        return set(self.zip().namelist())
+
+    def read(self, member: str) -> bytes:
+        kept = self.kept.get(member)
+        return kept if kept is not None else self.zip().read(member)
+
+
+def _xlsx_scans(parts: _Parts, name: str) -> dict[str, _Scan]:
     """Each worksheet's scan, by sheet name: its elements counted, its cells with a value
     checked against the limits, and those with a percent style noted."""
     from lxml import etree  # type: ignore[import-untyped]
 
     scans: dict[str, _Scan] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        workbook_part = _main_part(archive, names)
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-        percent_styles = _percent_styles(archive, names, workbook_part, parser)
-        for title, part in _sheet_parts(archive, names, workbook_part, parser):
-            with archive.open(part) as member:
-                xml = member.read()
-            scans[title] = _scan_sheet(xml, name, title, percent_styles)
+    names = parts.names()
+    workbook_part = _main_part(names)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    rels = _rels(parts, names, workbook_part, parser)
+    percent_styles = _percent_styles(parts, names, rels, parser)
+    for title, part in _sheet_parts(parts, names, workbook_part, rels, parser):
+        scans[title] = _scan_sheet(parts.read(part), name, title, percent_styles)
     return scans
 
 
@@ -271,7 +293,7 @@ def _repeat(value: Optional[str]) -> int:
     return int(text) if text.isdigit() and len(text) <= 9 and int(text) > 0 else 1
 
 
-def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str:
+def _main_part(names: set[str]) -> str:
     """The workbook part, as ``_rels/.rels`` names it (``xl/workbook.xml`` in every real file)."""
     return (
         "xl/workbook.xml"
@@ -280,14 +302,14 @@ def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str:
     )
 
 
-def _rels(archive: zipfile.ZipFile, names: set[str], part: str, parser: Any) -> dict[str, str]:
+def _rels(parts: _Parts, names: set[str], part: str, parser: Any) -> dict[str, str]:
     from lxml import etree
 
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", base + ".rels")
     if rels not in names:
         return {}
-    root = etree.fromstring(archive.read(rels), parser)
+    root = etree.fromstring(parts.read(rels), parser)
     targets = {}
     for rel in root:
         target = str(rel.get("Target", ""))
@@ -301,31 +323,30 @@ def _rels(archive: zipfile.ZipFile, names: set[str], part: str, parser: Any) -> 
 
 
 def _sheet_parts(
-    archive: zipfile.ZipFile, names: set[str], workbook: str, parser: Any
+    parts: _Parts, names: set[str], workbook: str, rels: dict[str, str], parser: Any
 ) -> list[tuple[str, str]]:
     from lxml import etree
 
     if workbook not in names:
         return []
-    rels = _rels(archive, names, workbook, parser)
-    root = etree.fromstring(archive.read(workbook), parser)
-    parts = []
+    root = etree.fromstring(parts.read(workbook), parser)
+    found = []
     for element in root.iter("{*}sheet"):
         rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
         part = rels.get(str(rid), "")
         if part in names:
-            parts.append((str(element.get("name", "")), part))
-    return parts
+            found.append((str(element.get("name", "")), part))
+    return found
 
 
-def _percent_styles(archive: zipfile.ZipFile, names: set[str], workbook: str, parser: Any) -> set[int]:
+def _percent_styles(parts: _Parts, names: set[str], rels: dict[str, str], parser: Any) -> set[int]:
     """The cell style indices (``cellXfs``) whose number format shows a percentage."""
     from lxml import etree
 
-    part = next((p for p in _rels(archive, names, workbook, parser).values() if p.endswith("styles.xml")), "")
+    part = next((p for p in rels.values() if p.endswith("styles.xml")), "")
     if part not in names:
         return set()
-    root = etree.fromstring(archive.read(part), parser)
+    root = etree.fromstring(parts.read(part), parser)
     percent_ids = set(_PERCENT_IDS)
     for numfmt in root.iter("{*}numFmt"):
         code = str(numfmt.get("formatCode", ""))
