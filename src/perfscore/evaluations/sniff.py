@@ -33,7 +33,7 @@ KINDS = {
     "pptx": "a PowerPoint presentation",
     "zip": "a zip archive that is not an Office document",
     "html": "a web page (HTML) saved with an Office extension",
-    "text": "a plain text file (TOML or JSON)",
+    "text": "a plain text file",
     "empty": "an empty file",
     "unknown": "a file of unknown format",
 }
