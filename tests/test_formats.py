@@ -236,3 +236,11 @@ def test_the_fixtures_are_small() -> None:
     sizes = {path.name: os.path.getsize(path) for path in FORMS.iterdir()}
     assert set(sizes) == set(SOURCES) | set(CONVERTED)
     assert all(size < 128 * 1024 for size in sizes.values()), sizes
+
+
+@pytest.mark.parametrize("name", ["seed003-department.docx", "seed003-projects.docx", "sichuan-project.docx"])
+def test_the_lxml_word_reader_gives_python_docx_grid(sources: Path, name: str) -> None:
+    from perfscore.evaluations.docx import docx_from_bytes
+
+    data = (sources / name).read_bytes()
+    assert docx_from_bytes(data, name) == docx_from_bytes(data, name, legacy=True)
