@@ -33,6 +33,9 @@ from perfscore.rules import Ruleset
 from perfscore.scoring import normalize_label
 from perfscore.scoring import score as engine_score
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from forms import bench_forms
+
 # (b) parses cells with the same cache the engine uses (a dict of frozen CellValues keyed by the
 # text), so the ratio compares scoring, not whether one side remembers "100%".
 _parse_b = functools.lru_cache(maxsize=16384)(parse_cell)
@@ -602,9 +605,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="500 evaluations instead of 10,000")
     parser.add_argument("--count", type=int, help="number of generated evaluations (overrides --quick)")
     parser.add_argument("--repeats", type=int, help="repeats per measurement (best is kept)")
+    parser.add_argument("--only", choices=["forms"], help="run one section alone (forms: reading forms)")
     args = parser.parse_args(argv)
     count = args.count or (500 if args.quick else 10_000)
     repeats = args.repeats or 5
+    if args.only == "forms":
+        bench_forms(repeats)
+        return 0
 
     print(
         f"perfscore {perfscore.__version__} benchmark — Python {sys.version.split()[0]}, "
@@ -752,6 +759,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if c
     ]
     hostile_max, _ = bench_hostile_cells(repeats, realistic)
+    bench_forms(repeats)
 
     heading("summary")
     vs_a_ok, vs_f_ok = ratio_a >= GOAL_VS_SIMPLEEVAL, ratio_f >= GOAL_VS_SIMPLEEVAL

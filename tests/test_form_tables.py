@@ -5,6 +5,7 @@ puts them together. A new layout or header synonym is tested here first."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -121,14 +122,13 @@ def test_the_codes_a_form_raises_are_problems_in_the_table(code: str) -> None:
     assert (entry.kind, entry.severity) == ("problem", "error")
 
 
-def test_a_grid_without_a_table_and_an_unknown_suffix_are_unknown_formats() -> None:
+def test_a_grid_without_a_table_and_an_unknown_suffix_are_unknown_formats(tmp_path: Path) -> None:
     with pytest.raises(EvaluationError) as from_grid:
         evaluations_from_grid([_row("姓名", "电话")], source="x.xlsx")
     (problem,) = from_grid.value.problems
     assert problem.code == "unknown-format" and problem.message.startswith("not a self-evaluation table")
+    (tmp_path / "form.bin").write_bytes(b"\x00\x01 not a form")  # .et is read now (issue 14)
     with pytest.raises(EvaluationError) as unknown:
-        read_evaluations("form.et")
-    assert (
-        unknown.value.problems[0].message
-        == "unknown self-evaluation table format (save it as .docx or .xlsx)"
-    )
+        read_evaluations(tmp_path / "form.bin")
+    assert unknown.value.problems[0].code == "unknown-format"
+    assert unknown.value.problems[0].message.startswith("a file of unknown format: not a zip package")

@@ -18,10 +18,13 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_COMPRESSION_RATIO",
+    "MAX_CONVERT_SECONDS",
     "MAX_EVALUATION_BYTES",
     "MAX_FILE_BYTES",
     "MAX_MEMBERS",
     "MAX_MEMBER_BYTES",
+    "MAX_PDF_PAGES",
+    "MAX_PDF_PAGE_CHARS",
     "MAX_ROWS",
     "MAX_SHEET_ELEMENTS",
     "MAX_TOTAL_BYTES",
@@ -85,3 +88,16 @@ value (formatting only) included: each costs time to parse even when it holds no
 MAX_CELL_CHARS = 32_767
 """Characters of one cell's text (Excel's own limit for a cell). A 偏差原因 note or 年度总体目标
 runs to a few hundred."""
+
+MAX_CONVERT_SECONDS = 60
+"""Wall-clock seconds one LibreOffice conversion (.doc, .wps, .et, .odt) may take before it is
+killed: a two-page form converts in one to three seconds, a first run with a fresh profile in
+about five."""
+
+MAX_PDF_PAGES = 100
+"""Pages of a PDF read. A self-evaluation table runs to one to three pages; a department's
+whole report with every 一级项目's table to a few dozen."""
+
+MAX_PDF_PAGE_CHARS = 50_000
+"""Characters on one PDF page (a dense A4 page of small print holds about 5,000): each is an
+object the table finder places, so a page of millions would stall it."""

@@ -1,16 +1,27 @@
-"""Self-evaluation tables read from the Word (.docx) and Excel (.xlsx) files units fill in.
+"""Self-evaluation tables read from the forms units send: Word, Excel, WPS, OpenDocument, PDF.
 
-A form is read in three steps, each in its own module: its zip package is checked against the
-limits (:mod:`.package`, :mod:`.limits`) before any XML is parsed; the format's reader turns it
-into :data:`~.grid.Grid` s — one per document (:mod:`.docx`) or one per worksheet
-(:mod:`.xlsx`) — with merged cells expanded as :mod:`.grid` documents; and every table in
-the grids is read (:mod:`.tables`). To read another format, write its reader (a file to grids)
-and add its suffixes to :data:`FORMATS` (and to ``OFFICE_SUFFIXES`` in :mod:`.load`).
+A form is read in three steps, each in its own module. Its kind is found from its content, not
+its name (:mod:`.sniff`): a .doc that is really a .docx, or an .xls that is really an .xlsx, is
+read as what it is. Its reader turns it into :data:`~.grid.Grid` s, after the zip package is
+checked against the limits (:mod:`.package`, :mod:`.limits`) before any XML is parsed:
 
-Cell addresses: ``Sheet1!D14`` (worksheet and cell) for .xlsx; ``表1 R14C4`` (the document's
-first table, row 14, grid column 4, 1-based) for .docx, and ``段3`` for its third paragraph.
+- Word (.docx/.docm): one grid per document (:mod:`.docx`);
+- Excel (.xlsx/.xlsm), Excel 97–2003 and WPS 表格 (.xls/.et), OpenDocument (.ods): one grid
+  per worksheet, through python-calamine (:mod:`.sheets`, which says what each format gives);
+- Word 97–2003 and WPS 文字 (.doc/.wps), OpenDocument text (.odt): converted to .docx by
+  LibreOffice when it is installed (:mod:`.convert`), else a message saying how to convert;
+- PDF with a text layer: its ruled tables, through pdfplumber (:mod:`.pdf`); a scanned PDF is
+  refused with "扫描件，需要 OCR".
 
-python-docx and openpyxl (the ``office`` extra) are imported only when a file is read.
+Then every table in the grids is read (:mod:`.tables`). To read another format, write its
+reader (bytes to grids), give :func:`~.sniff.sniff` a kind for it and add it to :data:`FORMATS`.
+
+Cell addresses: ``Sheet1!D14`` (worksheet and cell) for workbooks; ``表1 R14C4`` (the document's
+first table, row 14, grid column 4, 1-based) for Word, and ``段3`` for its third paragraph;
+``页2 表1 R3C4`` and ``页1 行2`` for PDF.
+
+python-docx, python-calamine and pdfplumber (the ``office`` extra) are imported only when a file
+is read.
 """
 
 from __future__ import annotations
@@ -18,57 +29,137 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import localcontext
 from pathlib import Path
-from typing import Union
+from typing import NoReturn, Union
 
 from ..decimals import CONTEXT
 from ..errors import EvaluationError
-from .docx import read_docx
 from .grid import Grid
 from .model import Evaluation
+from .package import check_package, read_form
 from .problems import problem
+from .sniff import KINDS, sniff
 from .tables import collect_evaluations, not_a_table
-from .xlsx import read_xlsx
 
-__all__ = ["FORMATS", "read_evaluations"]
+__all__ = ["FORMATS", "READERS", "read_evaluations"]
 
-FORMATS: Mapping[str, tuple[str, Callable[[Path, str], list[Grid]]]] = {
-    ".docx": ("Word", read_docx),
-    ".docm": ("Word", read_docx),
-    ".xlsx": ("Excel", read_xlsx),
-    ".xlsm": ("Excel", read_xlsx),
+
+def _xlsx(data: bytes, name: str) -> list[Grid]:
+    from .sheets import read_sheets
+
+    parts: dict[str, bytes] = {}
+    return read_sheets(check_package(data, name, "Excel", keep=parts), name, "xlsx", parts)
+
+
+def _ods(data: bytes, name: str) -> list[Grid]:
+    from .sheets import read_sheets
+
+    return read_sheets(check_package(data, name, "OpenDocument"), name, "ods")
+
+
+def _xls(data: bytes, name: str) -> list[Grid]:
+    """Through calamine; a file it cannot read (an old WPS 表格) through LibreOffice."""
+    from .convert import convert, office_program
+    from .sheets import read_sheets
+
+    try:
+        return read_sheets(data, name, "xls")
+    except EvaluationError:
+        raise
+    except Exception:
+        if not office_program():
+            raise
+    return _xlsx(convert(data, name, KINDS["xls"], ".xls", "xlsx"), name)
+
+
+def _docx(data: bytes, name: str) -> list[Grid]:
+    from .docx import docx_from_bytes, word_parsed
+
+    return docx_from_bytes(check_package(data, name, "Word", parsed=word_parsed), name)
+
+
+def _doc(data: bytes, name: str) -> list[Grid]:
+    from .convert import convert
+
+    return _docx(convert(data, name, KINDS["doc"], ".doc", "docx"), name)
+
+
+def _odt(data: bytes, name: str) -> list[Grid]:
+    from .convert import convert
+
+    return _docx(convert(data, name, KINDS["odt"], ".odt", "docx"), name)
+
+
+def _pdf(data: bytes, name: str) -> list[Grid]:
+    from .pdf import read_pdf
+
+    return read_pdf(data, name)
+
+
+READERS: Mapping[str, tuple[str, Callable[[bytes, str], list[Grid]]]] = {
+    "docx": ("Word", _docx),
+    "xlsx": ("Excel", _xlsx),
+    "xls": ("Excel 97–2003", _xls),
+    "ods": ("OpenDocument", _ods),
+    "doc": ("Word 97–2003", _doc),
+    "odt": ("OpenDocument", _odt),
+    "pdf": ("PDF", _pdf),
 }
-"""Each suffix read: the kind of file it names (in messages) and its reader, a file and the
-name its problems give it → the file's grids."""
+"""Each kind of form read (a kind :func:`~.sniff.sniff` gives): the name of its format in
+messages, and its reader, the file's bytes and the name its problems give it → its grids."""
 
-_OLD_FORMATS = (".doc", ".xls", ".wps", ".et")
-"""Suffixes of forms saved in a format not read, told to save it as .docx or .xlsx."""
+FORMATS: Mapping[str, str] = {
+    ".docx": "docx",
+    ".docm": "docx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".et": "xls",
+    ".ods": "ods",
+    ".doc": "doc",
+    ".wps": "doc",
+    ".odt": "odt",
+    ".pdf": "pdf",
+}
+"""The suffixes of forms (``OFFICE_SUFFIXES`` in :mod:`.load`, what a folder review picks up)
+and the kind each usually holds. The kind read is the one the content shows, whatever the
+suffix says."""
+
+_HOW = {
+    "encrypted": "password-protected: 请去除密码后另存 (save it without a password as .docx or .xlsx)",
+    "ole": "an old-format or password-protected Office file: save it unprotected as .docx or .xlsx",
+    "pptx": "a self-evaluation table is a Word, Excel, WPS or PDF form",
+    "zip": "a self-evaluation table is a Word, Excel, WPS or PDF form",
+    "html": "open it in Excel or WPS and save it as .xlsx",
+    "text": "not a zip package, compound file or PDF; an evaluation written as text is named .toml or .json",
+    "empty": "nothing to read",
+    "unknown": "not a zip package, compound file or PDF: save it as .docx or .xlsx",
+}
 
 
 def read_evaluations(
     path: Union[str, Path], *, region: str = "", form: str = "", year: int = 0
 ) -> list[Evaluation]:
-    """Every self-evaluation table in a .docx or .xlsx file, in order (附件4 holds one table per
-    一级项目, so a document may hold several).
+    """Every self-evaluation table in a form, in order (附件4 holds one table per 一级项目, so a
+    document may hold several). The form's kind is found from its content, whatever its name.
 
     ``region``, ``form`` and ``year`` are used when given; otherwise form and year are inferred
     from each table's title ("2023 年度项目支出绩效自评表" → project, 2023) and region is "".
     Raises :class:`EvaluationError` listing every problem, each naming the file and cell: the
-    file cannot be opened, is larger than a ``MAX_*`` limit of :mod:`.limits` (code
-    ``too-large``), holds no self-evaluation table, or has number cells (分值, 自评得分,
-    budget amounts) that cannot be read as numbers. Amounts are read in
-    :data:`perfscore.decimals.CONTEXT`, whatever the caller's decimal context.
+    file is of a format not read (``unknown-format``, saying what it is and how to convert it),
+    cannot be opened, is larger than a ``MAX_*`` limit of :mod:`.limits` (code ``too-large``),
+    holds no self-evaluation table, or has number cells (分值, 自评得分, budget amounts) that
+    cannot be read as numbers. Amounts are read in :data:`perfscore.decimals.CONTEXT`,
+    whatever the caller's decimal context.
     """
     name = str(path)
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        hint = " (save it as .docx or .xlsx)" if suffix in _OLD_FORMATS else ""
-        reason = "unknown self-evaluation table format" + hint
-        found = suffix or "(none)"
-        raise EvaluationError(
-            [problem("unknown-format", file=name, found=found, expected=".docx or .xlsx", reason=reason)]
-        )
+    data = read_form(Path(path), name)
+    kind = sniff(data)
+    if kind == "zip" and FORMATS.get(Path(name).suffix.lower()) in ("docx", "xlsx", "ods"):
+        kind = FORMATS[Path(name).suffix.lower()]  # a broken package: its check says what is wrong
+    if kind not in READERS:
+        _refuse(name, kind)
     with localcontext(CONTEXT):
-        grids = _grids(Path(path), name, suffix)
+        grids = _grids(data, name, kind)
         evaluations = [
             evaluation
             for grid in grids
@@ -79,17 +170,36 @@ def read_evaluations(
     return evaluations
 
 
-def _grids(path: Path, name: str, suffix: str) -> list[Grid]:
+def _refuse(name: str, kind: str) -> NoReturn:
+    """A file of a kind not read: ``file-unreadable`` when its suffix names a form format (it is
+    not what it says), ``unknown-format`` otherwise; either says what it is."""
+    suffix = Path(name).suffix.lower()
+    claimed = READERS[FORMATS[suffix]][0] if suffix in FORMATS else ""
+    article = "an" if claimed[:1] in ("E", "O") else "a"
+    what = f"not {article} {claimed} file: it is {KINDS[kind]}" if claimed else KINDS[kind]
+    reason = f"{what}: {_HOW[kind]}" if kind != "empty" else f"empty file: {what}"
+    if claimed:
+        refused = problem("file-unreadable", file=name, reason=reason)
+    else:
+        expected = "a Word, Excel, WPS, OpenDocument or PDF form"
+        refused = problem("unknown-format", file=name, found=KINDS[kind], expected=expected, reason=reason)
+    raise EvaluationError([refused], f"{name}: {reason}")
+
+
+def _grids(data: bytes, name: str, kind: str) -> list[Grid]:
     """The file's grids, read by its format's reader; whatever a broken file makes the reader
-    raise is a ``file-unreadable`` problem."""
-    kind, reader = FORMATS[suffix]
+    raise is a ``file-unreadable`` problem naming the format."""
+    label, reader = READERS[kind]
     try:
-        return reader(path, name)
+        return reader(data, name)
     except EvaluationError:
         raise
     except ImportError as exc:
-        reason = f"reading {suffix} needs python-docx and openpyxl (pip install 'perfscore[office]'): {exc}"
+        reason = (
+            f"reading a {label} file needs python-docx, python-calamine and pdfplumber "
+            f"(pip install 'perfscore[office]'): {exc}"
+        )
         raise EvaluationError([problem("file-unreadable", file=name, reason=reason)]) from None
-    except Exception as exc:  # a broken file: zipfile, lxml, KeyError, openpyxl's and docx's own errors
-        reason = f"cannot open as a {kind} file: {type(exc).__name__}: {exc}"[:2000]
+    except Exception as exc:  # a broken file: zipfile, lxml, calamine's, pdfminer's and docx's own errors
+        reason = f"cannot open as {KINDS[kind]}: {type(exc).__name__}: {exc}"[:2000]
         raise EvaluationError([problem("file-unreadable", file=name, reason=reason)]) from None

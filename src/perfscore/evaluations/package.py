@@ -16,7 +16,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..files import FileRefused, read_bytes
 from .limits import (
@@ -30,7 +30,7 @@ from .limits import (
 )
 from .problems import too_large, unreadable
 
-__all__ = ["read_package"]
+__all__ = ["check_package", "declared_entries", "read_form", "read_package"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc/.xls, or an encrypted .docx/.xlsx
 _EOCD = b"PK\x05\x06"
@@ -45,28 +45,54 @@ _DTD_MARKERS = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
+_PROLOG_BYTES = 65_536
+_ROOT_START = re.compile(rb"<[A-Za-z_]|<\x00[A-Za-z_]\x00|\x00<\x00[A-Za-z_]")
+"""An element's start tag, in UTF-8 or UTF-16: the root element ends the prolog."""
 _DECLARED_ENCODING = re.compile(rb"""encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9._-]{1,40})["']""")
 
 
 def read_package(path: Path, name: str, kind: str) -> bytes:
     """The file's bytes, once they are known to be a zip package of sane size that holds a
     ``kind`` ("Word" or "Excel") document; else an :class:`EvaluationError`."""
-    suffixes = ".docx" if kind == "Word" else ".xlsx"
+    data = read_form(path, name)
+    if not data:
+        unreadable(name, f"empty file: not a {kind} file")
+    return check_package(data, name, kind)
+
+
+def read_form(path: Path, name: str) -> bytes:
+    """The bytes of a form file: a regular file of at most :data:`~.limits.MAX_FILE_BYTES`."""
     try:
-        data = read_bytes(path, MAX_FILE_BYTES)
+        return read_bytes(path, MAX_FILE_BYTES)
     except FileRefused as exc:
         if exc.code == "file-too-large":
             too_large(name, "", "the file", str(exc), f"at most {MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES)")
         unreadable(name, str(exc))
-    if not data:
-        unreadable(name, f"empty file: not a {kind} file")
+
+
+def check_package(
+    data: bytes,
+    name: str,
+    kind: str,
+    *,
+    parsed: Optional[Callable[[str], bool]] = None,
+    keep: Optional[dict[str, bytes]] = None,
+) -> bytes:
+    """``data`` itself, once it is known to be a zip package of sane size that holds a
+    ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`.
+
+    ``parsed`` names the members the reader parses as XML (all but media when not given): only
+    they are decompressed and scanned for a document type declaration; every member's size and
+    ratio is checked from the central directory whatever it is. ``keep`` receives the parts the
+    check read whole (those under :data:`_PROLOG_BYTES`), so the reader need not read them again."""
+    suffixes = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, ".ods")
     if data.startswith(_OLE):
         unreadable(
             name,
             f"not a {suffixes} package: an old-format (.doc/.xls) or password-protected Office file; "
             f"save it unprotected as {suffixes}",
         )
-    entries = _declared_entries(data)
+    entries = declared_entries(data)
     if entries is None:
         unreadable(
             name,
@@ -81,11 +107,11 @@ def read_package(path: Path, name: str, kind: str) -> bytes:
     with archive:
         _check_members(archive, name)
         _check_kind(archive.namelist(), name, kind)
-        _check_xml(archive, name)
+        _check_xml(archive, name, parsed or _parsed, {} if keep is None else keep)
     return data
 
 
-def _declared_entries(data: bytes) -> Optional[int]:
+def declared_entries(data: bytes) -> Optional[int]:
     """The member count a zip's end-of-central-directory record declares (None: no record),
     read before :mod:`zipfile` builds an entry per member."""
     at = data.rfind(_EOCD, max(0, len(data) - 65_557))
@@ -175,6 +201,8 @@ def _parsed(member: str) -> bool:
 
 def _check_kind(names: list[str], name: str, kind: str) -> None:
     """A Word document named .xlsx (or the reverse) is refused with what it is."""
+    if kind == "OpenDocument" and ("mimetype" in names or "content.xml" in names):
+        return
     tops = {member.split("/", 1)[0] for member in names if "/" in member}
     expected, other = ("word", "xl") if kind == "Word" else ("xl", "word")
     if expected in tops:
@@ -191,18 +219,31 @@ def _check_kind(names: list[str], name: str, kind: str) -> None:
     )
 
 
-def _check_xml(archive: zipfile.ZipFile, name: str) -> None:
+def _check_xml(
+    archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool], keep: dict[str, bytes]
+) -> None:
     """Every part a reader may parse is UTF-8 or UTF-16 XML without a document type declaration.
 
     Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
     external entities (XXE) whatever the XML parser underneath (openpyxl reads some parts with
-    the standard library's expat, python-docx with lxml). Reading each part also checks its CRC.
+    the standard library's expat, python-docx with lxml). A document type declaration can only
+    stand in the prolog, before the root element: only the part's first :data:`_PROLOG_BYTES`
+    are decompressed and searched, and a part whose root element does not start within them
+    is refused.
     """
     for info in archive.infolist():
-        if not _parsed(info.filename):
+        if not parsed(info.filename) or not _parsed(info.filename):
             continue
         with archive.open(info) as member:
-            data = member.read(MAX_XML_BYTES + 1)
+            data = member.read(_PROLOG_BYTES)
+        if len(data) == info.file_size:
+            keep[info.filename] = data
+        if info.file_size > len(data) and not _ROOT_START.search(data):
+            unreadable(
+                name,
+                f"refused: an XML part whose root element does not start in its first {_PROLOG_BYTES:,} bytes",
+                info.filename,
+            )
         head = data[:200]
         if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or head[:4].count(0) >= 3:
             unreadable(name, "refused: an XML part in UTF-32 (Office writes UTF-8 or UTF-16)", info.filename)
