@@ -1,8 +1,8 @@
-"""Regional layouts (DOMAIN §7.2): each fixture form in tests/data/forms reads back, as .xlsx and
+"""Regional layouts (DOMAIN §7.2): each fixture form in tests/data/layouts reads back, as .xlsx and
 .docx, to exactly the evaluation its TOML source states; and each layout class is checked on its
 own, on a small grid, so a failure names what broke.
 
-The forms are built by scripts/forms.py from the TOML sources and committed; a test here also
+The forms are built by scripts/layout_forms.py from the TOML sources and committed; a test here also
 rebuilds them into a temporary directory, so the committed files and the script cannot drift.
 """
 
@@ -22,15 +22,15 @@ from perfscore import Evaluation, EvaluationError
 from perfscore.evaluations import Cell, evaluations_from_grid, read_evaluations
 from perfscore.evaluations.layout import NATIONAL, goal_label, title_line
 
-FORMS = ROOT / "tests" / "data" / "forms"
-NAMES = sorted(path.stem for path in FORMS.glob("*.toml"))
+LAYOUTS = ROOT / "tests" / "data" / "layouts"
+NAMES = sorted(path.stem for path in LAYOUTS.glob("*.toml"))
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("forms", ROOT / "scripts" / "forms.py")
+    spec = importlib.util.spec_from_file_location("layout_forms", ROOT / "scripts" / "layout_forms.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("forms", module)
+    sys.modules.setdefault("layout_forms", module)
     spec.loader.exec_module(module)
     return module
 
@@ -51,7 +51,7 @@ def _plain(evaluation: Evaluation) -> Evaluation:
 
 
 def _expected(name: str) -> Evaluation:
-    evaluation, _ = FORMS_SCRIPT.source(FORMS / f"{name}.toml")
+    evaluation, _ = FORMS_SCRIPT.source(LAYOUTS / f"{name}.toml")
     return _plain(evaluation)
 
 
@@ -64,7 +64,7 @@ def _read(path: Path, region: str) -> Evaluation:
 @pytest.mark.parametrize("name", NAMES)
 def test_each_form_reads_back_to_its_source(name: str, suffix: str) -> None:
     expected = _expected(name)
-    got = _plain(_read(FORMS / f"{name}{suffix}", expected.region))
+    got = _plain(_read(LAYOUTS / f"{name}{suffix}", expected.region))
     for field in attrs.fields(Evaluation):
         if field.name != "rows":
             assert getattr(got, field.name) == getattr(expected, field.name), field.name
@@ -77,17 +77,17 @@ def test_each_form_reads_back_to_its_source(name: str, suffix: str) -> None:
 def test_the_committed_forms_are_what_the_script_builds(tmp_path: Path) -> None:
     for name in NAMES:
         for suffix, path in FORMS_SCRIPT.build(name, tmp_path).items():
-            expected = _read(FORMS / f"{name}{suffix}", "x")
+            expected = _read(LAYOUTS / f"{name}{suffix}", "x")
             assert _plain(_read(path, "x")) == _plain(expected), (name, suffix)
 
 
 def test_values_keep_their_cells() -> None:
-    flat = _read(FORMS / "flat-list.xlsx", "500000")
+    flat = _read(LAYOUTS / "flat-list.xlsx", "500000")
     assert [row.where for row in flat.rows] == [f"自评表!A{r}" for r in (5, 6, 7, 8)]
-    goal = _read(FORMS / "goal-blocks.xlsx", "420000")
+    goal = _read(LAYOUTS / "goal-blocks.xlsx", "420000")
     shared = [row.shared_score for row in goal.rows]
     assert shared[2] == shared[3] == "自评表!F12" and shared[2] == goal.rows[2].where.replace("C", "F")
-    docx = _read(FORMS / "goal-blocks.docx", "420000")
+    docx = _read(LAYOUTS / "goal-blocks.docx", "420000")
     assert docx.rows[0].where == "表1 R8C3"
 
 

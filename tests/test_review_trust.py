@@ -421,7 +421,7 @@ def test_a_goal_block_form_with_a_merged_group_score_reviews_clean(suffix: str) 
 
     from conftest import DATA
 
-    (evaluation,) = perfscore.read_evaluations(DATA / "forms" / f"goal-blocks{suffix}", region="420100")
+    (evaluation,) = perfscore.read_evaluations(DATA / "layouts" / f"goal-blocks{suffix}", region="420100")
     reviewed = review(evaluation)
     assert [f.code for f in reviewed.findings if f.severity != "info"] == []
     # the row whose group score sits on another row adds 0 and is not "missing": the total is checked

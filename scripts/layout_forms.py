@@ -1,8 +1,8 @@
 """Build self-evaluation forms (绩效自评表) in each regional layout class, as .xlsx and .docx.
 
-    python scripts/forms.py [OUTDIR]      # default: tests/data/forms
+    python scripts/layout_forms.py [OUTDIR]      # default: tests/data/layouts
 
-Each ``tests/data/forms/<name>.toml`` holds the :class:`~perfscore.Evaluation` the form must read
+Each ``tests/data/layouts/<name>.toml`` holds the :class:`~perfscore.Evaluation` the form must read
 back to (``[evaluation]``, ``[budget]``, ``[[rows]]``, as in docs/evaluation-format.md) and, under
 ``[layout]``, how to print it:
 
@@ -43,7 +43,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "tests" / "data" / "forms"
+SOURCES = ROOT / "tests" / "data" / "layouts"
 SHEET = "自评表"
 
 
@@ -272,7 +272,7 @@ def write_docx(sheet: Sheet, path: Path) -> None:
 
 
 def build(name: str, outdir: Path) -> dict[str, Path]:
-    """The form ``name`` (tests/data/forms/<name>.toml) as .xlsx and .docx in ``outdir``."""
+    """The form ``name`` (tests/data/layouts/<name>.toml) as .xlsx and .docx in ``outdir``."""
     evaluation, layout = source(SOURCES / f"{name}.toml")
     sheet = render(evaluation, layout)
     built = {}
