@@ -19,7 +19,7 @@ from typing import Optional, Union
 from ..decimals import in_context
 from ..errors import PerfscoreError
 from ..evaluations import Evaluation
-from ..reviewing import Review
+from ..reviewing import OUTPUT_MARKER, Review
 from .html import to_html
 from .markdown import to_markdown
 from .text import visible
@@ -58,7 +58,9 @@ def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] 
         raise ExportError("export to xlsx needs openpyxl: pip install 'perfscore[office]'") from exc
 
     with _writing(path):
-        workbook(ReportView.of(review, evaluation)).save(Path(path))
+        book = workbook(ReportView.of(review, evaluation))
+        book.properties.keywords = OUTPUT_MARKER  # how a batch review knows it, whatever its name
+        book.save(Path(path))
 
 
 def export(
