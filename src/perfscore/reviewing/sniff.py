@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import BinaryIO, Optional
 
 __all__ = ["OUTPUT_MARKER", "is_lock_file", "own_output"]
 
@@ -43,15 +44,27 @@ def own_output(path: Path) -> Optional[tuple[str, str]]:
     (its marker, or the three sheets it always writes), a JSON report (``score --json``) or
     review (``review --json``). Told from the content, whatever the file is named; anything
     that cannot be opened is None, left for the reader to report."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        if not path.is_file() or os.path.getsize(path) > _MAX_SNIFFED:
-            return None
-        with open(path, "rb") as f:
-            head = f.read(4096)
+        fd = os.open(path, flags)
     except (OSError, ValueError):
         return None
-    if head.startswith(b"PK"):
-        return ("评分工作簿", "a scored workbook") if _scored_workbook(path) else None
+    try:
+        status = os.fstat(fd)
+        regular = stat.S_ISREG(status.st_mode) and status.st_size <= _MAX_SNIFFED
+    except OSError:
+        regular = False
+    if not regular:  # a directory, FIFO (never waited on here), device...: the reader says why
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            head = f.read(4096)
+            if head.startswith(b"PK"):
+                f.seek(0)
+                return ("评分工作簿", "a scored workbook") if _scored_workbook(f) else None
+        except OSError:
+            return None
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if _JSON_REPORT.match(head):
@@ -61,9 +74,9 @@ def own_output(path: Path) -> Optional[tuple[str, str]]:
     return None
 
 
-def _scored_workbook(path: Path) -> bool:
+def _scored_workbook(file: BinaryIO) -> bool:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(file) as archive:
             core = _member(archive, "docProps/core.xml")
             if OUTPUT_MARKER.encode() in core:
                 return True
