@@ -107,18 +107,53 @@ def batch_files(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> Iterator
     directory named ``x.toml``): reading it reports why it cannot be read, so none is lost. A
     folder that cannot be listed comes back as itself, to be reported with its own error."""
     for path in _paths(paths):
-        if not path.is_dir():
+        if path.is_dir():
+            yield from _walk(path)
+        else:
             yield path, True
-            continue
-        try:
-            entries = sorted(path.rglob("*"))
-        except OSError:
-            yield path, True  # cannot be listed: reported as the folder's own error
-            continue
-        for entry in entries:
-            candidate = entry.suffix.lower() in EVALUATION_SUFFIXES
-            if candidate or not entry.is_dir() or entry.is_symlink():
-                yield entry, candidate
+
+
+def _walk(top: Path) -> Iterator[tuple[Path, bool]]:
+    """The entries under ``top`` in name order, one folder listed at a time (a folder of 10,000
+    files is never held as a list of paths; no recursion, however deep). A folder that cannot
+    be listed comes back as itself, to be reported with its own error; a link to a folder is
+    not followed."""
+    first = _listing(top)
+    if first is None:
+        yield top, True
+        return
+    pending = [first]
+    while pending:
+        for path, inside in pending[-1]:
+            candidate = path.suffix.lower() in EVALUATION_SUFFIXES
+            if not inside or candidate:
+                yield path, candidate
+            if inside:
+                listed = _listing(path)
+                if listed is not None:
+                    pending.append(listed)
+                    break
+                if not candidate:
+                    yield path, True
+        else:
+            pending.pop()
+
+
+def _listing(folder: Path) -> Optional[Iterator[tuple[Path, bool]]]:
+    """A folder's entries in name order, each with whether it is a folder to go into."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return None
+    return ((folder / entry.name, _is_folder(entry)) for entry in entries)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def evaluation_files(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> list[Path]:
