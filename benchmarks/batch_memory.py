@@ -70,12 +70,31 @@ def measure(folder: Path, src: Path, traced: bool) -> dict[str, float]:
     return figures
 
 
+def check(src: Path) -> None:
+    """Stop unless the code under test reviews the example: a batch of failures proves nothing."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, "-m", "perfscore", "review", str(SOURCE), "--json", "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        (entry,) = json.loads(done.stdout)
+    except ValueError:
+        sys.exit(f"the review printed no JSON:\n{done.stderr}")
+    if entry.get("review") is None:
+        sys.exit(f"the example is not reviewed with {src}: {entry.get('error')}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--tracemalloc", action="store_true", help="also Python's peak allocation (slower)")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the perfscore source to run")
     args = parser.parse_args()
+    check(args.src)
     results = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="perfscore-batch-") as tmp:
