@@ -72,6 +72,8 @@ def measure(folder: Path, src: Path, traced: bool) -> dict[str, float]:
 
 def check(src: Path) -> None:
     """Stop unless the code under test reviews the example: a batch of failures proves nothing."""
+    if not (src / "perfscore" / "__init__.py").is_file():
+        sys.exit(f"no perfscore package in {src}")
     env = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run(
         [sys.executable, "-m", "perfscore", "review", str(SOURCE), "--json", "--no-progress"],
