@@ -4,8 +4,8 @@
 score and note, and a full score on a missed numeric target whatever the method, with ``targets``),
 ``budget`` (the budget block) and ``totals`` (weights, printed total, grade), all comparing at the
 precision the table prints (``precision``) and saying when they cannot run (``findings``). ``run``
-is the review of one table, ``batch`` the review of files and folders (``sniff`` tells lock files and perfscore's own output
-from the forms to read)."""
+is the review of one table, ``batch`` the review of files and folders (``sniff`` tells lock files
+and perfscore's own output from the forms to read)."""
 
 from .batch import EVALUATION_SUFFIXES, SKIP_REASONS, FileReview, batch_files, evaluation_files, review_files
 from .checks import CHECKS, Check, finding
