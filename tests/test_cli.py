@@ -147,7 +147,7 @@ def test_test_runs_the_cases_of_the_rulesets_folders_too(
     assert "PASS cn-project: my own case" in capsys.readouterr().out
 
 
-def test_export_names_the_table_to_choose(
+def test_export_takes_the_table_to_choose(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import perfscore
@@ -155,9 +155,6 @@ def test_export_names_the_table_to_choose(
 
     table = perfscore.read_evaluation(EXAMPLE)
     monkeypatch.setattr(handlers, "read_evaluations", lambda *args, **kwargs: [table, table])
-    assert main(["export", str(EXAMPLE), "--to", "md"]) == 4
-    err = capsys.readouterr().err
-    assert f"{EXAMPLE}: the file holds 2 tables; choose one with --table N [several-tables]\n" in err
     assert main(["export", str(EXAMPLE), "--to", "md", "--table", "3"]) == 4
     err = capsys.readouterr().err
     assert f"{EXAMPLE}: --table 3: the file holds 2 table(s) [no-such-table]\n" in err

@@ -305,8 +305,12 @@ def test_cli_scores_reviews_and_exports_forms(
     assert "[3/3]" in out and "rate-mismatch" in out
     # findings point at the cell a person should look at
     assert "implausible-weight @" in out and "!" in out.split("implausible-weight @", 1)[1].split(":", 1)[0]
-    assert main(["export", projects, "--region", "430602", "--to", "md"]) == 4  # two tables: choose one
-    assert "choose one with --table N" in capsys.readouterr().err
+    assert main(["export", projects, "--region", "430602", "--to", "md"]) == 0  # two tables: both, in order
+    md = capsys.readouterr().out
+    assert md.index("# 表 1/2 · table 1 of 2") < md.index("# 表 2/2 · table 2 of 2")
+    every = tmp_path / "all.xlsx"
+    assert main(["export", projects, "--region", "430602", "--to", "xlsx", "-o", str(every)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.table1.xlsx", "all.table2.xlsx"]
     out_file = tmp_path / "second.xlsx"
     assert (
         main(["export", projects, "--region", "430602", "--to", "xlsx", "--table", "2", "-o", str(out_file)])

@@ -22,7 +22,7 @@ from ..errors import (
 )
 from ..evaluations import Evaluation
 from ..report import fit, render_ruleset
-from ..report.export import export
+from ..report.export import export_tables
 from ..reviewing import review
 from ..rules import available_rulesets, load_ruleset
 from ..scoring import score
@@ -89,30 +89,30 @@ def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 
 
 def export_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
-    evaluation = _one_table(args)
-    reviewed = review(evaluation, args.ruleset, paths=paths, strict=args.strict)
+    """Every table of the file (or the one ``--table`` names): one workbook per table, or one
+    Markdown/HTML document holding them all in order (see :func:`export_tables`)."""
+    tables = [
+        (review(evaluation, args.ruleset, paths=paths, strict=args.strict), evaluation)
+        for evaluation in _tables(args)
+    ]
     output = args.output
     if args.to == "xlsx" and not output:
         output = str(Path(args.evaluation).with_suffix(".scored.xlsx"))
-    text = export(reviewed, args.to, output, evaluation=evaluation)
-    if output:
-        print(f"wrote {output}")
-    elif text is not None:
+    written, text = export_tables(tables, args.to, output)
+    for path in written:
+        print(f"wrote {path}")
+    if not output and text is not None:
         print(text, end="")
     return EXIT_OK
 
 
-def _one_table(args: argparse.Namespace) -> Evaluation:
-    """The table ``--table`` names, or the file's only one."""
+def _tables(args: argparse.Namespace) -> list[Evaluation]:
+    """The table ``--table`` names, or every table of the file."""
     found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
     if args.table and not 1 <= args.table <= len(found):
         _, message = messages("no-such-table", table=args.table, count=len(found))
         raise EvaluationError([Problem("no-such-table", message, file=args.evaluation)])
-    if not args.table and len(found) > 1:
-        _, message = messages("several-tables", variant="cli", count=len(found))
-        raise EvaluationError([Problem("several-tables", message, file=args.evaluation)])
-    chosen: Evaluation = found[args.table - 1 if args.table else 0]
-    return chosen
+    return [found[args.table - 1]] if args.table else found
 
 
 def test_command(args: argparse.Namespace, paths: Sequence[str]) -> int:

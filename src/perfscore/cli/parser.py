@@ -106,6 +106,7 @@ def _add_review(
         help="exit 1 when a finding of this severity (or worse) is found; default: error",
     )
     review.add_argument("--no-progress", action="store_true", help="no progress bar")
+    review.add_argument("--verbose", action="store_true", help="also list every file skipped as not a form")
 
 
 def _add_export(

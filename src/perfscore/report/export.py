@@ -5,6 +5,12 @@ module of its own: :mod:`~perfscore.report.markdown`, :mod:`~perfscore.report.ht
 :mod:`~perfscore.report.xlsx`. This module chooses the writer for a format and turns a failure
 to write a file into an :class:`ExportError` naming it.
 
+A document with several tables (附件4 holds one per 一级项目) is exported whole by
+:func:`export_tables`: one workbook per table, numbered in the document's order
+(``x.scored.xlsx`` → ``x.scored.table1.xlsx``, ``x.scored.table2.xlsx``), each the same shape
+as a single table's; Markdown and HTML as one document holding every table in order, each
+under its own heading. No table's export ever overwrites another's.
+
 openpyxl is needed for .xlsx only and is imported when a workbook is written.
 """
 
@@ -12,21 +18,31 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Optional, Union
 
 from ..decimals import in_context
 from ..errors import PerfscoreError
 from ..evaluations import Evaluation
-from ..reviewing import Review
+from ..reviewing import OUTPUT_MARKER, Review
 from .html import to_html
 from .markdown import to_markdown
 from .text import visible
 from .view import ReportView
 from .xlsx import workbook
 
-__all__ = ["FORMATS", "ExportError", "ExportFormatError", "export", "to_html", "to_markdown", "to_xlsx"]
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "ExportFormatError",
+    "export",
+    "export_tables",
+    "table_path",
+    "to_html",
+    "to_markdown",
+    "to_xlsx",
+]
 
 #: The formats :func:`export` writes.
 FORMATS = ("xlsx", "md", "html")
@@ -58,7 +74,9 @@ def to_xlsx(review: Review, path: PathLike, *, evaluation: Optional[Evaluation] 
         raise ExportError("export to xlsx needs openpyxl: pip install 'perfscore[office]'") from exc
 
     with _writing(path):
-        workbook(ReportView.of(review, evaluation)).save(Path(path))
+        book = workbook(ReportView.of(review, evaluation))
+        book.properties.keywords = OUTPUT_MARKER  # how a batch review knows it, whatever its name
+        book.save(Path(path))
 
 
 def export(
@@ -76,10 +94,7 @@ def export(
     Raises :class:`ExportFormatError` for an unknown format or an xlsx without a path, and
     :class:`ExportError` when openpyxl is missing for xlsx or ``path`` cannot be written.
     """
-    key = fmt.strip().lower().lstrip(".")
-    key = _ALIASES.get(key, key)
-    if key not in FORMATS:
-        raise ExportFormatError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    key = _format(fmt)
     if key == "xlsx":
         if path is None:
             raise ExportFormatError("export to xlsx writes a file: give a path")
@@ -91,6 +106,77 @@ def export(
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
     return text
+
+
+def export_tables(
+    tables: Sequence[tuple[Review, Optional[Evaluation]]],
+    fmt: str,
+    path: Optional[PathLike] = None,
+) -> tuple[list[Path], Optional[str]]:
+    """Export every table of a document (each a review and, optionally, its evaluation):
+    the files written, and the Markdown or HTML text.
+
+    One table is :func:`export`\'s. Several: one workbook per table at :func:`table_path`
+    (``path`` is needed); Markdown or HTML as one document with every table in order, under
+    the headings 表 1/N, 表 2/N... (written to ``path`` when given)."""
+    key = _format(fmt)
+    if len(tables) == 1:
+        ((review, evaluation),) = tables
+        text = export(review, key, path, evaluation=evaluation)
+        return ([] if path is None else [Path(path)]), text
+    if key == "xlsx":
+        if path is None:
+            raise ExportFormatError("export to xlsx writes a file: give a path")
+        written = [table_path(path, n, len(tables)) for n in range(1, len(tables) + 1)]
+        for (review, evaluation), out in zip(tables, written):
+            to_xlsx(review, out, evaluation=evaluation)
+        return written, None
+    with _writing(path if path is not None else f"the {key} export"):
+        if key == "md":
+            text = _joined_markdown([to_markdown(r, evaluation=e) for r, e in tables])
+        else:
+            text = _joined_html([to_html(r, evaluation=e) for r, e in tables])
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+    return ([] if path is None else [Path(path)]), text
+
+
+def table_path(path: PathLike, n: int, count: int) -> Path:
+    """Where table ``n`` of ``count`` goes: its number before the suffix, zero-padded so that
+    the files sort in the document's order (``x.scored.xlsx`` → ``x.scored.table01.xlsx``
+    when there are ten or more)."""
+    path = Path(path)
+    number = str(n).zfill(len(str(count)))
+    return path.with_name(f"{path.stem}.table{number}{path.suffix}")
+
+
+def _format(fmt: str) -> str:
+    key = fmt.strip().lower().lstrip(".")
+    key = _ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise ExportFormatError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    return key
+
+
+def _joined_markdown(pages: Sequence[str]) -> str:
+    """Every table's report under its own heading, demoted one level below it."""
+    out = []
+    for n, page in enumerate(pages, 1):
+        demoted = "\n".join("#" + line if line.startswith("#") else line for line in page.splitlines())
+        out.append(f"# 表 {n}/{len(pages)} · table {n} of {len(pages)}\n\n{demoted}\n")
+    return "\n---\n\n".join(out)
+
+
+def _joined_html(pages: Sequence[str]) -> str:
+    """One page: the first page\'s head, then every page\'s body in a section of its own."""
+    head, _, _ = pages[0].partition("<body>\n")
+    sections = []
+    for n, page in enumerate(pages, 1):
+        body = page.partition("<body>\n")[2].rpartition("</body>")[0]
+        sections.append(
+            f'<section id="table{n}">\n<p class="legend">表 {n}/{len(pages)}</p>\n{body}</section>\n'
+        )
+    return head + "<body>\n" + "<hr>\n".join(sections) + "</body>\n</html>\n"
 
 
 @contextlib.contextmanager

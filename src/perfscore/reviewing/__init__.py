@@ -4,20 +4,27 @@
 score and note, and a full score on a missed numeric target whatever the method, with ``targets``),
 ``budget`` (the budget block) and ``totals`` (weights, printed total, grade), all comparing at the
 precision the table prints (``precision``) and saying when they cannot run (``findings``). ``run``
-is the review of one table, ``batch`` the review of files and folders."""
+is the review of one table, ``batch`` the review of files and folders (``sniff`` tells lock files
+and perfscore's own output from the forms to read)."""
 
-from .batch import EVALUATION_SUFFIXES, FileReview, evaluation_files, review_files
+from .batch import EVALUATION_SUFFIXES, SKIP_REASONS, FileReview, batch_files, evaluation_files, review_files
 from .checks import CHECKS, Check, finding
 from .run import Review, review
+from .sniff import OUTPUT_MARKER, is_lock_file, own_output
 
 __all__ = [
     "CHECKS",
     "EVALUATION_SUFFIXES",
+    "OUTPUT_MARKER",
+    "SKIP_REASONS",
     "Check",
     "FileReview",
     "Review",
+    "batch_files",
     "evaluation_files",
     "finding",
+    "is_lock_file",
+    "own_output",
     "review",
     "review_files",
 ]

@@ -1,10 +1,13 @@
 """Review of many files: folders expanded, each file read (each table of a Word or Excel form)
-and reviewed in turn. A batch never loses a file: :func:`review_files` yields one
-:class:`FileReview` per input, with either a review or the file's own error."""
+and reviewed in turn. A batch never loses a file: :func:`review_files` yields, for every file
+it meets, one :class:`FileReview` per table reviewed, or one saying why the file was skipped
+(:data:`SKIP_REASONS`) or could not be reviewed. It yields as it goes: a batch holds one file's
+results at a time, whatever its size."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -14,46 +17,178 @@ from ..errors import PerfscoreError
 from ..evaluations import OFFICE_SUFFIXES, read_evaluations
 from ..rules import Ruleset
 from .run import Review, review
+from .sniff import is_lock_file, own_output
 
-__all__ = ["EVALUATION_SUFFIXES", "FileReview", "evaluation_files", "review_files"]
+__all__ = [
+    "EVALUATION_SUFFIXES",
+    "SKIP_REASONS",
+    "FileReview",
+    "batch_files",
+    "evaluation_files",
+    "review_files",
+]
 
-EVALUATION_SUFFIXES = (".toml", ".json", *OFFICE_SUFFIXES)
+_FORM_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".xls", ".ods", ".doc", ".wps", ".et", ".pdf")
+
+#: Every suffix a folder's file is read for. Formats whose reader is not installed (or not yet
+#: written) are candidates too: such a file comes back with its own error, never dropped.
+EVALUATION_SUFFIXES = tuple(dict.fromkeys((".toml", ".json", *OFFICE_SUFFIXES, *_FORM_SUFFIXES)))
+
+#: Why a file was skipped: Chinese and English templates, by reason.
+SKIP_REASONS: Mapping[str, tuple[str, str]] = {
+    "unsupported-format": (
+        "不是可读取的自评表格式（{suffix}）",
+        "not a format perfscore reads ({suffix})",
+    ),
+    "perfscore-output": (
+        "perfscore 生成的结果（{what}），不是单位自评表",
+        "perfscore's own output ({what_en}), not a unit's table",
+    ),
+    "lock-file": (
+        "锁定文件或临时文件（Office、LibreOffice 或操作系统生成）",
+        "a lock or temporary file (left by Office, LibreOffice or the system)",
+    ),
+    "duplicate": (
+        "与 {first} 是同一文件，只读取一次",
+        "the same file as {first}: read once",
+    ),
+    "folder-link": (
+        "指向文件夹的链接，不展开（以免重复读取或循环）",
+        "a link to a folder, not followed (no file read twice, no loop)",
+    ),
+}
 
 
 @attrs.frozen
 class FileReview:
-    """One file of a batch: reviewed, or the reason it could not be."""
+    """One entry of a batch: a table reviewed, a file skipped (``skipped`` names the reason,
+    ``reason_zh``/``reason_en`` say it), or a file that could not be reviewed (``error``)."""
 
     path: str
     review: Optional[Review] = None
     error: str = ""
+    skipped: str = ""
+    """The reason a file was not read: a key of :data:`SKIP_REASONS`, or ``""``."""
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    @property
+    def status(self) -> str:
+        """``reviewed``, ``skipped`` or ``failed``."""
+        if self.skipped:
+            return "skipped"
+        return "reviewed" if self.review is not None else "failed"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "error": self.error,
-            "review": self.review.to_dict() if self.review else None,
-        }
+        data: dict[str, Any] = {"path": self.path, "status": self.status, "error": self.error}
+        if self.skipped:
+            data.update(skipped=self.skipped, reason_zh=self.reason_zh, reason_en=self.reason_en)
+        data["review"] = self.review.to_dict() if self.review else None
+        return data
+
+
+def _skip(path: Path, reason: str, **values: str) -> FileReview:
+    zh, en = SKIP_REASONS[reason]
+    return FileReview(
+        path=str(path), skipped=reason, reason_zh=zh.format(**values), reason_en=en.format(**values)
+    )
+
+
+def _paths(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> list[Path]:
+    return [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+
+
+def batch_files(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> Iterator[tuple[Path, bool]]:
+    """Every file a batch meets, in order, with whether it is a candidate to read: each file
+    named (always a candidate), and every entry inside each folder named, recursively (a
+    candidate when named like an evaluation file; the others are reported as skipped).
+
+    Inside a folder every candidate is kept, whatever it is (a FIFO, a dangling link, a
+    directory named ``x.toml``): reading it reports why it cannot be read, so none is lost. A
+    folder that cannot be listed comes back as itself, to be reported with its own error."""
+    for path in _paths(paths):
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield path, True
+
+
+def _walk(top: Path) -> Iterator[tuple[Path, bool]]:
+    """The entries under ``top`` in name order, one folder listed at a time (a folder of 10,000
+    files is never held as a list of paths; no recursion, however deep). A folder that cannot
+    be listed comes back as itself, to be reported with its own error; a link to a folder is
+    not followed."""
+    first = _listing(top)
+    if first is None:
+        yield top, True
+        return
+    pending = [first]
+    while pending:
+        for path, inside in pending[-1]:
+            candidate = path.suffix.lower() in EVALUATION_SUFFIXES
+            if not inside or candidate:
+                yield path, candidate
+            if inside:
+                listed = _listing(path)
+                if listed is not None:
+                    pending.append(listed)
+                    break
+                if not candidate:
+                    yield path, True
+        else:
+            pending.pop()
+
+
+def _listing(folder: Path) -> Optional[Iterator[tuple[Path, bool]]]:
+    """A folder's entries in name order, each with whether it is a folder to go into."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return None
+    return ((folder / entry.name, _is_folder(entry)) for entry in entries)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def evaluation_files(paths: Union[str, Path, Iterable[Union[str, Path]]]) -> list[Path]:
-    """Files named, and the entries named like evaluation files (.toml, .json, .docx, .xlsx...)
-    inside folders named, in order. ``paths`` is one path or several.
+    """Files named, and the entries named like evaluation files (.toml, .json, .docx, .xlsx,
+    .xls, .pdf...) inside folders named, in order. ``paths`` is one path or several."""
+    return [path for path, candidate in batch_files(paths) if candidate]
 
-    Inside a folder every such entry is kept, whatever it is (a FIFO, a dangling link, a
-    directory named ``x.toml``): reading it reports why it cannot be read, so none is lost."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    out: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            try:
-                out += sorted(p for p in path.rglob("*") if p.suffix.lower() in EVALUATION_SUFFIXES)
-            except OSError:
-                out.append(path)  # cannot be listed: reported as the folder's own error
-        else:
-            out.append(path)
-    return out
+
+def _identity(path: Path) -> Optional[tuple[int, int]]:
+    """The file a path leads to (device, inode), or None when it cannot be told."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino) if st.st_ino else None
+
+
+def _triage(path: Path, candidate: bool, seen: dict[tuple[int, int], str]) -> Optional[FileReview]:
+    """Why ``path`` is not to be read (a skipped :class:`FileReview`), or None to read it."""
+    if is_lock_file(path.name):
+        return _skip(path, "lock-file")
+    if path.is_symlink() and path.is_dir():
+        return _skip(path, "folder-link")
+    if not candidate:
+        return _skip(path, "unsupported-format", suffix=path.suffix or path.name)
+    identity = _identity(path)
+    if identity is not None:
+        first = seen.get(identity)
+        if first is not None:
+            return _skip(path, "duplicate", first=first)
+        seen[identity] = str(path)
+    what = own_output(path)
+    if what:
+        return _skip(path, "perfscore-output", what=what[0], what_en=what[1])
+    return None
 
 
 def review_files(
@@ -70,20 +205,39 @@ def review_files(
     or scored comes back with its error, and the rest go on. ``region``, ``form`` and ``year``
     fill in what a form does not say; ``strict`` is :func:`review`'s.
 
-    ``files`` is one path or a list of them; a folder stands for the evaluation files inside it
-    (see :func:`evaluation_files`). Every input comes back: reviewed, or with its own error."""
-    for file in evaluation_files(files):
+    ``files`` is one path or a list of them; a folder stands for every file inside it (see
+    :func:`batch_files`). Every file comes back: reviewed (one entry per table), skipped with
+    its reason (a lock file, perfscore's own output, a format it does not read, a file already
+    read under another name), or with its own error."""
+    seen: dict[tuple[int, int], str] = {}
+    for file, candidate in batch_files(files):
+        skipped = _triage(file, candidate, seen)
+        if skipped is not None:
+            yield skipped
+            continue
+        yield from _review_file(file, ruleset, paths, region, form, year, strict)
+
+
+def _review_file(
+    file: Path,
+    ruleset: Union[Ruleset, str, Path, None],
+    paths: Sequence[Union[str, Path]],
+    region: str,
+    form: str,
+    year: int,
+    strict: bool,
+) -> Iterator[FileReview]:
+    try:
+        found = read_evaluations(file, region=region, form=form, year=year)
+    except PerfscoreError as exc:
+        yield FileReview(path=str(file), error=str(exc))
+        return
+    except OSError as exc:  # gone, or made unreadable, while the batch ran
+        yield FileReview(path=str(file), error=f"cannot read: {exc.strerror or exc}")
+        return
+    for n, evaluation in enumerate(found, 1):
+        name = str(file) if len(found) == 1 else f"{file} [{n}/{len(found)}]"
         try:
-            found = read_evaluations(file, region=region, form=form, year=year)
+            yield FileReview(path=name, review=review(evaluation, ruleset, paths=paths, strict=strict))
         except PerfscoreError as exc:
-            yield FileReview(path=str(file), error=str(exc))
-            continue
-        except OSError as exc:  # gone, or made unreadable, while the batch ran
-            yield FileReview(path=str(file), error=f"cannot read: {exc.strerror or exc}")
-            continue
-        for n, evaluation in enumerate(found, 1):
-            name = str(file) if len(found) == 1 else f"{file} [{n}/{len(found)}]"
-            try:
-                yield FileReview(path=name, review=review(evaluation, ruleset, paths=paths, strict=strict))
-            except PerfscoreError as exc:
-                yield FileReview(path=name, error=str(exc))
+            yield FileReview(path=name, error=str(exc))
