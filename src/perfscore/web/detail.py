@@ -54,10 +54,12 @@ def table_view(review: dict[str, Any]) -> dict[str, Any]:
     by_row: dict[str, list[dict[str, Any]]] = {}
     budget: list[dict[str, Any]] = []
     general: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     for n, f in enumerate(review["findings"]):
         location = f["location"]
         where = _owner(location, wheres)
         item = dict(f, id=f"finding-{n}", row=None, label="")
+        items.append(item)
         if where is not None:
             row = next(r for r in rows if r["where"] == where)
             item["row"] = ids[where]
@@ -96,7 +98,7 @@ def table_view(review: dict[str, Any]) -> dict[str, Any]:
         "budget": report["budget"],
         "budget_findings": budget,
         "general": general,
-        "findings": review["findings"],
+        "findings": items,
     }
 
 
