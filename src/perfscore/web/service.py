@@ -79,7 +79,9 @@ class Service:
             "paths": list(self.settings.rulesets),
         }
 
-    async def uploads(self, request: Request) -> tuple[list[tuple[str, Optional[bytes], str]], Any]:
+    async def uploads(
+        self, request: Request
+    ) -> tuple[list[tuple[str, Optional[bytes], str]], dict[str, str]]:
         """The request's files as (name, bytes or None, error) and its other fields. A file too
         large or of a kind no reader takes comes back with its error, unread."""
         limits = self.settings
@@ -89,22 +91,26 @@ class Service:
             raise BadRequest(
                 f"cannot read the upload / 无法读取上传内容: {getattr(exc, 'detail', exc)}"
             ) from None
-        files: list[tuple[str, Optional[bytes], str]] = []
-        for item in form.getlist("files"):
-            if not isinstance(item, UploadFile):
-                raise BadRequest("field 'files' must hold files / files 字段应为文件")
-            name = safe_name(item.filename or "upload")
-            data = await item.read(limits.max_file_bytes + 1)
-            if len(data) > limits.max_file_bytes:
-                files.append((name, None, f"file larger than {limits.max_file_bytes} bytes / 文件过大"))
-            elif Path(name).suffix.lower() not in EVALUATION_SUFFIXES:
-                kinds = " ".join(EVALUATION_SUFFIXES)
-                files.append((name, None, f"not an evaluation file ({kinds}) / 不支持的文件类型"))
-            else:
-                files.append((name, data, ""))
+        try:
+            files = [await self._read(item) for item in form.getlist("files")]
+            fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        finally:
+            await form.close()  # the spooled uploads go now, not when collected
         if not files:
             raise BadRequest("no file in field 'files' / 未上传文件（字段 files）")
-        return files, form
+        return files, fields
+
+    async def _read(self, item: Any) -> tuple[str, Optional[bytes], str]:
+        limits = self.settings
+        if not isinstance(item, UploadFile):
+            raise BadRequest("field 'files' must hold files / files 字段应为文件")
+        name = safe_name(item.filename or "upload")
+        data = await item.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            return name, None, f"file larger than {limits.max_file_bytes} bytes / 文件过大"
+        if Path(name).suffix.lower() not in EVALUATION_SUFFIXES:
+            return name, None, f"not an evaluation file ({' '.join(EVALUATION_SUFFIXES)}) / 不支持的文件类型"
+        return name, data, ""
 
     def review(self, files: list[tuple[str, Optional[bytes], str]], options: dict[str, Any]) -> list[Line]:
         """Every file reviewed by one worker of the pool, in order (blocking: run in a thread)."""
