@@ -117,6 +117,23 @@ def _wait(predicate: Any, seconds: float = 15) -> Any:
     raise AssertionError("timed out waiting")
 
 
+def _check_sort_and_filter(driver: Any) -> None:
+    """Sorting by the computed total puts 92 before 100; filtering by a code leaves its table."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    def files() -> list[str]:
+        rows = driver.find_elements(By.CSS_SELECTOR, "#summary tr.line")
+        return [r.find_element(By.TAG_NAME, "td").text for r in rows if r.is_displayed()]
+
+    driver.find_element(By.XPATH, "//th[contains(., '计算总分')]").click()
+    assert files()[1:] == ["project-2023-district-fund.toml", "project-2023-transfer.toml"]
+    Select(driver.find_element(By.ID, "code-filter")).select_by_value("full-marks-unmet")
+    assert files() == ["project-2023-district-fund.toml"]
+    Select(driver.find_element(By.ID, "code-filter")).select_by_value("")
+    assert len(files()) == 3
+
+
 def test_review_in_the_browser(server: str, tmp_path: Path) -> None:
     import openpyxl
     from selenium.webdriver.common.by import By
@@ -145,10 +162,13 @@ def test_review_in_the_browser(server: str, tmp_path: Path) -> None:
         if shots:
             driver.save_screenshot(str(Path(shots) / "workbench-summary.png"))
         summary_url = driver.current_url
+        _check_sort_and_filter(driver)
 
         driver.find_element(By.PARTIAL_LINK_TEXT, "district-fund").click()
         _wait(lambda: driver.find_elements(By.ID, "breakdown"))
-        finding = driver.find_element(By.CSS_SELECTOR, "#findings a.finding[data-row^='row-']:not([data-row='row-budget'])")
+        finding = driver.find_element(
+            By.CSS_SELECTOR, "#findings a.finding[data-row^='row-']:not([data-row='row-budget'])"
+        )
         assert "总成本控制" in finding.text  # named by its indicator
         row_id = finding.get_attribute("data-row")
         finding.click()
