@@ -130,13 +130,21 @@ def summary_workbook(lines: Sequence[Line]) -> bytes:
     for letter, width in zip("ABCDEF", (36, 6, 30, 30, 8, 22)):
         ws.column_dimensions[letter].width = width
 
+    _finding_sheets(wb, lines, {ws.title.lower()})
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _finding_sheets(wb: Any, lines: Sequence[Line], taken: set[str]) -> None:
+    """合计 (findings per code) and one sheet per code listing its findings."""
     by_code: dict[str, list[tuple[Line, dict[str, Any]]]] = {}
     for line in lines:
         for f in line.data["findings"]:
             by_code.setdefault(f["code"], []).append((line, f))
     totals = wb.create_sheet("合计 Totals")
     _put(totals, 1, ("代码 Code", "严重程度 Severity", "条数 Findings", "涉及表数 Tables"))
-    taken = {ws.title.lower(), totals.title.lower()}
+    taken.add(totals.title.lower())
     for n, (code, found) in enumerate(sorted(by_code.items()), 2):
         severity = found[0][1]["severity"]
         _put(
@@ -161,6 +169,3 @@ def summary_workbook(lines: Sequence[Line]) -> bytes:
                     f.get("found", ""),
                 ),
             )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
