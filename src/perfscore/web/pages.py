@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from ..reviewing import EVALUATION_SUFFIXES
 from .detail import table_view
 from .results import Batch, Line
 from .service import BadRequest, Service
@@ -55,7 +56,8 @@ def _download(data: bytes, filename: str, media: str) -> Response:
 
 async def index(request: Request) -> Response:
     rulesets = await run_in_threadpool(_service(request).rulesets)
-    return _templates(request).TemplateResponse(request, "index.html", {"rulesets": rulesets})
+    kinds = " ".join(EVALUATION_SUFFIXES)
+    return _templates(request).TemplateResponse(request, "index.html", {"rulesets": rulesets, "kinds": kinds})
 
 
 async def new_batch(request: Request) -> JSONResponse:

@@ -26,7 +26,7 @@ class Settings:
     seconds_per_file: float = 30.0
     """Reading, reviewing and writing the scored workbook of one file, in a child process that is
     killed when the time is up."""
-    memory_mib: Optional[int] = 2048
+    memory_mib: Optional[int] = 4096
     """The child process's address space (``RLIMIT_AS``), where the platform has it."""
     max_batches: int = 20
     """Batches kept in memory for the page; the oldest is dropped first."""

@@ -18,7 +18,9 @@
       }
     }
   }
-  const KINDS = /\.(toml|json|docx|xlsx|xlsm)$/i;
+  // The suffixes the server reads, as the page was given them (folders are filtered by them).
+  const suffixes = (($("#drop") || {}).dataset || {}).kinds || ".toml .json .docx .xlsx";
+  const KINDS = { test: (name) => suffixes.split(" ").some((s) => name.toLowerCase().endsWith(s)) };
 
   async function upload(files) {
     const error = $("#error");
