@@ -248,3 +248,11 @@ def test_serve_needs_a_token_off_loopback(
 )
 def test_safe_name(name: str, safe: str) -> None:
     assert safe_name(name) == safe
+
+
+def test_on_loopback_only_loopback_names() -> None:
+    app = create_app(Settings(hosts=("127.0.0.1", "localhost", "[::1]")), workers=1)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/api/rulesets").status_code == 200
+        assert client.get("/api/rulesets", headers={"Host": "[::1]:8765"}).status_code == 200
+        assert client.get("/api/rulesets", headers={"Host": "evil.example:8765"}).status_code == 400

@@ -18,6 +18,8 @@ from .exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 __all__ = ["add_serve", "cmd_serve", "is_loopback"]
 
 TOKEN_VARIABLE = "PERFSCORE_TOKEN"
+#: The names a server on loopback answers to (its Host header), and no other.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,7 +66,10 @@ def cmd_serve(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
     except ImportError as exc:
         print(f"perfscore serve needs the web extra: pip install 'perfscore[web]' ({exc})", file=sys.stderr)
         return EXIT_FAILED
-    settings = Settings(token=token, rulesets=tuple(rulesets), seconds_per_file=args.seconds_per_file)
+    hosts = LOOPBACK_NAMES if is_loopback(args.host) else ()
+    settings = Settings(
+        token=token, rulesets=tuple(rulesets), seconds_per_file=args.seconds_per_file, hosts=hosts
+    )
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"perfscore 复核工作台 / workbench: {url}  (Ctrl+C 停止 / to stop)", flush=True)

@@ -54,4 +54,4 @@ def create_app(settings: Optional[Settings] = None, *, workers: int = 2) -> Any:
     app.state.service = service
     app.state.store = Store(settings.max_batches)
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    return Guard(app, token=settings.token, max_bytes=settings.max_request_bytes)
+    return Guard(app, token=settings.token, max_bytes=settings.max_request_bytes, hosts=settings.hosts)

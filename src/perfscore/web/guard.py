@@ -1,6 +1,6 @@
 """The two rules every request passes before a route sees it: the token, and the body's size.
 
-When the server has a token, a request carries it as the header ``X-Perfscore-Token``, as
+A server on loopback answers only to its loopback names (``Host``). When the server has a token, a request carries it as the header ``X-Perfscore-Token``, as
 ``Authorization: Bearer …``, or as ``?token=`` (a page opened with it keeps it in a cookie, so
 its own requests carry it). A body larger than the limit is refused with 413, whether it says
 its length or not.
@@ -49,17 +49,29 @@ def _offered(scope: Scope) -> tuple[str, bool]:
     return (cookie[COOKIE].value if COOKIE in cookie else ""), False
 
 
+def _host(scope: Scope) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"host":
+            host = value.decode("latin-1").lower()
+            return host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return ""
+
+
 class Guard:
     """ASGI middleware: the token rule and the body limit."""
 
-    def __init__(self, app: Any, *, token: str, max_bytes: int) -> None:
+    def __init__(self, app: Any, *, token: str, max_bytes: int, hosts: tuple[str, ...] = ()) -> None:
         self.app = app
         self.token = token
         self.max_bytes = max_bytes
+        self.hosts = {h.lower() for h in hosts}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if self.hosts and _host(scope) not in self.hosts:
+            await _refuse(send, 400, "unknown Host / 主机名不符")
             return
         remember = False
         if self.token:
