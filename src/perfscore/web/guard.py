@@ -46,13 +46,13 @@ def _offered(scope: Scope) -> tuple[str, bool]:
         cookie.load(headers.get("cookie", ""))
     except Exception:  # a malformed cookie header offers nothing
         return "", False
-    return (cookie[COOKIE].value if COOKIE in cookie else ""), False
+    return (str(cookie[COOKIE].value) if COOKIE in cookie else ""), False
 
 
 def _host(scope: Scope) -> str:
     for key, value in scope.get("headers", []):
         if key.lower() == b"host":
-            host = value.decode("latin-1").lower()
+            host: str = value.decode("latin-1").lower()
             return host.rsplit(":", 1)[0] if not host.endswith("]") else host
     return ""
 
