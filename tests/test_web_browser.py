@@ -166,6 +166,8 @@ def test_review_in_the_browser(server: str, tmp_path: Path) -> None:
 
         driver.find_element(By.PARTIAL_LINK_TEXT, "district-fund").click()
         _wait(lambda: driver.find_elements(By.ID, "breakdown"))
+        if shots:
+            driver.save_screenshot(str(Path(shots) / "workbench-findings.png"))
         finding = driver.find_element(
             By.CSS_SELECTOR, "#findings a.finding[data-row^='row-']:not([data-row='row-budget'])"
         )
