@@ -38,7 +38,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("perfscore.reviewing", "perfscore.reviewing.*"),
     ("perfscore.report.*",),
     ("perfscore.cases", "perfscore.compare", "perfscore.api"),
-    ("perfscore", "perfscore.cli", "perfscore.cli.*", "perfscore.__main__"),
+    (
+        "perfscore",
+        "perfscore.cli",
+        "perfscore.cli.*",
+        "perfscore.__main__",
+        "perfscore.web",
+        "perfscore.web.*",
+    ),
 ]
 
 

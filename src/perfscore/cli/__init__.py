@@ -25,6 +25,7 @@ from .exits import (
 )
 from .handlers import HANDLERS
 from .parser import build_parser
+from .serve import cmd_serve
 
 __all__ = [
     "EXIT_EVALUATION",
@@ -46,7 +47,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RulesetWarning)
         try:
-            return HANDLERS[args.command](args, args.rulesets)
+            handler = cmd_serve if args.command == "serve" else HANDLERS[args.command]
+            return handler(args, args.rulesets)
         except PerfscoreError as exc:
             return exit_for(exc)
         finally:

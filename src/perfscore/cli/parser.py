@@ -9,6 +9,7 @@ import argparse
 
 from .. import __version__
 from ..report.export import FORMATS
+from .serve import add_serve
 
 __all__ = ["build_parser"]
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review(sub, forms)
     _add_export(sub, forms)
     _add_ruleset_checks(sub)
+    add_serve(sub)
     return parser
 
 

@@ -1,0 +1,135 @@
+"""One line per table: what the API returns and the page lists, made from a file's review data.
+
+A line is plain JSON data: file, table, ruleset, unit, project, region, totals, grade, counts of
+findings by severity and the findings themselves, or the file's (or table's) own error. The
+review as data and the scored workbook stay beside it, for the page and its downloads.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Optional
+
+import attrs
+
+__all__ = ["Batch", "Line", "Store", "lines_of"]
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@attrs.define
+class Line:
+    """One table of an uploaded file (or the file, when it could not be read)."""
+
+    data: dict[str, Any]
+    review: Optional[dict[str, Any]] = None
+    xlsx: Optional[bytes] = None
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({f["code"] for f in self.data.get("findings", ())})
+
+
+def _line(file: str, table: Optional[int], review: dict[str, Any]) -> dict[str, Any]:
+    report, findings = review["report"], review["findings"]
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
+    return {
+        "file": file,
+        "table": table,
+        "error": "",
+        "ruleset": report["ruleset"],
+        "edition": report["edition"],
+        "ruleset_name": report["ruleset_name"],
+        "region": report["region"],
+        "year": report["year"],
+        "unit": report["unit"],
+        "project": report["project"],
+        "title": report["title"],
+        "totals": {
+            "computed": report["total"],
+            "reported": report["reported_total"],
+            "max": report["max_total"],
+            "complete": report["complete"],
+        },
+        "grade": {"computed": report["grade"], "reported": report["reported_grade"]},
+        "counts": counts,
+        "findings": findings,
+    }
+
+
+def _error(file: str, table: Optional[int], error: str) -> dict[str, Any]:
+    return {
+        "file": file,
+        "table": table,
+        "error": error,
+        "findings": [],
+        "counts": dict.fromkeys(SEVERITIES, 0),
+    }
+
+
+def lines_of(file: str, result: dict[str, Any]) -> list[Line]:
+    """The lines of one file's result from the worker: one per table, or one for its error."""
+    if "error" in result:
+        return [Line(_error(file, None, result["error"]))]
+    tables = result["tables"]
+    several = len(tables) > 1
+    out = []
+    for t in tables:
+        n = t["table"] if several else None
+        if t.get("error"):
+            out.append(Line(_error(file, n, t["error"])))
+        else:
+            out.append(Line(_line(file, n, t["review"]), review=t["review"], xlsx=t.get("xlsx")))
+    if not out:
+        out.append(Line(_error(file, None, "no self-evaluation table found / 未找到自评表")))
+    return out
+
+
+@attrs.define
+class Batch:
+    """The tables of one batch of the page, in the order the files came."""
+
+    id: str
+    options: dict[str, Any]
+    lines: list[Line] = attrs.field(factory=list)
+    files: int = 0
+    created: float = attrs.field(factory=time.time)
+
+    def code_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for line in self.lines:
+            for f in line.data["findings"]:
+                counts[f["code"]] = counts.get(f["code"], 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class Store:
+    """The batches of the page, in memory, the oldest dropped past ``limit``. Ids are random."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._batches: OrderedDict[str, Batch] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def new(self, options: dict[str, Any]) -> Batch:
+        batch = Batch(id=secrets.token_urlsafe(12), options=options)
+        with self._lock:
+            self._batches[batch.id] = batch
+            while len(self._batches) > self.limit:
+                self._batches.popitem(last=False)
+        return batch
+
+    def get(self, batch_id: str) -> Optional[Batch]:
+        with self._lock:
+            return self._batches.get(batch_id)
+
+    def add(self, batch: Batch, lines: list[Line]) -> int:
+        """Append ``lines``; return the index of the first."""
+        with self._lock:
+            first = len(batch.lines)
+            batch.lines.extend(lines)
+            batch.files += 1
+            return first
