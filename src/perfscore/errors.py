@@ -74,7 +74,10 @@ class _ProblemsError(PerfscoreError):
     def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         head = summary or f"{len(self.problems)} problem(s)"
-        super().__init__(head + "".join("\n  " + str(p) for p in self.problems))
+        listed = [str(p) for p in self.problems]
+        if listed == [head]:  # the summary is the one problem: say it once
+            listed = []
+        super().__init__(head + "".join("\n  " + line for line in listed))
 
 
 class RulesetError(_ProblemsError, ValueError):

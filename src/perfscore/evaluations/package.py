@@ -56,7 +56,7 @@ def read_package(path: Path, name: str, kind: str) -> bytes:
     ``kind`` ("Word" or "Excel") document; else an :class:`EvaluationError`."""
     data = read_form(path, name)
     if not data:
-        unreadable(name, f"empty file: not a {kind} file")
+        unreadable(name, f"empty file: not {_a(kind)} file")
     return check_package(data, name, kind)
 
 
@@ -96,14 +96,14 @@ def check_package(
     if entries is None:
         unreadable(
             name,
-            f"not a {kind} file: not a zip package, or a truncated one ({suffixes} files are zip packages)",
+            f"not {_a(kind)} file: not a zip package, or a truncated one ({suffixes} files are zip packages)",
         )
     if entries > MAX_MEMBERS:
         too_large(name, "", "zip members", f"{entries:,}", f"at most {MAX_MEMBERS:,} (MAX_MEMBERS)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        unreadable(name, f"not a {kind} file: a corrupt zip package ({exc})")
+        unreadable(name, f"not {_a(kind)} file: a corrupt zip package ({exc})")
     with archive:
         _check_members(archive, name)
         _check_kind(archive.namelist(), name, kind)
@@ -209,13 +209,13 @@ def _check_kind(names: list[str], name: str, kind: str) -> None:
         return
     if other in tops:
         actual = "an Excel workbook (.xlsx)" if other == "xl" else "a Word document (.docx)"
-        unreadable(name, f"not a {kind} file: it is {actual} with the wrong file extension; rename it")
+        unreadable(name, f"not {_a(kind)} file: it is {actual} with the wrong file extension; rename it")
     if "ppt" in tops:
-        unreadable(name, f"not a {kind} file: it is a PowerPoint presentation")
+        unreadable(name, f"not {_a(kind)} file: it is a PowerPoint presentation")
     if "mimetype" in names or "content.xml" in names:
-        unreadable(name, f"not a {kind} file: an OpenDocument file (.odt/.ods); save it as .docx or .xlsx")
+        unreadable(name, f"not {_a(kind)} file: an OpenDocument file (.odt/.ods); save it as .docx or .xlsx")
     unreadable(
-        name, f"not a {kind} file: a zip package without a {'word/' if kind == 'Word' else 'xl/'} part"
+        name, f"not {_a(kind)} file: a zip package without a {'word/' if kind == 'Word' else 'xl/'} part"
     )
 
 
@@ -262,3 +262,9 @@ def _check_xml(
                 "it can expand entities or read other files)",
                 info.filename,
             )
+
+
+def _a(kind: str) -> str:
+    """``kind`` with its article: "an Excel", "a Word"."""
+    return f"an {kind}" if kind[:1] in "AEIOU" else f"a {kind}"
+
