@@ -75,8 +75,9 @@ class _ProblemsError(PerfscoreError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         head = summary or f"{len(self.problems)} problem(s)"
         listed = [str(p) for p in self.problems]
-        if listed == [head]:  # the summary is the one problem: say it once
-            listed = []
+        if len(listed) == 1 and listed[0].startswith(head):  # the summary is the one problem: say it once
+            super().__init__(listed[0])
+            return
         super().__init__(head + "".join("\n  " + line for line in listed))
 
 

@@ -267,4 +267,3 @@ def _check_xml(
 def _a(kind: str) -> str:
     """``kind`` with its article: "an Excel", "a Word"."""
     return f"an {kind}" if kind[:1] in "AEIOU" else f"a {kind}"
-
