@@ -39,8 +39,9 @@ import attrs
 from perfscore.evaluations import model as evaluation_model
 from perfscore.evaluations import read as evaluation_read
 from perfscore.report import model as report_model
-from perfscore.reviewing import entry as review_entry
 from perfscore.reviewing import SKIP_REASONS
+from perfscore.reviewing import entry as review_entry
+from perfscore.rules import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "schema"
@@ -224,7 +225,9 @@ _GETTERS: dict[Callable[..., Any], dict[str, Any]] = {
     evaluation_read.number: _NUMBER,
     evaluation_read.numbers: {"type": "object", "additionalProperties": _NUMBER},
     evaluation_read.texts: {"type": "object", "additionalProperties": _TEXT},
-    evaluation_read.flag: {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": r"^\s*(是|否)?\s*$"}]},
+    evaluation_read.flag: {
+        "anyOf": [{"type": "boolean"}, {"type": "string", "pattern": r"^\s*(是|否)?\s*$"}]
+    },
     evaluation_read.year: {"type": "integer", "minimum": 1990, "maximum": 2100},
     evaluation_read.form: {"enum": list(evaluation_read.FORMS)},
 }
@@ -239,7 +242,7 @@ def _getter(get: Callable[..., Any], defs: dict[str, Any]) -> tuple[dict[str, An
     if get.__qualname__.startswith("text."):
         return dict(_TEXT), bool(free["required"])
     spec = free.get("self")
-    if isinstance(spec, evaluation_read.Spec):  # Spec.array(): an array of tables
+    if isinstance(spec, Spec):  # Spec.array(): an array of tables
         return {"type": "array", "items": _spec_ref(spec, defs)}, False
     raise TypeError(f"no JSON Schema for the getter {get!r}")  # pragma: no cover - a new kind
 

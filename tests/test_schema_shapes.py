@@ -158,7 +158,7 @@ def test_a_wrong_report_is_rejected() -> None:
 # -- the CLI's --json -----------------------------------------------------------------------------
 
 
-@pytest.fixture()
+@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A folder of a one-table evaluation, a form of three tables, a file that cannot be
     reviewed, and two files skipped (a text file, a lock file)."""
@@ -223,7 +223,7 @@ def test_a_wrong_review_is_rejected(folder: Path, capsys: pytest.CaptureFixture[
         "$.results[0].status",
     ]
     assert _invalid("review", data["results"]) == ["$"]  # the array of earlier releases
-    assert _invalid("score", data) == ["$", "$"]
+    assert _invalid("score", data) == ["$", "$", "$"]  # no file, no tables, results unknown
 
 
 # -- the HTTP API ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 import attrs
 
@@ -250,7 +250,10 @@ def _review_file(
         name, table = (str(file), None) if len(found) == 1 else (f"{file} [{n}/{len(found)}]", n)
         try:
             result = FileReview(
-                path=name, file=str(file), table=table, review=review(evaluation, ruleset, paths=paths, strict=strict)
+                path=name,
+                file=str(file),
+                table=table,
+                review=review(evaluation, ruleset, paths=paths, strict=strict),
             )
         except PerfscoreError as exc:
             result = FileReview(path=name, file=str(file), table=table, error=str(exc))

@@ -137,7 +137,11 @@ def make_entry(
             complete=report["complete"],
         ),
         grade=None if report is None else Grades(computed=report["grade"], reported=report["reported_grade"]),
-        counts=Counts(error=_count(findings, "error"), warning=_count(findings, "warning"), info=_count(findings, "info")),
+        counts=Counts(
+            error=_count(findings, "error"),
+            warning=_count(findings, "warning"),
+            info=_count(findings, "info"),
+        ),
         findings=findings,
         report=report,
     )

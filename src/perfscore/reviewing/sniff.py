@@ -24,7 +24,11 @@ _MAX_MEMBER = 1024 * 1024
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 _STRING = rb'"(?:[^"\\]|\\.)*"'
 _JSON_REPORT = re.compile(
-    rb'\A\s*\{\s*(?:"ruleset"\s*:\s*' + _STRING + rb'\s*,\s*"ruleset_name"|"file"\s*:\s*' + _STRING + rb'\s*,\s*"tables")\s*:'
+    rb'\A\s*\{\s*(?:"ruleset"\s*:\s*'
+    + _STRING
+    + rb'\s*,\s*"ruleset_name"|"file"\s*:\s*'
+    + _STRING
+    + rb'\s*,\s*"tables")\s*:'
 )
 """A report (``Report.to_json``), or ``score --json``'s ``{"file": ..., "tables": [...]}``."""
 _JSON_REVIEW = re.compile(
