@@ -261,3 +261,27 @@ def test_the_api_answers_in_the_same_shapes() -> None:
         scored = client.post("/api/score", json=evaluation)
         assert scored.status_code == 200
         _valid("report", scored.json())
+
+
+def test_every_json_perfscore_writes_is_told_as_its_own_output(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder holding what perfscore wrote, now or in earlier releases, skips it."""
+    from perfscore.reviewing import own_output
+
+    main(["score", str(PROJECT), "--json"])
+    score_out = capsys.readouterr().out
+    main(["review", str(PROJECT), "--json"])
+    review_out = capsys.readouterr().out
+    report = json.loads(score_out)["tables"][0]
+    outputs = {
+        "score.json": score_out,
+        "review.json": review_out,
+        "report.json": json.dumps(report, ensure_ascii=False),
+        "old-review.json": json.dumps([{"path": "a.toml", "status": "failed", "review": None}]),
+    }
+    for name, text in outputs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        assert own_output(folder / name) is not None, name
+    (folder / "other.json").write_text('{"results": [1]}', encoding="utf-8")
+    assert own_output(folder / "other.json") is None
