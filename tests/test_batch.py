@@ -175,23 +175,23 @@ def test_cli_json_is_written_as_it_goes_and_stays_valid(
     monkeypatch.setattr(batch, "read_evaluations", spy)
     assert main(["review", str(tmp_path), "--json"]) == 1
     out = written_before_b[0] + capsys.readouterr().out
-    assert '"path": "' + str(tmp_path / "a.toml") in written_before_b[0]
-    data = json.loads(out)
-    assert [(Path(d["path"]).name, d["status"], d.get("skipped")) for d in data] == [
-        ("a.toml", "reviewed", None),
-        ("b.toml", "reviewed", None),
-        ("bad.toml", "failed", None),
+    assert '"file": "' + str(tmp_path / "a.toml") in written_before_b[0]
+    data = json.loads(out)["results"]
+    assert [(Path(d["file"]).name, d["status"], d["skipped"]) for d in data] == [
+        ("a.toml", "reviewed", ""),
+        ("b.toml", "reviewed", ""),
+        ("bad.toml", "failed", ""),
         ("notes.txt", "skipped", "unsupported-format"),
         ("~$a.xlsx", "skipped", "lock-file"),
     ]
-    assert data[0]["review"]["report"]["total"] and data[4]["reason_en"].startswith("a lock")
+    assert data[0]["report"]["total"] and data[4]["reason_en"].startswith("a lock")
 
 
-def test_cli_json_of_an_empty_folder_is_an_empty_array(
+def test_cli_json_of_an_empty_folder_has_no_results(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["review", str(tmp_path), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out) == {"results": []}
 
 
 def test_cli_summary_counts_reviewed_skipped_failed(

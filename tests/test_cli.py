@@ -36,7 +36,7 @@ def test_score_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "总分 total: 92 / 100" in text and "自评 reported: 95" in text
     assert main(["score", str(EXAMPLE), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    (data,) = json.loads(capsys.readouterr().out)["tables"]
     assert data["total"] == "92" and data["ruleset"] == "430602-project"
 
 
@@ -107,7 +107,7 @@ def test_python_dash_m_runs_the_same_program() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["reported_total"] == "95"
+    assert json.loads(result.stdout)["tables"][0]["reported_total"] == "95"
 
 
 def test_export_writes_xlsx_and_prints_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

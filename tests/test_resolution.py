@@ -296,7 +296,7 @@ def test_cli_json_carries_the_finding(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["score", str(old), "--json"]) == 0
     import json
 
-    data = json.loads(capsys.readouterr().out)
+    (data,) = json.loads(capsys.readouterr().out)["tables"]
     assert data["findings"][0]["code"] == "edition-nearest"
     assert re.search(r"2019", data["findings"][0]["message_en"])
 

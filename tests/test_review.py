@@ -165,8 +165,8 @@ def test_cli_review_summary_exit_codes_and_json(tmp_path: Path, capsys: pytest.C
     assert "project-2023-district-fund.toml" in out and "cannot review" in out
     assert "could not be reviewed" in out.splitlines()[-1]
     assert main(["review", str(tmp_path / "bad.toml"), "--fail-on", "never", "--json"]) == 0
-    (entry,) = json.loads(capsys.readouterr().out)
-    assert entry["review"] is None and "toml-syntax" in entry["error"]
+    (entry,) = json.loads(capsys.readouterr().out)["results"]
+    assert entry["report"] is None and entry["status"] == "failed" and "toml-syntax" in entry["error"]
 
 
 def test_huaihua_listed_projects_do_not_add_up_to_the_stated_total() -> None:

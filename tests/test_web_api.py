@@ -156,7 +156,7 @@ def test_page_batch_table_and_downloads(client: TestClient) -> None:
     assert 'data-row="row-6"' in table and 'id="row-6"' in table
     assert "总成本控制（自评得分）" in table  # the finding names its indicator, not rows[6]
     assert client.get(f"{batch['url']}/tables/1/scored.xlsx").content[:2] == b"PK"
-    assert json.loads(client.get(f"{batch['url']}/tables/1/review.json").content)["review"]["report"]
+    assert json.loads(client.get(f"{batch['url']}/tables/1/review.json").content)["results"][0]["report"]
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{batch['url']}/summary.xlsx").content))
     summary = book["汇总 Summary"]
     assert summary.max_row == 5  # headers, three tables, the totals

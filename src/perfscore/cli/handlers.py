@@ -81,8 +81,8 @@ def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     resolutions = [resolve(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
     reports = [r.attach(score(r.evaluation, r.ruleset)) for r in resolutions]
     if args.json:
-        data = [r.to_dict() for r in reports]
-        print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+        data = {"file": args.evaluation, "tables": [r.to_dict() for r in reports]}  # schema/score.schema.json
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print("\n".join(r.to_text() for r in reports), end="")
     return EXIT_OK

@@ -84,15 +84,16 @@ class Tally:
 
 
 def write_json(results: Iterable[FileReview], out: TextIO) -> None:
-    """One JSON array, written an element at a time: valid JSON once the batch ends."""
-    out.write("[")
+    """``{"results": [entry, ...]}`` (schema/review.schema.json), written an entry at a time:
+    valid JSON once the batch ends."""
+    out.write('{\n  "results": [')
     first = True
     for r in results:
         text = json.dumps(r.to_dict(), ensure_ascii=False, indent=2)
-        out.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        out.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
         out.flush()
         first = False
-    out.write("\n]\n" if not first else "]\n")
+    out.write("\n  ]\n}\n" if not first else "]\n}\n")
 
 
 def _progress(results: Iterable[FileReview], total: int) -> Iterator[FileReview]:

@@ -9,6 +9,7 @@ and perfscore's own output from the forms to read)."""
 
 from .batch import EVALUATION_SUFFIXES, SKIP_REASONS, FileReview, batch_files, evaluation_files, review_files
 from .checks import CHECKS, Check, finding
+from .entry import Entry, make_entry
 from .run import Review, review
 from .sniff import OUTPUT_MARKER, is_lock_file, own_output
 
@@ -18,12 +19,14 @@ __all__ = [
     "OUTPUT_MARKER",
     "SKIP_REASONS",
     "Check",
+    "Entry",
     "FileReview",
     "Review",
     "batch_files",
     "evaluation_files",
     "finding",
     "is_lock_file",
+    "make_entry",
     "own_output",
     "review",
     "review_files",

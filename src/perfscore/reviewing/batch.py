@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 import attrs
 
 from ..errors import PerfscoreError
 from ..evaluations import OFFICE_SUFFIXES, read_evaluations
 from ..rules import Ruleset
+from .entry import Entry, make_entry
 from .run import Review, review
 from .sniff import is_lock_file, own_output
 
@@ -65,12 +66,17 @@ class FileReview:
     ``reason_zh``/``reason_en`` say it), or a file that could not be reviewed (``error``)."""
 
     path: str
+    """The entry's label: the file, with ``[2/3]`` after it for one table of several"""
     review: Optional[Review] = None
     error: str = ""
     skipped: str = ""
     """The reason a file was not read: a key of :data:`SKIP_REASONS`, or ``""``."""
     reason_zh: str = ""
     reason_en: str = ""
+    file: str = attrs.field(default=attrs.Factory(lambda self: self.path, takes_self=True))
+    """The file itself (``path`` without the table's number)"""
+    table: Optional[int] = None
+    """Which table of a file that holds several, from 1; None for a file of one table"""
 
     @property
     def status(self) -> str:
@@ -79,12 +85,17 @@ class FileReview:
             return "skipped"
         return "reviewed" if self.review is not None else "failed"
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "status": self.status, "error": self.error}
-        if self.skipped:
-            data.update(skipped=self.skipped, reason_zh=self.reason_zh, reason_en=self.reason_en)
-        data["review"] = self.review.to_dict() if self.review else None
-        return data
+    def to_dict(self) -> Entry:
+        """The entry as JSON data (:mod:`.entry`, ``schema/review.schema.json``)."""
+        return make_entry(
+            self.file,
+            self.table,
+            review=self.review.to_dict() if self.review is not None else None,
+            error=self.error,
+            skipped=self.skipped,
+            reason_zh=self.reason_zh,
+            reason_en=self.reason_en,
+        )
 
 
 def _skip(path: Path, reason: str, **values: str) -> FileReview:
@@ -236,8 +247,14 @@ def _review_file(
         yield FileReview(path=str(file), error=f"cannot read: {exc.strerror or exc}")
         return
     for n, evaluation in enumerate(found, 1):
-        name = str(file) if len(found) == 1 else f"{file} [{n}/{len(found)}]"
+        name, table = (str(file), None) if len(found) == 1 else (f"{file} [{n}/{len(found)}]", n)
         try:
-            yield FileReview(path=name, review=review(evaluation, ruleset, paths=paths, strict=strict))
+            result = FileReview(
+                path=name,
+                file=str(file),
+                table=table,
+                review=review(evaluation, ruleset, paths=paths, strict=strict),
+            )
         except PerfscoreError as exc:
-            yield FileReview(path=name, error=str(exc))
+            result = FileReview(path=name, file=str(file), table=table, error=str(exc))
+        yield result

@@ -22,8 +22,20 @@ _SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db
 _MAX_SNIFFED = 64 * 1024 * 1024
 _MAX_MEMBER = 1024 * 1024
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
-_JSON_REPORT = re.compile(rb'\A\s*\{\s*"ruleset"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"ruleset_name"\s*:')
-_JSON_REVIEW = re.compile(rb'\A\s*(?:\[\s*\{\s*"path"\s*:|\{\s*"findings"\s*:\s*\[)')
+_STRING = rb'"(?:[^"\\]|\\.)*"'
+_JSON_REPORT = re.compile(
+    rb'\A\s*\{\s*(?:"ruleset"\s*:\s*'
+    + _STRING
+    + rb'\s*,\s*"ruleset_name"|"file"\s*:\s*'
+    + _STRING
+    + rb'\s*,\s*"tables")\s*:'
+)
+"""A report (``Report.to_json``), or ``score --json``'s ``{"file": ..., "tables": [...]}``."""
+_JSON_REVIEW = re.compile(
+    rb'\A\s*(?:\{\s*"results"\s*:\s*\[\s*(?:\]|\{\s*"file"\s*:)|\[\s*\{\s*"path"\s*:|\{\s*"findings"\s*:\s*\[)'
+)
+"""``review --json`` and the API's ``/api/review`` (``{"results": [...]}``), a ``Review.to_json``, or
+the array of entries earlier releases wrote."""
 
 
 def is_lock_file(name: str) -> bool:

@@ -78,25 +78,40 @@ _OPTIONS = [
         "schema": {"type": "string"},
     },
 ]
-_LINE = {
+_TEXTS = (
+    "skipped",
+    "reason_zh",
+    "reason_en",
+    "ruleset",
+    "ruleset_name",
+    "edition",
+    "region",
+    "unit",
+    "project",
+    "title",
+)
+_LINE: dict[str, Any] = {
     "type": "object",
-    "description": "One table of an uploaded file, or the file's own error (error non-empty, no totals).",
+    "description": "One table of an uploaded file, or the file's own error (status failed, error"
+    " non-empty, totals null): an entry of schema/review.schema.json, as `perfscore review --json` writes it.",
     "properties": {
         "file": {"type": "string"},
         "table": {"type": ["integer", "null"], "description": "which table of a form holding several"},
+        "status": {"enum": ["reviewed", "skipped", "failed"]},
         "error": {"type": "string"},
-        "ruleset": {"type": "string"},
-        "edition": {"type": "string"},
-        "region": {"type": "string"},
-        "unit": {"type": "string"},
-        "project": {"type": "string"},
-        "totals": {"type": "object", "description": "computed, reported, max (decimal strings), complete"},
-        "grade": {"type": "object", "description": "computed, reported"},
+        **{key: {"type": "string"} for key in _TEXTS},
+        "year": {"type": ["integer", "null"]},
+        "totals": {
+            "type": ["object", "null"],
+            "description": "computed, reported, max (decimal strings), complete",
+        },
+        "grade": {"type": ["object", "null"], "description": "computed, reported"},
         "counts": {"type": "object", "description": "findings by severity: error, warning, info"},
         "findings": {"type": "array", "items": {"type": "object"}},
+        "report": {"type": ["object", "null"], "description": "the report, as POST /api/score gives it"},
     },
-    "required": ["file", "table", "error", "findings", "counts"],
 }
+_LINE["required"] = list(_LINE["properties"])
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:

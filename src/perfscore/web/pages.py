@@ -4,7 +4,7 @@ the little script the page needs is served from ``static/`` with it (no CDN)."""
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -81,7 +81,13 @@ async def add_files(request: Request) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=400)
     lines = await run_in_threadpool(service.review, files, batch.options)
     first = request.app.state.store.add(batch, lines)
-    return JSONResponse({"lines": [dict(line.data, index=first + i) for i, line in enumerate(lines)]})
+    lines_data = [{**_brief(line.data), "index": first + i} for i, line in enumerate(lines)]
+    return JSONResponse({"lines": lines_data})
+
+
+def _brief(data: dict[str, Any]) -> dict[str, Any]:
+    """A line for the page's progress feed: the entry without its report (the page never reads it)."""
+    return {k: v for k, v in data.items() if k != "report"}
 
 
 async def batch_page(request: Request) -> Response:
@@ -115,7 +121,7 @@ async def table_xlsx(request: Request) -> Response:
 
 async def table_json(request: Request) -> Response:
     _, _, line = _line(request)
-    body = json.dumps(dict(line.data, review=line.review), ensure_ascii=False, indent=2)
+    body = json.dumps({"results": [line.data]}, ensure_ascii=False, indent=2)  # schema/review.schema.json
     return _download(body.encode(), f"{line.data['file']}.review.json", "application/json")
 
 

@@ -1,8 +1,9 @@
 """One line per table: what the API returns and the page lists, made from a file's review data.
 
-A line is plain JSON data: file, table, ruleset, unit, project, region, totals, grade, counts of
-findings by severity and the findings themselves, or the file's (or table's) own error. The
-review as data and the scored workbook stay beside it, for the page and its downloads.
+A line is plain JSON data, an entry of ``schema/review.schema.json`` (:func:`perfscore.reviewing.entry`,
+as ``review --json`` writes it): file, table, ruleset, unit, project, region, totals, grade, counts
+of findings by severity, the findings themselves and the report, or the file's (or table's) own
+error. The review as data and the scored workbook stay beside it, for the page and its downloads.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections import OrderedDict
 from typing import Any, Optional
 
 import attrs
+
+from ..reviewing import make_entry
 
 __all__ = ["Batch", "Line", "Store", "lines_of"]
 
@@ -34,40 +37,13 @@ class Line:
 
 
 def _line(file: str, table: Optional[int], review: dict[str, Any]) -> dict[str, Any]:
-    report, findings = review["report"], review["findings"]
-    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
-    return {
-        "file": file,
-        "table": table,
-        "error": "",
-        "ruleset": report["ruleset"],
-        "edition": report["edition"],
-        "ruleset_name": report["ruleset_name"],
-        "region": report["region"],
-        "year": report["year"],
-        "unit": report["unit"],
-        "project": report["project"],
-        "title": report["title"],
-        "totals": {
-            "computed": report["total"],
-            "reported": report["reported_total"],
-            "max": report["max_total"],
-            "complete": report["complete"],
-        },
-        "grade": {"computed": report["grade"], "reported": report["reported_grade"]},
-        "counts": counts,
-        "findings": findings,
-    }
+    """The line of a table reviewed: an entry of schema/review.schema.json."""
+    return dict(make_entry(file, table, review=review))
 
 
 def _error(file: str, table: Optional[int], error: str) -> dict[str, Any]:
-    return {
-        "file": file,
-        "table": table,
-        "error": error,
-        "findings": [],
-        "counts": dict.fromkeys(SEVERITIES, 0),
-    }
+    """The line of a file or table that could not be reviewed."""
+    return dict(make_entry(file, table, error=error))
 
 
 def lines_of(file: str, result: dict[str, Any]) -> list[Line]:
