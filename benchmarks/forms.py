@@ -3,19 +3,21 @@
     python benchmarks/bench.py --only forms      # this section alone
     python benchmarks/forms.py                   # the same
 
-"Reading" is a file on disk to its grids of cells (what :mod:`perfscore.evaluations.tables`
-then reads tables from), per table the file holds:
+"Reading" is a file on disk to its :class:`~perfscore.evaluations.model.Evaluation` s, per table
+the file holds (the tables today's reader finds), measured whole and in its first step:
 
 - old: the readers before issue 14, openpyxl for .xlsx (``perfscore.evaluations.xlsx.read_xlsx``,
   unchanged) and python-docx for .docx (benchmarks/old_docx.py, the old module verbatim), each
-  after the package check of every part;
-- new: what :func:`perfscore.evaluations.office.read_evaluations` does before reading tables:
-  the file read once, its kind sniffed, the package check of the parts the reader parses, and
-  python-calamine (.xlsx, .xls, .ods), lxml (.docx) or pdfplumber (.pdf).
+  after the package check of every part; then the old table reader (benchmarks/old_tables/, the
+  old grid → Evaluation modules verbatim);
+- new: :func:`perfscore.evaluations.office.read_evaluations`: the file read once, its kind
+  sniffed, the package check of the parts the reader parses, python-calamine (.xlsx, .xls,
+  .ods), lxml (.docx) or pdfplumber (.pdf), then today's table reader.
 
+"grids" is the first step alone (file → grids). The goal of issue 14 is on the whole read.
 The forms are the shipped fixtures (scripts/build_form_fixtures.py, built into a temporary
-folder) and the committed .xls/.ods/.pdf in tests/data/forms. Each figure is the best of
-``repeats`` means over ``loops`` reads.
+folder), the layout fixtures in tests/data/layouts and the committed .xls/.ods/.pdf in
+tests/data/forms. Each figure is the best of ``repeats`` means over ``loops`` reads.
 """
 
 from __future__ import annotations
@@ -36,9 +38,13 @@ from perfscore.evaluations.xlsx import read_xlsx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from old_docx import read_docx as read_docx_before
+from old_tables import old_evaluations
+
+from perfscore.errors import EvaluationError
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "tests" / "data" / "forms"
+LAYOUTS = ROOT / "tests" / "data" / "layouts"
 GOAL_READ_SPEEDUP = 10.0
 
 
@@ -60,6 +66,15 @@ def old_read(path: Path) -> list[Grid]:
     return read_docx_before(path, name)
 
 
+def old_whole(path: Path) -> object:
+    """The whole read before issue 14: the old grids, then the old table reader (a form it could
+    not read ends in its error, which is what it cost)."""
+    try:
+        return old_evaluations(old_read(path), str(path))
+    except EvaluationError as exc:
+        return exc
+
+
 def new_read(path: Path) -> list[Grid]:
     """Today's: the file read once, sniffed, checked and read by its format's reader."""
     name = str(path)
@@ -77,39 +92,47 @@ def _best(repeats: int, loops: int, fn: Callable[[], object]) -> float:
     return best
 
 
+def _forms(folder: Path) -> list[Path]:
+    built = sorted(_build(folder).values())
+    layouts = sorted(p for p in LAYOUTS.glob("*") if p.suffix in (".xlsx", ".docx"))
+    committed = sorted(p for p in COMMITTED.glob("*") if p.suffix in (".xls", ".ods", ".pdf"))
+    return built + layouts + committed
+
+
 def bench_forms(repeats: int = 5, loops: int = 10) -> bool:
     """Print old and new reading times per table for every fixture; True when every .xlsx and
-    .docx form reads at least :data:`GOAL_READ_SPEEDUP` times faster."""
-    print("\nforms: reading a form (file → grids), the reader before issue 14 vs today's, per table")
-    ok = True
+    .docx form is read whole (file → evaluations) at least :data:`GOAL_READ_SPEEDUP` times faster."""
+    print("\nforms: reading a form, the reader before issue 14 vs today's, ms per table")
+    worst = float("inf")
+    old_sum = new_sum = 0.0
     with tempfile.TemporaryDirectory(prefix="perfscore-bench-") as folder:
-        built = sorted(_build(Path(folder)).values())
         print(
-            f"   {'form':28} {'tables':>6} {'old ms':>8} {'new ms':>8} {'old/new':>8}"
-            f" {'old whole':>10} {'new whole':>10} {'old/new':>8}"
+            f"   {'form':28} {'tables':>6} {'old grids':>9} {'new grids':>9}"
+            f" {'old whole':>9} {'new whole':>9} {'old/new':>8}"
         )
-        for path in built + sorted(p for p in COMMITTED.glob("*") if p.suffix in (".xls", ".ods", ".pdf")):
+        for path in _forms(Path(folder)):
             tables = len(read_evaluations(path))
             new = _best(repeats, loops, lambda p=path: new_read(p)) / tables  # type: ignore[misc]
             whole = _best(repeats, loops, lambda p=path: read_evaluations(p)) / tables  # type: ignore[misc]
-            if path.suffix in (".xlsx", ".docx"):
-                assert old_read(path) == new_read(path), f"{path.name}: the two readers differ"
-                old = _best(repeats, loops, lambda p=path: old_read(p)) / tables  # type: ignore[misc]
-                ratio = old / new
-                ok = ok and ratio >= GOAL_READ_SPEEDUP
-                old_whole = old + whole - new
-                print(
-                    f"   {path.name:28} {tables:6} {old * 1e3:8.2f} {new * 1e3:8.2f} {ratio:7.1f}× "
-                    f"{old_whole * 1e3:10.2f} {whole * 1e3:10.2f} {old_whole / whole:7.1f}×"
-                )
-            else:
-                print(
-                    f"   {path.name:28} {tables:6} {'—':>8} {new * 1e3:8.2f} {'—':>8} {'—':>10} {whole * 1e3:10.2f}"
-                )
-    print("   (whole: read_evaluations, the grids and today's table reader; old whole = old grids + the same")
-    print("    table reading)")
-    verdict = "PASS" if ok else "MISS"
-    print(f"   goal: every .xlsx/.docx form read ≥ {GOAL_READ_SPEEDUP:.0f}× faster per table → {verdict}")
+            if path.suffix not in (".xlsx", ".docx"):
+                print(f"   {path.name:28} {tables:6} {'—':>9} {new * 1e3:9.2f} {'—':>9} {whole * 1e3:9.2f}")
+                continue
+            assert old_read(path) == new_read(path), f"{path.name}: the two readers differ"
+            old = _best(repeats, loops, lambda p=path: old_read(p)) / tables  # type: ignore[misc]
+            old_all = _best(repeats, loops, lambda p=path: old_whole(p)) / tables  # type: ignore[misc]
+            worst = min(worst, old_all / whole)
+            old_sum, new_sum = old_sum + old_all, new_sum + whole
+            print(
+                f"   {path.name:28} {tables:6} {old * 1e3:9.2f} {new * 1e3:9.2f}"
+                f" {old_all * 1e3:9.2f} {whole * 1e3:9.2f} {old_all / whole:7.1f}×"
+            )
+    ok = worst >= GOAL_READ_SPEEDUP
+    print("   (whole: file → evaluations; old: openpyxl/python-docx and the table reader before issue 14)")
+    print(
+        f"   goal: every .xlsx/.docx form read whole ≥ {GOAL_READ_SPEEDUP:.0f}× faster per table:"
+        f" worst {worst:.1f}×, all forms {old_sum * 1e3:.2f} → {new_sum * 1e3:.2f} ms"
+        f" ({old_sum / new_sum:.1f}×) → {'PASS' if ok else 'MISS'}"
+    )
     return ok
 
 

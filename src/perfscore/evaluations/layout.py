@@ -20,6 +20,7 @@ it is short enough to be one (:data:`LABEL_CHARS`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -48,11 +49,15 @@ __all__ = [
     "LABEL_CHARS",
     "NATIONAL",
     "TITLE_CHARS",
+    "HeaderIndex",
     "Layout",
     "blank",
+    "cell_kind",
     "goal_label",
+    "header_index",
     "infer_form",
     "infer_year",
+    "label_and_value",
     "label_key",
     "lines_joined",
     "only_text",
@@ -89,7 +94,34 @@ def label_key(text: str) -> str:
     text = text.strip()
     if len(text) > LABEL_CHARS:
         return ""
+    return _label_key(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_key(text: str) -> str:
+    """:func:`label_key` of a stripped text of at most :data:`LABEL_CHARS`, computed once per
+    distinct text: a table asks for the key of each cell several times (is the row a header, a
+    budget header, a labelled value, a total?), and most texts repeat from form to form."""
     return _TRAILING_UNIT.sub("", SPACES.sub("", text).rstrip(":：")).replace("（", "(").replace("）", ")")
+
+
+def label_and_value(text: str) -> tuple[str, str]:
+    """A cell holding its label and value ("自评得分：87", "年度: 2023", "自评得分 87") → the
+    label's :func:`label_key` and the value, spaces collapsed; ("", "") when it holds no value
+    after a colon or a space. Found once per distinct short text."""
+    return _label_and_value(text) if len(text) <= LABEL_CHARS else _split_label(text)
+
+
+def _split_label(text: str) -> tuple[str, str]:
+    head, colon, rest = SPACES.sub(" ", text.strip()).partition("：")
+    if not colon:
+        head, colon, rest = head.partition(":")
+    if not colon:  # "自评得分 87"
+        head, colon, rest = head.partition(" ")
+    return (label_key(head), " ".join(rest.split())) if colon and rest.strip() else ("", "")
+
+
+_label_and_value = functools.lru_cache(maxsize=8192)(_split_label)
 
 
 def lines_joined(text: str) -> str:
@@ -99,7 +131,18 @@ def lines_joined(text: str) -> str:
 
 def blank(text: str) -> bool:
     """True for a cell that holds nothing (spaces, "……" filler and the like)."""
-    return parse_cell(text).kind is ValueKind.BLANK
+    return cell_kind(text) is ValueKind.BLANK
+
+
+def cell_kind(text: str) -> ValueKind:
+    """The kind of value a cell's text holds (:func:`~perfscore.cells.parse_cell`), found once
+    per distinct short text: a table's cells repeat ("", "……", "不适用", "≥95%")."""
+    return _cell_kind(text) if len(text) <= LABEL_CHARS else parse_cell(text).kind
+
+
+@functools.lru_cache(maxsize=8192)
+def _cell_kind(text: str) -> ValueKind:
+    return parse_cell(text).kind
 
 
 def only_text(row: Sequence[Cell]) -> str:
@@ -141,6 +184,20 @@ def infer_year(title: str) -> int:
     """The year a title names ("2023 年度…" → 2023), or 0."""
     match = _YEAR.search(title[: LABEL_CHARS * 10])
     return int(match.group(1)) if match else 0
+
+
+HeaderIndex = Mapping[str, tuple[tuple[int, int, str], ...]]
+"""Header text → (the role's place, the text's preference, the role) of each role it names."""
+
+
+def header_index(names: Mapping[str, tuple[str, ...]]) -> HeaderIndex:
+    """Each header text of ``names`` (role → its texts, preferred first) → where it stands:
+    for each role that has it, the role's place in ``names`` and the text's among the role's."""
+    index: dict[str, list[tuple[int, int, str]]] = {}
+    for place, (role, texts) in enumerate(names.items()):
+        for preference, text in enumerate(texts):
+            index.setdefault(text, []).append((place, preference, role))
+    return {text: tuple(entries) for text, entries in index.items()}
 
 
 @attrs.frozen
@@ -197,6 +254,20 @@ class Layout:
         known = {text for texts in self.indicator_columns.values() for text in texts}
         return frozenset(known.union(self.extra_columns))
 
+    indicator_index: HeaderIndex = attrs.field(init=False)
+    """:func:`header_index` of :attr:`indicator_columns`."""
+
+    @indicator_index.default
+    def _indicator_index(self) -> HeaderIndex:
+        return header_index(self.indicator_columns)
+
+    budget_index: HeaderIndex = attrs.field(init=False)
+    """:func:`header_index` of :attr:`budget_columns`."""
+
+    @budget_index.default
+    def _budget_index(self) -> HeaderIndex:
+        return header_index(self.budget_columns)
+
     def extended(self, vocabulary: Mapping[str, Sequence[str]]) -> Layout:
         """This layout with more header texts: ``vocabulary`` maps a role of
         :attr:`indicator_columns` (or ``budget.<role>`` for :attr:`budget_columns`, ``meta.<field>``
@@ -224,33 +295,36 @@ class Layout:
             extra_columns=tuple(extra),
         )
 
-    def header_columns(self, row: Sequence[Cell], names: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    def header_columns(
+        self, row: Sequence[Cell], names: Mapping[str, tuple[str, ...]], index: HeaderIndex
+    ) -> dict[str, int]:
         """Each role of ``names`` whose header is in ``row`` → its column: the column of the
-        role's most preferred header, one role per column."""
+        role's most preferred header, one role per column. ``index`` is :func:`header_index` of
+        ``names``: the row's texts are looked up in it, not the vocabulary matched against them."""
+        labels = [label_key(cell.text) for cell in row]
         keys: dict[str, int] = {}
-        for index, cell in enumerate(row):
+        for column, cell in enumerate(row):
             if cell.anchor and not cell.text.strip():
                 continue
-            keys.setdefault(label_key(cell.text), index)
+            keys.setdefault(labels[column], column)
+        # the headers present, by role (in the order of ``names``) then preference
+        present = sorted((*entry, column) for key, column in keys.items() for entry in index.get(key, ()))
         found: dict[str, int] = {}
         taken: set[int] = set()
-        for field, variants in names.items():
-            for variant in variants:
-                column = keys.get(variant)
-                if column is not None and column not in taken:
-                    found[field] = column
-                    taken.add(column)
-                    break
+        for _, _, field, column in present:
+            if field not in found and column not in taken:
+                found[field] = column
+                taken.add(column)
         if "note" in names and "note" not in found:
-            for index, cell in enumerate(row):
-                if index not in taken and label_key(cell.text).startswith(self.note_prefixes):
-                    found["note"] = index
+            for column, label in enumerate(labels):
+                if column not in taken and label.startswith(self.note_prefixes):
+                    found["note"] = column
                     break
         return found
 
     def indicator_header(self, row: Sequence[Cell]) -> dict[str, int]:
         """The indicator header's columns by role, or {} when ``row`` is not one."""
-        found = self.header_columns(row, self.indicator_columns)
+        found = self.header_columns(row, self.indicator_columns, self.indicator_index)
         if all(field in found for field in self.required) and ("weight" in found or "score" in found):
             return found
         return {}
@@ -277,7 +351,7 @@ class Layout:
     def budget_header(self, row: Sequence[Cell]) -> dict[str, int]:
         """The 项目资金 header's columns by role, or {} when ``row`` is not one: it names the
         年初预算 column, or two of the :data:`BUDGET_AMOUNTS` columns."""
-        found = self.header_columns(row, self.budget_columns)
+        found = self.header_columns(row, self.budget_columns, self.budget_index)
         amounts = [field for field in BUDGET_AMOUNTS if field in found]
         return found if "initial" in found or len(amounts) >= 2 else {}
 
@@ -299,14 +373,10 @@ class Layout:
                 continue
             key = labels.get(label_key(cell.text))
             if key is None:
-                head, colon, rest = SPACES.sub(" ", cell.text.strip()).partition("：")
-                if not colon:
-                    head, colon, rest = head.partition(":")
-                if not colon:  # "自评得分 87"
-                    head, colon, rest = head.partition(" ")
-                key = labels.get(label_key(head)) if colon and rest.strip() else None
+                head, rest = label_and_value(cell.text)
+                key = labels.get(head) if rest else None
                 if key is not None and key not in found:
-                    found[key] = (" ".join(rest.split()), cell)
+                    found[key] = (rest, cell)
                 continue
             if key in found:
                 continue
