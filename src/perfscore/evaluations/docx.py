@@ -112,11 +112,18 @@ def _main_part(archive: Any, parser: Any) -> str:
 
 
 def _paragraph_text(p: Any) -> str:
-    """A ``w:p``'s text as python-docx's ``Paragraph.text`` gives it."""
+    """A ``w:p``'s text as python-docx's ``Paragraph.text`` gives it. Children are walked
+    once each, by tag (lxml's tag-filtered iterators cost more than the comparison)."""
     parts: list[str] = []
-    for child in p.iterchildren(_R, _HYPERLINK):
-        for run in child.iterchildren(_R) if child.tag == _HYPERLINK else (child,):
-            for item in run.iterchildren():
+    for child in p:
+        if child.tag == _R:
+            runs: Any = (child,)
+        elif child.tag == _HYPERLINK:
+            runs = [run for run in child if run.tag == _R]
+        else:
+            continue
+        for run in runs:
+            for item in run:
                 tag = item.tag
                 if tag in _RUN_TEXT:
                     parts.append(_RUN_TEXT[tag] or item.text or "")
@@ -222,6 +229,14 @@ def _child(element: Any, tag: str) -> Any:
     return None
 
 
+def _first(elements: list[Any], tag: str) -> Any:
+    """The first of ``elements`` with ``tag``; None if none."""
+    for element in elements:
+        if element.tag == tag:
+            return element
+    return None
+
+
 def _row(
     tr: Any, prefix: str, width: int, above: dict[int, Cell], text_of: Callable[[Any], str], budget: _Budget
 ) -> list[Cell]:
@@ -236,18 +251,20 @@ def _row(
     for index, tc in enumerate(tcs):
         column = len(row)
         span, continues = 1, False
-        properties = _child(tc, _TC_PR)
+        children = list(tc)  # walked once, by tag: its w:tcPr and its paragraphs
+        properties = _first(children, _TC_PR)
         if properties is not None:
             room = width - column - (count - index - 1)  # what the cells after this one still need
-            span = max(1, min(_int_value(_child(properties, _GRID_SPAN)), room))
-            vmerge = _child(properties, _VMERGE)
+            settings = list(properties)
+            span = max(1, min(_int_value(_first(settings, _GRID_SPAN)), room))
+            vmerge = _first(settings, _VMERGE)
             continues = vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
         address = f"{prefix}{column + 1}"
         if continues and column in above:
             prev = above[column]
             cell = Cell(prev.text, address, prev.anchor or prev.address)
         else:
-            text = "\n".join([text_of(p) for p in tc.iterchildren(_P)])
+            text = "\n".join([text_of(p) for p in children if p.tag == _P])
             if len(text) > MAX_CELL_CHARS:
                 budget.text(address, text)
             cell = Cell(text.strip(), address)
