@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from typing import Optional
 
 import attrs
 
@@ -61,6 +62,7 @@ __all__ = [
     "label_key",
     "lines_joined",
     "only_text",
+    "row_keys",
     "title_line",
 ]
 
@@ -103,6 +105,12 @@ def _label_key(text: str) -> str:
     distinct text: a table asks for the key of each cell several times (is the row a header, a
     budget header, a labelled value, a total?), and most texts repeat from form to form."""
     return _TRAILING_UNIT.sub("", SPACES.sub("", text).rstrip(":：")).replace("（", "(").replace("）", ")")
+
+
+def row_keys(row: Sequence[Cell]) -> list[str]:
+    """The :func:`label_key` of each cell of ``row``: what a row is recognised by, found once
+    per row and handed to each test of it (header, budget header, labelled values, total)."""
+    return [label_key(cell.text) for cell in row]
 
 
 def label_and_value(text: str) -> tuple[str, str]:
@@ -296,12 +304,17 @@ class Layout:
         )
 
     def header_columns(
-        self, row: Sequence[Cell], names: Mapping[str, tuple[str, ...]], index: HeaderIndex
+        self,
+        row: Sequence[Cell],
+        names: Mapping[str, tuple[str, ...]],
+        index: HeaderIndex,
+        keys: Optional[Sequence[str]] = None,
     ) -> dict[str, int]:
         """Each role of ``names`` whose header is in ``row`` → its column: the column of the
         role's most preferred header, one role per column. ``index`` is :func:`header_index` of
-        ``names``: the row's texts are looked up in it, not the vocabulary matched against them."""
-        labels = [label_key(cell.text) for cell in row]
+        ``names``: the row's texts are looked up in it, not the vocabulary matched against them.
+        ``keys`` is :func:`row_keys` of ``row`` when the caller has it."""
+        labels = row_keys(row) if keys is None else keys
         keys: dict[str, int] = {}
         for column, cell in enumerate(row):
             if cell.anchor and not cell.text.strip():
@@ -322,9 +335,10 @@ class Layout:
                     break
         return found
 
-    def indicator_header(self, row: Sequence[Cell]) -> dict[str, int]:
-        """The indicator header's columns by role, or {} when ``row`` is not one."""
-        found = self.header_columns(row, self.indicator_columns, self.indicator_index)
+    def indicator_header(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, int]:
+        """The indicator header's columns by role, or {} when ``row`` is not one (``keys``:
+        :func:`row_keys` of ``row`` when the caller has it)."""
+        found = self.header_columns(row, self.indicator_columns, self.indicator_index, keys)
         if all(field in found for field in self.required) and ("weight" in found or "score" in found):
             return found
         return {}
@@ -348,10 +362,10 @@ class Layout:
         texts = [label_key(cell.text) for cell in row if cell.text.strip() and not cell.anchor]
         return bool(texts) and all(key in known or key.startswith(self.note_prefixes) for key in texts)
 
-    def budget_header(self, row: Sequence[Cell]) -> dict[str, int]:
+    def budget_header(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, int]:
         """The 项目资金 header's columns by role, or {} when ``row`` is not one: it names the
         年初预算 column, or two of the :data:`BUDGET_AMOUNTS` columns."""
-        found = self.header_columns(row, self.budget_columns, self.budget_index)
+        found = self.header_columns(row, self.budget_columns, self.budget_index, keys)
         amounts = [field for field in BUDGET_AMOUNTS if field in found]
         return found if "initial" in found or len(amounts) >= 2 else {}
 
@@ -364,14 +378,17 @@ class Layout:
                 return " ".join(text.split())
         return ""
 
-    def labelled(self, row: Sequence[Cell], labels: Mapping[str, str]) -> dict[str, tuple[str, Cell]]:
+    def labelled(
+        self, row: Sequence[Cell], labels: Mapping[str, str], keys: Optional[Sequence[str]] = None
+    ) -> dict[str, tuple[str, Cell]]:
         """Each field of ``labels`` labelled in ``row`` → the value after its label and its
         cell: the next cell with text, or the rest of the label's cell after a colon or a space."""
+        keys = row_keys(row) if keys is None else keys
         found: dict[str, tuple[str, Cell]] = {}
         for index, cell in enumerate(row):
             if cell.anchor:
                 continue
-            key = labels.get(label_key(cell.text))
+            key = labels.get(keys[index])
             if key is None:
                 head, rest = label_and_value(cell.text)
                 key = labels.get(head) if rest else None
@@ -385,19 +402,21 @@ class Layout:
                 value = other.text.strip()
                 if other.anchor == cell.address or not value:
                     continue
-                if label_key(value) not in labels:
+                if keys[position] not in labels:
                     found[key] = (" ".join(value.split()), other)
                 break
         return found
 
-    def meta_values(self, row: Sequence[Cell]) -> dict[str, str]:
+    def meta_values(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, str]:
         """Each 项目支出名称 / 主管部门 / 实施单位 field labelled in ``row`` → the value after it."""
-        return {key: value for key, (value, _) in self.labelled(row, self.meta_labels).items()}
+        return {key: value for key, (value, _) in self.labelled(row, self.meta_labels, keys).items()}
 
-    def header_marks(self, row: Sequence[Cell]) -> dict[str, tuple[str, Cell]]:
+    def header_marks(
+        self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None
+    ) -> dict[str, tuple[str, Cell]]:
         """A self score ("score"), a grade ("grade") or a year ("year") printed in the header
         area, with its cell."""
-        return self.labelled(row, self.mark_labels)
+        return self.labelled(row, self.mark_labels, keys)
 
 
 NATIONAL = Layout(
