@@ -315,13 +315,12 @@ class Layout:
         ``names``: the row's texts are looked up in it, not the vocabulary matched against them.
         ``keys`` is :func:`row_keys` of ``row`` when the caller has it."""
         labels = row_keys(row) if keys is None else keys
-        keys: dict[str, int] = {}
-        for column, cell in enumerate(row):
-            if cell.anchor and not cell.text.strip():
-                continue
-            keys.setdefault(labels[column], column)
+        headers: dict[str, int] = {}  # each header of ``names`` in the row → its first column
+        for column, (cell, label) in enumerate(zip(row, labels)):
+            if label in index and label not in headers and not (cell.anchor and not cell.text.strip()):
+                headers[label] = column
         # the headers present, by role (in the order of ``names``) then preference
-        present = sorted((*entry, column) for key, column in keys.items() for entry in index.get(key, ()))
+        present = sorted((*entry, column) for key, column in headers.items() for entry in index[key])
         found: dict[str, int] = {}
         taken: set[int] = set()
         for _, _, field, column in present:
