@@ -1,7 +1,8 @@
-"""The table reader before issue 14, verbatim (git show 5dcd77c:src/perfscore/evaluations/{grid,
-tables,layout,values,budget}.py), kept as the benchmark's baseline (benchmarks/forms.py): a grid of
-cells to its :class:`~perfscore.evaluations.model.Evaluation` s. Only the imports of the rest of
-perfscore are absolute; the modules import each other as they did.
+"""The table reader before issue 14, verbatim (git show 5dcd77c:src/perfscore/evaluations/{tables,
+layout,values,budget}.py), kept as the benchmark's baseline (benchmarks/forms.py): a grid of cells
+to its :class:`~perfscore.evaluations.model.Evaluation` s. Only the imports of the rest of perfscore
+are absolute (its ``grid``, ``model``, ``problems``, ``cells``, unchanged in what these use); the
+four modules import each other as they did.
 
 :func:`old_evaluations` is the old ``office.read_evaluations`` after its grids were read:
 every table of every grid, in the library's decimal context.

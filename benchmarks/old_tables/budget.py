@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import attrs
 
+from perfscore.evaluations.grid import Cell
 from perfscore.evaluations.model import BudgetLine, BudgetTable
 
-from .grid import Cell
 from .layout import BUDGET_AMOUNTS, Layout, blank, label_key, lines_joined
 from .values import MONEY, POINTS, CellValues
 

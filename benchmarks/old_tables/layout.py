@@ -25,8 +25,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from perfscore.cells import ValueKind, parse_cell
-
-from .grid import Cell
+from perfscore.evaluations.grid import Cell
 
 __all__ = [
     "BUDGET_AMOUNTS",

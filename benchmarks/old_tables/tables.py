@@ -31,11 +31,11 @@ import attrs
 
 from perfscore.decimals import CONTEXT
 from perfscore.errors import EvaluationError, Problem
+from perfscore.evaluations.grid import Cell, Grid
 from perfscore.evaluations.model import Evaluation, IndicatorRow, Unreadable
 from perfscore.evaluations.problems import problem
 
 from .budget import BudgetBlock
-from .grid import Cell, Grid
 from .layout import EXPECTED_COLUMNS, NATIONAL, Layout, blank, infer_form, infer_year, label_key, lines_joined
 from .values import POINTS, CellValues, cell_at
 

@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from perfscore.cells import ValueKind, parse_cell
+from perfscore.evaluations.grid import Cell
 from perfscore.evaluations.model import Unreadable
 
-from .grid import Cell
 from .layout import SPACES
 
 __all__ = ["MONEY", "POINTS", "CellValues", "cell_at"]
