@@ -17,7 +17,8 @@ the file holds (the tables today's reader finds), measured whole and in its firs
 "grids" is the first step alone (file → grids). The goal of issue 14 is on the whole read.
 The forms are the shipped fixtures (scripts/build_form_fixtures.py, built into a temporary
 folder), the layout fixtures in tests/data/layouts and the committed .xls/.ods/.pdf in
-tests/data/forms. Each figure is the best of ``repeats`` means over ``loops`` reads.
+tests/data/forms. Each figure is the best of ``repeats`` means over ``loops`` reads, the old and
+new readers of a form taking turns in each repeat.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -82,13 +84,16 @@ def new_read(path: Path) -> list[Grid]:
     return READERS[sniff(data)][1](data, name)
 
 
-def _best(repeats: int, loops: int, fn: Callable[[], object]) -> float:
-    best = float("inf")
+def _best(repeats: int, loops: int, *fns: Callable[[], object]) -> list[float]:
+    """Each of ``fns``' best mean time over ``loops`` calls, the functions taking turns in
+    every repeat, so a burst of load from another process spoils one try of each alike."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(loops):
-            fn()
-        best = min(best, (time.perf_counter() - start) / loops)
+        for index, fn in enumerate(fns):
+            start = time.perf_counter()
+            for _ in range(loops):
+                fn()
+            best[index] = min(best[index], (time.perf_counter() - start) / loops)
     return best
 
 
@@ -131,14 +136,25 @@ def bench_forms(repeats: int = 5, loops: int = 10) -> FormsResult:
         )
         for path in _forms(Path(folder)):
             tables = len(read_evaluations(path))
-            new = _best(repeats, loops, lambda p=path: new_read(p)) / tables  # type: ignore[misc]
-            whole = _best(repeats, loops, lambda p=path: read_evaluations(p)) / tables  # type: ignore[misc]
             if path.suffix not in (".xlsx", ".docx"):
+                new, whole = (
+                    t / tables
+                    for t in _best(repeats, loops, partial(new_read, path), partial(read_evaluations, path))
+                )
                 print(f"   {path.name:28} {tables:6} {'—':>9} {new * 1e3:9.2f} {'—':>9} {whole * 1e3:9.2f}")
                 continue
             assert old_read(path) == new_read(path), f"{path.name}: the two readers differ"
-            old = _best(repeats, loops, lambda p=path: old_read(p)) / tables  # type: ignore[misc]
-            old_all = _best(repeats, loops, lambda p=path: old_whole(p)) / tables  # type: ignore[misc]
+            old, new, old_all, whole = (
+                t / tables
+                for t in _best(
+                    repeats,
+                    loops,
+                    partial(old_read, path),
+                    partial(new_read, path),
+                    partial(old_whole, path),
+                    partial(read_evaluations, path),
+                )
+            )
             worst = min(worst, old_all / whole)
             old_sum, new_sum, compared = old_sum + old_all, new_sum + whole, compared + 1
             print(
