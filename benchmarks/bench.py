@@ -34,7 +34,7 @@ from perfscore.scoring import normalize_label
 from perfscore.scoring import score as engine_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from forms import bench_forms
+from forms import GOAL_READ_SPEEDUP, bench_forms, forms_goal
 
 # (b) parses cells with the same cache the engine uses (a dict of frozen CellValues keyed by the
 # text), so the ratio compares scoring, not whether one side remembers "100%".
@@ -759,7 +759,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if c
     ]
     hostile_max, _ = bench_hostile_cells(repeats, realistic)
-    bench_forms(repeats)
+    forms = bench_forms(repeats)
 
     heading("summary")
     vs_a_ok, vs_f_ok = ratio_a >= GOAL_VS_SIMPLEEVAL, ratio_f >= GOAL_VS_SIMPLEEVAL
@@ -780,6 +780,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"{hostile_max:.2f} ms",
         hostile_max < GOAL_HOSTILE_CELL_MS,
     )
+    goal(
+        f"forms read whole ≥ {GOAL_READ_SPEEDUP:.0f}× faster per table, worst form",
+        f"{forms.worst:.1f}×",
+        forms.ok,
+    )
+    print(f"   reading forms: {forms_goal(forms)}")
     met = ", ".join(
         name
         for name, ok in (("formulas alone", vs_f_ok), ("case lists", vs_c_ok), ("whole scoring", vs_a_ok))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perfscore import EvaluationError
 from perfscore.codes import CODES
@@ -132,3 +134,45 @@ def test_a_grid_without_a_table_and_an_unknown_suffix_are_unknown_formats(tmp_pa
         read_evaluations(tmp_path / "form.bin")
     assert unknown.value.problems[0].code == "unknown-format"
     assert unknown.value.problems[0].message.startswith("a file of unknown format: not a zip package")
+
+
+def _columns_by_search(row: list[Cell], names: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """header_columns as it was before the vocabulary was indexed: each role in turn, its
+    texts in order of preference, searched for in the row."""
+    keys: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        if not (cell.anchor and not cell.text.strip()):
+            keys.setdefault(label_key(cell.text), index)
+    found: dict[str, int] = {}
+    for role, texts in names.items():
+        for text in texts:
+            column = keys.get(text)
+            if column is not None and column not in found.values():
+                found[role] = column
+                break
+    if "note" in names and "note" not in found:
+        for index, cell in enumerate(row):
+            if index not in found.values() and label_key(cell.text).startswith(NATIONAL.note_prefixes):
+                found["note"] = index
+                break
+    return found
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *sorted({t for ts in NATIONAL.indicator_columns.values() for t in ts}),
+                *("得分（分）", " 分 值 ", "", "其他", "偏差原因及改进措施"),
+            ]
+        ),
+        max_size=12,
+    ),
+    st.sets(st.integers(0, 11)),
+)
+def test_header_roles_found_through_the_index_as_by_searching_the_vocabulary(
+    texts: list[str], anchored: set[int]
+) -> None:
+    row = [Cell(text, f"R1C{c + 1}", "R1C1" if c in anchored else "") for c, text in enumerate(texts)]
+    names = dict(NATIONAL.indicator_columns)
+    assert NATIONAL.header_columns(row, names, NATIONAL.indicator_index) == _columns_by_search(row, names)

@@ -17,9 +17,9 @@ checked first by :func:`~.package.check_package`.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Optional
 
 from .grid import Cell, Grid
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS
@@ -53,9 +53,12 @@ def qn(tag: str) -> str:
     return W + tag.split(":", 1)[1]
 
 
-def docx_from_bytes(data: bytes, name: str, *, legacy: bool = False) -> list[Grid]:
-    """:func:`docx_grids` of a package already checked by :func:`~.package.check_package`."""
-    body, text_of = _legacy_body(data) if legacy else _body(data)
+def docx_from_bytes(
+    data: bytes, name: str, *, legacy: bool = False, parts: Optional[Mapping[str, bytes]] = None
+) -> list[Grid]:
+    """:func:`docx_grids` of a package already checked by :func:`~.package.check_package`;
+    ``parts`` the members that check read whole (its ``keep``), not decompressed again."""
+    body, text_of = _legacy_body(data) if legacy else _body(data, parts or {})
     budget = _Budget(name)
     rows: list[list[Cell]] = []
     paragraphs = tables = 0
@@ -81,29 +84,35 @@ def word_parsed(member: str) -> bool:
     return member == "_rels/.rels" or member.lower().endswith("document.xml")
 
 
-def _body(data: bytes) -> tuple[Any, Callable[[Any], str]]:
-    """The ``w:body`` of the main document part, parsed as python-docx parses it."""
+def _body(data: bytes, parts: Mapping[str, bytes]) -> tuple[Any, Callable[[Any], str]]:
+    """The ``w:body`` of the main document part, parsed as python-docx parses it; a member in
+    ``parts`` is taken from there."""
     import zipfile
 
     from lxml import etree  # type: ignore[import-untyped]
 
     parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True, huge_tree=False)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = _main_part(archive, parser)
-        root = etree.fromstring(archive.read(part), parser)
+        part = _main_part(archive, parser, parts)
+        root = etree.fromstring(_member(archive, part, parts), parser)
     body = root.find(W + "body")
     if body is None:
         raise ValueError(f"{part} has no w:body")
     return body, _paragraph_text
 
 
-def _main_part(archive: Any, parser: Any) -> str:
+def _member(archive: Any, member: str, parts: Mapping[str, bytes]) -> bytes:
+    kept = parts.get(member)
+    return kept if kept is not None else bytes(archive.read(member))
+
+
+def _main_part(archive: Any, parser: Any, parts: Mapping[str, bytes]) -> str:
     """The main document part, as the package's ``_rels/.rels`` names it."""
     from lxml import etree
 
     names = set(archive.namelist())
     if "_rels/.rels" in names:
-        for rel in etree.fromstring(archive.read("_rels/.rels"), parser).iter(_RELS):
+        for rel in etree.fromstring(_member(archive, "_rels/.rels", parts), parser).iter(_RELS):
             if str(rel.get("Type", "")).endswith("/officeDocument"):
                 target = str(rel.get("Target", "")).lstrip("/")
                 if target in names and word_parsed(target):  # a part the package check scanned
@@ -112,11 +121,18 @@ def _main_part(archive: Any, parser: Any) -> str:
 
 
 def _paragraph_text(p: Any) -> str:
-    """A ``w:p``'s text as python-docx's ``Paragraph.text`` gives it."""
+    """A ``w:p``'s text as python-docx's ``Paragraph.text`` gives it. Children are walked
+    once each, by tag (lxml's tag-filtered iterators cost more than the comparison)."""
     parts: list[str] = []
-    for child in p.iterchildren(_R, _HYPERLINK):
-        for run in child.iterchildren(_R) if child.tag == _HYPERLINK else (child,):
-            for item in run.iterchildren():
+    for child in p:
+        if child.tag == _R:
+            runs: Any = (child,)
+        elif child.tag == _HYPERLINK:
+            runs = [run for run in child if run.tag == _R]
+        else:
+            continue
+        for run in runs:
+            for item in run:
                 tag = item.tag
                 if tag in _RUN_TEXT:
                     parts.append(_RUN_TEXT[tag] or item.text or "")
@@ -222,6 +238,26 @@ def _child(element: Any, tag: str) -> Any:
     return None
 
 
+def _first(elements: list[Any], tag: str) -> Any:
+    """The first of ``elements`` with ``tag``; None if none."""
+    for element in elements:
+        if element.tag == tag:
+            return element
+    return None
+
+
+def _span_and_merge(properties: Any) -> tuple[Any, Any]:
+    """A ``w:tcPr``'s first ``w:gridSpan`` and first ``w:vMerge`` (None for none), in one pass."""
+    span = vmerge = None
+    for setting in properties:
+        tag = setting.tag
+        if tag == _GRID_SPAN and span is None:
+            span = setting
+        elif tag == _VMERGE and vmerge is None:
+            vmerge = setting
+    return span, vmerge
+
+
 def _row(
     tr: Any, prefix: str, width: int, above: dict[int, Cell], text_of: Callable[[Any], str], budget: _Budget
 ) -> list[Cell]:
@@ -236,18 +272,19 @@ def _row(
     for index, tc in enumerate(tcs):
         column = len(row)
         span, continues = 1, False
-        properties = _child(tc, _TC_PR)
+        children = list(tc)  # walked once, by tag: its w:tcPr and its paragraphs
+        properties = _first(children, _TC_PR)
         if properties is not None:
             room = width - column - (count - index - 1)  # what the cells after this one still need
-            span = max(1, min(_int_value(_child(properties, _GRID_SPAN)), room))
-            vmerge = _child(properties, _VMERGE)
+            grid_span, vmerge = _span_and_merge(properties)
+            span = max(1, min(_int_value(grid_span), room))
             continues = vmerge is not None and vmerge.get(_VAL, "continue") == "continue"
         address = f"{prefix}{column + 1}"
         if continues and column in above:
             prev = above[column]
             cell = Cell(prev.text, address, prev.anchor or prev.address)
         else:
-            text = "\n".join([text_of(p) for p in tc.iterchildren(_P)])
+            text = "\n".join([text_of(p) for p in children if p.tag == _P])
             if len(text) > MAX_CELL_CHARS:
                 budget.text(address, text)
             cell = Cell(text.strip(), address)

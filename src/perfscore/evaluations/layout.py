@@ -20,8 +20,10 @@ it is short enough to be one (:data:`LABEL_CHARS`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
+from typing import Optional
 
 import attrs
 
@@ -48,14 +50,19 @@ __all__ = [
     "LABEL_CHARS",
     "NATIONAL",
     "TITLE_CHARS",
+    "HeaderIndex",
     "Layout",
     "blank",
+    "cell_kind",
     "goal_label",
+    "header_index",
     "infer_form",
     "infer_year",
+    "label_and_value",
     "label_key",
     "lines_joined",
     "only_text",
+    "row_keys",
     "title_line",
 ]
 
@@ -89,7 +96,40 @@ def label_key(text: str) -> str:
     text = text.strip()
     if len(text) > LABEL_CHARS:
         return ""
+    return _label_key(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_key(text: str) -> str:
+    """:func:`label_key` of a stripped text of at most :data:`LABEL_CHARS`, computed once per
+    distinct text: a table asks for the key of each cell several times (is the row a header, a
+    budget header, a labelled value, a total?), and most texts repeat from form to form."""
     return _TRAILING_UNIT.sub("", SPACES.sub("", text).rstrip(":：")).replace("（", "(").replace("）", ")")
+
+
+def row_keys(row: Sequence[Cell]) -> list[str]:
+    """The :func:`label_key` of each cell of ``row``: what a row is recognised by, found once
+    per row and handed to each test of it (header, budget header, labelled values, total)."""
+    return [label_key(cell.text) for cell in row]
+
+
+def label_and_value(text: str) -> tuple[str, str]:
+    """A cell holding its label and value ("自评得分：87", "年度: 2023", "自评得分 87") → the
+    label's :func:`label_key` and the value, spaces collapsed; ("", "") when it holds no value
+    after a colon or a space. Found once per distinct short text."""
+    return _label_and_value(text) if len(text) <= LABEL_CHARS else _split_label(text)
+
+
+def _split_label(text: str) -> tuple[str, str]:
+    head, colon, rest = SPACES.sub(" ", text.strip()).partition("：")
+    if not colon:
+        head, colon, rest = head.partition(":")
+    if not colon:  # "自评得分 87"
+        head, colon, rest = head.partition(" ")
+    return (label_key(head), " ".join(rest.split())) if colon and rest.strip() else ("", "")
+
+
+_label_and_value = functools.lru_cache(maxsize=8192)(_split_label)
 
 
 def lines_joined(text: str) -> str:
@@ -99,7 +139,18 @@ def lines_joined(text: str) -> str:
 
 def blank(text: str) -> bool:
     """True for a cell that holds nothing (spaces, "……" filler and the like)."""
-    return parse_cell(text).kind is ValueKind.BLANK
+    return cell_kind(text) is ValueKind.BLANK
+
+
+def cell_kind(text: str) -> ValueKind:
+    """The kind of value a cell's text holds (:func:`~perfscore.cells.parse_cell`), found once
+    per distinct short text: a table's cells repeat ("", "……", "不适用", "≥95%")."""
+    return _cell_kind(text) if len(text) <= LABEL_CHARS else parse_cell(text).kind
+
+
+@functools.lru_cache(maxsize=8192)
+def _cell_kind(text: str) -> ValueKind:
+    return parse_cell(text).kind
 
 
 def only_text(row: Sequence[Cell]) -> str:
@@ -141,6 +192,20 @@ def infer_year(title: str) -> int:
     """The year a title names ("2023 年度…" → 2023), or 0."""
     match = _YEAR.search(title[: LABEL_CHARS * 10])
     return int(match.group(1)) if match else 0
+
+
+HeaderIndex = Mapping[str, tuple[tuple[int, int, str], ...]]
+"""Header text → (the role's place, the text's preference, the role) of each role it names."""
+
+
+def header_index(names: Mapping[str, tuple[str, ...]]) -> HeaderIndex:
+    """Each header text of ``names`` (role → its texts, preferred first) → where it stands:
+    for each role that has it, the role's place in ``names`` and the text's among the role's."""
+    index: dict[str, list[tuple[int, int, str]]] = {}
+    for place, (role, texts) in enumerate(names.items()):
+        for preference, text in enumerate(texts):
+            index.setdefault(text, []).append((place, preference, role))
+    return {text: tuple(entries) for text, entries in index.items()}
 
 
 @attrs.frozen
@@ -197,6 +262,20 @@ class Layout:
         known = {text for texts in self.indicator_columns.values() for text in texts}
         return frozenset(known.union(self.extra_columns))
 
+    indicator_index: HeaderIndex = attrs.field(init=False)
+    """:func:`header_index` of :attr:`indicator_columns`."""
+
+    @indicator_index.default
+    def _indicator_index(self) -> HeaderIndex:
+        return header_index(self.indicator_columns)
+
+    budget_index: HeaderIndex = attrs.field(init=False)
+    """:func:`header_index` of :attr:`budget_columns`."""
+
+    @budget_index.default
+    def _budget_index(self) -> HeaderIndex:
+        return header_index(self.budget_columns)
+
     def extended(self, vocabulary: Mapping[str, Sequence[str]]) -> Layout:
         """This layout with more header texts: ``vocabulary`` maps a role of
         :attr:`indicator_columns` (or ``budget.<role>`` for :attr:`budget_columns`, ``meta.<field>``
@@ -224,33 +303,41 @@ class Layout:
             extra_columns=tuple(extra),
         )
 
-    def header_columns(self, row: Sequence[Cell], names: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    def header_columns(
+        self,
+        row: Sequence[Cell],
+        names: Mapping[str, tuple[str, ...]],
+        index: HeaderIndex,
+        keys: Optional[Sequence[str]] = None,
+    ) -> dict[str, int]:
         """Each role of ``names`` whose header is in ``row`` → its column: the column of the
-        role's most preferred header, one role per column."""
-        keys: dict[str, int] = {}
-        for index, cell in enumerate(row):
-            if cell.anchor and not cell.text.strip():
-                continue
-            keys.setdefault(label_key(cell.text), index)
+        role's most preferred header, one role per column. ``index`` is :func:`header_index` of
+        ``names``: the row's texts are looked up in it, not the vocabulary matched against them.
+        ``keys`` is :func:`row_keys` of ``row`` when the caller has it."""
+        labels = row_keys(row) if keys is None else keys
+        headers: dict[str, int] = {}  # each header of ``names`` in the row → its first column
+        for column, (cell, label) in enumerate(zip(row, labels)):
+            if label in index and label not in headers and not (cell.anchor and not cell.text.strip()):
+                headers[label] = column
+        # the headers present, by role (in the order of ``names``) then preference
+        present = sorted((*entry, column) for key, column in headers.items() for entry in index[key])
         found: dict[str, int] = {}
         taken: set[int] = set()
-        for field, variants in names.items():
-            for variant in variants:
-                column = keys.get(variant)
-                if column is not None and column not in taken:
-                    found[field] = column
-                    taken.add(column)
-                    break
+        for _, _, field, column in present:
+            if field not in found and column not in taken:
+                found[field] = column
+                taken.add(column)
         if "note" in names and "note" not in found:
-            for index, cell in enumerate(row):
-                if index not in taken and label_key(cell.text).startswith(self.note_prefixes):
-                    found["note"] = index
+            for column, label in enumerate(labels):
+                if column not in taken and label.startswith(self.note_prefixes):
+                    found["note"] = column
                     break
         return found
 
-    def indicator_header(self, row: Sequence[Cell]) -> dict[str, int]:
-        """The indicator header's columns by role, or {} when ``row`` is not one."""
-        found = self.header_columns(row, self.indicator_columns)
+    def indicator_header(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, int]:
+        """The indicator header's columns by role, or {} when ``row`` is not one (``keys``:
+        :func:`row_keys` of ``row`` when the caller has it)."""
+        found = self.header_columns(row, self.indicator_columns, self.indicator_index, keys)
         if all(field in found for field in self.required) and ("weight" in found or "score" in found):
             return found
         return {}
@@ -274,10 +361,10 @@ class Layout:
         texts = [label_key(cell.text) for cell in row if cell.text.strip() and not cell.anchor]
         return bool(texts) and all(key in known or key.startswith(self.note_prefixes) for key in texts)
 
-    def budget_header(self, row: Sequence[Cell]) -> dict[str, int]:
+    def budget_header(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, int]:
         """The 项目资金 header's columns by role, or {} when ``row`` is not one: it names the
         年初预算 column, or two of the :data:`BUDGET_AMOUNTS` columns."""
-        found = self.header_columns(row, self.budget_columns)
+        found = self.header_columns(row, self.budget_columns, self.budget_index, keys)
         amounts = [field for field in BUDGET_AMOUNTS if field in found]
         return found if "initial" in found or len(amounts) >= 2 else {}
 
@@ -290,23 +377,22 @@ class Layout:
                 return " ".join(text.split())
         return ""
 
-    def labelled(self, row: Sequence[Cell], labels: Mapping[str, str]) -> dict[str, tuple[str, Cell]]:
+    def labelled(
+        self, row: Sequence[Cell], labels: Mapping[str, str], keys: Optional[Sequence[str]] = None
+    ) -> dict[str, tuple[str, Cell]]:
         """Each field of ``labels`` labelled in ``row`` → the value after its label and its
         cell: the next cell with text, or the rest of the label's cell after a colon or a space."""
+        keys = row_keys(row) if keys is None else keys
         found: dict[str, tuple[str, Cell]] = {}
         for index, cell in enumerate(row):
             if cell.anchor:
                 continue
-            key = labels.get(label_key(cell.text))
+            key = labels.get(keys[index])
             if key is None:
-                head, colon, rest = SPACES.sub(" ", cell.text.strip()).partition("：")
-                if not colon:
-                    head, colon, rest = head.partition(":")
-                if not colon:  # "自评得分 87"
-                    head, colon, rest = head.partition(" ")
-                key = labels.get(label_key(head)) if colon and rest.strip() else None
+                head, rest = label_and_value(cell.text)
+                key = labels.get(head) if rest else None
                 if key is not None and key not in found:
-                    found[key] = (" ".join(rest.split()), cell)
+                    found[key] = (rest, cell)
                 continue
             if key in found:
                 continue
@@ -315,19 +401,21 @@ class Layout:
                 value = other.text.strip()
                 if other.anchor == cell.address or not value:
                     continue
-                if label_key(value) not in labels:
+                if keys[position] not in labels:
                     found[key] = (" ".join(value.split()), other)
                 break
         return found
 
-    def meta_values(self, row: Sequence[Cell]) -> dict[str, str]:
+    def meta_values(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, str]:
         """Each 项目支出名称 / 主管部门 / 实施单位 field labelled in ``row`` → the value after it."""
-        return {key: value for key, (value, _) in self.labelled(row, self.meta_labels).items()}
+        return {key: value for key, (value, _) in self.labelled(row, self.meta_labels, keys).items()}
 
-    def header_marks(self, row: Sequence[Cell]) -> dict[str, tuple[str, Cell]]:
+    def header_marks(
+        self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None
+    ) -> dict[str, tuple[str, Cell]]:
         """A self score ("score"), a grade ("grade") or a year ("year") printed in the header
         area, with its cell."""
-        return self.labelled(row, self.mark_labels)
+        return self.labelled(row, self.mark_labels, keys)
 
 
 NATIONAL = Layout(

@@ -74,7 +74,10 @@ def _xls(data: bytes, name: str) -> list[Grid]:
 def _docx(data: bytes, name: str) -> list[Grid]:
     from .docx import docx_from_bytes, word_parsed
 
-    return docx_from_bytes(check_package(data, name, "Word", parsed=word_parsed), name)
+    parts: dict[str, bytes] = {}
+    return docx_from_bytes(
+        check_package(data, name, "Word", parsed=word_parsed, keep=parts), name, parts=parts
+    )
 
 
 def _doc(data: bytes, name: str) -> list[Grid]:

@@ -54,9 +54,9 @@ from .layout import (
     goal_label,
     infer_form,
     infer_year,
-    label_key,
     lines_joined,
     only_text,
+    row_keys,
     title_line,
 )
 from .model import Evaluation, IndicatorRow, Unreadable
@@ -206,28 +206,31 @@ class TableReader:
             self.table.close_budget()
             self.goal = True
             return
-        header = layout.indicator_header(row) if not title else {}
+        keys = row_keys(row)  # the row's labels, found once for every test below
+        header = layout.indicator_header(row, keys) if not title else {}
         if not (title or header) and self.state == "preamble" and previous and layout.only_headers(row):
             header = layout.indicator_header(stacked(previous, row))
             row = stacked(previous, row) if header else row
         if header and self.state == "rows" and goal:
             self.set_header(row, header)
             return
-        meta = layout.meta_values(row) if not (title or header) else {}
-        budget = layout.budget_header(row) if not (title or header) else {}
+        meta = layout.meta_values(row, keys) if not (title or header) else {}
+        budget = layout.budget_header(row, keys) if not (title or header) else {}
         if self.state != "preamble" and (title or meta or budget or header):
             self.finish()
-        self.dispatch(row, title, header, budget, meta)
+        self.dispatch(row, keys, title, header, budget, meta)
 
     def dispatch(
         self,
         row: Sequence[Cell],
+        keys: Sequence[str],
         title: str,
         header: dict[str, int],
         budget: dict[str, int],
         meta: dict[str, str],
     ) -> None:
-        """Read a row known to be a title, a header, a meta row, or other."""
+        """Read a row known to be a title, a header, a meta row, or other (``keys``: its
+        :func:`~.layout.row_keys`)."""
         table = self.table
         if title:
             table.title = title
@@ -245,9 +248,9 @@ class TableReader:
                 table.meta.setdefault(key, value)
             table.close_budget()
         elif self.state == "rows":
-            self.indicator_row(row)
+            self.indicator_row(row, keys)
         elif (
-            not self.marks(row)
+            not self.marks(row, keys)
             and self.state == "preamble"
             and table.budget is not None
             and table.budget.open
@@ -275,9 +278,9 @@ class TableReader:
         self.previous = table.header
         return True
 
-    def marks(self, row: Sequence[Cell]) -> bool:
+    def marks(self, row: Sequence[Cell], keys: Sequence[str]) -> bool:
         """True when ``row`` prints the self score or the grade in the header area."""
-        found = self.layout.header_marks(row)
+        found = self.layout.header_marks(row, keys)
         table = self.table
         for key, (text, cell) in found.items():
             if key == "grade":
@@ -316,12 +319,12 @@ class TableReader:
 
     # -- indicator rows -----------------------------------------------------------------------
 
-    def total_row(self, row: Sequence[Cell]) -> bool:
+    def total_row(self, row: Sequence[Cell], keys: Sequence[str]) -> bool:
         """True, the table's reported total read, when ``row`` is its 总分 row."""
         columns = self.table.columns
         score_column = columns.get("score", columns.get("weight", 0))
-        for cell in row[: max(columns.get("weight", 0), score_column)]:
-            if label_key(cell.text) in self.layout.total_row and not cell.anchor:
+        for cell, key in zip(row[: max(columns.get("weight", 0), score_column)], keys):
+            if key in self.layout.total_row and not cell.anchor:
                 self.table.total = self.values.number_at(row, score_column, "reported_total", POINTS)
                 self.table.total_read = True
                 self.table.unreadable.extend(self.values.take())
@@ -388,16 +391,16 @@ class TableReader:
         table.score_cells[cell.address] = len(table.rows)
         return self.values.number(cell, "reported_score", POINTS), ""
 
-    def indicator_row(self, row: Sequence[Cell]) -> None:
+    def indicator_row(self, row: Sequence[Cell], keys: Sequence[str]) -> None:
         """Read a row below the header: the 总分 row, an indicator, or filler to skip."""
-        if self.total_row(row):
+        if self.total_row(row, keys):
             return
         table, values = self.table, self.values
         columns = table.columns
         if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
             return  # empty, "……", or the rest of a merged row above
         if len(row) == 1 or all(cell.anchor == row[0].address for cell in row[1:]):
-            self.marks(row)
+            self.marks(row, keys)
             return  # a line across the table (填表人, a note, the grade), not an indicator
         group = lines_joined(values.text(row, columns.get("group")))
         if group and group != table.group:

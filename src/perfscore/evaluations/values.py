@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
-from ..cells import ValueKind, parse_cell
+from ..cells import ValueKind
 from .grid import Cell
-from .layout import SPACES
+from .layout import SPACES, cell_kind
 from .model import Unreadable
 
 __all__ = ["MONEY", "POINTS", "CellValues", "cell_at"]
@@ -58,7 +58,7 @@ class CellValues:
         if cell is None:
             return None
         text = cell.text.strip()
-        kind = parse_cell(text).kind
+        kind = cell_kind(text)
         if kind in (ValueKind.BLANK, ValueKind.NOT_APPLICABLE):
             return None
         bare = SPACES.sub("", text).replace(",", "").replace("，", "")

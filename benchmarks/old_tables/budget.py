@@ -1,0 +1,97 @@
+"""The 项目资金 block above a table's indicator rows: its fund lines and its total row.
+
+The block starts at its header row (年初预算数 · 全年预算数 · 全年执行数 …, recognised by
+:meth:`~.layout.Layout.budget_header`) and holds, in any order a template uses, the total row
+(年度资金总额, or the first row with amounts and no label) and fund lines (其中：财政拨款,
+上年结转资金 …). A fund line is one under the block's side label (the merged 项目资金 cell to
+the left) or, when there is none, a line named like a fund after the total. The block ends at
+a row that is neither (年度总体目标 …), or at the next title, meta or header row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from perfscore.evaluations.grid import Cell
+from perfscore.evaluations.model import BudgetLine, BudgetTable
+
+from .layout import BUDGET_AMOUNTS, Layout, blank, label_key, lines_joined
+from .values import MONEY, POINTS, CellValues
+
+__all__ = ["BudgetBlock"]
+
+_LINE_PREFIX = re.compile(r"^其中\s*(?:[:：]\s*)?")
+
+
+@attrs.define
+class BudgetBlock:
+    """What has been read of one 项目资金 block."""
+
+    columns: dict[str, int]
+    """Each role of the block's header → its column."""
+    side: str
+    """The address of the block's side label (the merged 项目资金 cell), or ""."""
+    total: bool = False
+    """True once the total row has been read."""
+    open: bool = True
+    """True while the rows that follow may still belong to the block."""
+    table: BudgetTable = attrs.field(factory=BudgetTable)
+
+    def row(self, row: Sequence[Cell], values: CellValues, layout: Layout) -> None:
+        """Read one row below the header: a fund line, the total row, or the block's end."""
+        first = min(self.columns[field] for field in BUDGET_AMOUNTS if field in self.columns)
+        side = self.side
+        in_side = bool(side) and bool(row) and row[0].anchor == side
+        label = ""
+        for cell in reversed(row[:first]):
+            if cell.text.strip() and not (side and cell.anchor == side):
+                label = lines_joined(cell.text)
+                break
+        name = _LINE_PREFIX.sub("", label)
+        if ":" in name or "：" in name:
+            return  # 按收入性质分：153.67 and the like (整体支出 layout): a breakdown in words
+        if not label:
+            amounts = [values.text(row, self.columns.get(field)) for field in BUDGET_AMOUNTS]
+            if self.total or all(blank(text) for text in amounts):
+                self.open = in_side
+                return
+        elif label_key(label) not in layout.budget_totals:
+            if in_side or (not side and self.total and name.endswith(layout.fund_endings)):
+                self.line(row, name, values)
+            else:
+                self.open = False  # past the block (年度总体目标 …)
+            return
+        self.total_row(row, values)
+
+    def line(self, row: Sequence[Cell], name: str, values: CellValues) -> None:
+        """A fund line (其中：财政拨款 …) with its amounts."""
+        columns = self.columns
+        line = BudgetLine(
+            name=name,
+            initial=values.number_at(row, columns.get("initial"), "initial", MONEY),
+            full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY),
+            executed=values.number_at(row, columns.get("executed"), "executed", MONEY),
+        )
+        self.table = attrs.evolve(
+            self.table, lines=(*self.table.lines, line), unreadable=(*self.table.unreadable, *values.take())
+        )
+
+    def total_row(self, row: Sequence[Cell], values: CellValues) -> None:
+        """The block's total row (年度资金总额): the amounts, points, rate, score and note."""
+        columns = self.columns
+        self.total = True
+        self.table = attrs.evolve(
+            self.table,
+            initial=values.number_at(row, columns.get("initial"), "initial", MONEY),
+            full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY),
+            executed=values.number_at(row, columns.get("executed"), "executed", MONEY),
+            adjustment=values.number_at(row, columns.get("adjustment"), "adjustment", MONEY),
+            points=values.number_at(row, columns.get("points"), "points", POINTS),
+            rate=values.text(row, columns.get("rate")),
+            reported_score=values.number_at(row, columns.get("score"), "reported_score", POINTS),
+            note=values.text(row, columns.get("note")),
+            unreadable=(*self.table.unreadable, *values.take()),
+        )
