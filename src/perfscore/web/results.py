@@ -15,9 +15,9 @@ from typing import Any, Optional
 
 import attrs
 
-__all__ = ["Batch", "Line", "Store", "lines_of"]
+from ..report.summary import error_line, table_line
 
-SEVERITIES = ("error", "warning", "info")
+__all__ = ["Batch", "Line", "Store", "lines_of"]
 
 
 @attrs.define
@@ -33,58 +33,21 @@ class Line:
         return sorted({f["code"] for f in self.data.get("findings", ())})
 
 
-def _line(file: str, table: Optional[int], review: dict[str, Any]) -> dict[str, Any]:
-    report, findings = review["report"], review["findings"]
-    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
-    return {
-        "file": file,
-        "table": table,
-        "error": "",
-        "ruleset": report["ruleset"],
-        "edition": report["edition"],
-        "ruleset_name": report["ruleset_name"],
-        "region": report["region"],
-        "year": report["year"],
-        "unit": report["unit"],
-        "project": report["project"],
-        "title": report["title"],
-        "totals": {
-            "computed": report["total"],
-            "reported": report["reported_total"],
-            "max": report["max_total"],
-            "complete": report["complete"],
-        },
-        "grade": {"computed": report["grade"], "reported": report["reported_grade"]},
-        "counts": counts,
-        "findings": findings,
-    }
-
-
-def _error(file: str, table: Optional[int], error: str) -> dict[str, Any]:
-    return {
-        "file": file,
-        "table": table,
-        "error": error,
-        "findings": [],
-        "counts": dict.fromkeys(SEVERITIES, 0),
-    }
-
-
 def lines_of(file: str, result: dict[str, Any]) -> list[Line]:
     """The lines of one file's result from the worker: one per table, or one for its error."""
     if "error" in result:
-        return [Line(_error(file, None, result["error"]))]
+        return [Line(error_line(file, None, result["error"]))]
     tables = result["tables"]
     several = len(tables) > 1
     out = []
     for t in tables:
         n = t["table"] if several else None
         if t.get("error"):
-            out.append(Line(_error(file, n, t["error"])))
+            out.append(Line(error_line(file, n, t["error"])))
         else:
-            out.append(Line(_line(file, n, t["review"]), review=t["review"], xlsx=t.get("xlsx")))
+            out.append(Line(table_line(file, n, t["review"]), review=t["review"], xlsx=t.get("xlsx")))
     if not out:
-        out.append(Line(_error(file, None, "no self-evaluation table found / 未找到自评表")))
+        out.append(Line(error_line(file, None, "no self-evaluation table found / 未找到自评表")))
     return out
 
 
