@@ -52,8 +52,25 @@ _EQUIVALENTS = {
     "’": "'",
 }
 _CJK = frozenset(
-    "gbk gb2312 gb18030 hz big5 big5hkscs cp950 cp936 cp932 shift_jis shift_jis_2004 euc_jp"
-    " euc_kr cp949 johab iso2022_jp iso2022_kr".split()
+    [
+        "gbk",
+        "gb2312",
+        "gb18030",
+        "hz",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "cp936",
+        "cp932",
+        "shift_jis",
+        "shift_jis_2004",
+        "euc_jp",
+        "euc_kr",
+        "cp949",
+        "johab",
+        "iso2022_jp",
+        "iso2022_kr",
+    ]
 )
 """Codec names (as :func:`codecs.lookup` gives them) of the consoles that show ambiguous-width
 characters two columns wide."""
