@@ -196,3 +196,9 @@ def test_score_prints_the_review_findings_under_the_breakdown(capsys: pytest.Cap
 def test_output_files_are_utf8_when_asked(tmp_path: Path) -> None:
     done = _run("score", str(EXAMPLE), encoding="utf-8")
     assert "      ↳ 正向指标" in done.stdout.decode("utf-8")
+
+
+def test_a_hostile_name_is_wrapped_in_bounded_lines_and_time() -> None:
+    lines = wrap("长" * 100_000, 42)
+    assert len(lines) == 20 and lines[-1].rstrip().endswith("…") and width(lines[-1]) == 42
+    assert wrap("ab " * 1000, 10)[-1] == "ab ab ab… "

@@ -105,25 +105,45 @@ def fit(text: str, size: int, wide: bool = False) -> str:
     return text + " " * (size - width(text, wide))
 
 
+WRAP_LINES = 20
+"""At most this many lines to a wrapped cell; a longer one (no real name is) ends in ``…``."""
+
+
 def wrap(text: str, size: int, wide: bool = False) -> list[str]:
     """``text`` in lines of at most ``size`` display columns, each padded to exactly that width:
-    nothing cut; a line breaks at a space when there is one, else between characters."""
+    a line breaks at a space when there is one, else between characters. Nothing is cut but
+    past :data:`WRAP_LINES` lines (then the last ends in ``…``)."""
     text = _t(" ".join(text.split()))
     lines: list[str] = []
-    while width(text, wide) > size:
-        used, cut = 0, 0
-        for i, ch in enumerate(text):
-            used += width(ch, wide)
-            if used > size:
+    line: list[str] = []
+    used = 0
+    space = -1  # where the current line may break: the index of its last space
+    cut = False
+    for ch in text:
+        w = width(ch, wide)
+        if used + w > size and line:
+            if space > 0:
+                lines.append("".join(line[:space]))
+                line = line[space + 1 :]
+            else:
+                lines.append("".join(line))
+                line = []
+            used = sum(width(c, wide) for c in line)
+            space = -1
+            if len(lines) == WRAP_LINES:
+                cut = True
                 break
-            cut = i + 1
-        space = text.rfind(" ", 0, cut + 1)
-        if space > 0:
-            cut = space
-        lines.append(text[: max(cut, 1)].rstrip())
-        text = text[max(cut, 1) :].lstrip()
-    lines.append(text)
-    return [line + " " * (size - width(line, wide)) for line in lines]
+        if ch == " ":
+            if not line:
+                continue
+            space = len(line)
+        line.append(ch)
+        used += w
+    else:
+        lines.append("".join(line))
+    if cut:
+        lines[-1] = fit(lines[-1] + "…", size, wide).rstrip()
+    return [item + " " * max(size - width(item, wide), 0) for item in lines]
 
 
 def right(text: str, size: int, wide: bool = False) -> str:
