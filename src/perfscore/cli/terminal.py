@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import locale
 import os
 import re
 import sys
@@ -117,8 +118,17 @@ def _encoding(stream: TextIO) -> str:
 
 def wide(stream: TextIO) -> bool:
     """Whether ``stream`` goes to a console that shows ambiguous-width characters two columns
-    wide: a terminal whose encoding is a CJK one."""
-    return _isatty(stream) and _encoding(stream) in _CJK
+    wide: a terminal whose encoding is a CJK one (on Windows, whose console Python writes in
+    UTF-8, the code page of the system: cp936 on a Chinese one)."""
+    if not _isatty(stream):
+        return False
+    encoding = _encoding(stream)
+    if sys.platform == "win32" and encoding == "utf-8":  # pragma: no cover - Windows
+        try:
+            encoding = codecs.lookup(locale.getpreferredencoding(False)).name
+        except LookupError:
+            return False
+    return encoding in _CJK
 
 
 def _isatty(stream: TextIO) -> bool:
