@@ -175,6 +175,7 @@ def test_lang_for_review(capsys: pytest.CaptureFixture[str]) -> None:
     main(["review", str(EXAMPLE), "--lang", "zh"])
     zh = capsys.readouterr().out
     assert "个错误" in zh and "full marks reported" not in zh
+    assert zh.splitlines()[-1].startswith("1 个文件：1 个已复核") and "文件" in zh.splitlines()[-3]
     main(["review", str(EXAMPLE), "--lang", "en"])
     en = capsys.readouterr().out
     assert "error(s)" in en and "full marks reported on a target that was not met" in en

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import PerfscoreError
-from ..report import finding_text, fit, pick
+from ..report import finding_text, fit, pick, right
 from ..report.summary import error_line, summary_workbook, table_line
 from ..reviewing import FileReview, Review, batch_files, review_files
 from .exits import EXIT_FAILED, EXIT_OK
@@ -66,7 +66,7 @@ def _print_text(results: Iterable[FileReview], tally: Tally, args: argparse.Name
         if text:
             emit(text + "\n")
             rows.append(_row(result, wide_))
-    emit(summary(rows, tally, wide_))
+    emit(summary(rows, tally, wide_, lang))
 
 
 _TABLE = re.compile(r"^(.*) \[(\d+)/\d+\]$")
@@ -200,13 +200,21 @@ def _row(r: FileReview, wide_: bool = False) -> str:
     )
 
 
-def summary(rows: Iterable[str], tally: Tally, wide_: bool = False) -> str:
+def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = "both") -> str:
     """The summary table (one line per entry shown), then the counts: read, skipped, failed."""
-    lines = [
-        f"{fit('file', 48, wide_)} {'errors':>6} {'warn':>5} {'computed':>9} {'reported':>9}  grade",
-        *rows,
-    ]
+    zh = lang == "zh"
+    heads = ("文件", "错误", "警告", "计算", "自评", "等级") if zh else _HEADS
+    sizes = (6, 5, 9, 9)
+    cells = " ".join(right(h, n, wide_) for h, n in zip(heads[1:5], sizes))
+    lines = [f"{fit(heads[0], 48, wide_)} {cells}  {heads[5]}", *rows]
     s = tally.status
+    if zh:
+        quiet = f"（{tally.quiet} 个未列出：--verbose 列出）" if tally.quiet else ""
+        lines.append(
+            f"{sum(s.values())} 个文件：{s['reviewed']} 个已复核，{s['skipped']} 个跳过{quiet}，"
+            f"{s['failed']} 个无法复核；{tally.errors} 条错误发现（* = 不完整：有行无法计分）"
+        )
+        return "\n".join(lines) + "\n"
     quiet = f" ({tally.quiet} not listed: --verbose lists them)" if tally.quiet else ""
     lines.append(
         f"{sum(s.values())} file(s): {s['reviewed']} reviewed, {s['skipped']} skipped{quiet},"
@@ -214,3 +222,6 @@ def summary(rows: Iterable[str], tally: Tally, wide_: bool = False) -> str:
         " (* = incomplete: some rows not scorable)"
     )
     return "\n".join(lines) + "\n"
+
+
+_HEADS = ("file", "errors", "warn", "computed", "reported", "grade")
