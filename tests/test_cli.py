@@ -159,3 +159,89 @@ def test_export_takes_the_table_to_choose(
     err = capsys.readouterr().err
     assert f"{EXAMPLE}: --table 3: the file holds 2 table(s) [no-such-table]\n" in err
     assert main(["export", str(EXAMPLE), "--to", "md", "--table", "2"]) == 0
+
+
+def test_rulesets_option_is_honoured_after_the_subcommand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``perfscore test --rulesets DIR`` once ignored DIR (or was refused): now the option is
+    the same before or after the subcommand, and both places add up."""
+    case = (ROOT / "rulesets" / "CN" / "cases" / "project-all-met.toml").read_text(encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "mine.toml").write_text(
+        case.replace('name = "all targets met, budget spent"', 'name = "my own case"'), encoding="utf-8"
+    )
+    assert main(["test", "--rulesets", str(tmp_path), "cn-project"]) == 0
+    assert "PASS cn-project: my own case" in capsys.readouterr().out
+    assert main(["test", "cn-project", "--rulesets", str(tmp_path)]) == 0
+    assert "PASS cn-project: my own case" in capsys.readouterr().out
+    text = (ROOT / "tests" / "data" / "valid" / "minimal.toml").read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mine.toml").write_text(text, encoding="utf-8")
+    assert main(["--rulesets", str(tmp_path), "show", "test-minimal", "--rulesets", str(other)]) == 0
+
+
+def test_test_fails_when_a_named_ruleset_matched_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """``test nosuch`` once printed "0 passed, 0 failed" and exited 0."""
+    assert main(["test", "nosuch"]) == 5
+    captured = capsys.readouterr()
+    assert "test nosuch: no ruleset named 'nosuch'" in captured.err
+    assert captured.out.endswith("0 passed, 0 failed\n")
+    assert main(["test", "cn-project", "nosuch"]) == 5  # the cases that match still run
+    assert "PASS cn-project" in capsys.readouterr().out
+
+
+def test_show_and_diff_display_params(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "510000-department"]) == 0
+    assert "params: achieved_ceiling = 1.3, q_max = 0.1, k_event = 1" in capsys.readouterr().out
+    assert main(["diff", "510000-department@2017", "510000-department@2020"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("510000-department@2017 → 510000-department@2020:")
+    assert "+ params achieved_ceiling: 1.3" in out and "+ block budget_management" in out
+
+
+def test_an_edition_is_named_id_at_edition(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "510000-department@2017"]) == 0
+    assert capsys.readouterr().out.startswith("510000-department (2017, 2017–2019)")
+    assert main(["diff", "510000-department@2016", "cn-project"]) == 5
+    err = capsys.readouterr().err
+    assert "no such edition" in err and "'510000-department@2017' or '510000-department@2020'" in err
+
+
+def test_review_writes_the_summary_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``review DIR --summary out.xlsx``: one row per table, the totals, a sheet per finding
+    code; a file that could not be reviewed has its row too, a skipped one none."""
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for name in ("project-2023-district-fund.toml", "project-2023-transfer.toml"):
+        (folder / name).write_bytes((YUEYANGLOU / name).read_bytes())
+    (folder / "broken.toml").write_text("[evaluation]\nregion = 1\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a form", encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    assert main(["review", str(folder), "--summary", str(out), "--no-progress"]) == 1
+    captured = capsys.readouterr()
+    assert f"wrote {out} (3 table(s))" in captured.err
+    wb = openpyxl.load_workbook(out)
+    rows = list(wb["汇总 Summary"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("文件 File", "表 Table")
+    files = [Path(str(r[0])).name for r in rows[1:-1]]
+    assert sorted(files) == ["broken.toml", "project-2023-district-fund.toml", "project-2023-transfer.toml"]
+    fund = next(r for r in rows[1:-1] if str(r[0]).endswith("district-fund.toml"))
+    assert fund[5] == "430602-project@2023" and fund[6] == 95 and fund[7] == 92 and fund[10] == 3
+    broken = next(r for r in rows[1:-1] if str(r[0]).endswith("broken.toml"))
+    assert broken[13]  # its own error
+    assert str(rows[-1][0]).startswith("合计 Total: 3") and rows[-1][13] == 1
+    assert "full-marks-unmet" in wb.sheetnames and "合计 Totals" in wb.sheetnames
+    sheet = list(wb["full-marks-unmet"].iter_rows(values_only=True))
+    assert len(sheet) >= 2 and str(sheet[1][0]).endswith("district-fund.toml")
+
+
+def test_review_summary_that_cannot_be_written_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("openpyxl")
+    out = tmp_path / "no-such-folder" / "summary.xlsx"
+    assert main(["review", str(EXAMPLE), "--summary", str(out)]) == 1
+    assert f"perfscore: cannot write {out}: No such file or directory" in capsys.readouterr().err

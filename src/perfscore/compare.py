@@ -1,4 +1,4 @@
-"""How two frameworks differ: blocks, weights, methods, bands, rounding (``perfscore diff``)."""
+"""How two frameworks differ: blocks, weights, methods, bands, rounding, params (``perfscore diff``)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,17 @@ def _budget(ruleset: Ruleset) -> list[tuple[str, str]]:
     ]
 
 
+def _params(ruleset: Ruleset) -> list[tuple[str, str]]:
+    """Every named constant: the ruleset's ``[params]``, then the budget rule's and each
+    method's own (those that are not the ruleset's)."""
+    shared = ruleset.params
+    out = [(k, str(v)) for k, v in shared.items()]
+    own = [("budget", ruleset.budget.params)] if ruleset.budget is not None else []
+    own += [(m, method.params) for m, method in ruleset.methods.items()]
+    out += [(f"{m}.{k}", str(v)) for m, params in own for k, v in params.items() if shared.get(k) != v]
+    return out
+
+
 def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
     """Lines describing what ``b`` changes from ``a``: ``-`` only in a, ``+`` only in b, ``~`` changed."""
     out: list[str] = []
@@ -99,6 +110,7 @@ def diff_rulesets(a: Ruleset, b: Ruleset) -> list[str]:
         [("row", str(b.row_rounding)), ("total", str(b.total_rounding))],
     )
     out += _pairs("不适用", [("", a.not_applicable)], [("", b.not_applicable)])
+    out += _pairs("params", _params(a), _params(b))
     out += _pairs(
         "review",
         ((f.name, str(getattr(a.review, f.name))) for f in attrs.fields(type(a.review))),

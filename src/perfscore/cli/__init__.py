@@ -2,11 +2,12 @@
 
 ``parser`` reads the command line, ``handlers`` holds one function per subcommand (``review``'s
 in ``reviewing``), ``exits`` the exit codes (also in docs/cli.md) and how each error ends the
-command.
+command, ``terminal`` what makes the output fit where it goes (encoding, colour, widths).
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Sequence
 from typing import Optional
@@ -24,8 +25,9 @@ from .exits import (
     warn,
 )
 from .handlers import HANDLERS
-from .parser import build_parser
+from .parser import build_parser, ruleset_dirs
 from .serve import cmd_serve
+from .terminal import prepare, silence_stdout
 
 __all__ = [
     "EXIT_EVALUATION",
@@ -42,15 +44,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; return the exit code.
 
     Every error perfscore raises is printed as a message and mapped to its exit code; a
-    ruleset file that could not be read is printed as a warning, once."""
+    ruleset file that could not be read is printed as a warning, once. What stdout or stderr
+    cannot encode is written as an equivalent they can (:mod:`.terminal`); when the reader of
+    stdout goes away (``| head``) the command ends quietly with exit 1."""
+    prepare()
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RulesetWarning)
         try:
             handler = cmd_serve if args.command == "serve" else HANDLERS[args.command]
-            return handler(args, args.rulesets)
+            status = handler(args, ruleset_dirs(args))
+            sys.stdout.flush()
+            return status
         except PerfscoreError as exc:
             return exit_for(exc)
+        except BrokenPipeError:
+            silence_stdout()
+            return EXIT_FAILED
         finally:
             for shown in dict.fromkeys(
                 str(w.message) for w in caught if issubclass(w.category, RulesetWarning)

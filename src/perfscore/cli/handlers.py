@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Optional, Union
 
 from ..api import read_evaluations, resolve
-from ..cases import CaseResult, find_cases, run_case
+from ..cases import CaseResult, WorkedCase, find_cases, run_case
 from ..codes import messages
 from ..compare import diff_rulesets
 from ..errors import (
@@ -21,13 +23,14 @@ from ..errors import (
     RulesetNotFoundError,
 )
 from ..evaluations import Evaluation
-from ..report import fit, render_ruleset
+from ..report import fit, render_ruleset, render_text
 from ..report.export import export_tables
 from ..reviewing import review
-from ..rules import available_rulesets, load_ruleset
+from ..rules import Ruleset, available_rulesets, load_ruleset
 from ..scoring import score
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, EXIT_RULESET, warn
 from .reviewing import review_command
+from .terminal import emit, wide
 
 __all__ = ["HANDLERS", "Handler"]
 
@@ -47,8 +50,30 @@ def rulesets_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def load_named(name: str, year: Optional[int], paths: Sequence[str]) -> Ruleset:
+    """A ruleset by id, alias or file, and ``ID@EDITION`` for one edition of it
+    (``510000-department@2017``)."""
+    ident, at, edition = name.rpartition("@")
+    if not at or not edition.isdigit() or Path(name).exists():
+        return load_ruleset(name, year=year, paths=paths)
+    editions = [
+        info
+        for info in available_rulesets(paths)
+        if not info.error and (info.id == ident or ident in info.aliases)
+    ]
+    chosen = [info for info in editions if info.edition == edition]
+    if not chosen:
+        raise RulesetNotFoundError(
+            name, [f"{info.id}@{info.edition}" for info in editions], detail="no such edition"
+        )
+    ruleset = load_ruleset(chosen[0].id, year=chosen[0].year_from, paths=paths)
+    if ruleset.edition != edition:  # pragma: no cover - two editions in force the same year
+        raise EditionNotFoundError(ident, chosen[0].year_from, [edition])
+    return ruleset
+
+
 def show_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
-    print(render_ruleset(load_ruleset(args.ruleset, year=args.year, paths=paths)), end="")
+    emit(render_ruleset(load_named(args.ruleset, args.year, paths)))
     return EXIT_OK
 
 
@@ -78,13 +103,18 @@ def validate_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 
 def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
-    resolutions = [resolve(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
-    reports = [r.attach(score(r.evaluation, r.ruleset)) for r in resolutions]
     if args.json:
+        resolutions = [resolve(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
+        reports = [r.attach(score(r.evaluation, r.ruleset)) for r in resolutions]
         data = {"file": args.evaluation, "tables": [r.to_dict() for r in reports]}  # schema/score.schema.json
         print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print("\n".join(r.to_text() for r in reports), end="")
+        return EXIT_OK
+    # The breakdown, and under it every finding of the table's review (scoring's and review's).
+    reviews = [review(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
+    wide_ = wide(sys.stdout)
+    for n, reviewed in enumerate(reviews):
+        text = render_text(reviewed.report, lang=args.lang, wide=wide_, findings=reviewed.findings)
+        emit(("\n" if n else "") + text)
     return EXIT_OK
 
 
@@ -116,25 +146,52 @@ def _tables(args: argparse.Namespace) -> list[Evaluation]:
 
 
 def test_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    """Every worked case of the named rulesets (all when none is named); a name no case
+    belongs to is an error (exit 5 when no ruleset has that name, 1 when it has no cases)."""
+    cases = find_cases(args.names, paths=paths)
+    status = _unmatched(args.names, cases, paths)
     passed = failed = 0
-    for found in find_cases(args.names, paths=paths):
+    for found in cases:
         result = found if isinstance(found, CaseResult) else run_case(found, paths=paths)
         label = f"{result.case.ruleset or '?'}: {result.case.name}  ({result.case.file})"
         if result.passed:
             passed += 1
-            print(f"PASS {label}")
+            emit(f"PASS {label}\n")
         else:
             failed += 1
-            print(f"FAIL {label}")
+            emit(f"FAIL {label}\n")
             for line in result.differences:
                 print(f"     {line}")
     print(f"{passed} passed, {failed} failed")
-    return EXIT_OK if failed == 0 else EXIT_FAILED
+    return status or (EXIT_OK if failed == 0 else EXIT_FAILED)
+
+
+def _unmatched(
+    names: Sequence[str], cases: Sequence[Union[WorkedCase, CaseResult]], paths: Sequence[str]
+) -> int:
+    """Say which named rulesets no case belongs to; the exit code that makes (0: none)."""
+    have = {(c.case if isinstance(c, CaseResult) else c).ruleset for c in cases}
+    status = EXIT_OK
+    for name in dict.fromkeys(names):
+        if name in have:
+            continue
+        try:
+            load_ruleset(name, paths=paths)
+        except RulesetNotFoundError as exc:
+            warn(f"test {name}: {exc}")
+            status = EXIT_NOT_FOUND
+        except PerfscoreError as exc:
+            warn(f"test {name}: {exc}")
+            status = status or EXIT_FAILED
+        else:
+            warn(f"test {name}: no worked case found for this ruleset (cases/*.toml naming it)")
+            status = status or EXIT_FAILED
+    return status
 
 
 def diff_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
-    a = load_ruleset(args.a, year=args.year, paths=paths)
-    b = load_ruleset(args.b, year=args.year, paths=paths)
+    a = load_named(args.a, args.year, paths)
+    b = load_named(args.b, args.year, paths)
     lines = diff_rulesets(a, b)
     print(f"{a.id}@{a.edition} → {b.id}@{b.edition}: {len(lines)} difference(s)")
     for line in lines:

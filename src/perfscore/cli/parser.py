@@ -1,17 +1,44 @@
 """The ``perfscore`` command line: its options and subcommands, parsed into a namespace.
 
-``args.command`` names the subcommand; the top-level ``--rulesets`` is ``args.rulesets`` (no
-subcommand has an option or argument of that name)."""
+``args.command`` names the subcommand. ``--rulesets DIR`` is accepted before the subcommand
+(``args.rulesets``) and after it (``args.rulesets_after``); :func:`ruleset_dirs` joins them."""
 
 from __future__ import annotations
 
 import argparse
 
 from .. import __version__
+from ..report import LANGS
 from ..report.export import FORMATS
 from .serve import add_serve
 
-__all__ = ["build_parser"]
+__all__ = ["build_parser", "ruleset_dirs"]
+
+
+def ruleset_dirs(args: argparse.Namespace) -> list[str]:
+    """Every ``--rulesets DIR``, those before the subcommand first."""
+    return [*args.rulesets, *getattr(args, "rulesets_after", [])]
+
+
+def _add_common(command: argparse.ArgumentParser, *, lang: bool) -> None:
+    """What a subcommand also accepts after its name: ``--rulesets DIR`` (the top-level option's
+    own dest would be overwritten by the subcommand's default, hence another), and ``--lang``
+    for those that print a report or review as text."""
+    command.add_argument(
+        "--rulesets",
+        dest="rulesets_after",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for rulesets in DIR (repeatable; before the shipped ones; before or after the command)",
+    )
+    if lang:
+        command.add_argument(
+            "--lang",
+            choices=LANGS,
+            default="both",
+            help="the text output in Chinese (zh), English (en) or both (default)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub, forms)
     _add_ruleset_checks(sub)
     add_serve(sub)
+    for name, command in sub.choices.items():
+        _add_common(command, lang=name in ("score", "review"))
     return parser
 
 
@@ -41,7 +70,7 @@ def _add_ruleset_views(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     """rulesets, show, validate."""
     sub.add_parser("rulesets", help="list the rulesets found")
     show = sub.add_parser("show", help="show a ruleset's framework as a tree")
-    show.add_argument("ruleset", help="ruleset id, alias or file")
+    show.add_argument("ruleset", help="ruleset id, alias or file; ID@EDITION names an edition")
     show.add_argument("--year", type=int, help="the edition in force in YEAR (default: the newest)")
     validate = sub.add_parser("validate", help="check ruleset files and print every problem")
     validate.add_argument("files", nargs="+", metavar="RULESET_FILE")
@@ -53,8 +82,10 @@ def _add_ruleset_checks(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     # Not dest="rulesets": that is the top-level --rulesets DIR, which it would overwrite.
     test.add_argument("names", nargs="*", metavar="RULESET", help="ruleset ids (default: all)")
     diff = sub.add_parser("diff", help="how two frameworks differ")
-    diff.add_argument("a", metavar="RULESET_A")
-    diff.add_argument("b", metavar="RULESET_B")
+    diff.add_argument("a", metavar="RULESET_A", help="ruleset id, alias or file; ID@EDITION names an edition")
+    diff.add_argument(
+        "b", metavar="RULESET_B", help="as RULESET_A: diff ID@2017 ID@2020 compares two editions"
+    )
     diff.add_argument("--year", type=int, help="compare the editions in force in YEAR")
 
 
@@ -108,6 +139,11 @@ def _add_review(
         help="exit 1 when a finding of this severity (or worse) is found; default: error",
     )
     review.add_argument("--no-progress", action="store_true", help="no progress bar")
+    review.add_argument(
+        "--summary",
+        metavar="OUT.xlsx",
+        help="also write the batch summary workbook: one row per table, a sheet per finding code, totals",
+    )
     review.add_argument("--verbose", action="store_true", help="also list every file skipped as not a form")
 
 

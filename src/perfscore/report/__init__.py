@@ -15,9 +15,10 @@ from .model import (
     RowResult,
 )
 from .status import NOT_APPLICABLE, NOT_SCORABLE, SCORED, Status
-from .text import fit, render_ruleset, render_text
+from .text import LANGS, finding_text, fit, pick, render_ruleset, render_text, right, width, wrap
 
 __all__ = [
+    "LANGS",
     "NOT_APPLICABLE",
     "NOT_SCORABLE",
     "SCORED",
@@ -30,7 +31,12 @@ __all__ = [
     "Report",
     "RowResult",
     "Status",
+    "finding_text",
     "fit",
+    "pick",
     "render_ruleset",
     "render_text",
+    "right",
+    "width",
+    "wrap",
 ]

@@ -20,7 +20,7 @@ from ..reviewing import make_entry
 
 __all__ = ["Batch", "Line", "Store", "lines_of"]
 
-SEVERITIES = ("error", "warning", "info")
+__all__ = ["Batch", "Line", "Store", "lines_of"]
 
 
 @attrs.define
