@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..errors import PerfscoreError
 from ..rules import RulesetWarning
+from .batch import cmd_batch
 from .exits import (
     EXIT_EVALUATION,
     EXIT_FAILED,
@@ -47,7 +48,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RulesetWarning)
         try:
-            handler = cmd_serve if args.command == "serve" else HANDLERS[args.command]
+            handler = {"serve": cmd_serve, "batch": cmd_batch}.get(args.command) or HANDLERS[args.command]
             return handler(args, args.rulesets)
         except PerfscoreError as exc:
             return exit_for(exc)

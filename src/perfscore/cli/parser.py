@@ -9,6 +9,7 @@ import argparse
 
 from .. import __version__
 from ..report.export import FORMATS
+from .batch import add_batch
 from .serve import add_serve
 
 __all__ = ["build_parser"]
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub, forms)
     _add_ruleset_checks(sub)
     add_serve(sub)
+    add_batch(sub)
     return parser
 
 
