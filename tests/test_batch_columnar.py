@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 import perfscore
 from conftest import ROOT, SLOW
 from perfscore import Evaluation, Report, Ruleset
+from perfscore.batch.build import FORMS, POINT_KEYS, Numbers, build
+from perfscore.batch.columns import evaluation_data, row_data
 from perfscore.cli import main
 from strategies import broken_evaluations, broken_rows, evaluations
 
@@ -127,6 +129,28 @@ def check_identical(batch: list[Evaluation], **options: Any) -> None:
 @given(st.lists(any_evaluation(), min_size=1, max_size=5))
 def test_identical_to_scoring_each_evaluation(batch: list[Evaluation]) -> None:
     check_identical(batch)
+
+
+@given(any_evaluation())
+def test_the_direct_build_equals_the_reader(evaluation: Evaluation) -> None:
+    """Where the batch builds an evaluation from clean values, it is the one from_dict reads;
+    where it cannot, from_dict reads it (and says what is wrong)."""
+    evaluations_table, rows_table = tables([evaluation])
+    (_, data), *_ = evaluation_data(evaluations_table)
+    data["rows"] = [row for _, row in row_data(rows_table)]
+    built = build(data, Numbers())
+    try:
+        read = Evaluation.from_dict(data)
+    except perfscore.EvaluationError:
+        assert built is None
+        return
+    assert built is None or built == read
+
+
+def test_the_readers_sets_are_the_builders() -> None:
+    from perfscore.evaluations import read
+
+    assert set(read.FORMS) == FORMS and read._POINT_KEYS == POINT_KEYS
 
 
 @SLOW

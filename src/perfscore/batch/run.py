@@ -14,6 +14,7 @@ from ..api import score
 from ..errors import PerfscoreError
 from ..report import Report
 from ..rules import Ruleset, load_ruleset
+from .build import Numbers, build
 from .columns import as_table, evaluation_data, pyarrow, row_data
 
 __all__ = ["BatchResult", "Scored", "score_batch", "score_groups"]
@@ -70,13 +71,15 @@ def score_groups(
 ) -> Iterator[Scored]:
     """Each (id, evaluation and budget, rows) scored, in order."""
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    numbers = Numbers()
     for key, data, found in groups:
-        yield _one(key, {**data, "rows": found}, chosen)
+        yield _one(key, {**data, "rows": found}, chosen, numbers)
 
 
-def _one(key: Any, data: dict[str, Any], ruleset: Optional[Ruleset]) -> Scored:
+def _one(key: Any, data: dict[str, Any], ruleset: Optional[Ruleset], numbers: Numbers) -> Scored:
+    built = build(data, numbers)  # None: the reader reads it, and says what is wrong
     try:
-        report = score(data, ruleset)
+        report = score(data if built is None else built, ruleset)
     except PerfscoreError as exc:
         return _failed(key, data, exc)
     return Scored(_evaluation_record(key, report), _row_records(key, report, len(data["rows"])))

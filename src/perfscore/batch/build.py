@@ -1,0 +1,121 @@
+"""The evaluation of a batch record, built straight from its values when they are clean.
+
+Reading a dict in the file layout (:meth:`Evaluation.from_dict`) checks every key and type for a
+precise error; it is two thirds of the scalar path's time on small tables. A batch record's keys
+are known, so when every value has the type the reader would accept and every number passes the
+gate, the model is built directly — equal to what ``from_dict`` builds (the differential test
+checks that too). Anything else returns None and goes through ``from_dict``, which then says
+exactly what is wrong. Each distinct number text goes through the gate once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Optional
+
+from ..decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate
+from ..evaluations import BudgetTable, Evaluation, IndicatorRow
+
+__all__ = ["FORMS", "POINT_KEYS", "build"]
+
+#: As the reader's (``evaluations.read``): the forms, and the number keys that hold points.
+FORMS = frozenset({"project", "department", "special_fund"})
+POINT_KEYS = frozenset({"weight", "reported_score", "points", "reported_total"})
+
+_ROW_NUMBERS = ("weight", "reported_score")
+_ROW_TEXTS = ("block", "category", "name", "target", "actual", "sign", "unit", "level", "method", "note", "group")
+_BUDGET_NUMBERS = ("initial", "full_year", "executed", "adjustment", "points", "reported_score")
+_META_TEXTS = ("region", "title", "unit", "department", "project", "ruleset", "reported_grade")
+
+
+class _Unclean(Exception):
+    """A value the reader must see (to word its error, or to convert it its own way)."""
+
+
+_REFUSED = object()
+
+
+class Numbers:
+    """Number cells through the gate, each distinct (value, limit) once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[Any, Decimal], Any] = {}
+
+    def __call__(self, value: Any, key: str) -> Optional[Decimal]:
+        if value is None:
+            return None
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not Decimal:
+            raise _Unclean
+        limit = MAX_POINTS if key in POINT_KEYS else MAX_AMOUNT
+        found = self.seen.get((value, limit))
+        if found is None:
+            if kind is str and value.strip() == "":
+                found = _REFUSED  # a blank number cell: the reader's None, left to it
+            else:
+                try:
+                    found = gate(value, limit)
+                except NumberRefused:
+                    found = _REFUSED
+            self.seen[(value, limit)] = found
+        if found is _REFUSED:
+            raise _Unclean
+        return found  # type: ignore[no-any-return]
+
+
+def _texts(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for name in names:
+        value = values.get(name)
+        if value is not None:
+            if type(value) is not str:
+                raise _Unclean
+            out[name] = value
+    return out
+
+
+def _row(values: Mapping[str, Any], where: str, numbers: Numbers) -> IndicatorRow:
+    if type(values.get("block")) is not str:
+        raise _Unclean
+    core = values.get("core", False)
+    if type(core) is not bool:
+        raise _Unclean
+    return IndicatorRow(
+        **{"category": "", "name": "", **_texts(values, _ROW_TEXTS)},  # type: ignore[arg-type]
+        **{k: numbers(values.get(k), k) for k in _ROW_NUMBERS},
+        core=core,
+        where=where,
+    )
+
+
+def _budget(values: Mapping[str, Any], numbers: Numbers) -> BudgetTable:
+    return BudgetTable(
+        **{k: numbers(values.get(k), k) for k in _BUDGET_NUMBERS},
+        **_texts(values, ("rate", "note")),  # type: ignore[arg-type]
+    )
+
+
+def build(data: Mapping[str, Any], numbers: Numbers) -> Optional[Evaluation]:
+    """The evaluation of ``data`` (evaluation, budget, rows in the file layout, as the batch
+    makes it), or None when the reader must read it."""
+    meta = data["evaluation"]
+    try:
+        year, form = meta.get("year"), meta.get("form")
+        if type(year) is not int or not 1990 <= year <= 2100 or form not in FORMS:
+            raise _Unclean
+        texts = _texts(meta, _META_TEXTS)
+        if "region" not in texts:
+            raise _Unclean
+        rows = tuple(_row(row, f"rows[{i}]", numbers) for i, row in enumerate(data["rows"]))
+        budget = _budget(data["budget"], numbers) if "budget" in data else None
+        return Evaluation(
+            **texts,  # type: ignore[arg-type]
+            form=form,
+            year=year,
+            budget=budget,
+            rows=rows,
+            reported_total=numbers(meta.get("reported_total"), "reported_total"),
+        )
+    except _Unclean:
+        return None
