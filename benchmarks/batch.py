@@ -99,9 +99,13 @@ def main() -> None:
         print(f"  {name:24} {count / seconds:12,.0f} rows/s")
     scalar_s = figures["scalar engine"]
     print(f"batch (cell strings) / scalar:   {scalar_s / figures['batch, cell strings']:.2f}×  (goal ≥ 10×)")
-    print(f"batch (parsed columns) / scalar: {scalar_s / figures['batch, parsed columns']:.2f}×  (goal ≥ 50×)")
+    print(
+        f"batch (parsed columns) / scalar: {scalar_s / figures['batch, parsed columns']:.2f}×  (goal ≥ 50×)"
+    )
     print(f"scalar engine / plain Python:    {scalar_s / figures['plain Python']:.2f}× slower")
-    print(f"batch (cell strings) / plain:    {figures['batch, cell strings'] / figures['plain Python']:.2f}× slower")
+    print(
+        f"batch (cell strings) / plain:    {figures['batch, cell strings'] / figures['plain Python']:.2f}× slower"
+    )
 
 
 if __name__ == "__main__":

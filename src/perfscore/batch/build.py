@@ -24,7 +24,19 @@ FORMS = frozenset({"project", "department", "special_fund"})
 POINT_KEYS = frozenset({"weight", "reported_score", "points", "reported_total"})
 
 _ROW_NUMBERS = ("weight", "reported_score")
-_ROW_TEXTS = ("block", "category", "name", "target", "actual", "sign", "unit", "level", "method", "note", "group")
+_ROW_TEXTS = (
+    "block",
+    "category",
+    "name",
+    "target",
+    "actual",
+    "sign",
+    "unit",
+    "level",
+    "method",
+    "note",
+    "group",
+)
 _BUDGET_NUMBERS = ("initial", "full_year", "executed", "adjustment", "points", "reported_score")
 _META_TEXTS = ("region", "title", "unit", "department", "project", "ruleset", "reported_grade")
 
@@ -61,7 +73,7 @@ class Numbers:
             self.seen[(value, limit)] = found
         if found is _REFUSED:
             raise _Unclean
-        return found  # type: ignore[no-any-return]
+        return found if isinstance(found, Decimal) else None
 
 
 def _texts(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
@@ -81,19 +93,15 @@ def _row(values: Mapping[str, Any], where: str, numbers: Numbers) -> IndicatorRo
     core = values.get("core", False)
     if type(core) is not bool:
         raise _Unclean
-    return IndicatorRow(
-        **{"category": "", "name": "", **_texts(values, _ROW_TEXTS)},  # type: ignore[arg-type]
-        **{k: numbers(values.get(k), k) for k in _ROW_NUMBERS},
-        core=core,
-        where=where,
-    )
+    fields: dict[str, Any] = {"category": "", "name": "", **_texts(values, _ROW_TEXTS)}
+    fields.update({k: numbers(values.get(k), k) for k in _ROW_NUMBERS})
+    return IndicatorRow(**fields, core=core, where=where)
 
 
 def _budget(values: Mapping[str, Any], numbers: Numbers) -> BudgetTable:
-    return BudgetTable(
-        **{k: numbers(values.get(k), k) for k in _BUDGET_NUMBERS},
-        **_texts(values, ("rate", "note")),  # type: ignore[arg-type]
-    )
+    fields: dict[str, Any] = {k: numbers(values.get(k), k) for k in _BUDGET_NUMBERS}
+    fields.update(_texts(values, ("rate", "note")))
+    return BudgetTable(**fields)
 
 
 def build(data: Mapping[str, Any], numbers: Numbers) -> Optional[Evaluation]:
@@ -104,13 +112,13 @@ def build(data: Mapping[str, Any], numbers: Numbers) -> Optional[Evaluation]:
         year, form = meta.get("year"), meta.get("form")
         if type(year) is not int or not 1990 <= year <= 2100 or form not in FORMS:
             raise _Unclean
-        texts = _texts(meta, _META_TEXTS)
+        texts: dict[str, Any] = _texts(meta, _META_TEXTS)
         if "region" not in texts:
             raise _Unclean
         rows = tuple(_row(row, f"rows[{i}]", numbers) for i, row in enumerate(data["rows"]))
         budget = _budget(data["budget"], numbers) if "budget" in data else None
         return Evaluation(
-            **texts,  # type: ignore[arg-type]
+            **texts,
             form=form,
             year=year,
             budget=budget,

@@ -9,6 +9,7 @@ comes back with its error. Only the evaluations' ids are held for the whole run.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -54,9 +55,8 @@ def _batches(path: Path, kind: str, size: int) -> Iterator[Any]:
         return
     import pyarrow.csv as pcsv
 
-    with path.open(encoding="utf-8-sig") as f:
-        header = next(iter(f), "").rstrip("\r\n")
-    names = [n.strip('"') for n in header.split(",")]  # every cell read as written: text
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        names = next(csv.reader(f), [])  # every cell read as written: text
     types = {n: (pa.int64() if n in _INTEGERS else pa.string()) for n in names}
     options = pcsv.ConvertOptions(
         column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
