@@ -287,3 +287,48 @@ def _read(path: Path) -> list[dict[str, Any]]:
         with path.open(encoding="utf-8") as f:
             return list(csv.DictReader(f))
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_equal_numbers_written_differently_stay_apart() -> None:
+    """1, 1.0 and Decimal 1.00 compare equal; as cells they are not the same (20.00 is shown
+    as written), so the batch's caches must not hand one the other's row or number."""
+    evaluations_table = pa.table(
+        {"id": [1, 2], "region": ["CN"] * 2, "form": ["project"] * 2, "year": [2023] * 2}
+    )
+    rows_table = pa.table(
+        {
+            "evaluation_id": [1, 2],
+            "block": ["产出指标"] * 2,
+            "category": ["数量指标"] * 2,
+            "name": ["培训次数"] * 2,
+            "target": ["≥10次"] * 2,
+            "actual": ["8次"] * 2,
+            "weight": pa.array([Decimal("20"), Decimal("20.00")], pa.decimal128(10, 2)),
+        }
+    )
+    shared = Numbers()  # one cache across the evaluations, as score_batch uses it
+    weights = []
+    for key, data in evaluation_data(evaluations_table):
+        data["rows"] = [row for k, row in row_data(rows_table) if k == key]
+        built = build(data, shared)
+        assert built == Evaluation.from_dict(data) and built is not None
+        weights.append(str(built.rows[0].weight))
+    assert weights == ["20.00", "20.00"]  # a decimal(10, 2) column holds 20 as 20.00
+    assert [str(shared(w, "weight")) for w in (Decimal("20"), Decimal("20.00"), 20)] == ["20", "20.00", "20"]
+    row = {
+        "block": "产出指标",
+        "category": "数量指标",
+        "name": "培训次数",
+        "target": "≥10次",
+        "actual": "8次",
+    }
+    for weight in (Decimal("20.00"), Decimal("20"), 20, True):
+        data = {
+            "evaluation": {"region": "CN", "form": "project", "year": 2023},
+            "rows": [{**row, "weight": weight}],
+        }
+        built = build(data, shared)
+        if weight is True:  # not a number: the reader's to refuse
+            assert built is None
+        else:
+            assert built == Evaluation.from_dict(data) and str(built.rows[0].weight) == str(weight)

@@ -48,11 +48,20 @@ class _Unclean(Exception):
 _REFUSED = object()
 
 
+def _exact(value: Any) -> Any:
+    """A key that tells apart what compares equal but is not the same cell: Decimal 1.0 and 1
+    (kept as written), and, with the type beside it, 1, 1.0 and True."""
+    return str(value) if type(value) is Decimal else value
+
+
 class Numbers:
     """Number cells through the gate, each distinct (value, limit) once."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[Any, Decimal], Any] = {}
+        self.seen: dict[tuple[Any, Any, Decimal], Any] = {}
+        self.rows: dict[tuple[Any, ...], IndicatorRow] = {}
+        """Rows already built, by their values and place: a row is an immutable value, so a
+        standard indicator written alike in many tables is built once (bounded: cleared when full)"""
 
     def __call__(self, value: Any, key: str) -> Optional[Decimal]:
         if value is None:
@@ -61,7 +70,8 @@ class Numbers:
         if kind is not str and kind is not int and kind is not Decimal:
             raise _Unclean
         limit = MAX_POINTS if key in POINT_KEYS else MAX_AMOUNT
-        found = self.seen.get((value, limit))
+        seen = (kind, _exact(value), limit)
+        found = self.seen.get(seen)
         if found is None:
             if kind is str and value.strip() == "":
                 found = _REFUSED  # a blank number cell: the reader's None, left to it
@@ -70,7 +80,7 @@ class Numbers:
                     found = gate(value, limit)
                 except NumberRefused:
                     found = _REFUSED
-            self.seen[(value, limit)] = found
+            self.seen[seen] = found
         if found is _REFUSED:
             raise _Unclean
         return found if isinstance(found, Decimal) else None
@@ -87,7 +97,24 @@ def _texts(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+_MAX_ROWS_KEPT = 1 << 16
+
+
 def _row(values: Mapping[str, Any], where: str, numbers: Numbers) -> IndicatorRow:
+    key = (where, *((k, type(v), _exact(v)) for k, v in values.items()))
+    try:
+        return numbers.rows[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: the builder refuses it below
+        return _new_row(values, where, numbers)
+    if len(numbers.rows) >= _MAX_ROWS_KEPT:
+        numbers.rows.clear()
+    row = numbers.rows[key] = _new_row(values, where, numbers)
+    return row
+
+
+def _new_row(values: Mapping[str, Any], where: str, numbers: Numbers) -> IndicatorRow:
     if type(values.get("block")) is not str:
         raise _Unclean
     core = values.get("core", False)
