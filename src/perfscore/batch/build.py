@@ -59,9 +59,10 @@ class Numbers:
 
     def __init__(self) -> None:
         self.seen: dict[tuple[Any, Any, Decimal], Any] = {}
-        self.rows: dict[tuple[Any, ...], IndicatorRow] = {}
-        """Rows already built, by their values and place: a row is an immutable value, so a
-        standard indicator written alike in many tables is built once (bounded: cleared when full)"""
+        self.rows: dict[tuple[Any, ...], Any] = {}
+        """Rows and budget tables already built, by their cells and place: each is an immutable
+        value, so a standard indicator written alike in many tables is built once (bounded:
+        cleared when full)"""
 
     def __call__(self, value: Any, key: str) -> Optional[Decimal]:
         if value is None:
@@ -100,17 +101,23 @@ def _texts(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
 _MAX_ROWS_KEPT = 1 << 16
 
 
-def _row(values: Mapping[str, Any], where: str, numbers: Numbers) -> IndicatorRow:
+def _kept(values: Mapping[str, Any], where: str, numbers: Numbers, make: Any) -> Any:
+    """``make(values, where, numbers)``, or the equal value built before from the same cells."""
     key = (where, *((k, type(v), _exact(v)) for k, v in values.items()))
     try:
         return numbers.rows[key]
     except KeyError:
         pass
-    except TypeError:  # an unhashable value: the builder refuses it below
-        return _new_row(values, where, numbers)
+    except TypeError:  # an unhashable value: the builder refuses it
+        return make(values, where, numbers)
     if len(numbers.rows) >= _MAX_ROWS_KEPT:
         numbers.rows.clear()
-    row = numbers.rows[key] = _new_row(values, where, numbers)
+    built = numbers.rows[key] = make(values, where, numbers)
+    return built
+
+
+def _row(values: Mapping[str, Any], where: str, numbers: Numbers) -> IndicatorRow:
+    row: IndicatorRow = _kept(values, where, numbers, _new_row)
     return row
 
 
@@ -126,6 +133,11 @@ def _new_row(values: Mapping[str, Any], where: str, numbers: Numbers) -> Indicat
 
 
 def _budget(values: Mapping[str, Any], numbers: Numbers) -> BudgetTable:
+    budget: BudgetTable = _kept(values, "budget", numbers, _new_budget)
+    return budget
+
+
+def _new_budget(values: Mapping[str, Any], where: str, numbers: Numbers) -> BudgetTable:
     fields: dict[str, Any] = {k: numbers(values.get(k), k) for k in _BUDGET_NUMBERS}
     fields.update(_texts(values, ("rate", "note")))
     return BudgetTable(**fields)
