@@ -11,6 +11,7 @@ import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Optional
 
@@ -225,14 +226,15 @@ def _cases() -> Any:
     return (p.name for p in sorted((ROOT / "rulesets" / "CN" / "cases").glob("*.toml")))
 
 
-def _score_case(path: Path) -> str:
-    return str(perfscore.score_file(path).total)
-
-
 def test_a_process_pool_maps_score() -> None:
+    """Evaluations and a ruleset go to worker processes (spawned: nothing inherited) and their
+    reports come back, each equal to the one scored here."""
     paths = sorted((ROOT / "rulesets" / "CN" / "cases").glob("*.toml"))[:4]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        assert list(pool.map(_score_case, paths)) == [_score_case(p) for p in paths]
+    evaluations = [perfscore.read_evaluations(path)[0] for path in paths]
+    ruleset = perfscore.load_ruleset("cn-project")
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        reports = list(pool.map(perfscore.score, evaluations, [ruleset] * len(evaluations)))
+    assert reports == [perfscore.score(evaluation, ruleset) for evaluation in evaluations]
 
 
 def test_under_dask_local_scheduler() -> None:
