@@ -334,3 +334,28 @@ def test_equal_numbers_written_differently_stay_apart() -> None:
             assert built is None
         else:
             assert built == Evaluation.from_dict(data) and str(built.rows[0].weight) == str(weight)
+
+
+def test_cli_keeps_stray_rows_with_their_error(tmp_path: Path) -> None:
+    """Rows out of the evaluations' order, or naming no evaluation, come back with the reason."""
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    heads = [{"id": i, "region": "CN", "form": "project", "year": 2023} for i in (1, 2)]
+    row = {
+        "block": "产出指标",
+        "category": "数量指标",
+        "name": "培训次数",
+        "target": "≥10次",
+        "actual": "12次",
+        "weight": "20",
+    }
+    rows = [{"evaluation_id": 2, **row}, {"evaluation_id": 7, **row}, {"evaluation_id": 1, **row}]
+    for name, records in (("evaluations", heads), ("rows", rows)):
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        (source / f"{name}.jsonl").write_text(text, "utf-8")
+    assert main(["batch", str(source), "-o", str(out), "--quiet"]) == 0
+    got = _read(out / "rows.jsonl")
+    assert len(got) == 3
+    errors = sorted(r["error"].split(":")[0] for r in got if r["status"] == "error")
+    assert errors == ["no-evaluation", "rows-out-of-order"]
+    assert [r["id"] for r in _read(out / "evaluations.jsonl")] == [1, 2]
