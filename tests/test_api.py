@@ -19,6 +19,7 @@ from perfscore.errors import EvaluationError
 
 def test_all_is_pinned() -> None:
     assert perfscore.__all__ == [
+        "BatchResult",
         "BlockResult",
         "BudgetLine",
         "BudgetResult",
@@ -51,6 +52,7 @@ def test_all_is_pinned() -> None:
         "review_files",
         "ruleset_for",
         "score",
+        "score_batch",
         "score_file",
     ]
     for name in perfscore.__all__:

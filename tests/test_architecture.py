@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("perfscore.reviewing", "perfscore.reviewing.*"),
     ("perfscore.report.*",),
     ("perfscore.cases", "perfscore.compare", "perfscore.api"),
+    ("perfscore.batch", "perfscore.batch.*"),
     (
         "perfscore",
         "perfscore.cli",

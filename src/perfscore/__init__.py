@@ -11,6 +11,7 @@ Decimal('100')
 """
 
 from .api import read_evaluations, ruleset_for, score, score_file
+from .batch import BatchResult, score_batch
 from .errors import (
     EditionNotFoundError,
     EvaluationError,
@@ -28,6 +29,7 @@ from .rules import Ruleset, RulesetInfo, available_rulesets, find_ruleset, load_
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchResult",
     "BlockResult",
     "BudgetLine",
     "BudgetResult",
@@ -60,5 +62,6 @@ __all__ = [
     "review_files",
     "ruleset_for",
     "score",
+    "score_batch",
     "score_file",
 ]

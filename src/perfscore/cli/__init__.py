@@ -14,6 +14,7 @@ from typing import Optional
 
 from ..errors import PerfscoreError
 from ..rules import RulesetWarning
+from .batch import cmd_batch
 from .exits import (
     EXIT_EVALUATION,
     EXIT_FAILED,
@@ -52,7 +53,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RulesetWarning)
         try:
-            handler = cmd_serve if args.command == "serve" else HANDLERS[args.command]
+            handler = {"serve": cmd_serve, "batch": cmd_batch}.get(args.command) or HANDLERS[args.command]
             status = handler(args, ruleset_dirs(args))
             sys.stdout.flush()
             return status

@@ -10,6 +10,7 @@ import argparse
 from .. import __version__
 from ..report import LANGS
 from ..report.export import FORMATS
+from .batch import add_batch
 from .serve import add_serve
 
 __all__ = ["build_parser", "ruleset_dirs"]
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub, forms)
     _add_ruleset_checks(sub)
     add_serve(sub)
+    add_batch(sub)
     for name, command in sub.choices.items():
         _add_common(command, lang=name in ("score", "review"))
     return parser

@@ -1,0 +1,206 @@
+"""score_batch: group the rows by evaluation, score each evaluation with the engine, and
+collect one record per evaluation and one per row into two Arrow tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import attrs
+
+from ..api import score
+from ..errors import PerfscoreError
+from ..report import Report
+from ..rules import Ruleset, load_ruleset
+from .build import Numbers, build
+from .columns import as_table, evaluation_data, pyarrow, row_data
+
+__all__ = ["BatchResult", "Scored", "score_batch", "score_groups"]
+
+_ROW = re.compile(r"rows\[(\d+)\]")
+
+
+@attrs.frozen
+class BatchResult:
+    """What :func:`score_batch` returns: two Arrow tables.
+
+    ``evaluations``: id, ruleset, total, grade, complete, errors, warnings, error — one record
+    per evaluation, in input order; ``total`` is the exact decimal as text (null when the
+    evaluation could not be read, ``error`` then says why).
+    ``rows``: evaluation_id, row, where, points, status, method, error — one record per row of the
+    evaluation's report (``row`` its position among the evaluation's input rows, null for a row
+    the ruleset derives; ``where`` the report's location of it), plus one per input row the report has no row for (the budget row,
+    scored as the budget: status ``budget``; a row of an unreadable evaluation: ``error``).
+    """
+
+    evaluations: Any
+    rows: Any
+
+
+@attrs.frozen
+class Scored:
+    """One evaluation's outcome, as records (the streaming CLI writes them batch by batch)."""
+
+    evaluation: dict[str, Any]
+    rows: list[dict[str, Any]]
+
+
+def score_batch(
+    evaluations: Any, rows: Any, *, ruleset: Union[Ruleset, str, Path, None] = None
+) -> BatchResult:
+    """Score every evaluation of two long-format tables (Arrow tables or record batches, or
+    pandas DataFrames) exactly as :func:`perfscore.score` scores each, and return a
+    :class:`BatchResult`. ``ruleset`` as for :func:`perfscore.score` (None: each evaluation's
+    region, form and year choose). A row whose ``evaluation_id`` names no evaluation comes back
+    with that error; nothing is dropped."""
+    evaluation_table, row_table = as_table(evaluations, "evaluations"), as_table(rows, "rows")
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    for key, row in row_data(row_table):
+        grouped.setdefault(key, []).append(row)
+    pairs = [(key, data, grouped.pop(key, [])) for key, data in evaluation_data(evaluation_table)]
+    outcomes = list(score_groups(pairs, ruleset))
+    orphans = [(key, i) for key, found in grouped.items() for i in range(len(found))]
+    return _tables(outcomes, orphans)
+
+
+def score_groups(
+    groups: Iterable[tuple[Any, dict[str, Any], list[dict[str, Any]]]],
+    ruleset: Union[Ruleset, str, Path, None] = None,
+) -> Iterator[Scored]:
+    """Each (id, evaluation and budget, rows) scored, in order."""
+    chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    numbers = Numbers()
+    for key, data, found in groups:
+        yield _one(key, {**data, "rows": found}, chosen, numbers)
+
+
+def _one(key: Any, data: dict[str, Any], ruleset: Optional[Ruleset], numbers: Numbers) -> Scored:
+    built = build(data, numbers)  # None: the reader reads it, and says what is wrong
+    try:
+        report = score(data if built is None else built, ruleset)
+    except PerfscoreError as exc:
+        return _failed(key, data, exc)
+    return Scored(_evaluation_record(key, report), _row_records(key, report, len(data["rows"])))
+
+
+def _evaluation_record(key: Any, report: Report) -> dict[str, Any]:
+    severities = [finding.severity for finding in report.findings]
+    return {
+        "id": key,
+        "ruleset": report.ruleset,
+        "total": str(report.total),
+        "grade": report.grade,
+        "complete": report.complete,
+        "errors": severities.count("error"),
+        "warnings": severities.count("warning"),
+        "error": None,
+    }
+
+
+def _row_records(key: Any, report: Report, count: int) -> list[dict[str, Any]]:
+    errors: dict[int, list[str]] = {}
+    for finding in report.findings:
+        at = _ROW.match(finding.location)
+        if at and finding.severity == "error":
+            errors.setdefault(int(at.group(1)), []).append(f"{finding.code}: {finding.message_zh}")
+    records, seen = [], set()
+    for result in report.rows:
+        at = _ROW.fullmatch(result.where)
+        index = int(at.group(1)) if at else None
+        seen.add(index)
+        points = None if result.points is None else str(result.points)
+        found = errors.get(index) if index is not None else None
+        records.append(_row(key, index, points, result.status, result.method, found, result.where))
+    budget = report.budget
+    for index in range(count):
+        if index not in seen:  # the budget's own row, scored as the budget
+            points = None if budget is None or budget.points is None else str(budget.points)
+            records.append(_row(key, index, points, "budget", "budget", errors.get(index), f"rows[{index}]"))
+    return records
+
+
+def _row(
+    key: Any,
+    index: Optional[int],
+    points: Optional[str],
+    status: str,
+    method: str,
+    errors: Optional[list[str]],
+    where: str,
+) -> dict[str, Any]:
+    return {
+        "evaluation_id": key,
+        "row": index,
+        "where": where,
+        "points": points,
+        "status": status,
+        "method": method,
+        "error": "; ".join(errors) if errors else None,
+    }
+
+
+def _failed(key: Any, data: dict[str, Any], exc: PerfscoreError) -> Scored:
+    """An evaluation that could not be read or resolved: its error, and each of its rows with it."""
+    problems = list(getattr(exc, "problems", ()))
+    general = str(exc).strip()
+    by_row: dict[int, list[str]] = {}
+    for problem in problems:
+        at = _ROW.match(str(getattr(problem, "path", "") or ""))
+        if at:
+            by_row.setdefault(int(at.group(1)), []).append(str(problem))
+    record = {
+        "id": key, "ruleset": "", "total": None, "grade": "", "complete": False,
+        "errors": max(1, len(problems)), "warnings": 0, "error": general,
+    }  # fmt: skip
+    rows = [
+        _row(key, i, None, "error", "", by_row.get(i) or ["evaluation-error: " + general], f"rows[{i}]")
+        for i in range(len(data["rows"]))
+    ]
+    return Scored(record, rows)
+
+
+def orphan_record(key: Any, index: int) -> dict[str, Any]:
+    """A row whose evaluation_id names no evaluation."""
+    return _row(key, index, None, "error", "", [f"no-evaluation: no evaluation has id {key!r}"], "")
+
+
+EVALUATION_SCHEMA = (
+    ("id", None),
+    ("ruleset", "string"),
+    ("total", "string"),
+    ("grade", "string"),
+    ("complete", "bool_"),
+    ("errors", "int64"),
+    ("warnings", "int64"),
+    ("error", "string"),
+)
+ROW_SCHEMA = (
+    ("evaluation_id", None),
+    ("row", "int64"),
+    ("where", "string"),
+    ("points", "string"),
+    ("status", "string"),
+    ("method", "string"),
+    ("error", "string"),
+)
+
+
+def record_table(records: list[dict[str, Any]], schema: tuple[tuple[str, Optional[str]], ...]) -> Any:
+    """Records as an Arrow table with the given columns (the id column's type inferred)."""
+    pa = pyarrow()
+    arrays = {
+        name: pa.array([r[name] for r in records], type=getattr(pa, kind)() if kind else None)
+        for name, kind in schema
+    }
+    return pa.table(arrays)
+
+
+def _tables(outcomes: list[Scored], orphans: list[tuple[Any, int]]) -> BatchResult:
+    rows = [record for outcome in outcomes for record in outcome.rows]
+    rows.extend(orphan_record(key, index) for key, index in orphans)
+    return BatchResult(
+        evaluations=record_table([o.evaluation for o in outcomes], EVALUATION_SCHEMA),
+        rows=record_table(rows, ROW_SCHEMA),
+    )

@@ -1,0 +1,207 @@
+"""``perfscore batch IN -o OUT``: two long-format files in (Parquet, CSV or JSON Lines), read and
+written record batch by record batch, so memory stays flat however many rows there are.
+
+IN is a folder holding ``evaluations.<ext>`` and ``rows.<ext>``; OUT a folder that receives the
+same two names, scored. The rows must come grouped by evaluation, in the evaluations' order (as an
+export sorted by evaluation writes them); a row that breaks that order, or names no evaluation,
+comes back with its error. Only the evaluations' ids are held for the whole run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from ..rules import Ruleset, load_ruleset
+from .columns import column_values, evaluation_data, evaluation_record, pyarrow, row_data, row_record
+from .run import EVALUATION_SCHEMA, ROW_SCHEMA, Scored, orphan_record, record_table, score_groups
+
+__all__ = ["FORMATS", "score_folder"]
+
+FORMATS = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl"}
+_INTEGERS = ("year",)
+
+
+def find_input(folder: Path, name: str) -> tuple[Path, str]:
+    for path in sorted(folder.glob(f"{name}.*")):
+        kind = FORMATS.get(path.suffix.lstrip(".").lower())
+        if kind:
+            return path, kind
+    raise FileNotFoundError(f"{folder}: no {name}.parquet, {name}.csv or {name}.jsonl")
+
+
+def records(path: Path, kind: str, size: int, table_reader: Any, record_reader: Any) -> Iterator[Any]:
+    """The records of one file, a batch at a time, through the reader for its kind."""
+    if kind == "jsonl":
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    yield from record_reader([json.loads(line, parse_float=Decimal)])
+        return
+    for batch in _batches(path, kind, size):
+        yield from table_reader(pyarrow().Table.from_batches([batch]))
+
+
+def _batches(path: Path, kind: str, size: int) -> Iterator[Any]:
+    pa = pyarrow()
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        yield from pq.ParquetFile(path).iter_batches(batch_size=size)
+        return
+    import pyarrow.csv as pcsv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        names = next(csv.reader(f), [])  # every cell read as written: text
+    types = {n: (pa.int64() if n in _INTEGERS else pa.string()) for n in names}
+    options = pcsv.ConvertOptions(
+        column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
+    )
+    yield from pcsv.open_csv(path, convert_options=options, read_options=pcsv.ReadOptions(block_size=1 << 20))
+
+
+def _evaluations(batch: list[dict[str, Any]]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    for record in batch:
+        yield record.get("id"), evaluation_record(record)
+
+
+def _rows(batch: list[dict[str, Any]]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    for record in batch:
+        yield record.get("evaluation_id"), row_record(record)
+
+
+class _Writer:
+    """One output file, written a batch of records at a time."""
+
+    def __init__(self, path: Path, kind: str, schema: tuple[tuple[str, Optional[str]], ...]) -> None:
+        self.path, self.kind, self.schema = path, kind, schema
+        self.writer: Any = None
+        self.text: Any = path.open("w", encoding="utf-8") if kind == "jsonl" else None
+
+    def write(self, batch: list[dict[str, Any]]) -> None:
+        if not batch:
+            return
+        if self.text is not None:
+            self.text.writelines(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in batch)
+            return
+        table = record_table(batch, self.schema)
+        if self.writer is None:
+            if self.kind == "parquet":
+                import pyarrow.parquet as pq
+
+                self.writer = pq.ParquetWriter(self.path, table.schema)
+            else:
+                import pyarrow.csv as pcsv
+
+                self.writer = pcsv.CSVWriter(self.path, table.schema)
+        self.writer.write_table(table.cast(self.writer.schema) if self.kind == "parquet" else table)
+
+    def close(self) -> None:
+        if self.text is not None:
+            self.text.close()
+        elif self.writer is not None:
+            self.writer.close()
+        else:  # no record at all: an empty file with its header
+            self.path.write_text(",".join(n for n, _ in self.schema) + "\n" if self.kind == "csv" else "")
+
+
+def score_folder(
+    source: Union[str, Path],
+    out: Union[str, Path],
+    *,
+    ruleset: Union[Ruleset, str, Path, None] = None,
+    size: int = 65536,
+    kind: Optional[str] = None,
+) -> Iterator[tuple[int, int]]:
+    """Score ``source``'s two files into ``out``, yielding (evaluations, rows) done so far after
+    each batch written (a progress bar's ticks)."""
+    source, out = Path(source), Path(out)
+    evaluations_path, in_kind = find_input(source, "evaluations")
+    rows_path, rows_kind = find_input(source, "rows")
+    out_kind = FORMATS[kind] if kind else in_kind
+    out.mkdir(parents=True, exist_ok=True)
+    chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    known = set(_ids(evaluations_path, in_kind, size))
+    heads = records(evaluations_path, in_kind, size, evaluation_data, _evaluations)
+    rows = records(rows_path, rows_kind, size, row_data, _rows)
+    writers = (
+        _Writer(out / f"evaluations.{out_kind}", out_kind, EVALUATION_SCHEMA),
+        _Writer(out / f"rows.{out_kind}", out_kind, ROW_SCHEMA),
+    )
+    try:
+        yield from _merge(heads, rows, known, chosen, writers, size)
+    finally:
+        for writer in writers:
+            writer.close()
+
+
+def _ids(path: Path, kind: str, size: int) -> Iterator[Any]:
+    if kind == "jsonl":
+        with path.open(encoding="utf-8") as lines:
+            yield from (json.loads(line).get("id") for line in lines if line.strip())
+        return
+    for batch in _batches(path, kind, size):
+        yield from column_values(pyarrow().Table.from_batches([batch]), "id")
+
+
+def _merge(
+    heads: Iterator[tuple[Any, dict[str, Any]]],
+    rows: Iterator[tuple[Any, dict[str, Any]]],
+    known: set[Any],
+    ruleset: Optional[Ruleset],
+    writers: tuple[_Writer, _Writer],
+    size: int,
+) -> Iterator[tuple[int, int]]:
+    """Walk the evaluations and the rows together: each evaluation takes the run of rows that
+    names it; a row naming no evaluation, or one already passed, is an error record."""
+    done: set[Any] = set()
+    pending: list[Scored] = []
+    stray: list[dict[str, Any]] = []
+    counts = [0, 0]
+    ahead: Optional[tuple[Any, dict[str, Any]]] = next(rows, None)
+    position: dict[Any, int] = {}
+    buffered = 0
+    for key, data in heads:
+        group: list[dict[str, Any]] = []
+        while ahead is not None and ahead[0] != key and (ahead[0] not in known or ahead[0] in done):
+            stray.append(_stray(ahead[0], position, ahead[0] in done))
+            ahead = next(rows, None)
+        while ahead is not None and ahead[0] == key:
+            group.append(ahead[1])
+            ahead = next(rows, None)
+        done.add(key)
+        pending.extend(score_groups([(key, data, group)], ruleset))
+        counts[0] += 1
+        counts[1] += len(group)
+        buffered += len(group) + 1
+        if buffered >= size:
+            yield from _flush(pending, stray, writers, counts)
+            buffered = 0
+    while ahead is not None:
+        stray.append(_stray(ahead[0], position, ahead[0] in done))
+        ahead = next(rows, None)
+    yield from _flush(pending, stray, writers, counts)
+
+
+def _stray(key: Any, position: dict[Any, int], passed: bool) -> dict[str, Any]:
+    index = position[key] = position.get(key, -1) + 1
+    record = orphan_record(key, index)
+    if passed:
+        record["error"] = (
+            f"rows-out-of-order: evaluation {key!r}'s rows must come together, in the evaluations' order"
+        )
+    return record
+
+
+def _flush(
+    pending: list[Scored], stray: list[dict[str, Any]], writers: tuple[_Writer, _Writer], counts: list[int]
+) -> Iterator[tuple[int, int]]:
+    writers[0].write([p.evaluation for p in pending])
+    writers[1].write([r for p in pending for r in p.rows] + stray)
+    pending.clear()
+    stray.clear()
+    yield counts[0], counts[1]
