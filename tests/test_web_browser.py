@@ -189,3 +189,37 @@ def test_review_in_the_browser(server: str, tmp_path: Path) -> None:
         assert "full-marks-unmet" in book.sheetnames
     finally:
         driver.quit()
+
+
+def test_files_dropped_on_the_page_are_reviewed(server: str, tmp_path: Path) -> None:
+    """The drop zone itself: a drop event carrying two tables and a broken file (built in the page,
+    as a browser builds one for files dragged from the desktop) gives three result lines."""
+    from selenium.webdriver.common.by import By
+
+    files = {
+        "project-2023-transfer.toml": (EXAMPLES / "project-2023-transfer.toml").read_text(encoding="utf-8"),
+        "project-2023-district-fund.toml": (EXAMPLES / "project-2023-district-fund.toml").read_text(
+            encoding="utf-8"
+        ),
+        "broken.xlsx": "this is not a workbook",
+    }
+    driver = _driver(tmp_path)
+    try:
+        driver.get(server + "/")
+        driver.execute_script(
+            """
+            const data = new DataTransfer();
+            for (const [name, text] of Object.entries(arguments[0])) {
+              data.items.add(new File([text], name));
+            }
+            const zone = document.getElementById("drop");
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+            """,
+            files,
+        )
+        _wait(lambda: "/batches/" in driver.current_url and driver.find_elements(By.ID, "summary"))
+        lines = driver.find_elements(By.CSS_SELECTOR, "#summary tr.line")
+        assert len(lines) == 3
+        assert sorted(line.find_element(By.TAG_NAME, "td").text for line in lines) == sorted(files)
+    finally:
+        driver.quit()

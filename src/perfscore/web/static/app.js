@@ -54,9 +54,10 @@
     drop.addEventListener("drop", async (e) => {
       e.preventDefault(); drop.classList.remove("over");
       const items = Array.from(e.dataTransfer.items || []);
+      const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null)).filter(Boolean);
       const files = [];
-      if (items.length && items[0].webkitGetAsEntry) {
-        for (const entry of items.map((i) => i.webkitGetAsEntry()).filter(Boolean)) {
+      if (entries.length) {  // a dropped folder is walked; its files of a known kind are kept
+        for (const entry of entries) {
           const found = [];
           await entriesOf(entry, found);
           files.push(...(entry.isDirectory ? found.filter((f) => KINDS.test(f.name)) : found));
