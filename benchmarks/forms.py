@@ -6,7 +6,7 @@
 "Reading" is a file on disk to its :class:`~perfscore.evaluations.model.Evaluation` s, per table
 the file holds (the tables today's reader finds), measured whole and in its first step:
 
-- old: the readers before issue 14, openpyxl for .xlsx (``perfscore.evaluations.xlsx.read_xlsx``,
+- old: the readers before issue 14, openpyxl for .xlsx (benchmarks/old_xlsx.py,
   unchanged) and python-docx for .docx (benchmarks/old_docx.py, the old module verbatim), each
   after the package check of every part; then the old table reader (benchmarks/old_tables/, the
   old grid → Evaluation modules verbatim);
@@ -32,11 +32,12 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple, cast
 
+from old_xlsx import read_xlsx
+
 from perfscore.evaluations.grid import Grid
 from perfscore.evaluations.office import READERS, read_evaluations
 from perfscore.evaluations.package import read_form
 from perfscore.evaluations.sniff import sniff
-from perfscore.evaluations.xlsx import read_xlsx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from old_docx import read_docx as read_docx_before

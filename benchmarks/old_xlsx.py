@@ -1,4 +1,6 @@
-"""An Excel form (.xlsx) as grids: one :data:`~.grid.Grid` per worksheet, addressed ``Sheet1!D14``.
+"""The .xlsx reader before issue 14 (openpyxl), kept only as the benchmark's baseline (benchmarks/forms.py).
+
+An Excel form (.xlsx) as grids: one :data:`~.grid.Grid` per worksheet, addressed ``Sheet1!D14``.
 
 Each worksheet is read element by element and only its stored cells with a value are kept
 (never its ``<dimension>``, which may lie); the grid spans the rows and columns that hold
@@ -19,11 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NoReturn, Optional
 
-from ..decimals import CONTEXT
-from .grid import Cell, Grid
-from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEET_ELEMENTS
-from .package import read_package
-from .problems import too_large
+from perfscore.decimals import CONTEXT
+from perfscore.evaluations.grid import Cell, Grid
+from perfscore.evaluations.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEET_ELEMENTS
+from perfscore.evaluations.package import read_package
+from perfscore.evaluations.problems import too_large
 
 __all__ = ["read_xlsx", "xlsx_grids"]
 
