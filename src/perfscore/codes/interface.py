@@ -9,12 +9,6 @@ CODES: tuple[Code, ...] = (
         "several-tables",
         "文件包含 {count} 张表，请用 read_evaluations 逐张读取",
         "the file holds {count} tables; read them with read_evaluations",
-        {
-            "cli": (
-                "文件包含 {count} 张表，请用 --table N 选择其一",
-                "the file holds {count} tables; choose one with --table N",
-            )
-        },
     ),
     problem(
         "no-such-table",
