@@ -359,3 +359,22 @@ def test_cli_keeps_stray_rows_with_their_error(tmp_path: Path) -> None:
     errors = sorted(r["error"].split(":")[0] for r in got if r["status"] == "error")
     assert errors == ["no-evaluation", "rows-out-of-order"]
     assert [r["id"] for r in _read(out / "evaluations.jsonl")] == [1, 2]
+
+
+def test_the_batch_command_without_pyarrow_says_which_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import perfscore.batch.stream
+    from perfscore.cli import main
+
+    def missing() -> Any:
+        raise ImportError("the batch path needs pyarrow: pip install 'perfscore[batch]' (no pyarrow)")
+
+    monkeypatch.setattr(perfscore.batch.stream, "pyarrow", missing)
+    (tmp_path / "evaluations.csv").write_text("id,region,form,year\n1,CN,project,2022\n", encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(
+        "evaluation_id,block,category,name,target,actual,weight\n1,产出指标,数量指标,x,100%,100%,10\n",
+        encoding="utf-8",
+    )
+    assert main(["batch", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    assert "perfscore[batch]" in capsys.readouterr().err

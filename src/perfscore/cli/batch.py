@@ -53,6 +53,9 @@ def cmd_batch(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
     except FileNotFoundError as exc:
         print(f"perfscore batch: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ImportError as exc:  # pyarrow is imported when the first file is read
+        print(f"perfscore batch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if show:
         print(file=sys.stderr)
     print(f"{done[0]} evaluations, {done[1]} rows → {args.output}")
