@@ -16,6 +16,7 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 
 import attrs
 
+from ..codes import code
 from ..decimals import CONTEXT
 from ..serialize import dump, load
 from .status import NOT_APPLICABLE, Status
@@ -37,6 +38,23 @@ class Finding:
     message_en: str
     expected: Optional[str] = None
     found: Optional[str] = None
+
+    @classmethod
+    def coded(
+        cls,
+        id: str,
+        location: str,
+        *,
+        expected: Optional[str] = None,
+        found: Optional[str] = None,
+        variant: str = "",
+        **values: Any,
+    ) -> Finding:
+        """The finding of code ``id`` at ``location``: its severity and both messages (of
+        ``variant``, if named, filled in with ``values``) from :mod:`perfscore.codes`."""
+        entry = code(id)
+        zh, en = entry.messages(values, variant)
+        return cls(id, entry.severity, location, zh, en, expected, found)
 
     def __str__(self) -> str:
         extra = ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..codes import code
 from ..report import Finding
 
 __all__ = ["finding", "not_run", "precision_words"]
@@ -21,17 +20,7 @@ def finding(
     **values: Any,
 ) -> Finding:
     """A finding of code ``id`` at ``location``: its severity and words from the code table."""
-    entry = code(id)
-    zh, en = entry.messages(values, variant)
-    return Finding(
-        code=id,
-        severity=entry.severity,
-        location=location,
-        message_zh=zh,
-        message_en=en,
-        expected=expected,
-        found=found,
-    )
+    return Finding.coded(id, location, expected=expected, found=found, variant=variant, **values)
 
 
 def precision_words(digits: int, *, percent: bool = False) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from ..codes import CODES
 from ..report import Finding
 
 __all__ = ["CELL_NOTES_ZH", "Findings", "NotScorable", "cell_note_zh", "finding"]
@@ -24,28 +23,7 @@ def finding(
 ) -> Finding:
     """The finding of code ``id`` at ``location``, its messages (of ``variant``, if named) filled
     in with ``values``."""
-    return _finding(id, location, variant, expected, found, values)
-
-
-def _finding(
-    id: str,
-    location: str,
-    variant: str,
-    expected: Optional[str],
-    found: Optional[str],
-    values: Mapping[str, Any],
-) -> Finding:
-    code = CODES[id]
-    zh, en = code.messages(values, variant)
-    return Finding(
-        code=id,
-        severity=code.severity,
-        location=location,
-        message_zh=zh,
-        message_en=en,
-        expected=expected,
-        found=found,
-    )
+    return Finding.coded(id, location, variant=variant, expected=expected, found=found, **values)
 
 
 class NotScorable(Exception):
@@ -91,7 +69,9 @@ class Findings:
         found: Optional[str] = None,
         **values: Any,
     ) -> None:
-        self.items.append(_finding(id, location, variant, expected, found, values))
+        self.items.append(
+            Finding.coded(id, location, variant=variant, expected=expected, found=found, **values)
+        )
 
     def not_scorable(self, exc: NotScorable) -> None:
         """A row or the budget could not be scored: its finding, and the report is incomplete."""

@@ -8,7 +8,7 @@ from typing import Optional
 
 import attrs
 
-from ..codes import code, messages
+from ..codes import messages
 from ..errors import EvaluationError, Problem
 from ..evaluations import Evaluation
 from ..regions import find, name
@@ -37,23 +37,16 @@ def infer_region(evaluation: Evaluation) -> tuple[Evaluation, Optional[Finding]]
             continue
         found = find(text)
         if found.code:
-            names = "、".join(m.text for m in found.matches)
-            zh, en = messages(
+            finding = Finding.coded(
                 "region-inferred",
+                "evaluation.region",
+                found=found.code,
                 label=label,
                 label_en=label_en,
                 text=text,
-                names=names,
+                names="、".join(m.text for m in found.matches),
                 region=found.code,
                 name=name(found.code),
-            )
-            finding = Finding(
-                "region-inferred",
-                code("region-inferred").severity,
-                "evaluation.region",
-                zh,
-                en,
-                found=found.code,
             )
             return attrs.evolve(evaluation, region=found.code), finding
         candidates.extend(c for c in found.ambiguous if c not in candidates)

@@ -5,7 +5,7 @@ refused: an :class:`EvaluationError` located at ``evaluation.region``."""
 
 from __future__ import annotations
 
-from ..codes import code, messages
+from ..codes import messages
 from ..errors import EvaluationError, Problem
 from ..evaluations import Evaluation
 from ..regions import check, lookup, name, table_date
@@ -26,34 +26,37 @@ def region_findings(evaluation: Evaluation, *, strict: bool = False) -> tuple[Fi
         return ()
     if status in ("unknown", "malformed"):
         variant = "malformed" if status == "malformed" else ""
-        zh, en = messages("region-unknown", variant=variant, region=region, date=table_date())
         if strict:
             problem = Problem(
                 "region-unknown",
-                en,
+                messages("region-unknown", variant=variant, region=region, date=table_date())[1],
                 file=evaluation.source or None,
                 path=LOCATION,
                 found=repr(region),
                 expected="a GB/T 2260 code or CN",
             )
             raise EvaluationError([problem], f"{evaluation.source or 'evaluation'}: 1 problem(s)")
-        return (_finding("region-unknown", zh, en, found=region),)
+        return (
+            Finding.coded(
+                "region-unknown", LOCATION, found=region, variant=variant, region=region, date=table_date()
+            ),
+        )
     if status == "unlisted":
         province = region[:2] + "0000"
-        zh, en = messages(
+        unlisted = Finding.coded(
             "region-unlisted",
+            LOCATION,
+            found=region,
             region=region,
             date=table_date(),
             province=province,
             province_name=name(province),
         )
-        return (_finding("region-unlisted", zh, en, found=region),)
+        return (unlisted,)
     entry = lookup(region)
     assert entry is not None  # withdrawn: in the table
     last = f"{entry.last[:4]}-{entry.last[4:]}"
-    zh, en = messages("region-withdrawn", region=region, name=entry.name, last=last, year=year)
-    return (_finding("region-withdrawn", zh, en, found=region),)
-
-
-def _finding(id: str, zh: str, en: str, *, found: str) -> Finding:
-    return Finding(id, code(id).severity, LOCATION, zh, en, found=found)
+    withdrawn = Finding.coded(
+        "region-withdrawn", LOCATION, found=region, region=region, name=entry.name, last=last, year=year
+    )
+    return (withdrawn,)

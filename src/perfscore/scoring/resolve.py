@@ -25,7 +25,7 @@ from typing import Any, Optional, Union
 
 import attrs
 
-from ..codes import code, messages
+from ..codes import messages
 from ..errors import EditionNotFoundError, EvaluationError, Problem
 from ..evaluations import MAX_EVALUATION_BYTES, Evaluation
 from ..files import FileRefused, read_bytes
@@ -161,15 +161,16 @@ def _years(info: Union[RulesetInfo, Ruleset]) -> str:
 
 
 def _edition_finding(ruleset: Union[RulesetInfo, Ruleset], year: int, variant: str = "") -> Finding:
-    zh, en = messages(
+    return Finding.coded(
         "edition-nearest",
+        _YEAR,
+        found=str(year or ""),
         variant=variant,
         year=year,
         ruleset=ruleset.id,
         edition=ruleset.edition,
         years=_years(ruleset),
     )
-    return Finding("edition-nearest", code("edition-nearest").severity, _YEAR, zh, en, found=str(year or ""))
 
 
 def _distance(info: RulesetInfo, year: int) -> int:
