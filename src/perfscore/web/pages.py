@@ -13,11 +13,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from ..report.summary import summary_workbook
 from ..reviewing import EVALUATION_SUFFIXES
 from .detail import table_view
 from .results import Batch, Line
 from .service import BadRequest, Service
-from .summary import summary_workbook
 
 __all__ = ["page_routes"]
 
@@ -127,7 +127,7 @@ async def table_json(request: Request) -> Response:
 
 async def summary_xlsx(request: Request) -> Response:
     batch = _batch(request)
-    data = await run_in_threadpool(summary_workbook, list(batch.lines))
+    data = await run_in_threadpool(summary_workbook, [line.data for line in batch.lines])
     return _download(data, "perfscore-summary.xlsx", XLSX)
 
 
