@@ -14,11 +14,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
-from ..reviewing import make_entry
+from ..reviewing import SEVERITIES, make_entry
 
 __all__ = ["FINDING_HEADERS", "SEVERITIES", "SUMMARY_HEADERS", "error_line", "summary_workbook", "table_line"]
-
-SEVERITIES = ("error", "warning", "info")
 
 
 def table_line(file: str, table: Optional[int], review: dict[str, Any]) -> dict[str, Any]:

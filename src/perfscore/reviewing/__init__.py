@@ -9,7 +9,7 @@ and perfscore's own output from the forms to read)."""
 
 from .batch import EVALUATION_SUFFIXES, SKIP_REASONS, FileReview, batch_files, evaluation_files, review_files
 from .checks import CHECKS, Check, finding
-from .entry import Entry, make_entry
+from .entry import SEVERITIES, Entry, make_entry
 from .run import Review, review
 from .sniff import OUTPUT_MARKER, is_lock_file, own_output
 
@@ -17,6 +17,7 @@ __all__ = [
     "CHECKS",
     "EVALUATION_SUFFIXES",
     "OUTPUT_MARKER",
+    "SEVERITIES",
     "SKIP_REASONS",
     "Check",
     "Entry",
