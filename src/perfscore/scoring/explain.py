@@ -103,15 +103,19 @@ def explain_formula(
     case: Case,
     inputs: Mapping[str, Decimal],
     derived: Mapping[str, Decimal],
-    values: tuple[Decimal, Optional[Decimal], Optional[Decimal], str],
-    scores: tuple[Decimal, Decimal, Decimal],
-    source: Source,
+    weight: Decimal,
+    target: Optional[Decimal],
+    actual: Optional[Decimal],
+    unit: str,
+    raw: Decimal,
+    capped: Decimal,
+    points: Decimal,
+    *source: Any,
 ) -> Explanation:
-    """A row scored by formula: ``values`` are its W, T, A and unit, ``scores`` its raw, capped
-    and rounded points. The inputs are rebuilt here rather than kept, so a report does not hold
-    a dict per row that only its prose reads (``inputs`` is the row's own, copied when scored)."""
-    weight, target, actual, unit = values
-    raw, capped, points = scores
+    """A row scored by formula: its W, T, A and unit, its raw, capped and rounded points, and
+    the parts of its :data:`Source`, given flat (the deferred call keeps one tuple per row). The
+    inputs are rebuilt here rather than kept, so a report does not hold a dict per row that only
+    its prose reads (``inputs`` is the row's own, copied when scored)."""
     env = formula_env(plan, derived, inputs, weight, target, actual)
     shown = {name: fmt(env[name]) for name in plan.shown if name in env}
     detail = "，".join(f"{k}={v}{unit if k in ('T', 'A') else ''}" for k, v in shown.items())
@@ -131,9 +135,10 @@ def explain_formula(
 
 
 def explain_level(
-    plan: MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, source: Source
+    plan: MethodPlan, level: Level, how: str, weight: Decimal, points: Decimal, *source: Any
 ) -> Explanation:
-    """A row scored by level: ``how`` says how the level was known."""
+    """A row scored by level: ``how`` says how the level was known; ``source`` the parts of
+    its :data:`Source`, given flat."""
     band = f"[{fmt(level.low * weight)}, {fmt(level.high * weight)}{']' if level.high_inclusive else ')'}"
     got = fmt(points)
     return Explanation(
