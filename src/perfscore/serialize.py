@@ -21,22 +21,53 @@ __all__ = ["dump", "load"]
 
 
 def dump(value: Any) -> Any:
-    if attrs.has(type(value)):
-        out = {}
-        for field in attrs.fields(type(value)):
-            item = getattr(value, field.name)
-            part = field.metadata.get("flatten")
-            if part is not None:  # e.g. a row's Explanation: its parts sit beside the row's fields
-                out.update({name: dump(getattr(item, name)) for name in part.FIELDS})
-            else:
-                out[field.name] = dump(item)
-        return out
+    kind = type(value)
+    if kind in _AS_IS or value is None:
+        return value
+    if kind is Decimal:
+        return str(value)
+    if kind is tuple or kind is list:
+        return [dump(v) for v in value]
+    layout = _LAYOUTS.get(kind)
+    if layout is None:
+        if not attrs.has(kind):
+            return _dump_other(value)
+        layout = _layout(kind)
+    out = {}
+    for name, part in layout:
+        item = getattr(value, name)
+        if part:  # e.g. a row's Explanation: its parts sit beside the row's fields
+            for inner in part:
+                out[inner] = dump(getattr(item, inner))
+        elif type(item) in _AS_IS or item is None:
+            out[name] = item
+        else:
+            out[name] = dump(item)
+    return out
+
+
+_AS_IS = frozenset({str, int, bool, float})
+_LAYOUTS: dict[type, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
+def _layout(kind: type) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """An attrs class's fields in order, each with the names of the parts written in its place
+    when its metadata names a ``flatten`` class (else empty): worked out once per class."""
+    layout = tuple(
+        (field.name, tuple(field.metadata["flatten"].FIELDS) if "flatten" in field.metadata else ())
+        for field in attrs.fields(kind)
+    )
+    _LAYOUTS[kind] = layout
+    return layout
+
+
+def _dump_other(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (list, tuple)):
         return [dump(v) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): dump(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _AS_IS or v is None else dump(v) for k, v in value.items()}
     return value
 
 
