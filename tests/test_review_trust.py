@@ -432,3 +432,37 @@ def test_a_goal_block_form_with_a_merged_group_score_reviews_clean(suffix: str) 
     assert [(f.code, f.expected, f.found) for f in off.findings if f.severity == "error"] == [
         ("reported-total-mismatch", "95", "93")
     ]
+
+
+# -- a group score on a merged 得分 cell, in a block whose rows state their weights ---------------
+# Rows 0 and 1 (20 + 15 points) share one merged score cell: 18.8 + 15 = 33.8, printed 34 on the
+# first row; the second row has no score of its own.
+GROUPED = _seed(
+    NATIONAL,
+    ("rows.0.reported_score", 34),
+    ("rows.0.shared_score", "附件1!H6"),
+    ("rows.1.reported_score", None),
+    ("rows.1.shared_score", "附件1!H6"),
+)
+
+
+def test_a_group_score_on_a_merged_cell_is_checked_against_the_group_not_its_first_row() -> None:
+    assert _serious(_found(GROUPED, "cn-project")) == []  # not "34 above the first row's weight 20"
+
+
+@pytest.mark.parametrize(
+    ("score", "total", "expected"),
+    [
+        (36, 97, ("score-above-weight", "group", "≤ 35")),
+        (35, 96, ("reported-above-computed", "group", "33.8")),
+        (32, 93, ("self-deduction", "group", "33.8")),
+    ],
+)
+def test_a_group_score_off_its_rows_sum_is_found_once_on_the_merged_cell(
+    score: int, total: int, expected: tuple[str, str, str]
+) -> None:
+    table = _seed(GROUPED, ("rows.0.reported_score", score), ("evaluation.reported_total", total))
+    found = [f for f in _found(table, "cn-project") if f.severity in ("error", "warning")]
+    assert [(f.code, f.location) for f in found] == [(expected[0], "rows[0].reported_score")]
+    assert found[0].expected == expected[2]
+    assert found[0].message_zh.startswith("合并单元格上的组得分")

@@ -5,7 +5,18 @@ from __future__ import annotations
 from .code import Code, finding
 
 CODES: tuple[Code, ...] = (
-    finding("score-above-weight", "error", "自评得分超过分值", "the self-reported score is above the weight"),
+    finding(
+        "score-above-weight",
+        "error",
+        "自评得分超过分值",
+        "the self-reported score is above the weight",
+        {
+            "group": (
+                "合并单元格上的组得分超过本组各指标分值之和",
+                "the group's score on a merged cell is above the sum of the group's weights",
+            )
+        },
+    ),
     finding(
         "full-marks-unmet",
         "error",
@@ -24,11 +35,16 @@ CODES: tuple[Code, ...] = (
         "自评得分高于按规则计算的得分",
         "the self-reported score is above the rule-computed score",
         {
+            "group": (
+                "合并单元格上的组得分高于本组各指标按规则计算的得分之和（按表内精度 {precision}）",
+                "the group's score on a merged cell is above the sum of the rule-computed scores of"
+                " its rows (at the table's precision, {precision_en})",
+            ),
             "band": (
                 "自评得分高于所注等级的分值区间（按表内精度 {precision}）",
                 "the self-reported score is above the band of the row's level"
                 " (at the table's precision, {precision_en})",
-            )
+            ),
         },
     ),
     finding(
@@ -37,6 +53,11 @@ CODES: tuple[Code, ...] = (
         "自评得分低于按规则计算的得分",
         "the self-reported score is below the rule-computed score",
         {
+            "group": (
+                "合并单元格上的组得分低于本组各指标按规则计算的得分之和（如实列示，不予更正）",
+                "the group's score on a merged cell is below the sum of the rule-computed scores of"
+                " its rows: shown as reported, not corrected",
+            ),
             "met": (
                 "已完成目标仍自行扣分（如实列示，不予更正）",
                 "points deducted on a met target: allowed, worth seeing; shown as reported, not corrected",

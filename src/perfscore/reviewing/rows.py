@@ -53,6 +53,8 @@ class Span:
     """The score the rule computed, rounded as the ruleset says (what a finding shows)"""
 
     def expected(self) -> str:
+        if self.level is None and self.low != self.high:  # a group with rows scored by level
+            return f"[{plain(self.low)}, {plain(self.high)}]"
         if self.level is None:
             return plain(self.points if self.points is not None else self.low)
         return f"“{self.level.label.zh}” [{plain(self.low)}, {plain(self.high)}]"
@@ -107,9 +109,14 @@ def span_of(result: RowResult, ruleset: Ruleset) -> Optional[Span]:
 def verdict(result: RowResult, span: Span, digits: int, tolerance: Decimal) -> str:
     """How the reported score stands to the span at ``digits`` places: OK, ABOVE, BELOW or
     TRUNCATED (below, but what the exact score cut off at the printed places gives)."""
-    reported = result.reported
-    assert reported is not None
-    if span.low - tolerance <= reported <= span.high + tolerance or reported == result.points:
+    assert result.reported is not None
+    return _verdict(result.reported, result.points, span, digits, tolerance)
+
+
+def _verdict(
+    reported: Decimal, points: Optional[Decimal], span: Span, digits: int, tolerance: Decimal
+) -> str:
+    if span.low - tolerance <= reported <= span.high + tolerance or reported == points:
         return OK
     found = agreement(reported, digits, span.low, span.high)
     if found == ROUNDED:
@@ -123,13 +130,18 @@ def rows(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Iterator[F
     """Each row's reported score against its weight and the rule, then its deviation note."""
     sources = {row.where: row for row in evaluation.rows}
     column = score_columns(report, ruleset)
+    groups = _groups(evaluation, report)
     for result in report.rows:
         if result.status == NOT_APPLICABLE:
             continue
-        yield from _row_score(result, ruleset, column)
+        group = groups.get(result.where)
+        if group is None:
+            yield from _row_score(result, ruleset, column)
+        elif group[0] is result:  # the row that carries the merged cell's score
+            yield from _group_score(group, ruleset, column)
         source = sources.get(result.where)
         if source is not None and not source.note.strip():
-            for variant, values in _note_reasons(result, source, ruleset):
+            for variant, values in _note_reasons(result, source, ruleset, grouped=group is not None):
                 yield finding("missing-deviation-note", f"{result.where}.note", variant=variant, **values)
                 break  # one note is missing, whatever the number of reasons it is needed
 
@@ -173,8 +185,61 @@ def _row_score(result: RowResult, ruleset: Ruleset, column: ScoreColumn) -> Iter
         )
 
 
+def _groups(evaluation: Evaluation, report: Report) -> dict[str, tuple[RowResult, ...]]:
+    """Rows scored together on one merged 得分 cell (a row's ``shared_score``), by each row's
+    location: the group's results, the one carrying the score first. Only groups of two or more
+    scored rows; a merged cell over a single row is that row's own score."""
+    anchors: dict[str, list[str]] = {}
+    for row in evaluation.rows:
+        if row.shared_score:
+            anchors.setdefault(row.shared_score, []).append(row.where)
+    results = {result.where: result for result in report.rows}
+    out: dict[str, tuple[RowResult, ...]] = {}
+    for wheres in anchors.values():
+        members = [results[w] for w in wheres if w in results and results[w].status != NOT_APPLICABLE]
+        carriers = [m for m in members if m.reported is not None]
+        if len(members) < 2 or len(carriers) != 1:
+            continue  # no group, or a score on more than one row: each row stands for itself
+        group = (carriers[0], *(m for m in members if m is not carriers[0]))
+        out.update((m.where, group) for m in group)
+    return out
+
+
+def _group_score(group: tuple[RowResult, ...], ruleset: Ruleset, column: ScoreColumn) -> Iterator[Finding]:
+    """A group's score, printed once on a merged cell, against the sum of its rows' weights and
+    of what their rules allow (the scores computed, or the bands of their levels)."""
+    carrier = group[0]
+    reported = carrier.reported
+    assert reported is not None
+    where = f"{carrier.where}.reported_score"
+    weights = [m.weight for m in group]
+    if all(w is not None for w in weights):
+        weight = sum((w for w in weights if w is not None), Decimal(0))
+        if reported > weight:
+            yield finding("score-above-weight", where, f"≤ {plain(weight)}", plain(reported), variant="group")
+            return
+    spans = [span_of(m, ruleset) for m in group]
+    if any(span is None for span in spans):
+        why_zh = "同组（合并单元格）有指标行未能计分，组得分无法按规则核对"
+        why_en = "a row of the group (one score on a merged cell) could not be scored, so the group's score cannot be checked"
+        yield not_run(where, why_zh, why_en, plain(reported))
+        return
+    low = sum((s.low for s in spans if s is not None), Decimal(0))
+    high = sum((s.high for s in spans if s is not None), Decimal(0))
+    points = sum((m.points or Decimal(0) for m in group), Decimal(0))
+    span = Span(low, high, points=points)
+    found = _verdict(reported, points, span, column.digits, ruleset.review.score_tolerance)
+    words = precision_words(column.digits)
+    if found == ABOVE:
+        yield finding(
+            "reported-above-computed", where, span.expected(), plain(reported), variant="group", **words
+        )
+    elif found == BELOW or (found == TRUNCATED and column.rounds_up):
+        yield finding("self-deduction", where, span.expected(), plain(reported), variant="group", **words)
+
+
 def _note_reasons(
-    result: RowResult, source: IndicatorRow, ruleset: Ruleset
+    result: RowResult, source: IndicatorRow, ruleset: Ruleset, *, grouped: bool = False
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Why this row needs a deviation note, most specific first: (variant, its values)."""
     rules = ruleset.review
@@ -189,7 +254,8 @@ def _note_reasons(
         yield "qualitative-not-met", {}
     if not qualitative:
         yield from _over_achieved(source, rules.explain_over_ratio, rules.explain_over_when_zero)
-    score = result.reported if result.reported is not None else result.points
+    # A row of a group has no score of its own (the merged cell's is the group's): its computed one.
+    score = result.reported if result.reported is not None and not grouped else result.points
     if (
         rules.explain_below_weight
         and score is not None
