@@ -115,6 +115,13 @@ CODES: tuple[Code, ...] = (
     ),
     finding("missing-input", "error", "缺少计分方法所需的输入", "an input the method needs is missing"),
     finding(
+        "input-ambiguous",
+        "error",
+        "{column} 列的数值 {text} 无法判断是百分数还是小数（请写作百分数，如 95%）",
+        "the {column} cell {text} may be a fraction or a percentage, and the table's scores do not"
+        " tell (write it as a percentage, e.g. 95%)",
+    ),
+    finding(
         "not-scorable",
         "error",
         "该行无法按规则计分",

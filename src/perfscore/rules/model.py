@@ -135,6 +135,12 @@ class Method:
     self_stated: bool = True
     """Qualitative: a row whose level cannot be told is taken at its reported score (an info
     finding, "not recomputable"); False makes it not scorable"""
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """Input → the headers of the form column a row without that input takes it from
+    (重庆: ``coef`` from 得分系数)"""
+    percent: tuple[str, ...] = ()
+    """Inputs in per cent: 95% and 95 read 95; a column whose every cell is 0–1 is read as
+    fractions (0.95 → 95) where the table's own scores show it"""
 
 
 @attrs.frozen

@@ -179,6 +179,9 @@ class Plan:
     budget_row_names: frozenset[str] = frozenset()
     """The budget row's names (normalised) when a ruleset says a table may print it as an
     indicator row (``budget.aliases``, or ``budget.block``)"""
+    input_columns: Mapping[str, tuple[tuple[str, ...], bool]] = MappingProxyType({})
+    """A method input read from a form column → (the column's headers, whether it is in per
+    cent), over every method that declares ``columns``"""
 
 
 def build_plan(ruleset: Ruleset) -> Plan:
@@ -230,6 +233,13 @@ def build_plan(ruleset: Ruleset) -> Plan:
             ruleset, "grades", "rounding.row", "rounding.total", "not_applicable.policy"
         ),
         budget_row_names=_budget_row_names(ruleset),
+        input_columns=MappingProxyType(
+            {
+                name: (headers, name in method.percent)
+                for method in ruleset.methods.values()
+                for name, headers in method.columns.items()
+            }
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from ..rules import GradeBand, Ruleset
 from .budget import budget_row, score_budget
 from .derive import derive
 from .findings import Findings
+from .inputs import column_inputs
 from .match import derived_rows
 from .rows import Run, score_row
 from .shown import fmt
@@ -40,6 +41,8 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     derived = derive(ruleset, evaluation, findings) if ruleset.derived else {}
     _check_table(ruleset, evaluation, findings)
     table, rows = budget_row(plan, ruleset.budget, evaluation)
+    if plan.input_columns:  # 重庆: 得分系数 read from its own column
+        rows = column_inputs(plan, rows, findings)
     base = budget_base(ruleset.budget, table)
     matched: dict[str, set[str]] = {b.block.key: set() for b in plan.in_order}
     run = Run(

@@ -191,6 +191,16 @@ METHOD = Table(
             "Per-row inputs (输入项) the evaluation supplies, e.g. events; identifiers other than W, T, A.",
             array({"type": "string", "pattern": NAME.pattern, "not": {"enum": list(ROW_NAMES)}}),
         ),
+        Field(
+            "columns",
+            'Input → the headers of the form column (表格列) a row without that input takes it from, e.g. { coef = ["得分系数"] }.',
+            mapping(array({"type": "string"}, minItems=1)),
+        ),
+        Field(
+            "percent",
+            "Inputs in per cent (百分数): 95% and 95 read 95; a column whose every cell is between 0 and 1 is read as fractions (0.95 → 95) where the table's own scores show it, else the row is not scorable.",
+            array({"type": "string", "pattern": NAME.pattern}),
+        ),
         Field("params", "Parameters (参数) only this method sees, over the ruleset's [params].", PARAMS),
         Field(
             "self_stated",

@@ -54,8 +54,30 @@ def methods(
             MappingProxyType({**params, **own}) if own else shared_params,
             ctx.source_ref(spec, path),
             ctx.boolean(spec, "self_stated", path, True),
+            *_columns(ctx, spec, inputs, path),
         )
     return out
+
+
+def _columns(
+    ctx: Context, spec: Mapping[str, Any], inputs: tuple[str, ...], path: str
+) -> tuple[Mapping[str, tuple[str, ...]], tuple[str, ...]]:
+    """``columns``: input → the headers of the form column it is read from; ``percent``: the
+    inputs in per cent. Each names a declared input."""
+    where = key_path(path, "columns")
+    columns = {}
+    for name, _ in ctx.table(spec.get("columns", {}), where).items():
+        if name not in inputs:
+            ctx.problem("bad-input", key_path(where, name), found=name)
+            continue
+        headers = ctx.strings(spec["columns"], name, where)
+        if headers:
+            columns[name] = headers
+    percent = ctx.strings(spec, "percent", path)
+    for i, name in enumerate(percent):
+        if name not in inputs:
+            ctx.problem("bad-input", f"{key_path(path, 'percent')}[{i}]", found=name)
+    return MappingProxyType(columns), tuple(n for n in percent if n in inputs)
 
 
 def _inputs(ctx: Context, spec: Mapping[str, Any], path: str) -> tuple[str, ...]:

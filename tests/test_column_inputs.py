@@ -1,0 +1,112 @@
+"""A method input given in a column of the form (重庆: 得分系数 for ``coef``): read into each
+row's inputs before scoring, in per cent as the table writes it, as fractions only where the
+table's own scores show it, and never guessed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+import openpyxl
+import pytest
+
+import perfscore
+from perfscore.errors import RulesetError
+
+NAMES = ("政府采购执行率", "预算完成率", "重点工作办结率")
+
+
+def _table(coefs: list[str], scores: list[Optional[float]], **own: Any) -> dict[str, Any]:
+    rows = []
+    for name, coef, score in zip(NAMES, coefs, scores):
+        row: dict[str, Any] = {
+            "block": "绩效指标",
+            "name": name,
+            "target": "100%",
+            "actual": "95%",
+            "weight": 30,
+        }
+        row["extra"] = {"得分系数": coef}
+        if score is not None:
+            row["reported_score"] = score
+        rows.append(row)
+    rows[0].update(own)
+    return {
+        "evaluation": {"region": "500000", "form": "department", "year": 2021},
+        "budget": {"full_year": 100, "executed": 100},
+        "rows": rows,
+    }
+
+
+def _points(report: perfscore.Report) -> list[Optional[Decimal]]:
+    return [row.points for row in report.rows]
+
+
+@pytest.mark.parametrize(
+    ("coefs", "scores"),
+    [
+        (["100%", "95%", "90%"], [None, None, None]),  # written in per cent
+        (["100", "95", "90"], [None, None, None]),  # bare, one above 1: per cent as written
+        (["1", "0.95", "0.9"], [30, 28.5, 27]),  # 0–1, and the scores show fractions
+        (["1", "0.95", "0.9"], [30, None, None]),  # one row that tells is enough
+    ],
+)
+def test_the_coefficient_column_scores_as_the_same_coefficients_given_as_inputs(
+    coefs: list[str], scores: list[Optional[float]]
+) -> None:
+    report = perfscore.score(_table(coefs, scores), "500000-department")
+    assert _points(report) == [Decimal(30), Decimal("28.5"), Decimal(27)]
+    assert [row.inputs["coef"] for row in report.rows] == ["100", "95", "90"]
+    assert report.total == Decimal("95.5") and report.complete
+
+
+def test_fractions_the_scores_do_not_explain_are_refused_at_each_cell_never_guessed() -> None:
+    report = perfscore.score(_table(["1", "0.95", "0.9"], [None, None, None]), "500000-department")
+    ambiguous = [f for f in report.findings if f.code == "input-ambiguous"]
+    assert [f.location for f in ambiguous] == [f"rows[{i}].inputs.coef" for i in range(3)]
+    assert ambiguous[1].message_zh.startswith("得分系数 列的数值 '0.95'")
+    assert _points(report) == [None, None, None] and not report.complete and report.grade == ""
+
+
+def test_zero_coefficients_tell_nothing_and_percent_scores_decide() -> None:
+    # 0 × 30 is 0 either way; 0.5 → 0.15 in per cent (a score of 0.2 at one decimal), 15 as a fraction
+    report = perfscore.score(_table(["0", "0.5", "1"], [0, 0.2, 0.3]), "500000-department")
+    assert _points(report) == [Decimal(0), Decimal("0.2"), Decimal("0.3")]
+
+
+def test_a_row_that_states_its_input_keeps_its_own() -> None:
+    report = perfscore.score(
+        _table(["100%", "95%", "90%"], [None, None, None], inputs={"coef": 50}), "500000-department"
+    )
+    assert _points(report)[0] == Decimal(15)
+
+
+def test_a_ruleset_whose_columns_name_an_undeclared_input_is_refused_where_it_says_so(tmp_path: Path) -> None:
+    shipped = Path(perfscore.__file__).parent.parent.parent / "rulesets" / "500000" / "department-2021.toml"
+    text = shipped.read_text(encoding="utf-8").replace("columns = { coef =", "columns = { coeff =")
+    bad = tmp_path / "department-2021.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        perfscore.load_ruleset(bad)
+    assert [(p.code, p.path) for p in caught.value.problems] == [
+        ("bad-input", "methods.coefficient.columns.coeff")
+    ]
+
+
+def test_a_chongqing_form_with_a_coefficient_column_is_scored_from_it(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "附件"
+    sheet.append(["重庆市部门整体支出绩效自评表（2021年度）"])
+    sheet.append(["主管部门：重庆市某某局", None, None, "实施单位：重庆市某某局"])
+    sheet.append(["指标名称", "年度指标值", "实际完成值", "指标权重", "得分系数", "指标得分", "是否核心指标"])
+    for name, coef, score in zip(NAMES, ("100%", "95%", "90%"), (30, 28.5, 27)):
+        sheet.append([name, "100%", "95%", 30, coef, score, "是"])
+    form = tmp_path / "重庆-部门整体.xlsx"
+    book.save(form)
+    (evaluation,) = perfscore.read_evaluations(form, region="500000")
+    reviewed = perfscore.review(evaluation)
+    assert _points(reviewed.report) == [Decimal(30), Decimal("28.5"), Decimal(27)]
+    assert not [f for f in reviewed.findings if f.code in ("missing-input", "input-ambiguous")]
+    assert not [f for f in reviewed.findings if f.code.startswith(("reported-", "self-deduction", "score-"))]
