@@ -97,6 +97,7 @@ def test_a_ruleset_whose_columns_name_an_undeclared_input_is_refused_where_it_sa
 def test_a_chongqing_form_with_a_coefficient_column_is_scored_from_it(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.title = "附件"
     sheet.append(["重庆市部门整体支出绩效自评表（2021年度）"])
     sheet.append(["主管部门：重庆市某某局", None, None, "实施单位：重庆市某某局"])

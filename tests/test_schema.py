@@ -152,6 +152,7 @@ KEY_SETS: list[tuple[str, dict[str, Any], AbstractSet[str]]] = [
     ("rounding-table", SCHEMA["properties"]["rounding"], tables.ROUNDINGS.keys),
     ("not_applicable", SCHEMA["properties"]["not_applicable"], tables.NOT_APPLICABLE.keys),
     ("actuals", SCHEMA["properties"]["actuals"], tables.ACTUALS.keys),
+    ("framework", SCHEMA["properties"]["framework"], tables.FRAMEWORK.keys),
 ]
 
 

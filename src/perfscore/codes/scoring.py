@@ -115,6 +115,12 @@ CODES: tuple[Code, ...] = (
     ),
     finding("missing-input", "error", "缺少计分方法所需的输入", "an input the method needs is missing"),
     finding(
+        "block-points-stated",
+        "info",
+        "按表中所列一级指标分值计分：{stated}（规则集原则上为 {usual}）",
+        "scored on the blocks' points the table states: {stated} (the ruleset's, in principle: {usual})",
+    ),
+    finding(
         "input-ambiguous",
         "error",
         "{column} 列的数值 {text} 无法判断是百分数还是小数（请写作百分数，如 95%）",

@@ -309,6 +309,10 @@ class Ruleset(_Compiled):
     """``no_weight`` (N/A rows carry no weight) or ``rescale`` (total rescaled to the applicable weights)."""
     clamp_negative_actual: bool
     file: str
+    stated_points: bool = False
+    """A table that prints its blocks' own points in their labels (产出指标(60分)), adding up with
+    the budget row to the total, is scored on them (``[framework] stated_points``): for a
+    framework whose block points hold only in principle (原则上)"""
     extends: tuple[str, ...] = ()
     """The chain of parents, nearest first (ids with editions)."""
     base: Mapping[str, Text] = attrs.field(factory=dict)

@@ -24,6 +24,7 @@ from .inputs import column_inputs
 from .match import derived_rows
 from .rows import Run, score_row
 from .shown import fmt
+from .stated import stated_points
 from .totals import block_result, grade, total, unmatched_block
 from .values import budget_base
 
@@ -37,7 +38,9 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     Never raises for a bad row: each comes back scored, not applicable, or not scorable with its
     reason and a finding.
     """
-    plan, findings = ruleset.plan, Findings()
+    findings = Findings()
+    ruleset = stated_points(ruleset, evaluation, findings)  # 产出指标(60分) under a 原则上 framework
+    plan = ruleset.plan
     derived = derive(ruleset, evaluation, findings) if ruleset.derived else {}
     _check_table(ruleset, evaluation, findings)
     table, rows = budget_row(plan, ruleset.budget, evaluation)

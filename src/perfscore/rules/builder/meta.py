@@ -16,6 +16,7 @@ from .context import Context
 from .framework_tables import ID
 from .tables import (
     ACTUALS,
+    FRAMEWORK,
     IDENTITY,
     IN_FORCE,
     NOT_APPLICABLE,
@@ -136,10 +137,11 @@ class Settings:
     total_rounding: Rounding
     not_applicable: str
     clamp_negative_actual: bool
+    stated_points: bool
 
 
 def settings(ctx: Context, data: Mapping[str, Any]) -> Settings:
-    """``[rounding]``, ``[not_applicable]`` and ``[actuals]``."""
+    """``[rounding]``, ``[not_applicable]``, ``[actuals]`` and ``[framework]``."""
     rounding = ctx.table(data.get("rounding", {}), "rounding")
     ctx.keys(rounding, ROUNDINGS.keys, "rounding")
     row_rounding = ctx.rounding(rounding.get("row"), "rounding.row", Rounding())
@@ -153,7 +155,10 @@ def settings(ctx: Context, data: Mapping[str, Any]) -> Settings:
     actuals = ctx.table(data.get("actuals", {}), "actuals")
     ctx.keys(actuals, ACTUALS.keys, "actuals")
     clamp = ctx.boolean(actuals, "clamp_negative", "actuals", True)
-    return Settings(row_rounding, total_rounding, policy, clamp)
+    framework = ctx.table(data.get("framework", {}), "framework")
+    ctx.keys(framework, FRAMEWORK.keys, "framework")
+    stated = ctx.boolean(framework, "stated_points", "framework", False)
+    return Settings(row_rounding, total_rounding, policy, clamp, stated)
 
 
 def review(ctx: Context, value: Any) -> ReviewRules:

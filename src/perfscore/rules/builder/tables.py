@@ -52,6 +52,7 @@ __all__ = [
     "DEFINITIONS",
     "DERIVED",
     "FILE",
+    "FRAMEWORK",
     "GRADE",
     "GRADING",
     "IDENTITY",
@@ -338,6 +339,15 @@ ACTUALS = inline(
     ),
 )
 
+FRAMEWORK = inline(
+    "framework",
+    Field(
+        "stated_points",
+        "A table that prints its blocks' own points in their labels (产出指标(60分)), adding up with the budget row to the total, is scored on them, with an info finding: for a framework whose block points hold only in principle (原则上), as the national one.",
+        boolean(default=False),
+    ),
+)
+
 FILE = Table(
     "ruleset file",
     "A perfscore ruleset file (绩效自评计分规则集): one region's scoring framework for one form, in one edition. Checks structure, types, enums and patterns; sums, grade bands, references and formulas are checked by the loader (perfscore check / load_ruleset). See docs/ruleset-format.md.",
@@ -359,6 +369,7 @@ FILE = Table(
         Field("rounding", "Rounding (舍入) of each row and of the total.", ROUNDINGS),
         Field("not_applicable", "How 不适用 (not applicable) rows are treated.", NOT_APPLICABLE),
         Field("actuals", "How actuals (实际完成值) are read.", ACTUALS),
+        Field("framework", "How binding the blocks' points are (一级指标分值).", FRAMEWORK),
         Field("budget", "The budget-execution row (预算执行率).", BUDGET),
         Field(
             "blocks",
