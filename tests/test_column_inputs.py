@@ -94,20 +94,44 @@ def test_a_ruleset_whose_columns_name_an_undeclared_input_is_refused_where_it_sa
     ]
 
 
-def test_a_chongqing_form_with_a_coefficient_column_is_scored_from_it(tmp_path: Path) -> None:
+def _chongqing_form(path: Path, title: str = "重庆市某某局2021年度部门整体绩效自评表") -> Path:
+    """重庆's flat list as the published table lays it out (DOMAIN §7.1): 指标名称 · 计量单位 ·
+    指标性质 · 年初指标值 · 调整指标值 · 全年完成值 · 得分系数 · 指标权重 · 指标得分 · 是否核心指标,
+    the budget's 执行率 a row of the list, no 偏差原因 column."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "附件"
-    sheet.append(["重庆市部门整体支出绩效自评表（2021年度）"])
-    sheet.append(["主管部门：重庆市某某局", None, None, "实施单位：重庆市某某局"])
-    sheet.append(["指标名称", "年度指标值", "实际完成值", "指标权重", "得分系数", "指标得分", "是否核心指标"])
-    for name, coef, score in zip(NAMES, ("100%", "95%", "90%"), (30, 28.5, 27)):
-        sheet.append([name, "100%", "95%", 30, coef, score, "是"])
-    form = tmp_path / "重庆-部门整体.xlsx"
-    book.save(form)
-    (evaluation,) = perfscore.read_evaluations(form, region="500000")
+    sheet.append([title])
+    sheet.append(["部门名称：重庆市某某局"])
+    sheet.append(["指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值", "得分系数",
+                  "指标权重", "指标得分", "是否核心指标"])  # fmt: skip
+    sheet.append(["政府采购执行率", "%", "≥", "95", "", "100", "100%", 30, 30, "是"])
+    sheet.append(["预算完成率", "%", "≥", "100", "98", "95", "96.9%", 30, 29.1, "否"])
+    sheet.append(["重点工作办结率", "%", "≥", "100", "", "90", "90%", 30, 27, "是"])
+    sheet.append(["执行率", None, None, None, None, "95%", None, 10, 9.5])
+    sheet.append(["合计", None, None, None, None, None, None, 100, 95.6])
+    book.save(path)
+    return path
+
+
+def test_a_chongqing_form_reads_scores_and_reviews_from_its_own_columns(tmp_path: Path) -> None:
+    form = _chongqing_form(tmp_path / "重庆-部门整体.xlsx")
+    (evaluation,) = perfscore.read_evaluations(form)  # no --region, no --form: the table says both
+    assert (evaluation.region, evaluation.form) == ("", "department")
     reviewed = perfscore.review(evaluation)
-    assert _points(reviewed.report) == [Decimal(30), Decimal("28.5"), Decimal(27)]
-    assert not [f for f in reviewed.findings if f.code in ("missing-input", "input-ambiguous")]
-    assert not [f for f in reviewed.findings if f.code.startswith(("reported-", "self-deduction", "score-"))]
+    report = reviewed.report
+    assert (report.region, report.ruleset) == ("500000", "500000-department")
+    assert _points(report) == [Decimal(30), Decimal("29.1"), Decimal(27)]
+    assert report.budget is not None and report.budget.points == Decimal("9.5")  # 执行率, a row of the list
+    assert report.total == Decimal("95.6") and report.complete
+    codes = {f.code for f in reviewed.findings if f.severity in ("error", "warning")}
+    assert not codes - {"missing-deviation-note"}
+
+
+def test_a_form_whose_title_names_no_form_asks_for_one(tmp_path: Path) -> None:
+    form = _chongqing_form(tmp_path / "重庆.xlsx", title="重庆市某某局2021年度绩效自评")
+    (evaluation,) = perfscore.read_evaluations(form)
+    with pytest.raises(perfscore.EvaluationError) as caught:
+        perfscore.review(evaluation)
+    assert [(p.code, p.path) for p in caught.value.problems] == [("form-missing", "evaluation.form")]
+    assert "--form" in str(caught.value.problems[0])

@@ -18,6 +18,12 @@ CODES: tuple[Code, ...] = (
         "the table gives no region code and none can be inferred from its unit, department, project or "
         "title{candidates_en}: pass --region CODE (in Python: read_evaluations(..., region=))",
     ),
+    problem(
+        "form-missing",
+        "表中未写表格类型，标题也未说明（项目支出、部门整体支出或专项资金）：请用 --form project|department|special_fund 指定（Python：form=）",
+        "the table does not say which form it is, and its title names none (项目支出, 部门整体支出 or 专项资金):"
+        " pass --form project|department|special_fund (in Python: read_evaluations(..., form=))",
+    ),
     finding(
         "edition-nearest",
         "warning",

@@ -85,6 +85,8 @@ _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
 _GOAL = re.compile(
     r"(?:年度)?(?:绩效)?目标\s*[0-9一二三四五六七八九十]{1,3}[^()（）]{0,40}[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]"
 )
+_WHOLE_UNIT = re.compile(r"(?:部门|单位)[（(]?(?:单位)?[)）]?整体(?:绩效|自评)")
+"""部门整体绩效自评表 (重庆), 单位整体绩效…, 部门（单位）整体自评 — a department form without 支出"""
 _TITLE_LINE = re.compile(
     r"[（(]?\s*(?:19|20)[0-9]{2}\s*年度?\s*[)）]?|.*(?:项目支出|整体支出|专项资金|自评表|评价表).*"
 )
@@ -177,9 +179,10 @@ def title_line(text: str) -> bool:
 
 
 def infer_form(title: str) -> str:
-    """The form a title names: 整体支出 → department, 专项资金 → special_fund, 项目支出 → project."""
+    """The form a title names: 整体支出 (部门整体绩效, 单位整体…) → department, 专项资金 →
+    special_fund, 项目支出 → project."""
     compact = SPACES.sub("", title[: LABEL_CHARS * 10])
-    if "整体支出" in compact:
+    if "整体支出" in compact or _WHOLE_UNIT.search(compact):
         return "department"
     if "专项资金" in compact:
         return "special_fund"

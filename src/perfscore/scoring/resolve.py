@@ -231,6 +231,11 @@ def _by_region(
     """The ruleset of the evaluation's region and form, or of the nearest region above it that
     has one, or the national one; in the edition in force, else the nearest (unless ``strict``)."""
     region, form, year = evaluation.region, evaluation.form, evaluation.year
+    if not form:  # a form read from Word/Excel whose title names none
+        zh, en = messages("form-missing")
+        missing = Problem("form-missing", f"{en} / {zh}", file=evaluation.source or None, path="evaluation.form",
+                          expected="project, department or special_fund")  # fmt: skip
+        raise EvaluationError([missing], f"{evaluation.source or 'evaluation'}: 1 problem(s)")
     known = [info for info in available_rulesets(paths) if not info.error]
     chain = parent_regions(region)
     if "CN" not in chain:
