@@ -466,3 +466,17 @@ def test_a_group_score_off_its_rows_sum_is_found_once_on_the_merged_cell(
     assert [(f.code, f.location) for f in found] == [(expected[0], "rows[0].reported_score")]
     assert found[0].expected == expected[2]
     assert found[0].message_zh.startswith("合并单元格上的组得分")
+
+
+def test_a_zero_budget_with_a_printed_rate_is_scored_on_that_rate_and_said() -> None:
+    # 北京 divides by 年初预算数; a table printing it 0 with a 100% rate (funds allotted in the year)
+    table = _seed(NATIONAL, ("evaluation.region", "110000"), ("evaluation.reported_total", 96))
+    table["budget"] = {"initial": 0, "executed": "290.37", "rate": "100%", "reported_score": 10}
+    reviewed = review(table, "110000-project")
+    budget = reviewed.report.budget
+    assert budget is not None and budget.points == 10 and budget.reason_zh.startswith("执行率 = 100%（表中所列）")
+    said = [f for f in reviewed.findings if f.code == "budget-rate-as-printed"]
+    assert [(f.severity, f.message_zh.split("，")[0]) for f in said] == [("info", "预算数为 0（年初预算数）")]
+    assert _serious(list(reviewed.findings)) == []
+    table["budget"].pop("rate")  # nothing printed to go by: not scorable, said
+    assert "budget-not-scorable" in {f.code for f in review(table, "110000-project").findings}

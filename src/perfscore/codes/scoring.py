@@ -44,6 +44,13 @@ CODES: tuple[Code, ...] = (
         "info",
         "表中未列预算数与执行数，执行率按表中所列计，无法复算",
         "the table gives no budget amounts: the execution rate is taken as printed, not recomputed",
+        {
+            "zero-base": (
+                "预算数为 0（{base}），执行率按表中所列计，无法由金额复算",
+                "the budget amount the rate divides by is 0 ({base}): the execution rate is taken as"
+                " printed, not recomputed",
+            )
+        },
     ),
     finding(
         "weights-drift",

@@ -22,6 +22,12 @@ from .values import HIGH, LOW, ZERO, budget_base, parse
 
 __all__ = ["budget_row", "score_budget"]
 
+_BASES = {
+    "initial": "年初预算数",
+    "full_year": "全年预算数",
+    "initial_plus_adjustment": "年初预算数 + 调整数",
+}
+
 
 def budget_row(
     plan: Plan, rule: Optional[BudgetRule], evaluation: Evaluation
@@ -69,6 +75,8 @@ def score_budget(
     rate = executed / base if base is not None and executed is not None and base != 0 else None
     if rate is None and base is None and executed is None and table is not None:
         rate = _printed_rate(table, findings)
+    elif rate is None and base == 0 and table is not None:  # 年初预算数 0, 执行率 100% printed
+        rate = _printed_rate(table, findings, rule.base)
     env = {**rule.params, "W": rule.points, "base": base, "executed": executed, "rate": rate}
     try:
         raw = _raw(rule, env)
@@ -84,13 +92,21 @@ def score_budget(
     return _result(rule, table, env, rate, SCORED, explanation, (raw, capped, points))
 
 
-def _printed_rate(table: BudgetTable, findings: Findings) -> Optional[Decimal]:
+def _printed_rate(table: BudgetTable, findings: Findings, zero: str = "") -> Optional[Decimal]:
     """The 执行率 as printed, when the table gives no amounts (a budget row printed among the
-    indicators): an info finding says the rate could not be recomputed."""
+    indicators), or when the amount it divides by (``zero``: which) is 0: an info finding says
+    the rate could not be recomputed."""
     cell = parse(table.rate)
     if cell.kind is not ValueKind.NUMBER or cell.number is None or cell.unit != "%" or cell.comparator:
         return None
-    findings.add("budget-rate-as-printed", "budget.rate", found=repr(table.rate))
+    variant = "zero-base" if zero else ""
+    findings.add(
+        "budget-rate-as-printed",
+        "budget.rate",
+        variant=variant,
+        found=repr(table.rate),
+        base=_BASES.get(zero, zero),
+    )
     return cell.number / 100
 
 

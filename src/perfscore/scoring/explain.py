@@ -163,7 +163,7 @@ def explain_budget(
     """The budget row, scored: ``scores`` are its raw, capped and rounded points."""
     raw, capped, points = scores
     percent = f"{fmt(quantize(env['rate'] * _HUNDRED, 2))}%"
-    printed = env.get("base") is None  # no amounts: the rate as the table prints it
+    printed = not env.get("base")  # no amounts, or a base of 0: the rate as the table prints it
     shown = (
         f"{percent}（表中所列）" if printed else f"{fmt(env['executed'])} / {fmt(env['base'])} = {percent}"
     )
