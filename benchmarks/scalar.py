@@ -117,23 +117,58 @@ def goal_line(goal: Goal) -> str:
 # --------------------------------------------------------------------------- timing
 
 
-def interleaved(tasks: Mapping[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Best seconds of each task over ``repeats`` turns, as callers run code: the collector on,
-    and what a task returns kept until it ends (freed after its time is taken). The tasks take
+class Timing(NamedTuple):
+    """A task's best run: its seconds, and the seconds the collector took during that run."""
+
+    seconds: float
+    gc_seconds: float
+    collections: int
+
+
+class _GcClock:
+    """Sums the time of every collection while installed in ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: Mapping[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+            self.collections += 1
+
+
+def interleaved(tasks: Mapping[str, Callable[[], object]], repeats: int) -> dict[str, Timing]:
+    """Each task's best run over ``repeats`` turns, as callers run code: the collector on, and
+    what a task returns kept until it ends (freed after its time is taken). The tasks take
     turns, rotating who goes first, so a burst of load from elsewhere spoils one try, not a task."""
     if not gc.isenabled():
         raise RuntimeError("the collector must be on: these figures are taken as callers run the code")
     names = list(tasks)
-    best = dict.fromkeys(names, float("inf"))
+    best = dict.fromkeys(names, Timing(float("inf"), 0.0, 0))
     for turn in range(repeats):
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
             gc.collect()
-            start = time.perf_counter()
-            kept = tasks[name]()
-            elapsed = time.perf_counter() - start
+            clock = _GcClock()
+            gc.callbacks.append(clock)
+            try:
+                start = time.perf_counter()
+                kept = tasks[name]()
+                elapsed = time.perf_counter() - start
+            finally:
+                gc.callbacks.remove(clock)
             del kept
-            best[name] = min(best[name], elapsed)
+            if elapsed < best[name].seconds:
+                best[name] = Timing(elapsed, clock.seconds, clock.collections)
     return best
+
+
+def gc_part(timing: Timing) -> str:
+    """The collector's share of a run, for the reader (what keeping results costs)."""
+    return f"GC {timing.gc_seconds / timing.seconds:4.0%} ({timing.collections:,} collections)"
 
 
 def each(fn: Callable[[Any], object], items: Sequence[Any]) -> Callable[[], list[object]]:
@@ -389,7 +424,8 @@ def bench_kept(
         print(f"   totals and grades, engine vs {name}: {'identical' if diff is None else 'DIFFERENT'}")
         if diff:
             failures.append(f"{name} disagrees with the engine: {diff}")
-    times = interleaved(tasks, repeats)
+    timings = interleaved(tasks, repeats)
+    times = {name: timing.seconds for name, timing in timings.items()}
     t_engine = times["engine"]
     what = {
         "engine": "perfscore.score, reports kept",
@@ -398,8 +434,10 @@ def bench_kept(
         "zen": "zen-engine, expressions compiled once",
     }
     for name, seconds in times.items():
-        ratio = "" if name == "engine" else f"  engine/{name} = {t_engine / seconds:.2f}×"
-        print(f"   {name:<11} {seconds * 1e6 / rows:7.2f} µs per row  ({what[name]}){ratio}")
+        ratio = "" if name == "engine" else f" → engine/{name} = {t_engine / seconds:.2f}×"
+        print(
+            f"   {name:<11} {seconds * 1e6 / rows:7.2f} µs per row, {gc_part(timings[name])}  ({what[name]}){ratio}"
+        )
     if zen is None:
         print(f"   zen: skipped: {ZEN_MISSING} (pip install -e '.[bench]')")
     vs_plain = t_engine / times["plain"]
@@ -480,7 +518,7 @@ def bench_json(evaluations: Sequence[Evaluation], ruleset: Ruleset, repeats: int
     heading(f"S4. Report.to_json() vs scoring, GC on, kept ({len(evaluations):,} evaluations, {rows:,} rows)")
     engine = engine_of(ruleset)
     reports = [engine(e) for e in evaluations]
-    times = interleaved(
+    timings = interleaved(
         {
             "score": each(engine, evaluations),
             "to_json": each(lambda r: r.to_json(), reports),
@@ -488,10 +526,14 @@ def bench_json(evaluations: Sequence[Evaluation], ruleset: Ruleset, repeats: int
         },
         repeats,
     )
+    times = {name: timing.seconds for name, timing in timings.items()}
     ratio = times["to_json"] / times["score"]
     size = sum(len(r.to_json().encode("utf-8")) for r in reports) / rows
-    print(f"   score     {times['score'] * 1e6 / rows:8.2f} µs per row")
-    print(f"   to_json() {times['to_json'] * 1e6 / rows:8.2f} µs per row → to_json/score = {ratio:.2f}×")
+    print(f"   score     {times['score'] * 1e6 / rows:8.2f} µs per row, {gc_part(timings['score'])}")
+    print(
+        f"   to_json() {times['to_json'] * 1e6 / rows:8.2f} µs per row, {gc_part(timings['to_json'])}"
+        f" → to_json/score = {ratio:.2f}×"
+    )
     print(
         f"   to_dict() {times['to_dict'] * 1e6 / rows:8.2f} µs per row (its part of to_json: "
         f"{times['to_dict'] / times['to_json']:.0%}); the JSON text is {size:,.0f} bytes per row"
@@ -526,13 +568,14 @@ def bench_load(repeats: int) -> list[Goal]:
     def parse() -> list[dict[str, Any]]:
         return [tomllib.loads(f.read_bytes().decode("utf-8")) for f in files]
 
-    times = interleaved({"load": load_everything, "tomllib": parse}, max(repeats, LOAD_REPEATS))
+    timings = interleaved({"load": load_everything, "tomllib": parse}, max(repeats, LOAD_REPEATS))
+    times = {name: timing.seconds for name, timing in timings.items()}
     perfscore.rules.clear_caches()
     ratio = times["load"] / times["tomllib"]
-    print(f"   tomllib.loads alone        {times['tomllib'] * 1e3:8.2f} ms")
+    print(f"   tomllib.loads alone        {times['tomllib'] * 1e3:8.2f} ms, {gc_part(timings['tomllib'])}")
     print(
-        f"   load and compile (cold)    {times['load'] * 1e3:8.2f} ms ({len(perfscore.available_rulesets())} "
-        f"rulesets, caches cleared first) → load/tomllib = {ratio:.2f}×"
+        f"   load and compile (cold)    {times['load'] * 1e3:8.2f} ms, {gc_part(timings['load'])}; "
+        f"{len(perfscore.available_rulesets())} rulesets, caches cleared first → load/tomllib = {ratio:.2f}×"
     )
     return [
         Goal(
