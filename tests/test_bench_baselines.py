@@ -61,6 +61,8 @@ def test_simpleeval_scorer_agrees(
 def test_zen_scorer_agrees(scalar: ModuleType, evaluations: list[Any], ruleset: perfscore.Ruleset) -> None:
     pytest.importorskip("zen", reason="zen-engine is not installed (the bench extra)")
     assert scalar.disagreement(evaluations, ruleset, scalar.ZenScorer(ruleset).score) is None
+    by_formula = scalar.ZenScorer(ruleset, by_formula=True).score
+    assert scalar.disagreement(evaluations, ruleset, by_formula) is None
 
 
 def test_a_wrong_baseline_is_caught(
@@ -94,6 +96,7 @@ def test_formula_scorers_compute_each_row(
     assert scalar.SimpleevalScorer(ruleset).row_points(*args) == Decimal(points)
     if scalar.zen is not None:
         assert scalar.ZenScorer(ruleset).row_points(*args) == Decimal(points)
+        assert scalar.ZenScorer(ruleset, by_formula=True).row_points(*args) == Decimal(points)
 
 
 def test_zen_translation(scalar: ModuleType) -> None:
