@@ -14,8 +14,11 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,9 +50,9 @@ ROWS_PER_EVALUATION = 20
 CHUNK = 100
 """Evaluations per timed chunk (see :func:`race`)."""
 
-GOAL_LOAD_MS = 200.0
+LOAD_MS = 200.0
+"""The old absolute load goal, now shown as information: the goal is a ratio (scalar.py)."""
 GOAL_VS_SIMPLEEVAL = 5.0
-GOAL_VS_PLAIN = 3.0
 GOAL_HOSTILE_CELL_MS = 50.0
 HOSTILE_CHARS = 10_000
 
@@ -59,12 +62,15 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------- timing
 
 
-def best_of(repeats: int, fn: Callable[[], object]) -> float:
-    """The fastest of ``repeats`` runs of ``fn``, in seconds, with the collector paused."""
+def best_of(repeats: int, fn: Callable[[], object], *, collect: bool = True) -> float:
+    """The fastest of ``repeats`` runs of ``fn``, in seconds, with the collector paused (and a
+    collection before each run unless ``collect`` is false: a full collection of a large heap
+    takes longer than timing a short ``fn``)."""
     best = float("inf")
     was_enabled = gc.isenabled()
     for _ in range(repeats):
-        gc.collect()
+        if collect:
+            gc.collect()
         gc.disable()
         try:
             start = time.perf_counter()
@@ -543,7 +549,8 @@ def bench_hostile_cells(repeats: int, realistic: Sequence[str]) -> tuple[float, 
     figures: dict[str, tuple[float, float]] = {}
     for chars in (HOSTILE_CHARS, MAX_NUMBER_CELL_CHARS):
         cells = hostile_cells(chars)
-        times = sorted(best_of(repeats, functools.partial(parse_cell, c)) for c in cells)
+        gc.collect()  # once: a collection per cell would take far longer than parsing it
+        times = sorted(best_of(repeats, functools.partial(parse_cell, c), collect=False) for c in cells)
         worst, median = times[-1], times[len(times) // 2]
         figures[str(chars)] = (worst * 1e3, median * 1e3)
         what = " (MAX_NUMBER_CELL_CHARS: the most a pattern sees)" if chars != HOSTILE_CHARS else ""
@@ -593,11 +600,37 @@ def report_of(ruleset: Ruleset) -> Callable[[Evaluation], tuple[Decimal, str]]:
     return run
 
 
+# --------------------------------------------------------------------------- 7. scalar goals
+
+
+def scalar_goals(count: int, repeats: int) -> tuple[list[str], list[str]]:
+    """Run benchmarks/scalar.py on the same generated evaluations, in a process of its own: its
+    figures are taken with the collector on, and the collector's cost depends on everything on
+    the heap, so they must not depend on what this benchmark happens to hold. Its output goes
+    to ours; (its summary lines, its failures) come back for our summary."""
+    heading("7. scalar goals, as callers run the engine (benchmarks/scalar.py, a fresh process)")
+    sys.stdout.flush()
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "goals.json"
+        script = Path(__file__).resolve().parent / "scalar.py"
+        argv = ["--count", str(count), "--repeats", str(repeats), "--goals", str(out)]
+        done = subprocess.run([sys.executable, str(script), *argv], check=False)
+        if not out.exists():
+            return [], [f"benchmarks/scalar.py failed (exit {done.returncode})"]
+        data = json.loads(out.read_text(encoding="utf-8"))
+    return list(data["lines"]), list(data["failures"])
+
+
 # --------------------------------------------------------------------------- main
 
 
 def goal(text: str, value: str, ok: bool) -> None:
     print(f"   {text:<52} {value:>10}   {'PASS' if ok else 'MISS'}")
+
+
+def info(text: str, value: str) -> None:
+    """A figure the summary shows without a goal (the goal is measured another way)."""
+    print(f"   {text:<52} {value:>10}   info")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -759,22 +792,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if c
     ]
     hostile_max, _ = bench_hostile_cells(repeats, realistic)
-    forms = bench_forms(repeats)
+    forms = bench_forms(repeats, 2 if count <= 500 else 10)
+    kept_goals, kept_failures = scalar_goals(count, repeats)
+    failures += kept_failures
 
     heading("summary")
     vs_a_ok, vs_f_ok = ratio_a >= GOAL_VS_SIMPLEEVAL, ratio_f >= GOAL_VS_SIMPLEEVAL
     vs_c_ok = ratio_c >= GOAL_VS_SIMPLEEVAL
-    goal(
-        f"load and compile all rulesets < {GOAL_LOAD_MS:.0f} ms", f"{load_ms:.2f} ms", load_ms < GOAL_LOAD_MS
-    )
+    for kept_goal in kept_goals:
+        print(kept_goal)
     goal(f"engine ≥ {GOAL_VS_SIMPLEEVAL:.0f}× faster than (a), whole scoring", f"{ratio_a:.2f}×", vs_a_ok)
     goal(f"engine ≥ {GOAL_VS_SIMPLEEVAL:.0f}× faster than (a), formulas alone", f"{ratio_f:.2f}×", vs_f_ok)
     goal(f"engine ≥ {GOAL_VS_SIMPLEEVAL:.0f}× faster than (a), case lists", f"{ratio_c:.2f}×", vs_c_ok)
-    goal(
-        f"engine ≤ {GOAL_VS_PLAIN:.0f}× the time of plain Python (b)",
-        f"{ratio_b:.2f}×",
-        ratio_b <= GOAL_VS_PLAIN,
-    )
     goal(
         f"any cell ≤ {HOSTILE_CHARS:,} chars parses < {GOAL_HOSTILE_CELL_MS:.0f} ms",
         f"{hostile_max:.2f} ms",
@@ -786,6 +815,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         forms.ok,
     )
     print(f"   reading forms: {forms_goal(forms)}")
+    info(f"load and compile all rulesets, cold (was a goal: < {LOAD_MS:.0f} ms)", f"{load_ms:.2f} ms")
+    info("engine/(b), GC paused, results dropped (section 5)", f"{ratio_b:.2f}×")
     met = ", ".join(
         name
         for name, ok in (("formulas alone", vs_f_ok), ("case lists", vs_c_ok), ("whole scoring", vs_a_ok))
