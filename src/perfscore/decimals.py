@@ -202,7 +202,9 @@ def gate(value: object, limit: Decimal = MAX_AMOUNT) -> Decimal:
         text = value.strip()
         if len(text) > MAX_NUMBER_TEXT:
             raise NumberRefused(
-                f"a number written with more than {MAX_NUMBER_TEXT} characters", shown(value), _expected(limit)
+                f"a number written with more than {MAX_NUMBER_TEXT} characters",
+                shown(value),
+                _expected(limit),
             )
         text = unicodedata.normalize("NFKC", text).replace(",", "")
         if not _NUMBER_TEXT.fullmatch(text):

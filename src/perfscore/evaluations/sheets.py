@@ -53,15 +53,22 @@ _PERCENT_IDS = {9, 10}
 """Excel's built-in percent formats: ``0%`` and ``0.00%``."""
 
 
-def read_sheets(data: bytes, name: str, kind: str, parts: Optional[dict[str, bytes]] = None) -> list[Grid]:
+def read_sheets(
+    data: bytes,
+    name: str,
+    kind: str,
+    parts: Optional[dict[str, bytes]] = None,
+    archive: Optional[zipfile.ZipFile] = None,
+) -> list[Grid]:
     """The workbook's worksheets as grids; ``kind`` is "xlsx", "xls" or "ods"; ``parts`` the
-    members already read whole (by the package check), by name."""
+    members already read whole (by the package check), by name; ``archive`` the package already
+    open (:func:`~.package.open_zip`)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     if kind == "xlsx":
-        scans = _xlsx_scans(_Parts(data, parts or {}), name)
+        scans = _xlsx_scans(_Parts(data, parts or {}, archive), name)
     else:
-        scans = _xls_scans(data, name) if kind == "xls" else _ods_scans(data, name)
+        scans = _xls_scans(data, name) if kind == "xls" else _ods_scans(_Parts(data, {}, archive), name)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         grids: list[Grid] = []
@@ -140,7 +147,7 @@ class _Sheet:
             self.too_large(self.title, "a value beyond the area a form may use", found, limit)
 
     def text(self, value: Any, r: int, c: int) -> str:
-        text = _text(value, (r, c) in self.percent)
+        text = value.strip() if type(value) is str else _text(value, (r, c) in self.percent)
         if len(text) > MAX_CELL_CHARS:
             self.too_large(
                 self.address(r, c),
@@ -182,9 +189,11 @@ class _Sheet:
 class _Parts:
     """A package's members by name: those already read, else read from the zip (opened once)."""
 
-    def __init__(self, data: bytes, kept: dict[str, bytes]) -> None:
+    def __init__(
+        self, data: bytes, kept: dict[str, bytes], archive: Optional[zipfile.ZipFile] = None
+    ) -> None:
         self.data, self.kept = data, kept
-        self.archive: Optional[zipfile.ZipFile] = None
+        self.archive = archive
 
     def zip(self) -> zipfile.ZipFile:
         if self.archive is None:
@@ -230,14 +239,14 @@ _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 
 
-def _ods_scans(data: bytes, name: str) -> dict[str, _Scan]:
+def _ods_scans(parts: _Parts, name: str) -> dict[str, _Scan]:
     """Each sheet's percentage cells and merged ranges, from ``content.xml``: rows and cells
     counted through their ``number-*-repeated`` attributes, never materialised."""
     from lxml import etree
 
     table, office = f"{{{_ODS_TABLE}}}", f"{{{_ODS_OFFICE}}}"
     scans: dict[str, _Scan] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as source:
+    with parts.zip().open("content.xml") as source:
         scan, row, column, elements, repeated = _Scan(), -1, 0, 0, 1
         events = etree.iterparse(
             source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False
