@@ -16,8 +16,8 @@ Files built (``build_all(outdir)`` returns them by key):
   完成值, 得分), from examples/510000/project-2021.toml;
 - ``merged-blocks.docx`` / ``.xlsx``: merged cells that cross block boundaries (see
   :data:`MERGED_BLOCKS`);
-- ``split-row.docx``: a table over three A4 pages, its header repeated on each, one row with a
-  long 偏差原因 breaking across the first page break and the rows kept whole at the second (see
+- ``split-row.docx``: a table over four pages, its header repeated on each, one row with a
+  long 偏差原因 breaking across a page break and every other row kept whole (see
   :func:`split_row_document`); saved once as ``tests/data/forms/split-row.pdf`` by LibreOffice
   (``python scripts/build_form_fixtures.py --split-pdf tests/data/forms``).
 """
@@ -334,10 +334,11 @@ lines wrapped in its cell join back exactly."""
 
 
 def split_row_document() -> Document:
-    """A project form whose indicator table runs over three pages: its header row repeats at the
-    top of each, the row with :data:`SPLIT_NOTE` breaks across the first page break (its 偏差原因
-    continues on page 2 under empty level and name cells) and every other row is kept whole, so
-    the second page break falls between two rows (the first on page 3 is a row of its own)."""
+    """A project form whose indicator table runs over four pages (as LibreOffice lays it out): its
+    header row repeats at the top of each, the row with :data:`SPLIT_NOTE` breaks across the
+    second page break (its 偏差原因 continues on page 3 under empty level and name cells) and every
+    other row is kept whole, so the other breaks fall between two rows (the first row on the next
+    page is a row of its own)."""
     evaluation = example("430602/project-2023-district-fund.toml")
     rows = list(evaluation.rows)
     long_row = 5
@@ -374,7 +375,7 @@ def split_row_document() -> Document:
 
 def build_split_pdf(out: Path) -> Path:
     """``split-row.pdf``: :func:`split_row_document` saved as PDF by LibreOffice (``soffice`` on
-    PATH, a CJK font installed), on A4 as Word lays it out."""
+    PATH, a CJK font installed), on python-docx's default Letter page."""
     import shutil
     import subprocess
     import tempfile
