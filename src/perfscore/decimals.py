@@ -188,9 +188,11 @@ def gate(value: object, limit: Decimal = MAX_AMOUNT) -> Decimal:
     most :data:`MAX_DIGITS` significant digits and :data:`MAX_PLACES` decimal places, and its
     magnitude at most ``limit`` (:data:`MAX_AMOUNT` for values, :data:`MAX_POINTS` for scores
     and weights). A negative zero is read as 0. Quick for any input: nothing is expanded."""
-    if isinstance(value, bool):
+    if type(value) is Decimal:  # the common case first: a number a reader or the model holds
+        number = value
+    elif isinstance(value, bool):
         raise NumberRefused("a condition (true/false) is not a number", repr(value), _expected(limit))
-    if isinstance(value, int):
+    elif isinstance(value, int):
         if value.bit_length() > _INT_BITS:
             raise NumberRefused("number out of range", shown(value), _expected(limit))
         number = Decimal(value)

@@ -375,9 +375,10 @@ class Layout:
         amounts = [field for field in BUDGET_AMOUNTS if field in found]
         return found if "initial" in found or len(amounts) >= 2 else {}
 
-    def title(self, row: Sequence[Cell]) -> str:
-        """The table's title when ``row`` is one (its one text, spaces collapsed), else ""."""
-        text = only_text(row)
+    def title(self, row: Sequence[Cell], text: Optional[str] = None) -> str:
+        """The table's title when ``row`` is one (its one text, spaces collapsed), else "";
+        ``text``: :func:`only_text` of ``row`` when the caller has it."""
+        text = only_text(row) if text is None else text
         if text and len(text) <= TITLE_CHARS:
             compact = SPACES.sub("", text)
             if any(mark in compact for mark in self.title_marks):

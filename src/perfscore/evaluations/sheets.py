@@ -103,9 +103,12 @@ class _Sheet:
         )
         self.percent = scan.percent if scan is not None else set()
         self.merges = scan.merges if scan is not None else None
+        self.prefixes: list[str] = [""]
+        """Each column's address prefix (``Sheet1!D``), by its 1-based number"""
 
     def address(self, r: int, c: int) -> str:
-        return f"{self.ref}!{_letters(c)}{r}"
+        prefixes = self.prefixes
+        return f"{prefixes[c]}{r}" if c < len(prefixes) else f"{self.ref}!{_letters(c)}{r}"
 
     def too_large(self, where: str, what: str, found: str, limit: str) -> NoReturn:
         too_large(self.file, where, what, found, limit)
@@ -129,11 +132,17 @@ class _Sheet:
             for c, value in enumerate(values, left + 1):
                 if value == "" or value is None:
                     continue
-                texts[(r, c)] = self.text(value, r, c)
-                last_row, last_column = max(last_row, r), max(last_column, c)
+                text = value.strip() if type(value) is str else _text(value, (r, c) in self.percent)
+                if len(text) > MAX_CELL_CHARS:
+                    self.text(text, r, c)  # refused, naming the cell
+                texts[(r, c)] = text
+                last_row = r
+                if c > last_column:
+                    last_column = c
+        self.prefixes = ["", *(f"{self.ref}!{_letters(c)}" for c in range(1, last_column + 1))]
         ranges = self.merges if self.merges is not None else sheet.merged_cell_ranges or ()
         merged = self.merged(ranges, texts, last_row, last_column)
-        columns = [(c, f"{self.ref}!{_letters(c)}") for c in range(1, last_column + 1)]
+        columns = list(enumerate(self.prefixes))[1:]
         get_merged, get_text = merged.get, texts.get
         return [
             [get_merged((r, c)) or Cell(get_text((r, c), ""), f"{prefix}{r}") for c, prefix in columns]
@@ -179,10 +188,11 @@ class _Sheet:
                 )
             anchor = self.address(top, left)
             text = texts.get((top, left), "")
+            prefixes = self.prefixes
             for r in range(top, bottom + 1):
                 for c in range(left, right + 1):
                     if (r, c) != (top, left):
-                        merged[(r, c)] = Cell(text if c == left else "", self.address(r, c), anchor)
+                        merged[(r, c)] = Cell(text if c == left else "", f"{prefixes[c]}{r}", anchor)
         return merged
 
 
