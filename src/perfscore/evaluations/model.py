@@ -10,7 +10,9 @@ a finding at scoring time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -89,6 +91,13 @@ def _checked_items(owner: str, name: str, kind: type, value: Any) -> tuple[Any, 
     return tuple(value)
 
 
+@functools.lru_cache(maxsize=64)
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of the fields ``names`` of an object, in one call (always a tuple)."""
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else lambda obj: (get(obj),)
+
+
 def _settle(
     obj: Any,
     texts: tuple[str, ...] = (),
@@ -100,10 +109,11 @@ def _settle(
     """Check (and normalise) a new instance's fields: called by ``__attrs_post_init__``, so a
     wrong type or a number the gate refuses is an error at construction, not deep in scoring."""
     owner = type(obj).__name__
-    for name in texts:
-        value = getattr(obj, name)
-        if not isinstance(value, str):
-            raise _refuse_type(owner, name, "a str", value)
+    if texts and not all(type(value) is str for value in _getter(texts)(obj)):
+        for name in texts:  # one is not a str (nor a subclass): which
+            value = getattr(obj, name)
+            if not isinstance(value, str):
+                raise _refuse_type(owner, name, "a str", value)
     for names, limit in ((points, MAX_POINTS), (amounts, MAX_AMOUNT)):
         for name in names:
             value = getattr(obj, name)
