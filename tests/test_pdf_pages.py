@@ -159,3 +159,15 @@ def test_a_joined_cell_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(EvaluationError) as caught:
         _read([_table(1, HEADER, FIRST)], [_table(2, ("", "", "", "", "", "", "", "很长的一段说明文字"))])
     assert "MAX_CELL_CHARS" in str(caught.value)
+
+
+def test_the_header_may_stand_on_a_later_page_than_the_table_starts() -> None:
+    meta = ("项目支出名称", "乡镇公路养护", "", "", "", "", "", "")
+    rows = _read([_table(1, meta)], [_table(2, HEADER, FIRST)], [_table(3, TAIL)])
+    assert rows == [list(meta), list(HEADER), [*FIRST[:7], "培训按计划全部完成"]]
+
+
+def test_a_long_line_of_digits_is_not_a_page_number() -> None:
+    line = "1" * 30
+    rows = _read([_table(1, HEADER, FIRST), _line(1, line, 800.0)], [_table(2, TAIL)])
+    assert rows == [list(HEADER), list(FIRST), [line], list(TAIL)]

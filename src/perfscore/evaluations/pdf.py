@@ -40,7 +40,7 @@ _PAGE_NUMBER = re.compile(
     r"[-—–\s]*(?:第\s*)?[0-9]{1,4}\s*页?(?:\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[-—–\s]*"
 )
 """A page number printed in a header or footer ("- 3 -", "第 3 页", "3/12"): it does not stop a
-table from continuing on the next page."""
+table from continuing on the next page. Matched only against a line of at most 20 characters."""
 _SAME_COLUMN = 1.0
 """Points two column starts may differ by and still be the same column on the next page."""
 
@@ -143,7 +143,7 @@ class _Continued:
     def __init__(self, name: str) -> None:
         self.name = name
         self.first: list[list[Cell]] = []
-        """The rows of the table's first part (where its header is), [] when no table is open."""
+        """The rows of the open table read so far, from its first part on ([] for none)."""
         self.columns: tuple[float, ...] = ()
         self.last: Optional[list[Cell]] = None
         """The table's last row read so far: a row broken over the page break is joined to it."""
@@ -157,8 +157,9 @@ class _Continued:
             if block.table:
                 if self.first and _furniture(blocks[:position]) and self.continues(block):
                     part = self.joined(self.without_header(part))
+                    self.first.extend(part)
                 else:
-                    self.first = block.rows
+                    self.first = list(block.rows)
                 self.columns = block.columns
                 self.last = part[-1] if part else self.last
             elif not _furniture((block,)):
@@ -183,7 +184,8 @@ class _Continued:
 
     def joined(self, part: list[list[Cell]]) -> list[list[Cell]]:
         """``part`` without its first row when that row is the tail of :attr:`last` (whose
-        cells then hold its texts, and merged cells below it are anchored to them)."""
+        cells then hold its texts, and merged cells below it are anchored to them). The
+        indicator header is looked for in the table read so far (none found: nothing joined)."""
         header, columns = _header(self.first)
         last = self.last
         if (
@@ -222,7 +224,11 @@ class _Continued:
 
 def _furniture(blocks: Sequence[_Block]) -> bool:
     """True when ``blocks`` are nothing but page numbers."""
-    return all(not block.table and _PAGE_NUMBER.fullmatch(block.rows[0][0].text) for block in blocks)
+    return all(not block.table and _page_number(block.rows[0][0].text) for block in blocks)
+
+
+def _page_number(text: str) -> bool:
+    return len(text) <= 20 and _PAGE_NUMBER.fullmatch(text) is not None
 
 
 def _header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, int]]:
