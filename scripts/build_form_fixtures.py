@@ -15,7 +15,11 @@ Files built (``build_all(outdir)`` returns them by key):
 - ``sichuan-project.docx`` / ``.xlsx``: the 四川 layout (指标性质 and 度量单位 columns, 权重,
   完成值, 得分), from examples/510000/project-2021.toml;
 - ``merged-blocks.docx`` / ``.xlsx``: merged cells that cross block boundaries (see
-  :data:`MERGED_BLOCKS`).
+  :data:`MERGED_BLOCKS`);
+- ``split-row.docx``: a table over four pages, its header repeated on each, one row with a
+  long 偏差原因 breaking across a page break and every other row kept whole (see
+  :func:`split_row_document`); saved once as ``tests/data/forms/split-row.pdf`` by LibreOffice
+  (``python scripts/build_form_fixtures.py --split-pdf tests/data/forms``).
 """
 
 from __future__ import annotations
@@ -45,10 +49,14 @@ Value = Union[str, Decimal, Percent, None]
 class Table:
     """A table as cells and merged ranges, written the same way to Word and Excel."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, *, header_rows: int = 0, split_rows: Optional[set[int]] = None) -> None:
         self.width = width
         self.cells: list[list[Value]] = []
         self.merges: list[tuple[int, int, int, int]] = []  # top, left, bottom, right (0-based, inclusive)
+        self.header_rows = header_rows
+        """Word: the first rows, printed again at the top of each page the table continues on."""
+        self.split_rows = split_rows
+        """Word: when given, only these rows may break across a page (the others are kept whole)."""
 
     def row(self, *spans: tuple[Value, int]) -> int:
         """Append a row of (value, columns spanned); returns its index."""
@@ -311,6 +319,89 @@ def merged_blocks_document() -> Document:
     return ["2023 年度项目支出绩效自评表", table]
 
 
+# -- a row broken across a page (PDF) -------------------------------------------------------------
+
+SPLIT_NOTE = (
+    "受年中政策调整影响，部分乡镇的补助申报材料延迟报送，资金拨付时间相应推后，"
+    "经主管部门督促后各乡镇已于十二月底前完成全部申报和拨付工作，"
+    "下一步将提前组织培训，明确申报流程和时间节点，建立按月调度和通报制度，"
+    "对进度滞后的单位及时约谈提醒，确保资金按时足额拨付到位，"
+    "同时加强对资金使用情况的跟踪问效，发现问题及时整改，"
+    "切实提高财政资金使用效益和群众满意度。"
+)
+"""The 偏差原因 of the row printed across the first page break: Chinese without spaces, so the
+lines wrapped in its cell join back exactly."""
+
+
+def split_row_document() -> Document:
+    """A project form whose indicator table runs over four pages (as LibreOffice lays it out): its
+    header row repeats at the top of each, the row with :data:`SPLIT_NOTE` breaks across the
+    second page break (its 偏差原因 continues on page 3 under empty level and name cells) and every
+    other row is kept whole, so the other breaks fall between two rows (the first row on the next
+    page is a row of its own)."""
+    evaluation = example("430602/project-2023-district-fund.toml")
+    rows = list(evaluation.rows)
+    long_row = 5
+    table = Table(8, header_rows=1, split_rows={long_row + 1})
+    table.row(*((text, 1) for text in HEADERS))
+    last = 0
+    for block, categories in _groups(rows):
+        block_top = last + 1
+        for category, group in categories:
+            category_top = last + 1
+            for row in group:
+                index = last
+                last = table.row(
+                    (block if last + 1 == block_top else None, 1),
+                    (category if last + 1 == category_top else None, 1),
+                    (row.name, 1),
+                    (row.target, 1),
+                    (row.actual, 1),
+                    (row.weight, 1),
+                    (row.reported_score, 1),
+                    (SPLIT_NOTE if index == long_row else row.note, 1),
+                )
+            table.merge_down(category_top, last, 1)
+        table.merge_down(block_top, last, 0)
+    table.row(("总分", 5), (Decimal(100), 1), (evaluation.reported_total, 1), ("", 1))
+    return [  # the names as paragraphs: a table right after another would be joined to it
+        "2023 年度项目支出绩效自评表",
+        "项目支出名称：乡镇公路养护补助",
+        f"主管部门：{evaluation.department}",
+        f"实施单位：{evaluation.unit}",
+        table,
+    ]
+
+
+def build_split_pdf(out: Path) -> Path:
+    """``split-row.pdf``: :func:`split_row_document` saved as PDF by LibreOffice (``soffice`` on
+    PATH, a CJK font installed), on python-docx's default Letter page."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if not program:
+        raise SystemExit("LibreOffice (soffice) is needed to build split-row.pdf")
+    with tempfile.TemporaryDirectory(prefix="perfscore-split-") as folder:
+        work = Path(folder)
+        source = write_docx(split_row_document(), work / "split-row.docx")
+        command = [
+            program,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(source),
+        ]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        out.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy(work / "split-row.pdf", out / "split-row.pdf"))
+
+
 # -- writers -------------------------------------------------------------------------------------
 
 
@@ -342,8 +433,24 @@ def write_docx(document: Document, path: Path) -> Path:
             for c, value in enumerate(cells):
                 if (r, c) not in covered and value is not None:
                     table.cell(r, c).text = _word_text(value)
+        _row_breaks(table, item)
     out.save(str(path))
     return path
+
+
+def _row_breaks(table: object, item: Table) -> None:
+    """Word's row properties: ``w:cantSplit`` on rows kept whole, ``w:tblHeader`` on the header."""
+    from docx.oxml import OxmlElement
+
+    for r, row in enumerate(table.rows):  # type: ignore[attr-defined]
+        keep = item.split_rows is not None and r not in item.split_rows
+        if not keep and r >= item.header_rows:
+            continue
+        properties = row._tr.get_or_add_trPr()
+        if keep:
+            properties.append(OxmlElement("w:cantSplit"))
+        if r < item.header_rows:
+            properties.append(OxmlElement("w:tblHeader"))
 
 
 def write_xlsx(sheets: dict[str, Document], path: Path) -> Path:
@@ -404,13 +511,17 @@ def build_all(outdir: Union[str, Path]) -> dict[str, Path]:
         "sichuan.xlsx": write_xlsx({"Sheet1": sichuan}, out / "sichuan-project.xlsx"),
         "merged.docx": write_docx(merged, out / "merged-blocks.docx"),
         "merged.xlsx": write_xlsx({"Sheet1": merged}, out / "merged-blocks.xlsx"),
+        "split.docx": write_docx(split_row_document(), out / "split-row.docx"),
     }
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) == 2 and args[0] == "--split-pdf":
+        print(build_split_pdf(Path(args[1])))
+        return 0
     if len(args) != 1:
-        print("usage: python scripts/build_form_fixtures.py OUTDIR", file=sys.stderr)
+        print("usage: python scripts/build_form_fixtures.py [--split-pdf] OUTDIR", file=sys.stderr)
         return 2
     for key, path in build_all(args[0]).items():
         print(f"{key}: {path}")

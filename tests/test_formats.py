@@ -45,6 +45,7 @@ SOURCES = {
     "merged-blocks.pdf": "merged-blocks.docx",
     "seed003-department.pdf": "seed003-department.docx",
     "seed003-projects.pdf": "seed003-projects.docx",
+    "split-row.pdf": "split-row.docx",  # a row broken across a page break, the header repeated
 }
 CONVERTED = {
     "seed003-department.doc": "seed003-department.docx",

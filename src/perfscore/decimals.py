@@ -172,6 +172,13 @@ def shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+@functools.lru_cache(maxsize=16)
+def _expected(limit: Decimal) -> str:
+    """What :func:`gate` accepts, as its refusals say: built only for a refusal (once per limit),
+    never for a number it lets through."""
+    return f"a finite number within ±{limit:E}".replace("E+", "e")
+
+
 def gate(value: object, limit: Decimal = MAX_AMOUNT) -> Decimal:
     """The number ``value`` stands for, as a plain ``Decimal`` — or :class:`NumberRefused`.
 
@@ -181,41 +188,44 @@ def gate(value: object, limit: Decimal = MAX_AMOUNT) -> Decimal:
     most :data:`MAX_DIGITS` significant digits and :data:`MAX_PLACES` decimal places, and its
     magnitude at most ``limit`` (:data:`MAX_AMOUNT` for values, :data:`MAX_POINTS` for scores
     and weights). A negative zero is read as 0. Quick for any input: nothing is expanded."""
-    expected = f"a finite number within ±{limit:E}".replace("E+", "e")
-    if isinstance(value, bool):
-        raise NumberRefused("a condition (true/false) is not a number", repr(value), expected)
-    if isinstance(value, int):
+    if type(value) is Decimal:  # the common case first: a number a reader or the model holds
+        number = value
+    elif isinstance(value, bool):
+        raise NumberRefused("a condition (true/false) is not a number", repr(value), _expected(limit))
+    elif isinstance(value, int):
         if value.bit_length() > _INT_BITS:
-            raise NumberRefused("number out of range", shown(value), expected)
+            raise NumberRefused("number out of range", shown(value), _expected(limit))
         number = Decimal(value)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise NumberRefused("must be a finite number", repr(value), expected)
+            raise NumberRefused("must be a finite number", repr(value), _expected(limit))
         number = Decimal(repr(value))
     elif isinstance(value, str):
         text = value.strip()
         if len(text) > MAX_NUMBER_TEXT:
             raise NumberRefused(
-                f"a number written with more than {MAX_NUMBER_TEXT} characters", shown(value), expected
+                f"a number written with more than {MAX_NUMBER_TEXT} characters",
+                shown(value),
+                _expected(limit),
             )
         text = unicodedata.normalize("NFKC", text).replace(",", "")
         if not _NUMBER_TEXT.fullmatch(text):
-            raise NumberRefused("not a number written with ASCII digits", shown(value), expected)
+            raise NumberRefused("not a number written with ASCII digits", shown(value), _expected(limit))
         number = Decimal(text)
     elif isinstance(value, Decimal):
         number = value
     else:
-        raise NumberRefused("not a number", type(value).__name__, expected)
+        raise NumberRefused("not a number", type(value).__name__, _expected(limit))
     if not number.is_finite():
-        raise NumberRefused("must be a finite number", str(number), expected)
+        raise NumberRefused("must be a finite number", str(number), _expected(limit))
     _, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)  # a finite number's
     if number.is_zero():
         return number.copy_abs() if exponent >= -MAX_PLACES else Decimal(0)
     if number.adjusted() > limit.adjusted() or number.copy_abs() > limit:
-        raise NumberRefused("number out of range", shown(value), expected)
+        raise NumberRefused("number out of range", shown(value), _expected(limit))
     if exponent < -MAX_PLACES:
-        raise NumberRefused(f"more than {MAX_PLACES} decimal places", shown(value), expected)
+        raise NumberRefused(f"more than {MAX_PLACES} decimal places", shown(value), _expected(limit))
     if len(digits) > MAX_DIGITS:
-        raise NumberRefused(f"more than {MAX_DIGITS} significant digits", shown(value), expected)
+        raise NumberRefused(f"more than {MAX_DIGITS} significant digits", shown(value), _expected(limit))
     return number if type(number) is Decimal else Decimal(number)

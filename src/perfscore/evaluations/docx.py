@@ -17,6 +17,7 @@ checked first by :func:`~.package.check_package`.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NoReturn, Optional
@@ -54,11 +55,17 @@ def qn(tag: str) -> str:
 
 
 def docx_from_bytes(
-    data: bytes, name: str, *, legacy: bool = False, parts: Optional[Mapping[str, bytes]] = None
+    data: bytes,
+    name: str,
+    *,
+    legacy: bool = False,
+    parts: Optional[Mapping[str, bytes]] = None,
+    archive: Optional[zipfile.ZipFile] = None,
 ) -> list[Grid]:
     """:func:`docx_grids` of a package already checked by :func:`~.package.check_package`;
-    ``parts`` the members that check read whole (its ``keep``), not decompressed again."""
-    body, text_of = _legacy_body(data) if legacy else _body(data, parts or {})
+    ``parts`` the members that check read whole (its ``keep``), not decompressed again;
+    ``archive`` the package already open (:func:`~.package.open_zip`)."""
+    body, text_of = _legacy_body(data) if legacy else _body(data, parts or {}, archive)
     budget = _Budget(name)
     rows: list[list[Cell]] = []
     paragraphs = tables = 0
@@ -84,17 +91,19 @@ def word_parsed(member: str) -> bool:
     return member == "_rels/.rels" or member.lower().endswith("document.xml")
 
 
-def _body(data: bytes, parts: Mapping[str, bytes]) -> tuple[Any, Callable[[Any], str]]:
+def _body(
+    data: bytes, parts: Mapping[str, bytes], archive: Optional[zipfile.ZipFile] = None
+) -> tuple[Any, Callable[[Any], str]]:
     """The ``w:body`` of the main document part, parsed as python-docx parses it; a member in
     ``parts`` is taken from there."""
-    import zipfile
-
     from lxml import etree  # type: ignore[import-untyped]
 
     parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True, huge_tree=False)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = _main_part(archive, parser, parts)
-        root = etree.fromstring(_member(archive, part, parts), parser)
+    if archive is None:
+        with zipfile.ZipFile(io.BytesIO(data)) as opened:
+            return _body(data, parts, opened)
+    part = _main_part(archive, parser, parts)
+    root = etree.fromstring(_member(archive, part, parts), parser)
     body = root.find(W + "body")
     if body is None:
         raise ValueError(f"{part} has no w:body")

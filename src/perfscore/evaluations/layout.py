@@ -95,17 +95,18 @@ _TITLE_LINE = re.compile(
 def label_key(text: str) -> str:
     """A label as compared: no spaces, no trailing colon or "(分)"; "" for a text too long to be a
     label (:data:`LABEL_CHARS`)."""
+    if len(text) <= LABEL_CHARS:
+        return _label_key(text) if text else ""
     text = text.strip()
-    if len(text) > LABEL_CHARS:
-        return ""
-    return _label_key(text)
+    return _label_key(text) if len(text) <= LABEL_CHARS else ""
 
 
 @functools.lru_cache(maxsize=8192)
 def _label_key(text: str) -> str:
-    """:func:`label_key` of a stripped text of at most :data:`LABEL_CHARS`, computed once per
-    distinct text: a table asks for the key of each cell several times (is the row a header, a
-    budget header, a labelled value, a total?), and most texts repeat from form to form."""
+    """:func:`label_key` of a text of at most :data:`LABEL_CHARS`, computed once per distinct
+    text: a table asks for the key of each cell several times (is the row a header, a budget
+    header, a labelled value, a total?), and most texts repeat from form to form."""
+    text = text.strip()
     return _TRAILING_UNIT.sub("", SPACES.sub("", text).rstrip(":：")).replace("（", "(").replace("）", ")")
 
 
@@ -340,6 +341,9 @@ class Layout:
     def indicator_header(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, int]:
         """The indicator header's columns by role, or {} when ``row`` is not one (``keys``:
         :func:`row_keys` of ``row`` when the caller has it)."""
+        keys = row_keys(row) if keys is None else keys
+        if self.indicator_index.keys().isdisjoint(keys):  # most rows: no header text at all
+            return {}
         found = self.header_columns(row, self.indicator_columns, self.indicator_index, keys)
         if all(field in found for field in self.required) and ("weight" in found or "score" in found):
             return found
@@ -367,13 +371,17 @@ class Layout:
     def budget_header(self, row: Sequence[Cell], keys: Optional[Sequence[str]] = None) -> dict[str, int]:
         """The 项目资金 header's columns by role, or {} when ``row`` is not one: it names the
         年初预算 column, or two of the :data:`BUDGET_AMOUNTS` columns."""
+        keys = row_keys(row) if keys is None else keys
+        if self.budget_index.keys().isdisjoint(keys):
+            return {}
         found = self.header_columns(row, self.budget_columns, self.budget_index, keys)
         amounts = [field for field in BUDGET_AMOUNTS if field in found]
         return found if "initial" in found or len(amounts) >= 2 else {}
 
-    def title(self, row: Sequence[Cell]) -> str:
-        """The table's title when ``row`` is one (its one text, spaces collapsed), else ""."""
-        text = only_text(row)
+    def title(self, row: Sequence[Cell], text: Optional[str] = None) -> str:
+        """The table's title when ``row`` is one (its one text, spaces collapsed), else "";
+        ``text``: :func:`only_text` of ``row`` when the caller has it."""
+        text = only_text(row) if text is None else text
         if text and len(text) <= TITLE_CHARS:
             compact = SPACES.sub("", text)
             if any(mark in compact for mark in self.title_marks):
@@ -388,7 +396,7 @@ class Layout:
         keys = row_keys(row) if keys is None else keys
         found: dict[str, tuple[str, Cell]] = {}
         for index, cell in enumerate(row):
-            if cell.anchor:
+            if cell.anchor or not cell.text:
                 continue
             key = labels.get(keys[index])
             if key is None:

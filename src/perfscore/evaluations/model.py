@@ -10,7 +10,9 @@ a finding at scoring time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -40,43 +42,34 @@ def _refuse_type(owner: str, name: str, expected: str, value: object) -> Evaluat
     )
 
 
-def _number(owner: str, name: str, limit: Decimal = MAX_AMOUNT) -> Any:
-    """A converter for an optional Decimal field: an int or Decimal through :func:`gate`."""
-
-    def convert(value: Any) -> Optional[Decimal]:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-            raise _refuse_type(owner, name, "a Decimal (or None)", value)
-        try:
-            return gate(value, limit)
-        except NumberRefused as exc:
-            raise EvaluationError(
-                [Problem("bad-number", exc.reason, path=name, found=exc.found, expected=exc.expected)],
-                f"{owner}: bad number",
-            ) from None
-
-    return convert
+def _gated(owner: str, name: str, limit: Decimal, value: Any) -> Optional[Decimal]:
+    """``value`` (None, an int or a Decimal) through :func:`gate`, or the error naming the field."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise _refuse_type(owner, name, "a Decimal (or None)", value)
+    try:
+        return gate(value, limit)
+    except NumberRefused as exc:
+        raise EvaluationError(
+            [Problem("bad-number", exc.reason, path=name, found=exc.found, expected=exc.expected)],
+            f"{owner}: bad number",
+        ) from None
 
 
-def _numbers(owner: str, name: str) -> Any:
-    """A converter for a mapping of names to Decimals (a copy: the caller's dict may change)."""
-    one = _number(owner, name)
-
-    def convert(value: Any) -> dict[str, Decimal]:
-        if not isinstance(value, Mapping):
-            raise _refuse_type(owner, name, "a mapping of names to Decimals", value)
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _refuse_type(owner, name, "a mapping with str keys", key)
-            number = one(item)
-            if number is None:
-                raise _refuse_type(owner, f"{name}[{key!r}]", "a Decimal", item)
-            out[key] = number
-        return out
-
-    return convert
+def _checked_numbers(owner: str, name: str, value: Any) -> dict[str, Decimal]:
+    """A mapping of names to Decimals, each through the gate (a copy: the caller's dict may change)."""
+    if not isinstance(value, Mapping):
+        raise _refuse_type(owner, name, "a mapping of names to Decimals", value)
+    out = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _refuse_type(owner, name, "a mapping with str keys", key)
+        number = _gated(owner, name, MAX_AMOUNT, item)
+        if number is None:
+            raise _refuse_type(owner, f"{name}[{key!r}]", "a Decimal", item)
+        out[key] = number
+    return out
 
 
 def _texts(owner: str, name: str, value: Any) -> dict[str, str]:
@@ -88,18 +81,21 @@ def _texts(owner: str, name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _items(owner: str, name: str, kind: type) -> Any:
-    """A converter for a tuple field: any list or tuple of ``kind``, as a tuple."""
+def _checked_items(owner: str, name: str, kind: type, value: Any) -> tuple[Any, ...]:
+    """Any list or tuple of ``kind``, as a tuple."""
+    if not isinstance(value, (list, tuple)):
+        raise _refuse_type(owner, name, f"a tuple of {kind.__name__}", value)
+    for index, item in enumerate(value):
+        if not isinstance(item, kind):
+            raise _refuse_type(owner, f"{name}[{index}]", f"a {kind.__name__}", item)
+    return tuple(value)
 
-    def convert(value: Any) -> tuple[Any, ...]:
-        if not isinstance(value, (list, tuple)):
-            raise _refuse_type(owner, name, f"a tuple of {kind.__name__}", value)
-        for index, item in enumerate(value):
-            if not isinstance(item, kind):
-                raise _refuse_type(owner, f"{name}[{index}]", f"a {kind.__name__}", item)
-        return tuple(value)
 
-    return convert
+@functools.lru_cache(maxsize=64)
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of the fields ``names`` of an object, in one call (always a tuple)."""
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else lambda obj: (get(obj),)
 
 
 def _settle(
@@ -113,19 +109,22 @@ def _settle(
     """Check (and normalise) a new instance's fields: called by ``__attrs_post_init__``, so a
     wrong type or a number the gate refuses is an error at construction, not deep in scoring."""
     owner = type(obj).__name__
-    for name in texts:
-        value = getattr(obj, name)
-        if not isinstance(value, str):
-            raise _refuse_type(owner, name, "a str", value)
+    if texts and not all(type(value) is str for value in _getter(texts)(obj)):
+        for name in texts:  # one is not a str (nor a subclass): which
+            value = getattr(obj, name)
+            if not isinstance(value, str):
+                raise _refuse_type(owner, name, "a str", value)
     for names, limit in ((points, MAX_POINTS), (amounts, MAX_AMOUNT)):
         for name in names:
             value = getattr(obj, name)
             if value is not None:
-                object.__setattr__(obj, name, _number(owner, name, limit)(value))
+                object.__setattr__(obj, name, _gated(owner, name, limit, value))
     for name in mappings:
-        object.__setattr__(obj, name, _numbers(owner, name)(getattr(obj, name)))
+        object.__setattr__(obj, name, _checked_numbers(owner, name, getattr(obj, name)))
     for name, kind in items:
-        object.__setattr__(obj, name, _items(owner, name, kind)(getattr(obj, name)))
+        value = getattr(obj, name)
+        if value or type(value) is not tuple:  # () is already what it would become
+            object.__setattr__(obj, name, _checked_items(owner, name, kind, value))
 
 
 @attrs.frozen

@@ -26,16 +26,17 @@ is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import localcontext
 from pathlib import Path
-from typing import NoReturn, Union
+from typing import NoReturn, Optional, Protocol, Union
+from zipfile import ZipFile
 
 from ..decimals import CONTEXT
 from ..errors import EvaluationError
 from .grid import Grid
 from .model import Evaluation
-from .package import check_package, read_form
+from .package import check_package, open_zip, read_form
 from .problems import problem
 from .sniff import KINDS, sniff
 from .tables import collect_evaluations, not_a_table
@@ -43,20 +44,28 @@ from .tables import collect_evaluations, not_a_table
 __all__ = ["FORMATS", "READERS", "read_evaluations"]
 
 
-def _xlsx(data: bytes, name: str) -> list[Grid]:
+class Reader(Protocol):
+    """A format's reader: a file's bytes and the name its problems give it → its grids;
+    ``archive`` the bytes already opened as a zip (:func:`~.package.open_zip`) when they are one."""
+
+    def __call__(self, data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]: ...
+
+
+def _xlsx(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     from .sheets import read_sheets
 
     parts: dict[str, bytes] = {}
-    return read_sheets(check_package(data, name, "Excel", keep=parts), name, "xlsx", parts)
+    check_package(data, name, "Excel", keep=parts, archive=archive)
+    return read_sheets(data, name, "xlsx", parts, archive)
 
 
-def _ods(data: bytes, name: str) -> list[Grid]:
+def _ods(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     from .sheets import read_sheets
 
-    return read_sheets(check_package(data, name, "OpenDocument"), name, "ods")
+    return read_sheets(check_package(data, name, "OpenDocument", archive=archive), name, "ods", None, archive)
 
 
-def _xls(data: bytes, name: str) -> list[Grid]:
+def _xls(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     """Through calamine; a file it cannot read (an old WPS 表格) through LibreOffice."""
     from .convert import convert, office_program
     from .sheets import read_sheets
@@ -71,34 +80,33 @@ def _xls(data: bytes, name: str) -> list[Grid]:
     return _xlsx(convert(data, name, KINDS["xls"], ".xls", "xlsx"), name)
 
 
-def _docx(data: bytes, name: str) -> list[Grid]:
+def _docx(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     from .docx import docx_from_bytes, word_parsed
 
     parts: dict[str, bytes] = {}
-    return docx_from_bytes(
-        check_package(data, name, "Word", parsed=word_parsed, keep=parts), name, parts=parts
-    )
+    check_package(data, name, "Word", parsed=word_parsed, keep=parts, archive=archive)
+    return docx_from_bytes(data, name, parts=parts, archive=archive)
 
 
-def _doc(data: bytes, name: str) -> list[Grid]:
+def _doc(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     from .convert import convert
 
     return _docx(convert(data, name, KINDS["doc"], ".doc", "docx"), name)
 
 
-def _odt(data: bytes, name: str) -> list[Grid]:
+def _odt(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     from .convert import convert
 
     return _docx(convert(data, name, KINDS["odt"], ".odt", "docx"), name)
 
 
-def _pdf(data: bytes, name: str) -> list[Grid]:
+def _pdf(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     from .pdf import read_pdf
 
     return read_pdf(data, name)
 
 
-READERS: Mapping[str, tuple[str, Callable[[bytes, str], list[Grid]]]] = {
+READERS: Mapping[str, tuple[str, Reader]] = {
     "docx": ("Word", _docx),
     "xlsx": ("Excel", _xlsx),
     "xls": ("Excel 97–2003", _xls),
@@ -156,13 +164,19 @@ def read_evaluations(
     """
     name = str(path)
     data = read_form(Path(path), name)
-    kind = sniff(data)
-    if kind == "zip" and FORMATS.get(Path(name).suffix.lower()) in ("docx", "xlsx", "ods"):
-        kind = FORMATS[Path(name).suffix.lower()]  # a broken package: its check says what is wrong
-    if kind not in READERS:
-        _refuse(name, kind)
+    archive = open_zip(data)  # opened once: sniffed, checked and read
+    try:
+        kind = sniff(data, archive)
+        if kind == "zip" and FORMATS.get(Path(name).suffix.lower()) in ("docx", "xlsx", "ods"):
+            kind = FORMATS[Path(name).suffix.lower()]  # a broken package: its check says what is wrong
+        if kind not in READERS:
+            _refuse(name, kind)
+        with localcontext(CONTEXT):
+            grids = _grids(data, name, kind, archive)
+    finally:
+        if archive is not None:
+            archive.close()
     with localcontext(CONTEXT):
-        grids = _grids(data, name, kind)
         evaluations = [
             evaluation
             for grid in grids
@@ -189,12 +203,12 @@ def _refuse(name: str, kind: str) -> NoReturn:
     raise EvaluationError([refused], f"{name}: {reason}")
 
 
-def _grids(data: bytes, name: str, kind: str) -> list[Grid]:
+def _grids(data: bytes, name: str, kind: str, archive: Optional[ZipFile] = None) -> list[Grid]:
     """The file's grids, read by its format's reader; whatever a broken file makes the reader
     raise is a ``file-unreadable`` problem naming the format."""
     label, reader = READERS[kind]
     try:
-        return reader(data, name)
+        return reader(data, name, archive)
     except EvaluationError:
         raise
     except ImportError as exc:

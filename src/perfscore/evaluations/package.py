@@ -30,7 +30,7 @@ from .limits import (
 )
 from .problems import too_large, unreadable
 
-__all__ = ["check_package", "declared_entries", "read_form", "read_package"]
+__all__ = ["check_package", "declared_entries", "open_zip", "read_form", "read_package"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .doc/.xls, or an encrypted .docx/.xlsx
 _EOCD = b"PK\x05\x06"
@@ -48,6 +48,7 @@ _DTD_MARKERS = tuple(
 _PROLOG_BYTES = 65_536
 _ROOT_START = re.compile(rb"<[A-Za-z_]|<\x00[A-Za-z_]\x00|\x00<\x00[A-Za-z_]")
 """An element's start tag, in UTF-8 or UTF-16: the root element ends the prolog."""
+_CONTROL = re.compile(r"[\x00-\x1f]")
 _DECLARED_ENCODING = re.compile(rb"""encoding\s{0,20}=\s{0,20}["']([A-Za-z0-9._-]{1,40})["']""")
 
 
@@ -77,6 +78,7 @@ def check_package(
     *,
     parsed: Optional[Callable[[str], bool]] = None,
     keep: Optional[dict[str, bytes]] = None,
+    archive: Optional[zipfile.ZipFile] = None,
 ) -> bytes:
     """``data`` itself, once it is known to be a zip package of sane size that holds a
     ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`.
@@ -84,7 +86,9 @@ def check_package(
     ``parsed`` names the members the reader parses as XML (all but media when not given): only
     they are decompressed and scanned for a document type declaration; every member's size and
     ratio is checked from the central directory whatever it is. ``keep`` receives the parts the
-    check read whole (those under :data:`_PROLOG_BYTES`), so the reader need not read them again."""
+    check read whole (those under :data:`_PROLOG_BYTES`), so the reader need not read them again.
+    ``archive`` is ``data`` already opened by :func:`open_zip` (the caller keeps and closes it),
+    so the central directory is not read again."""
     suffixes = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, ".ods")
     if data.startswith(_OLE):
         unreadable(
@@ -100,15 +104,33 @@ def check_package(
         )
     if entries > MAX_MEMBERS:
         too_large(name, "", "zip members", f"{entries:,}", f"at most {MAX_MEMBERS:,} (MAX_MEMBERS)")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        unreadable(name, f"not {_a(kind)} file: a corrupt zip package ({exc})")
-    with archive:
-        _check_members(archive, name)
-        _check_kind(archive.namelist(), name, kind)
-        _check_xml(archive, name, parsed or _parsed, {} if keep is None else keep)
+    if archive is None:
+        try:
+            opened = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+            unreadable(name, f"not {_a(kind)} file: a corrupt zip package ({exc})")
+        with opened:
+            return check_package(data, name, kind, parsed=parsed, keep=keep, archive=opened)
+    _check_members(archive, name)
+    _check_kind(archive.namelist(), name, kind)
+    _check_xml(archive, name, parsed or _parsed, {} if keep is None else keep)
     return data
+
+
+def open_zip(data: bytes) -> Optional[zipfile.ZipFile]:
+    """``data`` opened as a zip package, to be shared by :func:`~.sniff.sniff`,
+    :func:`check_package` and the reader; None when it is not one, or declares more than
+    :data:`~.limits.MAX_MEMBERS` members (counted before :mod:`zipfile` builds an entry per
+    member): each step then opens it itself and says precisely what is wrong."""
+    if not data.startswith(b"PK"):
+        return None
+    entries = declared_entries(data)
+    if entries is None or entries > MAX_MEMBERS:
+        return None
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # not a zip, or a truncated one: the package check says so precisely
+        return None
 
 
 def declared_entries(data: bytes) -> Optional[int]:
@@ -180,7 +202,7 @@ def _odd_member(info: zipfile.ZipInfo) -> str:
         return "an absolute name or one with a drive or backslash"
     if any(part in ("..", ".") for part in member.split("/")):
         return "a name with a '..' or '.' segment (directory traversal)"
-    if any(ord(ch) < 32 for ch in member):
+    if _CONTROL.search(member):
         return "a name with a control character"
     if info.flag_bits & 0x1:
         return "an encrypted member"
@@ -255,7 +277,7 @@ def _check_xml(
             b"utf16",
         ):
             unreadable(name, "refused: an XML part in an encoding other than UTF-8 or UTF-16", info.filename)
-        if any(marker in data for marker in _DTD_MARKERS):
+        if b"!" in data and any(marker in data for marker in _DTD_MARKERS):  # every marker has "!"
             unreadable(
                 name,
                 "refused: an XML part with a document type declaration (Office never writes one; "

@@ -8,6 +8,14 @@ expanded as :mod:`.grid` documents (the value repeated down its leftmost column,
 top-left cell). The lines of text wrapped inside one cell are joined (without a space between
 two Chinese characters).
 
+A table that runs on over a page break is read as one (:class:`_Continued`): the rows it
+repeats at the top of each page (Word's "重复标题行") are dropped, and a row broken across the
+break is joined again. The first row on the new page continues the last one on the page before
+when the indicator header (found in the table's first part) says its name and level cells, and
+every cell left of the name, are empty while another cell has text (the tail of a long 偏差原因);
+its texts are added to that row's cells in reading order. A first row whose name cell has text is
+a row of its own, never joined. A page number between the two parts is no obstacle.
+
 A PDF without a text layer (a scanned image) is refused with "扫描件，需要 OCR"; pages and
 characters per page are bounded by :mod:`.limits`.
 """
@@ -16,9 +24,11 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any, Optional
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Optional
 
 from .grid import Cell, Grid
+from .layout import NATIONAL
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_PDF_PAGE_CHARS, MAX_PDF_PAGES, MAX_ROWS
 from .problems import too_large, unreadable
 
@@ -26,6 +36,23 @@ __all__ = ["read_pdf"]
 
 _LATIN_END = re.compile(r"[A-Za-z,;:]$")
 _LATIN_START = re.compile(r"\s*[A-Za-z]")
+_PAGE_NUMBER = re.compile(
+    r"[-—–\s]*(?:第\s*)?[0-9]{1,4}\s*页?(?:\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[-—–\s]*"
+)
+"""A page number printed in a header or footer ("- 3 -", "第 3 页", "3/12"): it does not stop a
+table from continuing on the next page. Matched only against a line of at most 20 characters."""
+_SAME_COLUMN = 1.0
+"""Points two column starts may differ by and still be the same column on the next page."""
+
+
+class _Block(NamedTuple):
+    """A page's table or line of text, where it stands."""
+
+    top: float
+    table: bool
+    rows: list[list[Cell]]
+    columns: tuple[float, ...] = ()
+    """A table's column starts (its x positions), to tell the same table on the next page."""
 
 
 def read_pdf(data: bytes, name: str) -> list[Grid]:
@@ -33,6 +60,7 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
     import pdfplumber
 
     rows: list[list[Cell]] = []
+    continued = _Continued(name)
     text_found = False
     try:
         document = pdfplumber.open(io.BytesIO(data))
@@ -57,7 +85,7 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
                     f"at most {MAX_PDF_PAGE_CHARS:,} (MAX_PDF_PAGE_CHARS)",
                 )
             text_found = text_found or chars > 0
-            rows.extend(_page(page, number, name))
+            rows.extend(continued.page(_page(page, number, name)))
             page.close()
             if len(rows) > MAX_ROWS:
                 too_large(
@@ -84,13 +112,14 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
     return [rows]
 
 
-def _page(page: Any, number: int, name: str) -> list[list[Cell]]:
-    """The page's lines outside tables and its tables' rows, top to bottom."""
+def _page(page: Any, number: int, name: str) -> list[_Block]:
+    """The page's lines outside tables and its tables, top to bottom."""
     tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-    items: list[tuple[float, int, list[list[Cell]]]] = []
+    items: list[_Block] = []
     boxes = [table.bbox for table in tables]
     for index, table in enumerate(tables, 1):
-        items.append((table.bbox[1], 1, _table(table, f"页{number} 表{index} R", name)))
+        rows, columns = _table(table, f"页{number} 表{index} R", name)
+        items.append(_Block(table.bbox[1], True, rows, columns))
     line_number = 0
     for line in page.extract_text_lines(return_chars=False):
         middle_x = (line["x0"] + line["x1"]) / 2
@@ -101,13 +130,118 @@ def _page(page: Any, number: int, name: str) -> list[list[Cell]]:
         if text:
             line_number += 1
             _check_text(name, f"页{number} 行{line_number}", text)
-            items.append((line["top"], 0, [[Cell(text, f"页{number} 行{line_number}")]]))
-    items.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, block in items for row in block]
+            items.append(_Block(line["top"], False, [[Cell(text, f"页{number} 行{line_number}")]]))
+    items.sort(key=lambda item: (item.top, item.table))
+    return items
 
 
-def _table(table: Any, prefix: str, name: str) -> list[list[Cell]]:
-    """A table's rows on its grid of distinct column starts and row tops."""
+class _Continued:
+    """Tables read across page breaks: the first table of a page continues the last table of the
+    page before when nothing but a page number stands between them and their columns start at
+    the same places."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.first: list[list[Cell]] = []
+        """The rows of the open table read so far, from its first part on ([] for none)."""
+        self.columns: tuple[float, ...] = ()
+        self.last: Optional[list[Cell]] = None
+        """The table's last row read so far: a row broken over the page break is joined to it."""
+
+    def page(self, blocks: Sequence[_Block]) -> list[list[Cell]]:
+        """The page's rows, the first table's repeated header dropped and its first row joined
+        to the last row of the page before when it is that row's tail."""
+        rows: list[list[Cell]] = []
+        for position, block in enumerate(blocks):
+            part = block.rows
+            if block.table:
+                if self.first and _furniture(blocks[:position]) and self.continues(block):
+                    part = self.joined(self.without_header(part))
+                    self.first.extend(part)
+                else:
+                    self.first = list(block.rows)
+                self.columns = block.columns
+                self.last = part[-1] if part else self.last
+            elif not _furniture((block,)):
+                self.first = []
+            rows.extend(part)
+        return rows
+
+    def continues(self, block: _Block) -> bool:
+        return len(block.columns) == len(self.columns) and all(
+            abs(a - b) <= _SAME_COLUMN for a, b in zip(block.columns, self.columns)
+        )
+
+    def without_header(self, part: list[list[Cell]]) -> list[list[Cell]]:
+        """``part`` without the rows that repeat the table's first rows (its header)."""
+        repeated = 0
+        for row, first in zip(part, self.first):
+            texts = [cell.text for cell in row]
+            if texts != [cell.text for cell in first] or sum(1 for text in texts if text.strip()) < 2:
+                break
+            repeated += 1
+        return part[repeated:]
+
+    def joined(self, part: list[list[Cell]]) -> list[list[Cell]]:
+        """``part`` without its first row when that row is the tail of :attr:`last` (whose
+        cells then hold its texts, and merged cells below it are anchored to them). The
+        indicator header is looked for in the table read so far (none found: nothing joined)."""
+        header, columns = _header(self.first)
+        last = self.last
+        if (
+            not part
+            or last is None
+            or "name" not in columns
+            or any(last is row for row in self.first[: header + 1])
+        ):
+            return part  # no indicator header, or the break falls right under it
+        tail = part[0]
+        name = columns["name"]
+        empty = [
+            *range(name + 1),
+            *(columns[field] for field in ("block", "category", "group") if field in columns),
+        ]
+        if (
+            len(tail) != len(last)
+            or any(tail[c].text.strip() for c in empty if c < len(tail))
+            or not any(cell.text.strip() for cell in tail)
+        ):
+            return part  # a row of its own: its name (or what stands left of it) has text
+        moved: dict[str, str] = {}
+        for c, (cell, above) in enumerate(zip(tail, last)):
+            moved[cell.address] = above.anchor or above.address
+            if cell.text.strip() and not cell.anchor:
+                text = _join(f"{above.text}\n{cell.text}")
+                _check_text(self.name, above.address, text)
+                last[c] = Cell(text, above.address, above.anchor)
+        rest = part[1:]
+        for row in rest:
+            for c, cell in enumerate(row):
+                if cell.anchor in moved:
+                    row[c] = Cell(cell.text, cell.address, moved[cell.anchor])
+        return rest
+
+
+def _furniture(blocks: Sequence[_Block]) -> bool:
+    """True when ``blocks`` are nothing but page numbers."""
+    return all(not block.table and _page_number(block.rows[0][0].text) for block in blocks)
+
+
+def _page_number(text: str) -> bool:
+    return len(text) <= 20 and _PAGE_NUMBER.fullmatch(text) is not None
+
+
+def _header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, int]]:
+    """The indicator header among ``rows``: its index and its columns by role ((0, {}) for none)."""
+    for index, row in enumerate(rows):
+        found = NATIONAL.indicator_header(row)
+        if found:
+            return index, found
+    return 0, {}
+
+
+def _table(table: Any, prefix: str, name: str) -> tuple[list[list[Cell]], tuple[float, ...]]:
+    """A table's rows on its grid of distinct column starts and row tops, and those starts."""
     texts = table.extract(keep_blank_chars=True)
     bboxes = [row.cells for row in table.rows]
     xs = sorted({cell[0] for row in bboxes for cell in row if cell is not None})
@@ -128,10 +262,11 @@ def _table(table: Any, prefix: str, name: str) -> list[list[Cell]]:
                 for cc in range(c, min(right, width - 1) + 1):
                     if (rr, cc) != (r, c) and grid[rr][cc] is None:
                         grid[rr][cc] = Cell(value if cc == c else "", f"{prefix}{rr + 1}C{cc + 1}", address)
-    return [
+    rows = [
         [cell or Cell("", f"{prefix}{r + 1}C{c + 1}") for c, cell in enumerate(row)]
         for r, row in enumerate(grid)
     ]
+    return rows, tuple(xs)
 
 
 def _join(text: str) -> str:

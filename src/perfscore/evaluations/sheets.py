@@ -53,15 +53,22 @@ _PERCENT_IDS = {9, 10}
 """Excel's built-in percent formats: ``0%`` and ``0.00%``."""
 
 
-def read_sheets(data: bytes, name: str, kind: str, parts: Optional[dict[str, bytes]] = None) -> list[Grid]:
+def read_sheets(
+    data: bytes,
+    name: str,
+    kind: str,
+    parts: Optional[dict[str, bytes]] = None,
+    archive: Optional[zipfile.ZipFile] = None,
+) -> list[Grid]:
     """The workbook's worksheets as grids; ``kind`` is "xlsx", "xls" or "ods"; ``parts`` the
-    members already read whole (by the package check), by name."""
+    members already read whole (by the package check), by name; ``archive`` the package already
+    open (:func:`~.package.open_zip`)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     if kind == "xlsx":
-        scans = _xlsx_scans(_Parts(data, parts or {}), name)
+        scans = _xlsx_scans(_Parts(data, parts or {}, archive), name)
     else:
-        scans = _xls_scans(data, name) if kind == "xls" else _ods_scans(data, name)
+        scans = _xls_scans(data, name) if kind == "xls" else _ods_scans(_Parts(data, {}, archive), name)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         grids: list[Grid] = []
@@ -96,9 +103,12 @@ class _Sheet:
         )
         self.percent = scan.percent if scan is not None else set()
         self.merges = scan.merges if scan is not None else None
+        self.prefixes: list[str] = [""]
+        """Each column's address prefix (``Sheet1!D``), by its 1-based number"""
 
     def address(self, r: int, c: int) -> str:
-        return f"{self.ref}!{_letters(c)}{r}"
+        prefixes = self.prefixes
+        return f"{prefixes[c]}{r}" if c < len(prefixes) else f"{self.ref}!{_letters(c)}{r}"
 
     def too_large(self, where: str, what: str, found: str, limit: str) -> NoReturn:
         too_large(self.file, where, what, found, limit)
@@ -122,11 +132,17 @@ class _Sheet:
             for c, value in enumerate(values, left + 1):
                 if value == "" or value is None:
                     continue
-                texts[(r, c)] = self.text(value, r, c)
-                last_row, last_column = max(last_row, r), max(last_column, c)
+                text = value.strip() if type(value) is str else _text(value, (r, c) in self.percent)
+                if len(text) > MAX_CELL_CHARS:
+                    self.text(text, r, c)  # refused, naming the cell
+                texts[(r, c)] = text
+                last_row = r
+                if c > last_column:
+                    last_column = c
+        self.prefixes = ["", *(f"{self.ref}!{_letters(c)}" for c in range(1, last_column + 1))]
         ranges = self.merges if self.merges is not None else sheet.merged_cell_ranges or ()
         merged = self.merged(ranges, texts, last_row, last_column)
-        columns = [(c, f"{self.ref}!{_letters(c)}") for c in range(1, last_column + 1)]
+        columns = list(enumerate(self.prefixes))[1:]
         get_merged, get_text = merged.get, texts.get
         return [
             [get_merged((r, c)) or Cell(get_text((r, c), ""), f"{prefix}{r}") for c, prefix in columns]
@@ -140,7 +156,7 @@ class _Sheet:
             self.too_large(self.title, "a value beyond the area a form may use", found, limit)
 
     def text(self, value: Any, r: int, c: int) -> str:
-        text = _text(value, (r, c) in self.percent)
+        text = value.strip() if type(value) is str else _text(value, (r, c) in self.percent)
         if len(text) > MAX_CELL_CHARS:
             self.too_large(
                 self.address(r, c),
@@ -172,19 +188,22 @@ class _Sheet:
                 )
             anchor = self.address(top, left)
             text = texts.get((top, left), "")
+            prefixes = self.prefixes
             for r in range(top, bottom + 1):
                 for c in range(left, right + 1):
                     if (r, c) != (top, left):
-                        merged[(r, c)] = Cell(text if c == left else "", self.address(r, c), anchor)
+                        merged[(r, c)] = Cell(text if c == left else "", f"{prefixes[c]}{r}", anchor)
         return merged
 
 
 class _Parts:
     """A package's members by name: those already read, else read from the zip (opened once)."""
 
-    def __init__(self, data: bytes, kept: dict[str, bytes]) -> None:
+    def __init__(
+        self, data: bytes, kept: dict[str, bytes], archive: Optional[zipfile.ZipFile] = None
+    ) -> None:
         self.data, self.kept = data, kept
-        self.archive: Optional[zipfile.ZipFile] = None
+        self.archive = archive
 
     def zip(self) -> zipfile.ZipFile:
         if self.archive is None:
@@ -230,14 +249,14 @@ _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 
 
-def _ods_scans(data: bytes, name: str) -> dict[str, _Scan]:
+def _ods_scans(parts: _Parts, name: str) -> dict[str, _Scan]:
     """Each sheet's percentage cells and merged ranges, from ``content.xml``: rows and cells
     counted through their ``number-*-repeated`` attributes, never materialised."""
     from lxml import etree
 
     table, office = f"{{{_ODS_TABLE}}}", f"{{{_ODS_OFFICE}}}"
     scans: dict[str, _Scan] = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as source:
+    with parts.zip().open("content.xml") as source:
         scan, row, column, elements, repeated = _Scan(), -1, 0, 0, 1
         events = etree.iterparse(
             source, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False

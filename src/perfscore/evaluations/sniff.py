@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from typing import Optional
 
 from .compound import OLE, stream_names
 from .limits import MAX_MEMBERS
@@ -40,12 +41,13 @@ KINDS = {
 """Each kind :func:`sniff` gives, as messages name it."""
 
 
-def sniff(data: bytes) -> str:
-    """The kind of file ``data`` is: a key of :data:`KINDS`."""
+def sniff(data: bytes, archive: Optional[zipfile.ZipFile] = None) -> str:
+    """The kind of file ``data`` is: a key of :data:`KINDS`. ``archive``: ``data`` already opened
+    by :func:`~.package.open_zip`, its central directory then not read again."""
     if not data:
         return "empty"
     if data.startswith(b"PK"):
-        return _zip_kind(data)
+        return _zip_kind(data) if archive is None else _members_kind(archive)
     if data.startswith(OLE):
         return _ole_kind(data)
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -70,15 +72,22 @@ def _zip_kind(data: bytes) -> str:
         return "zip"
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            infos = archive.infolist()
-            names = [info.filename for info in infos]
-            mimetype = b""
-            if "mimetype" in names:
-                info = archive.getinfo("mimetype")
-                if info.file_size <= 200 and info.compress_type == zipfile.ZIP_STORED:
-                    mimetype = archive.read(info)
+            return _members_kind(archive)
     except Exception:  # not a zip, or a truncated one: the package check says so precisely
         return "zip"
+
+
+def _members_kind(archive: zipfile.ZipFile) -> str:
+    """The kind of an open zip package, from its member names."""
+    names = archive.namelist()
+    mimetype = b""
+    if "mimetype" in names:
+        try:
+            info = archive.getinfo("mimetype")
+            if info.file_size <= 200 and info.compress_type == zipfile.ZIP_STORED:
+                mimetype = archive.read(info)
+        except Exception:  # a broken member: the package check says so precisely
+            return "zip"
     tops = {name.split("/", 1)[0] for name in names if "/" in name}
     if "word" in tops:
         return "docx"

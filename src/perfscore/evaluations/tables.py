@@ -195,8 +195,8 @@ class TableReader:
         if self.subheader(row, previous):
             return
         layout = self.layout
-        title = layout.title(row)
         text = only_text(row)
+        title = layout.title(row, text)
         if titling and self.state == "preamble" and (title or title_line(text)):
             self.table.title = f"{self.table.title} {' '.join(text.split())}"
             self.titling = True
