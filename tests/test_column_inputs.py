@@ -124,8 +124,23 @@ def test_a_chongqing_form_reads_scores_and_reviews_from_its_own_columns(tmp_path
     assert _points(report) == [Decimal(30), Decimal("29.1"), Decimal(27)]
     assert report.budget is not None and report.budget.points == Decimal("9.5")  # 执行率, a row of the list
     assert report.total == Decimal("95.6") and report.complete
-    codes = {f.code for f in reviewed.findings if f.severity in ("error", "warning")}
-    assert not codes - {"missing-deviation-note"}
+    assert [f.code for f in reviewed.findings if f.severity in ("error", "warning")] == []
+    # two rows scored below their weight would need a 偏差原因; the table has no such column: said once
+    unchecked = [f for f in reviewed.findings if f.location == "rows.note"]
+    assert [(f.code, f.found) for f in unchecked] == [("check-not-run", "2")]
+    assert "note" not in evaluation.columns and {"name", "actual", "weight", "score"} <= set(evaluation.columns)
+
+
+def test_the_same_form_with_a_note_column_left_blank_is_told_row_by_row(tmp_path: Path) -> None:
+    form = _chongqing_form(tmp_path / "重庆.xlsx")
+    book = openpyxl.load_workbook(form)
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(row=3, column=11, value="偏差原因分析")
+    book.save(form)
+    (evaluation,) = perfscore.read_evaluations(form)
+    notes = [f.location for f in perfscore.review(evaluation).findings if f.code == "missing-deviation-note"]
+    assert notes == ["Sheet!A5.note", "Sheet!A6.note"]
 
 
 def test_a_form_whose_title_names_no_form_asks_for_one(tmp_path: Path) -> None:

@@ -292,6 +292,11 @@ class Evaluation:
     """Cells outside rows and budget that could not be read as numbers (the 总分 cell)"""
     source: str = ""
     """The file it was read from, if any"""
+    columns: tuple[str, ...] = attrs.field(default=(), eq=False)
+    """The roles of the columns a form's indicator table has (``name``, ``target``, ``note``…), as
+    its header row names them; empty for an evaluation written by hand, whose every column counts
+    as present. Review checks a column's contents only where the table has the column (a form
+    without 偏差原因 is not told, row by row, that its notes are missing)."""
 
     def __attrs_post_init__(self) -> None:
         _settle(

@@ -311,6 +311,7 @@ class TableReader:
                     reported_grade=table.grade,
                     unreadable=tuple(table.unreadable),
                     source=self.source,
+                    columns=tuple(table.columns),
                 )
             )
         self.table = _Table()

@@ -131,6 +131,8 @@ def rows(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Iterator[F
     sources = {row.where: row for row in evaluation.rows}
     column = score_columns(report, ruleset)
     groups = _groups(evaluation, report)
+    notes = not evaluation.columns or "note" in evaluation.columns  # a form may have no 偏差原因 column
+    unnoted = 0
     for result in report.rows:
         if result.status == NOT_APPLICABLE:
             continue
@@ -142,8 +144,18 @@ def rows(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Iterator[F
         source = sources.get(result.where)
         if source is not None and not source.note.strip():
             for variant, values in _note_reasons(result, source, ruleset, grouped=group is not None):
-                yield finding("missing-deviation-note", f"{result.where}.note", variant=variant, **values)
+                if notes:
+                    yield finding("missing-deviation-note", f"{result.where}.note", variant=variant, **values)
+                else:
+                    unnoted += 1
                 break  # one note is missing, whatever the number of reasons it is needed
+    if unnoted:
+        yield not_run(
+            "rows.note",
+            f"表中没有偏差原因分析列，{unnoted} 行按规则需说明偏差，未予核对",
+            f"the table has no deviation-note column: {unnoted} row(s) the rules want explained were not checked",
+            str(unnoted),
+        )
 
 
 def _row_score(result: RowResult, ruleset: Ruleset, column: ScoreColumn) -> Iterator[Finding]:
