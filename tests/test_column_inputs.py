@@ -128,7 +128,9 @@ def test_a_chongqing_form_reads_scores_and_reviews_from_its_own_columns(tmp_path
     # two rows scored below their weight would need a 偏差原因; the table has no such column: said once
     unchecked = [f for f in reviewed.findings if f.location == "rows.note"]
     assert [(f.code, f.found) for f in unchecked] == [("check-not-run", "2")]
-    assert "note" not in evaluation.columns and {"name", "actual", "weight", "score"} <= set(evaluation.columns)
+    assert "note" not in evaluation.columns and {"name", "actual", "weight", "score"} <= set(
+        evaluation.columns
+    )
 
 
 def test_the_same_form_with_a_note_column_left_blank_is_told_row_by_row(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_each_form_reads_back_to_its_source(name: str, suffix: str) -> None:
     expected = _expected(name)
     got = _plain(_read(LAYOUTS / f"{name}{suffix}", expected.region))
     for field in attrs.fields(Evaluation):
-        if field.name != "rows":
+        if field.name != "rows" and field.eq:  # not columns: how the form laid it out
             assert getattr(got, field.name) == getattr(expected, field.name), field.name
     assert len(got.rows) == len(expected.rows)
     for got_row, expected_row in zip(got.rows, expected.rows):

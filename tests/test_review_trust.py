@@ -474,7 +474,11 @@ def test_a_zero_budget_with_a_printed_rate_is_scored_on_that_rate_and_said() -> 
     table["budget"] = {"initial": 0, "executed": "290.37", "rate": "100%", "reported_score": 10}
     reviewed = review(table, "110000-project")
     budget = reviewed.report.budget
-    assert budget is not None and budget.points == 10 and budget.reason_zh.startswith("执行率 = 100%（表中所列）")
+    assert (
+        budget is not None
+        and budget.points == 10
+        and budget.reason_zh.startswith("执行率 = 100%（表中所列）")
+    )
     said = [f for f in reviewed.findings if f.code == "budget-rate-as-printed"]
     assert [(f.severity, f.message_zh.split("，")[0]) for f in said] == [("info", "预算数为 0（年初预算数）")]
     assert _serious(list(reviewed.findings)) == []
