@@ -191,3 +191,21 @@ def test_text_output_is_written_as_it_comes(
     assert rest.splitlines()[-1].startswith("3 file(s): 3 reviewed")
     table = rest[rest.index("file  ") :].splitlines()
     assert len(table) == 5 and all(" 优 / —" in line for line in table[1:4])
+
+
+def test_the_summary_workbook_is_the_same_with_jobs_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    (tmp_path / "in").mkdir()
+    folder = str(_folder(tmp_path / "in"))
+    sheets = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"summary-{jobs}.xlsx"
+        _run(capsys, folder, "--jobs", jobs, "--summary", str(out))
+        book = openpyxl.load_workbook(out)
+        sheets.append(
+            {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in book.worksheets}
+        )
+    assert sheets[0] == sheets[1]
+    assert len(sheets[0]["汇总 Summary"]) > 5
