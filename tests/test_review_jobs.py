@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +211,19 @@ def test_the_summary_workbook_is_the_same_with_jobs_2(
         )
     assert sheets[0] == sheets[1]
     assert len(sheets[0]["汇总 Summary"]) > 5
+
+
+def test_workers_that_start_afresh_pickle_reports_too(tmp_path: Path) -> None:
+    """Where workers are spawned (Windows, macOS) they import what registered the parent's pickle
+    reducers, so full reviews come back, not a pickling error."""
+    _entries(tmp_path, 3)
+    code = (
+        "import multiprocessing, sys\n"
+        "multiprocessing.set_start_method('spawn')\n"
+        "import perfscore\n"
+        f"found = list(perfscore.review_files({str(tmp_path)!r}, jobs=2))\n"
+        "print([r.status for r in found], found[0].review.report.total)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "['reviewed', 'reviewed', 'reviewed'] 100", done.stderr

@@ -12,6 +12,8 @@ others with their results; the stream goes on in a fresh pool."""
 
 from __future__ import annotations
 
+import copyreg
+import importlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -102,8 +104,13 @@ class _Pool(Generic[Item, Result]):
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.jobs, initializer=self.setup, initargs=self.setup_args)
+            self.executor = self._new(self.jobs)
         return self.executor
+
+    def _new(self, jobs: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            jobs, initializer=_start, initargs=(_reducers(), self.setup, self.setup_args)
+        )
 
     def submit(self, items: list[Item]) -> _Task[Item, Result]:
         try:
@@ -129,7 +136,7 @@ class _Pool(Generic[Item, Result]):
 
     def _alone(self, item: Item, died: Callable[[Item], Result]) -> list[Result]:
         """``item`` in a pool of its own, so that a process that dies names its item."""
-        with ProcessPoolExecutor(1, initializer=self.setup, initargs=self.setup_args) as alone:
+        with self._new(1) as alone:
             try:
                 (results,) = alone.submit(self.work, [item]).result()
             except BrokenProcessPool:
@@ -140,3 +147,17 @@ class _Pool(Generic[Item, Result]):
         if self.executor is not None:
             self.executor.shutdown(wait=wait, cancel_futures=True)
             self.executor = None
+
+
+def _reducers() -> tuple[str, ...]:
+    """The modules that registered this process's pickle reducers (``copyreg``): a worker that
+    does not start as a copy of this process imports them, so that what pickles here pickles
+    there (perfscore's rulesets and reports: ``batch.pickling``)."""
+    found = {getattr(reducer, "__module__", None) for reducer in copyreg.dispatch_table.values()}
+    return tuple(sorted(m for m in found if isinstance(m, str) and m != "copyreg"))
+
+
+def _start(modules: tuple[str, ...], setup: Callable[..., None], args: tuple[object, ...]) -> None:
+    for module in modules:
+        importlib.import_module(module)
+    setup(*args)
