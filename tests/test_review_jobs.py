@@ -227,3 +227,16 @@ def test_workers_that_start_afresh_pickle_reports_too(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "['reviewed', 'reviewed', 'reviewed'] 100", done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_json_is_one_entry_per_line_between_the_first_and_the_last(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    """Valid JSON as a whole, and JSON Lines inside: each entry can be read as it comes."""
+    _, out, _ = _run(capsys, str(_folder(tmp_path)), "--json", "--jobs", jobs)
+    lines = out.splitlines()
+    assert (lines[0], lines[-1]) == ('{"results": [', "]}")
+    entries = [json.loads(line.removesuffix(",")) for line in lines[1:-1]]
+    assert entries == json.loads(out)["results"]
+    assert len(entries) == 11 and all(line.endswith(",") for line in lines[1:-2])

@@ -80,7 +80,7 @@ def show(options: Options, r: FileReview) -> Shown:
             reason_zh=r.reason_zh,
             reason_en=r.reason_en,
         )
-        text = json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        text = json.dumps(entry, ensure_ascii=False)  # one line: see write_json
         row = ""
     else:
         text = _text(r, options.verbose, options.lang)
@@ -207,15 +207,17 @@ class Tally:
 
 
 def write_json(results: Iterable[Shown], out: TextIO) -> None:
-    """``{"results": [entry, ...]}`` (schema/review.schema.json), written an entry at a time:
-    valid JSON once the batch ends."""
-    out.write('{\n  "results": [')
+    """``{"results": [entry, ...]}`` (schema/review.schema.json), written an entry at a time, each
+    entry on a line of its own (so the lines between the first and the last are JSON Lines, each
+    but the last followed by a comma): valid JSON once the batch ends, and read as it comes by
+    whoever splits it into lines."""
+    out.write('{"results": [')
     first = True
     for r in results:
-        out.write(("\n    " if first else ",\n    ") + r.text)
+        out.write(("\n" if first else ",\n") + r.text)
         out.flush()
         first = False
-    out.write("\n  ]\n}\n" if not first else "]\n}\n")
+    out.write("\n]}\n")
 
 
 def _progress(results: Iterable[Shown], total: int) -> Iterator[Shown]:
