@@ -245,3 +245,12 @@ def test_review_summary_that_cannot_be_written_says_so(
     out = tmp_path / "no-such-folder" / "summary.xlsx"
     assert main(["review", str(EXAMPLE), "--summary", str(out)]) == 1
     assert f"perfscore: cannot write {out}: No such file or directory" in capsys.readouterr().err
+
+
+def test_the_parser_spells_the_report_languages_and_export_formats_as_they_are() -> None:
+    """The parser has its own copy (building it imports neither module): the same values."""
+    from perfscore.cli import parser
+    from perfscore.report import LANGS
+    from perfscore.report.export import FORMATS
+
+    assert (parser.LANGS, parser.FORMATS) == (LANGS, FORMATS)

@@ -3,6 +3,10 @@
 ``parser`` reads the command line, ``handlers`` holds one function per subcommand (``review``'s
 in ``reviewing``), ``exits`` the exit codes (also in docs/cli.md) and how each error ends the
 command, ``terminal`` what makes the output fit where it goes (encoding, colour, widths).
+
+Start-up is part of the interface: the parser is built from this package alone, and each
+handler imports what its command needs when it runs, so ``perfscore --help`` imports neither
+the engine nor any optional reader (tests/test_startup.py, benchmarks/cli.py).
 """
 
 from __future__ import annotations
@@ -12,9 +16,6 @@ import warnings
 from collections.abc import Sequence
 from typing import Optional
 
-from ..errors import PerfscoreError
-from ..rules import RulesetWarning
-from .batch import cmd_batch
 from .exits import (
     EXIT_EVALUATION,
     EXIT_FAILED,
@@ -25,9 +26,7 @@ from .exits import (
     exit_for,
     warn,
 )
-from .handlers import HANDLERS
 from .parser import build_parser, ruleset_dirs
-from .serve import cmd_serve
 from .terminal import prepare, silence_stdout
 
 __all__ = [
@@ -50,11 +49,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     stdout goes away (``| head``) the command ends quietly with exit 1."""
     prepare()
     args = build_parser().parse_args(argv)
+    # Only now what the command needs: ``--help`` and a bad command line stop above, having
+    # imported no more than the parser (tests/test_startup.py).
+    from ..errors import PerfscoreError
+    from ..rules import RulesetWarning
+    from .handlers import handler_for
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RulesetWarning)
         try:
-            handler = {"serve": cmd_serve, "batch": cmd_batch}.get(args.command) or HANDLERS[args.command]
-            status = handler(args, ruleset_dirs(args))
+            status = handler_for(args.command)(args, ruleset_dirs(args))
             sys.stdout.flush()
             return status
         except PerfscoreError as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from ..errors import EditionNotFoundError, EvaluationError, PerfscoreError, RulesetError, RulesetNotFoundError
+if TYPE_CHECKING:
+    from ..errors import PerfscoreError
 
 __all__ = [
     "EXIT_EVALUATION",
@@ -36,6 +38,8 @@ EXIT_NOT_FOUND = 5
 
 def exit_for(error: PerfscoreError) -> int:
     """Print ``error`` to stderr as the command's last word and return its exit code."""
+    from ..errors import EditionNotFoundError, EvaluationError, RulesetError, RulesetNotFoundError
+
     if isinstance(error, RulesetError):
         print(f"perfscore: invalid ruleset: {error}", file=sys.stderr)
         return EXIT_RULESET

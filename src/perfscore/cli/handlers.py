@@ -4,41 +4,31 @@ returns its exit code. The errors a handler raises are mapped to exit codes by `
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ..api import read_evaluations, resolve
-from ..cases import CaseResult, WorkedCase, find_cases, run_case
-from ..codes import messages
-from ..compare import diff_rulesets
-from ..errors import (
-    EditionNotFoundError,
-    EvaluationError,
-    PerfscoreError,
-    Problem,
-    RulesetError,
-    RulesetNotFoundError,
-)
-from ..evaluations import Evaluation
-from ..report import fit, render_ruleset, render_text
-from ..report.export import export_tables
-from ..reviewing import review
-from ..rules import Ruleset, available_rulesets, load_ruleset
-from ..scoring import score
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, EXIT_RULESET, warn
-from .reviewing import review_command
 from .terminal import emit, wide
 
-__all__ = ["HANDLERS", "Handler"]
+if TYPE_CHECKING:
+    from ..cases import CaseResult, WorkedCase
+    from ..evaluations import Evaluation
+    from ..rules import Ruleset
+
+__all__ = ["HANDLERS", "Handler", "handler_for"]
 
 Handler = Callable[[argparse.Namespace, Sequence[str]], int]
 """A subcommand: (parsed arguments, extra ruleset folders) → exit code."""
 
 
 def rulesets_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    from ..report import fit
+    from ..rules import available_rulesets
+
     for info in available_rulesets(paths):
         if info.error:
             warn(f"{info.file}: ruleset file skipped: {info.error}")
@@ -53,6 +43,9 @@ def rulesets_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 def load_named(name: str, year: Optional[int], paths: Sequence[str]) -> Ruleset:
     """A ruleset by id, alias or file, and ``ID@EDITION`` for one edition of it
     (``510000-department@2017``)."""
+    from ..errors import EditionNotFoundError, RulesetNotFoundError
+    from ..rules import available_rulesets, load_ruleset
+
     ident, at, edition = name.rpartition("@")
     if not at or not edition.isdigit() or Path(name).exists():
         return load_ruleset(name, year=year, paths=paths)
@@ -73,12 +66,17 @@ def load_named(name: str, year: Optional[int], paths: Sequence[str]) -> Ruleset:
 
 
 def show_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    from ..report import render_ruleset
+
     emit(render_ruleset(load_named(args.ruleset, args.year, paths)))
     return EXIT_OK
 
 
 def validate_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     """Every file is checked; an invalid one outranks one that was not found."""
+    from ..errors import EditionNotFoundError, PerfscoreError, RulesetError, RulesetNotFoundError
+    from ..rules import load_ruleset
+
     status = EXIT_OK
     for file in args.files:
         try:
@@ -102,8 +100,14 @@ def validate_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 
 
 def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    from ..report import render_text
+    from ..reviewing import review
+
     found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
     if args.json:
+        from ..api import resolve
+        from ..scoring import score
+
         resolutions = [resolve(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
         reports = [r.attach(score(r.evaluation, r.ruleset)) for r in resolutions]
         data = {"file": args.evaluation, "tables": [r.to_dict() for r in reports]}  # schema/score.schema.json
@@ -121,6 +125,9 @@ def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 def export_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     """Every table of the file (or the one ``--table`` names): one workbook per table, or one
     Markdown/HTML document holding them all in order (see :func:`export_tables`)."""
+    from ..report.export import export_tables
+    from ..reviewing import review
+
     tables = [
         (review(evaluation, args.ruleset, paths=paths, strict=args.strict), evaluation)
         for evaluation in _tables(args)
@@ -138,6 +145,9 @@ def export_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
 
 def _tables(args: argparse.Namespace) -> list[Evaluation]:
     """The table ``--table`` names, or every table of the file."""
+    from ..codes import messages
+    from ..errors import EvaluationError, Problem
+
     found = read_evaluations(args.evaluation, region=args.region, form=args.form, year=args.year)
     if args.table and not 1 <= args.table <= len(found):
         _, message = messages("no-such-table", table=args.table, count=len(found))
@@ -148,6 +158,8 @@ def _tables(args: argparse.Namespace) -> list[Evaluation]:
 def test_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     """Every worked case of the named rulesets (all when none is named); a name no case
     belongs to is an error (exit 5 when no ruleset has that name, 1 when it has no cases)."""
+    from ..cases import CaseResult, find_cases, run_case
+
     cases = find_cases(args.names, paths=paths)
     status = _unmatched(args.names, cases, paths)
     passed = failed = 0
@@ -170,6 +182,10 @@ def _unmatched(
     names: Sequence[str], cases: Sequence[Union[WorkedCase, CaseResult]], paths: Sequence[str]
 ) -> int:
     """Say which named rulesets no case belongs to; the exit code that makes (0: none)."""
+    from ..cases import CaseResult
+    from ..errors import PerfscoreError, RulesetNotFoundError
+    from ..rules import load_ruleset
+
     have = {(c.case if isinstance(c, CaseResult) else c).ruleset for c in cases}
     status = EXIT_OK
     for name in dict.fromkeys(names):
@@ -190,6 +206,8 @@ def _unmatched(
 
 
 def diff_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    from ..compare import diff_rulesets
+
     a = load_named(args.a, args.year, paths)
     b = load_named(args.b, args.year, paths)
     lines = diff_rulesets(a, b)
@@ -197,6 +215,19 @@ def diff_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
     for line in lines:
         print(f"  {line}")
     return EXIT_OK
+
+
+def read_evaluations(file: str, **fills: Any) -> list[Evaluation]:
+    """:func:`perfscore.api.read_evaluations`, imported when first called."""
+    from ..api import read_evaluations as read
+
+    return read(file, **fills)
+
+
+def review_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    from .reviewing import review_command as run
+
+    return run(args, paths)
 
 
 HANDLERS: Mapping[str, Handler] = {
@@ -210,3 +241,15 @@ HANDLERS: Mapping[str, Handler] = {
     "diff": diff_command,
 }
 """The handler of each subcommand, by name."""
+
+_OWN_MODULE = {"serve": ("serve", "cmd_serve"), "batch": ("batch", "cmd_batch")}
+"""Subcommands whose handler lives in a module of its own (with its parser)."""
+
+
+def handler_for(command: str) -> Handler:
+    """The handler of ``command``."""
+    if command in _OWN_MODULE:
+        module, name = _OWN_MODULE[command]
+        handler: Handler = getattr(importlib.import_module(f".{module}", __package__), name)
+        return handler
+    return HANDLERS[command]

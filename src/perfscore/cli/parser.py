@@ -8,12 +8,15 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from ..report import LANGS
-from ..report.export import FORMATS
 from .batch import add_batch
 from .serve import add_serve
 
-__all__ = ["build_parser", "ruleset_dirs"]
+__all__ = ["FORMATS", "LANGS", "build_parser", "ruleset_dirs"]
+
+# The report's languages and export's formats, spelled here so that building the parser imports
+# neither (tests/test_cli.py checks they are the same as ``report.LANGS`` and ``export.FORMATS``).
+LANGS = ("both", "zh", "en")
+FORMATS = ("xlsx", "md", "html")
 
 
 def ruleset_dirs(args: argparse.Namespace) -> list[str]:
@@ -147,6 +150,26 @@ def _add_review(
         help="also write the batch summary workbook: one row per table, a sheet per finding code, totals",
     )
     review.add_argument("--verbose", action="store_true", help="also list every file skipped as not a form")
+    review.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="review N files at a time in N processes (0: one per processor; default: 1, in this process)."
+        " The output is the same, in the same order",
+    )
+
+
+def _jobs(text: str) -> int:
+    """``--jobs N``: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of processes, 0 (one per processor) or more")
+    return value
 
 
 def _add_export(

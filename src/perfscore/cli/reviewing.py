@@ -1,30 +1,35 @@
 """``perfscore review``: review files and folders, with a progress bar on a terminal, each
 review's findings, and a summary table across files.
 
-It streams: each file's review is printed (or written to the JSON array) as soon as it is
-done and then dropped; what is kept across files is one short summary line per entry shown
-(and, with ``--summary OUT.xlsx``, each table's summary line as data: its totals and findings,
-never its report)."""
+It streams: each entry is turned, where it was reviewed (in a worker process with ``--jobs``),
+into what the command shows of it (a :class:`Shown`: its text or JSON entry, its line of the
+summary table, its counts), printed as soon as it comes and dropped. What is kept across files
+is nothing but counts: the summary table's lines wait in a temporary file, and with ``--summary
+OUT.xlsx`` each table's summary line (its totals and findings, never its report) is kept as
+data for the workbook."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import re
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, Optional, TextIO
 
 from ..errors import PerfscoreError
 from ..report import finding_text, fit, pick, right
 from ..report.summary import error_line, summary_workbook, table_line
-from ..reviewing import FileReview, Review, batch_files, review_files
+from ..reviewing import FileReview, Review, batch_files, make_entry, review_each
 from .exits import EXIT_FAILED, EXIT_OK
 from .terminal import emit, wide
 
-__all__ = ["review_command", "summary"]
+__all__ = ["Options", "Shown", "jobs_wanted", "review_command", "show", "summary"]
 
 _RANK = {"error": 0, "warning": 1}
 _BAR = 30
@@ -33,56 +38,137 @@ _QUIET = frozenset({"unsupported-format", "lock-file"})
 the files in a folder that were never forms."""
 
 
+class Options(NamedTuple):
+    """How the entries are shown (sent once to each worker process)."""
+
+    json: bool
+    verbose: bool
+    lang: str
+    wide: bool
+    fail_on: str
+    summary: bool
+
+
+class Shown(NamedTuple):
+    """What the command keeps of one entry: its output, and what the counts need."""
+
+    status: str
+    """``reviewed``, ``skipped`` or ``failed``"""
+    quiet: bool
+    """a skipped file listed only with ``--verbose``"""
+    errors: int
+    fails: bool
+    """fails ``--fail-on``"""
+    text: str
+    """the entry as printed (text), or its JSON entry; ``""`` when not listed"""
+    row: str
+    """its line in the summary table (text, when listed)"""
+    line: Optional[dict[str, Any]]
+    """its line in the summary workbook (``--summary``; none for a skipped file)"""
+
+
+def show(options: Options, r: FileReview) -> Shown:
+    """What is shown of ``r``: made where ``r`` was made, so only this crosses between processes."""
+    data = r.review.to_dict() if r.review is not None and (options.json or options.summary) else None
+    if options.json:
+        entry = make_entry(
+            r.file,
+            r.table,
+            review=data,
+            error=r.error,
+            skipped=r.skipped,
+            reason_zh=r.reason_zh,
+            reason_en=r.reason_en,
+        )
+        text = json.dumps(entry, ensure_ascii=False)  # one line: see write_json
+        row = ""
+    else:
+        text = _text(r, options.verbose, options.lang)
+        row = _row(r, options.wide) if text else ""
+    return Shown(
+        status=r.status,
+        quiet=r.skipped in _QUIET,
+        errors=r.review.errors if r.review is not None else 0,
+        fails=_fails(r, _RANK.get(options.fail_on)),
+        text=text,
+        row=row,
+        line=_line(r, data) if options.summary else None,
+    )
+
+
+def _fails(r: FileReview, threshold: Optional[int]) -> bool:
+    """A file could not be reviewed, or has a finding at or above ``threshold``."""
+    if threshold is None:
+        return False
+    if r.error:
+        return True
+    return r.review is not None and any(_RANK.get(f.severity, 9) <= threshold for f in r.review.findings)
+
+
+def jobs_wanted(jobs: int) -> int:
+    """``--jobs``: 0 is one per processor this process may use."""
+    if jobs > 0:
+        return jobs
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def review_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
-    found = review_files(
+    options = Options(
+        json=bool(args.json),
+        verbose=bool(args.verbose),
+        lang=args.lang,
+        wide=wide(sys.stdout),
+        fail_on=args.fail_on,
+        summary=bool(args.summary),
+    )
+    found: Iterable[Shown] = review_each(
         args.files,
+        functools.partial(show, options),
         args.ruleset,
         paths=paths,
         region=args.region,
         form=args.form,
         year=args.year,
         strict=args.strict,
+        jobs=jobs_wanted(args.jobs),
     )
     if not args.no_progress and not args.json and sys.stderr.isatty():
         found = _progress(found, sum(1 for _ in batch_files(args.files)))
-    tally = Tally(args.fail_on)
+    tally = Tally()
     lines: list[dict[str, Any]] = []
-    if args.summary:
-        found = _collect(found, lines)
+    found = tally.count(found, lines)
     if args.json:
-        write_json(tally.count(found), sys.stdout)
+        write_json(found, sys.stdout)
     else:
-        _print_text(tally.count(found), tally, args)
+        _print_text(found, tally, args.lang, options.wide)
     if args.summary:
         _write_summary(args.summary, lines)
     return EXIT_FAILED if tally.fails else EXIT_OK
 
 
-def _print_text(results: Iterable[FileReview], tally: Tally, args: argparse.Namespace) -> None:
-    verbose, lang, wide_ = bool(args.verbose), args.lang, wide(sys.stdout)
-    rows = []
-    for result in results:
-        text = _text(result, verbose, lang)
-        if text:
-            emit(text + "\n")
-            rows.append(_row(result, wide_))
-    emit(summary(rows, tally, wide_, lang))
+def _print_text(results: Iterable[Shown], tally: Tally, lang: str, wide_: bool) -> None:
+    """Each entry as it comes; then the summary table, whose lines wait on disk, not in memory."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:
+        for result in results:
+            if result.text:
+                emit(result.text + "\n")
+                rows.write(result.row + "\n")
+        rows.seek(0)
+        for line in summary((line.rstrip("\n") for line in rows), tally, wide_, lang):
+            emit(line)
 
 
 _TABLE = re.compile(r"^(.*) \[(\d+)/\d+\]$")
 
 
-def _collect(results: Iterable[FileReview], lines: list[dict[str, Any]]) -> Iterator[FileReview]:
-    """Pass ``results`` on, keeping each table's summary line (a skipped file has none)."""
-    for r in results:
-        if not r.skipped:
-            match = _TABLE.match(r.path)
-            file, table = (match.group(1), int(match.group(2))) if match else (r.path, None)
-            if r.review is not None:
-                lines.append(table_line(file, table, r.review.to_dict()))
-            else:
-                lines.append(error_line(file, table, r.error))
-        yield r
+def _line(r: FileReview, data: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """The entry's line in the summary workbook (a skipped file has none)."""
+    if r.skipped:
+        return None
+    match = _TABLE.match(r.path)
+    file, table = (match.group(1), int(match.group(2))) if match else (r.path, None)
+    return table_line(file, table, data) if data is not None else error_line(file, table, r.error)
 
 
 def _write_summary(path: str, lines: list[dict[str, Any]]) -> None:
@@ -100,48 +186,41 @@ def _write_summary(path: str, lines: list[dict[str, Any]]) -> None:
 
 class Tally:
     """Counts across a batch (reviewed, skipped, failed, error findings), and whether it fails
-    ``--fail-on``: a file could not be reviewed, or has a finding at or above ``fail_on``."""
+    ``--fail-on`` (a file could not be reviewed, or has a finding at or above it)."""
 
-    def __init__(self, fail_on: str) -> None:
-        self.threshold = _RANK.get(fail_on)
+    def __init__(self) -> None:
         self.status: Counter[str] = Counter()
         self.quiet = 0
         self.errors = 0
         self.fails = False
 
-    def count(self, results: Iterable[FileReview]) -> Iterator[FileReview]:
+    def count(self, results: Iterable[Shown], lines: list[dict[str, Any]]) -> Iterator[Shown]:
+        """Pass ``results`` on, counting them and keeping their summary workbook lines."""
         for r in results:
             self.status[r.status] += 1
-            self.quiet += r.skipped in _QUIET
-            if r.review is not None:
-                self.errors += r.review.errors
-            self.fails = self.fails or self._fails(r)
+            self.quiet += r.quiet
+            self.errors += r.errors
+            self.fails = self.fails or r.fails
+            if r.line is not None:
+                lines.append(r.line)
             yield r
 
-    def _fails(self, r: FileReview) -> bool:
-        if self.threshold is None:
-            return False
-        if r.error:
-            return True
-        return r.review is not None and any(
-            _RANK.get(f.severity, 9) <= self.threshold for f in r.review.findings
-        )
 
-
-def write_json(results: Iterable[FileReview], out: TextIO) -> None:
-    """``{"results": [entry, ...]}`` (schema/review.schema.json), written an entry at a time:
-    valid JSON once the batch ends."""
-    out.write('{\n  "results": [')
+def write_json(results: Iterable[Shown], out: TextIO) -> None:
+    """``{"results": [entry, ...]}`` (schema/review.schema.json), written an entry at a time, each
+    entry on a line of its own (so the lines between the first and the last are JSON Lines, each
+    but the last followed by a comma): valid JSON once the batch ends, and read as it comes by
+    whoever splits it into lines."""
+    out.write('{"results": [')
     first = True
     for r in results:
-        text = json.dumps(r.to_dict(), ensure_ascii=False, indent=2)
-        out.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+        out.write(("\n" if first else ",\n") + r.text)
         out.flush()
         first = False
-    out.write("\n  ]\n}\n" if not first else "]\n}\n")
+    out.write("\n]}\n")
 
 
-def _progress(results: Iterable[FileReview], total: int) -> Iterator[FileReview]:
+def _progress(results: Iterable[Shown], total: int) -> Iterator[Shown]:
     n = 0
     for result in results:
         yield result
@@ -201,28 +280,30 @@ def _row(r: FileReview, wide_: bool = False) -> str:
     )
 
 
-def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = "both") -> str:
-    """The summary table (one line per entry shown), then the counts: read, skipped, failed."""
+def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = "both") -> Iterator[str]:
+    """The summary table (one line per entry shown), then the counts: read, skipped, failed;
+    a line at a time (each ending in a newline)."""
     zh = lang == "zh"
     heads = ("文件", "错误", "警告", "计算", "自评", "等级") if zh else _HEADS
     sizes = (6, 5, 9, 9)
     cells = " ".join(right(h, n, wide_) for h, n in zip(heads[1:5], sizes))
-    lines = [f"{fit(heads[0], 48, wide_)} {cells}  {heads[5]}", *rows]
+    yield f"{fit(heads[0], 48, wide_)} {cells}  {heads[5]}\n"
+    for row in rows:
+        yield row + "\n"
     s = tally.status
     if zh:
         quiet = f"（{tally.quiet} 个未列出：--verbose 列出）" if tally.quiet else ""
-        lines.append(
+        yield (
             f"{sum(s.values())} 个文件：{s['reviewed']} 个已复核，{s['skipped']} 个跳过{quiet}，"
-            f"{s['failed']} 个无法复核；{tally.errors} 条错误发现（* = 不完整：有行无法计分）"
+            f"{s['failed']} 个无法复核；{tally.errors} 条错误发现（* = 不完整：有行无法计分）\n"
         )
-        return "\n".join(lines) + "\n"
+        return
     quiet = f" ({tally.quiet} not listed: --verbose lists them)" if tally.quiet else ""
-    lines.append(
+    yield (
         f"{sum(s.values())} file(s): {s['reviewed']} reviewed, {s['skipped']} skipped{quiet},"
         f" {s['failed']} could not be reviewed; {tally.errors} error finding(s)"
-        " (* = incomplete: some rows not scorable)"
+        " (* = incomplete: some rows not scorable)\n"
     )
-    return "\n".join(lines) + "\n"
 
 
 _HEADS = ("file", "errors", "warn", "computed", "reported", "grade")

@@ -6,11 +6,8 @@ every request must carry."""
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
-import threading
-import webbrowser
 from collections.abc import Sequence
 
 from .exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -39,6 +36,8 @@ def add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress
+
     if host == "localhost":
         return True
     try:
@@ -59,6 +58,9 @@ def cmd_serve(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
     if not 0 < args.port < 65536 or not 0 < args.seconds_per_file <= 600:
         print("perfscore serve: --port 1–65535, --seconds-per-file 1–600", file=sys.stderr)
         return EXIT_USAGE
+    import threading
+    import webbrowser
+
     try:
         import uvicorn
 

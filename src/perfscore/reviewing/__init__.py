@@ -7,7 +7,15 @@ precision the table prints (``precision``) and saying when they cannot run (``fi
 is the review of one table, ``batch`` the review of files and folders (``sniff`` tells lock files
 and perfscore's own output from the forms to read)."""
 
-from .batch import EVALUATION_SUFFIXES, SKIP_REASONS, FileReview, batch_files, evaluation_files, review_files
+from .batch import (
+    EVALUATION_SUFFIXES,
+    SKIP_REASONS,
+    FileReview,
+    batch_files,
+    evaluation_files,
+    review_each,
+    review_files,
+)
 from .checks import CHECKS, Check, finding
 from .entry import SEVERITIES, Entry, make_entry
 from .run import Review, review
@@ -30,5 +38,6 @@ __all__ = [
     "make_entry",
     "own_output",
     "review",
+    "review_each",
     "review_files",
 ]

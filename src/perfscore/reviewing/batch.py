@@ -7,15 +7,17 @@ results at a time, whatever its size."""
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, TypeVar, Union, cast
 
 import attrs
 
 from ..errors import PerfscoreError
 from ..evaluations import OFFICE_SUFFIXES, read_evaluations
-from ..rules import Ruleset
+from ..regions import check as region_check
+from ..rules import Ruleset, available_rulesets
 from .entry import Entry, make_entry
 from .run import Review, review
 from .sniff import is_lock_file, own_output
@@ -26,8 +28,12 @@ __all__ = [
     "FileReview",
     "batch_files",
     "evaluation_files",
+    "review_each",
     "review_files",
 ]
+
+T = TypeVar("T")
+
 
 _FORM_SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".xls", ".ods", ".doc", ".wps", ".et", ".pdf")
 
@@ -211,6 +217,7 @@ def review_files(
     form: str = "",
     year: int = 0,
     strict: bool = False,
+    jobs: int = 1,
 ) -> Iterator[FileReview]:
     """Review each file in turn (each table of a Word or Excel form); a file that cannot be read
     or scored comes back with its error, and the rest go on. ``region``, ``form`` and ``year``
@@ -219,14 +226,130 @@ def review_files(
     ``files`` is one path or a list of them; a folder stands for every file inside it (see
     :func:`batch_files`). Every file comes back: reviewed (one entry per table), skipped with
     its reason (a lock file, perfscore's own output, a format it does not read, a file already
-    read under another name), or with its own error."""
+    read under another name), or with its own error.
+
+    ``jobs`` above 1 reviews that many files at a time in worker processes (see
+    :func:`review_each`); the entries still come in the same order."""
+    return review_each(
+        files, _same, ruleset, paths=paths, region=region, form=form, year=year, strict=strict, jobs=jobs
+    )
+
+
+def _same(result: FileReview) -> FileReview:
+    return result
+
+
+def review_each(
+    files: Union[str, Path, Iterable[Union[str, Path]]],
+    then: Callable[[FileReview], T],
+    ruleset: Union[Ruleset, str, Path, None] = None,
+    *,
+    paths: Sequence[Union[str, Path]] = (),
+    region: str = "",
+    form: str = "",
+    year: int = 0,
+    strict: bool = False,
+    jobs: int = 1,
+) -> Iterator[T]:
+    """:func:`review_files`, each entry passed through ``then`` where it was made: with ``jobs``
+    above 1, in the worker process, so that only what ``then`` keeps (a line of text, a JSON
+    entry) crosses back, and the work ``then`` does is spread too. ``then`` must be a function of
+    a module, or a :func:`functools.partial` of one, and what it returns must pickle.
+
+    The entries come in input order whatever ``jobs`` is, a few per worker at a time, so memory
+    does not grow with the batch. A file whose worker process dies (a crash, the out-of-memory
+    killer) comes back with its own error and the batch goes on; so does a file that raises an
+    unexpected exception in a worker (with ``jobs`` 1 such an exception propagates, as it
+    always has)."""
+    job = _Job(ruleset, tuple(paths), region, form, year, strict, then)
+    stream = _triaged(files)
+    if jobs <= 1:
+        for entry in stream:
+            if isinstance(entry, FileReview):
+                yield then(entry)
+            else:
+                yield from map(then, _review_file(entry, ruleset, job.paths, region, form, year, strict))
+        return
+    from .pool import Ready, ordered
+
+    _warm(job.paths)
+    marked: Iterator[Union[Path, Ready[_Done]]] = (
+        Ready([([then(entry)], [])]) if isinstance(entry, FileReview) else entry for entry in stream
+    )
+    for results, warned in ordered(marked, _work, job.died, jobs, _setup, (job,)):
+        for warning in warned:  # said in this process, where the caller listens
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        yield from cast("list[T]", results)  # each is what ``then`` returned
+
+
+def _warm(paths: Sequence[Union[str, Path]]) -> None:
+    """Fill the caches every review needs (the rulesets found, the table of region codes) once,
+    before the worker processes are forked from this one (where they are forked: Linux)."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork":
+        available_rulesets(paths)
+        region_check("110000")
+
+
+def _triaged(files: Union[str, Path, Iterable[Union[str, Path]]]) -> Iterator[Union[FileReview, Path]]:
+    """Every file met, in order: a skipped entry, or the path of a file to read."""
     seen: dict[tuple[int, int], str] = {}
     for file, candidate in batch_files(files):
         skipped = _triage(file, candidate, seen)
-        if skipped is not None:
-            yield skipped
-            continue
-        yield from _review_file(file, ruleset, paths, region, form, year, strict)
+        yield file if skipped is None else skipped
+
+
+_Done = tuple[list[object], list[warnings.WarningMessage]]
+"""A file's entries (what ``then`` made of them) and the warnings said while reviewing it."""
+
+
+@attrs.frozen
+class _Job:
+    """What every file of a batch is reviewed with (sent once to each worker process)."""
+
+    ruleset: Union[Ruleset, str, Path, None]
+    paths: tuple[Union[str, Path], ...]
+    region: str
+    form: str
+    year: int
+    strict: bool
+    then: Callable[[FileReview], object]
+
+    def review(self, file: Path) -> _Done:
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            try:
+                found = _review_file(
+                    file, self.ruleset, self.paths, self.region, self.form, self.year, self.strict
+                )
+                results = [self.then(r) for r in found]
+            except Exception as exc:  # a bug must not take the batch down: the file says it
+                error = f"内部错误 / internal error: {type(exc).__name__}: {exc}"
+                results = [self.then(FileReview(path=str(file), error=error))]
+        return results, [_plain(w) for w in warned]
+
+    def died(self, file: Path) -> _Done:
+        return [self.then(FileReview(path=str(file), error=_DIED))], []
+
+
+def _plain(warning: warnings.WarningMessage) -> warnings.WarningMessage:
+    """``warning`` without what may not pickle (its source object, its file handle)."""
+    return warnings.WarningMessage(warning.message, warning.category, warning.filename, warning.lineno)
+
+
+_DIED = "复核该文件的进程意外终止（崩溃或内存耗尽）/ the process reviewing this file died (a crash, or out of memory)"
+_WORKER: list[_Job] = []
+"""The job of this worker process (set by :func:`_setup`)."""
+
+
+def _setup(job: _Job) -> None:
+    _WORKER[:] = [job]
+
+
+def _work(files: list[Path]) -> list[list[_Done]]:
+    (job,) = _WORKER
+    return [[job.review(file)] for file in files]
 
 
 def _review_file(
