@@ -138,6 +138,23 @@ def test_an_unexpected_error_in_a_worker_is_that_file_s_error(
     assert code == 0
 
 
+def test_an_unexpected_error_without_workers_is_that_file_s_error_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _entries(tmp_path, 3)
+
+    def bug() -> None:
+        raise ZeroDivisionError("a bug")
+
+    _patched(monkeypatch, "02.toml", bug)
+    code, out, _ = _run(capsys, str(tmp_path), "--jobs", "1", "--fail-on", "never")
+    assert "02.toml: cannot review: 内部错误 / internal error: ZeroDivisionError: a bug" in out
+    assert out.splitlines()[-1].startswith("3 file(s): 2 reviewed, 0 skipped, 1 could not be reviewed;")
+    monkeypatch.setenv("PERFSCORE_DEBUG", "1")  # a developer wants the traceback
+    with pytest.raises(ZeroDivisionError):
+        _run(capsys, str(tmp_path), "--jobs", "1", "--fail-on", "never")
+
+
 def test_a_warning_said_in_a_worker_is_said_once_by_the_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -240,3 +257,17 @@ def test_json_is_one_entry_per_line_between_the_first_and_the_last(
     entries = [json.loads(line.removesuffix(",")) for line in lines[1:-1]]
     assert entries == json.loads(out)["results"]
     assert len(entries) == 11 and all(line.endswith(",") for line in lines[1:-2])
+
+
+def test_a_bug_in_a_single_command_is_one_line_and_exit_70(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import perfscore.cli.handlers as handlers
+
+    def bug(*_: object) -> int:
+        raise KeyError("found")
+
+    monkeypatch.setattr(handlers, "handler_for", lambda _command: bug)
+    assert main(["score", str(tmp_path / "x.toml")]) == 70
+    err = capsys.readouterr().err
+    assert "内部错误 / internal error: KeyError: 'found'" in err and "Traceback" not in err

@@ -11,6 +11,7 @@ the engine nor any optional reader (tests/test_startup.py, benchmarks/cli.py).
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from typing import Optional
 from .exits import (
     EXIT_EVALUATION,
     EXIT_FAILED,
+    EXIT_INTERNAL,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_RULESET,
@@ -32,6 +34,7 @@ from .terminal import prepare, silence_stdout
 __all__ = [
     "EXIT_EVALUATION",
     "EXIT_FAILED",
+    "EXIT_INTERNAL",
     "EXIT_NOT_FOUND",
     "EXIT_OK",
     "EXIT_RULESET",
@@ -66,6 +69,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except BrokenPipeError:
             silence_stdout()
             return EXIT_FAILED
+        except Exception as exc:  # a bug in perfscore: said in a line, not a traceback
+            if os.environ.get("PERFSCORE_DEBUG"):
+                raise
+            warn(
+                f"内部错误 / internal error: {type(exc).__name__}: {exc} (请报告 / please report it; PERFSCORE_DEBUG=1 shows where)"
+            )
+            return EXIT_INTERNAL
         finally:
             for shown in dict.fromkeys(
                 str(w.message) for w in caught if issubclass(w.category, RulesetWarning)

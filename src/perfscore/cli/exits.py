@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXIT_EVALUATION",
     "EXIT_FAILED",
+    "EXIT_INTERNAL",
     "EXIT_NOT_FOUND",
     "EXIT_OK",
     "EXIT_RULESET",
@@ -34,6 +35,8 @@ EXIT_EVALUATION = 4
 exists nowhere"""
 EXIT_NOT_FOUND = 5
 """no such ruleset, or (``--strict``) no edition in force in the evaluation's year"""
+EXIT_INTERNAL = 70
+"""a bug in perfscore (EX_SOFTWARE): said in one line; ``PERFSCORE_DEBUG=1`` shows the traceback"""
 
 
 def exit_for(error: PerfscoreError) -> int:

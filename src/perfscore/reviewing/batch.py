@@ -259,8 +259,8 @@ def review_each(
     The entries come in input order whatever ``jobs`` is, a few per worker at a time, so memory
     does not grow with the batch. A file whose worker process dies (a crash, the out-of-memory
     killer) comes back with its own error and the batch goes on; so does a file that raises an
-    unexpected exception in a worker (with ``jobs`` 1 such an exception propagates, as it
-    always has)."""
+    unexpected exception (a bug in perfscore: ``内部错误 / internal error``), whatever ``jobs``
+    is. Set ``PERFSCORE_DEBUG=1`` to have such an exception propagate instead."""
     job = _Job(ruleset, tuple(paths), region, form, year, strict, then)
     stream = _triaged(files)
     if jobs <= 1:
@@ -268,7 +268,7 @@ def review_each(
             if isinstance(entry, FileReview):
                 yield then(entry)
             else:
-                yield from map(then, _review_file(entry, ruleset, job.paths, region, form, year, strict))
+                yield from map(then, job.found(entry))
         return
     from .pool import Ready, ordered
 
@@ -316,17 +316,22 @@ class _Job:
     strict: bool
     then: Callable[[FileReview], object]
 
+    def found(self, file: Path) -> Iterator[FileReview]:
+        """The file's entries; a bug in perfscore comes back as the file's own error (the batch
+        goes on), unless ``PERFSCORE_DEBUG`` is set."""
+        try:
+            yield from _review_file(
+                file, self.ruleset, self.paths, self.region, self.form, self.year, self.strict
+            )
+        except Exception as exc:
+            if os.environ.get("PERFSCORE_DEBUG"):
+                raise
+            yield FileReview(path=str(file), error=f"内部错误 / internal error: {type(exc).__name__}: {exc}")
+
     def review(self, file: Path) -> _Done:
         with warnings.catch_warnings(record=True) as warned:
             warnings.simplefilter("always")
-            try:
-                found = _review_file(
-                    file, self.ruleset, self.paths, self.region, self.form, self.year, self.strict
-                )
-                results = [self.then(r) for r in found]
-            except Exception as exc:  # a bug must not take the batch down: the file says it
-                error = f"内部错误 / internal error: {type(exc).__name__}: {exc}"
-                results = [self.then(FileReview(path=str(file), error=error))]
+            results = [self.then(r) for r in self.found(file)]
         return results, [_plain(w) for w in warned]
 
     def died(self, file: Path) -> _Done:
