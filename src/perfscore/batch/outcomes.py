@@ -1,0 +1,229 @@
+"""What the columnar path computes once per distinct input, in Decimal, as the engine does.
+
+A row's outcome is a function of its ruleset and its cells when the ruleset and the row stay
+on the common path (see :func:`simple`): the block its 一级 cell names, the method its block
+selects for its target, the method's compiled cases over W, T and A, the cap at the weight and
+the row rounding. :func:`row_outcome` computes it for one distinct combination of cells, with
+the very objects the engine uses (the plan, the parse cache's parser, the compiled cases, the
+decimal context); anything off that path, or anything that would make a finding other than the
+ones the columnar path counts itself, returns None, and the evaluations holding such a row are
+scored by the engine. :func:`budget_outcome` does the same for a budget table.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import Optional
+
+import attrs
+
+from ..cells import ValueKind, convert, parse_cell, units_compatible
+from ..decimals import MAX_AMOUNT, in_context, quantize
+from ..errors import FormulaEvaluationError
+from ..rules import Ruleset
+from ..rules.plan import BlockPlan, MethodPlan, normalize_label, selector
+
+__all__ = ["SCALE", "BudgetOutcome", "RowOutcome", "budget_outcome", "row_outcome", "scaled", "simple"]
+
+SCALE = 6
+"""Points are summed as integers in units of 10⁻⁶ (an outcome whose points do not fit is None)"""
+_UNIT = Decimal(1).scaleb(-SCALE)
+_LIMIT = Decimal(2**62)
+_ZERO = Decimal(0)
+_NUMBER, _NOT_APPLICABLE, _BLANK = ValueKind.NUMBER, ValueKind.NOT_APPLICABLE, ValueKind.BLANK
+
+parse = functools.lru_cache(maxsize=16384)(parse_cell)
+
+
+def scaled(value: Decimal) -> Optional[int]:
+    """``value`` in units of 10⁻⁶, or None when it is not a whole number of them (or too large)."""
+    units = value.scaleb(SCALE)
+    if units != units.to_integral_value() or abs(units) >= _LIMIT:
+        return None
+    return int(units)
+
+
+def simple(ruleset: Ruleset) -> bool:
+    """Whether the columnar path models ``ruleset``: no derived values, no framework indicators,
+    rows that state their own weights, a budget row outside the blocks, points and weights it can
+    sum exactly."""
+    if ruleset.derived or any(block.indicators or block.weights != "stated" for block in ruleset.blocks):
+        return False
+    rule = ruleset.budget
+    if rule is not None and (rule.block or scaled(rule.points) is None):
+        return False
+    return scaled(ruleset.total) is not None and all(scaled(b.points) is not None for b in ruleset.blocks)
+
+
+@attrs.frozen
+class RowOutcome:
+    """One distinct row's result: what its record shows and what its block sums."""
+
+    block: int
+    """The block's position in the ruleset's order"""
+    category: str
+    """Its normalised category (rows are shown grouped by it within their block)"""
+    status: str
+    method: str
+    points: Optional[str]
+    """The points as the engine's Decimal prints them"""
+    units: int
+    """The points in units of 10⁻⁶ (0 when not scored)"""
+    weight: int
+    """Its applicable weight in units of 10⁻⁶ (0 for a not-applicable row)"""
+    idle_weight: int
+    """A not-applicable row's own weight (the ``rescale`` policy counts it as declared)"""
+    warnings: int
+    """Warnings its row makes (a not-applicable row with a weight)"""
+
+
+@in_context
+def row_outcome(
+    ruleset: Ruleset, block: str, category: str, name: str, target: str, actual: str, weight: Optional[Decimal],
+    method: str, level: str,
+) -> Optional[RowOutcome]:  # fmt: skip
+    """The outcome of one row of cells, or None when the engine must score it."""
+    plan = ruleset.plan
+    if plan.budget_row_names and normalize_label(name) in plan.budget_row_names:
+        return None  # possibly the budget row printed among the indicators
+    found = _block(ruleset, block, category)
+    if found is None:
+        return None
+    index, in_block = found
+    t_cell, a_cell = parse(target), parse(actual)
+    if t_cell.problem is not None or a_cell.problem is not None:
+        return None  # a questionable or garbled cell: a finding the engine words
+    group = normalize_label(category)
+    kinds = (parse(name).kind, t_cell.kind, a_cell.kind)
+    if _NOT_APPLICABLE in kinds or kinds == (_BLANK, _BLANK, _BLANK):
+        idle = scaled(weight) if weight else 0
+        if idle is None:
+            return None
+        warned = 1 if weight and plan.not_applicable == "no_weight" else 0
+        return RowOutcome(index, group, "not_applicable", "", None, 0, 0, idle, warned)
+    if weight is None or weight <= _ZERO or weight > in_block.block.points:
+        return None  # missing or implausible: an error the engine words
+    if method:
+        choice = plan.named_choices.get(method)
+    else:
+        choice = in_block.choices_for(category).get(selector(t_cell))
+    if choice is None:
+        return None
+    if choice.plan.kind == "qualitative":
+        points = _by_level(choice.plan, level, actual, target, a_cell.kind, weight, ruleset)
+    else:
+        points = _by_formula(choice.plan, t_cell, a_cell, weight, ruleset)
+    units, weight_units = (None, None) if points is None else (scaled(points), scaled(weight))
+    if units is None or weight_units is None or points is None:
+        return None
+    return RowOutcome(index, group, "scored", choice.plan.key, str(points), units, weight_units, 0, 0)
+
+
+def _block(ruleset: Ruleset, block: str, category: str) -> Optional[tuple[int, BlockPlan]]:
+    """The block a row's cells name, as the engine matches it (None: not on the common path)."""
+    plan = ruleset.plan
+    label = normalize_label(block)
+    found = plan.blocks.get(label)
+    if found is None and label and plan.prefixes:
+        found = next((b for prefix, b in plan.prefixes if label.startswith(prefix)), None)
+    if found is None and parse(block).kind is _BLANK:
+        found = plan.by_category.get(normalize_label(category)) or plan.default_block
+    if found is None:
+        return None
+    return plan.in_order.index(found), found
+
+
+def _by_level(
+    plan: MethodPlan, level: str, actual: str, target: str, kind: ValueKind, weight: Decimal, ruleset: Ruleset
+) -> Optional[Decimal]:
+    wanted = normalize_label(level) if level else ""
+    said = normalize_label(actual)
+    chosen = None
+    for candidate, names in zip(plan.method.levels, plan.level_names):
+        if (wanted and wanted in names) or (not wanted and said in names):
+            chosen = candidate
+            break
+    if chosen is None and not wanted and kind is not _BLANK and said == normalize_label(target):
+        chosen = plan.method.levels[0]
+    if chosen is None:
+        return None  # self-stated or unknown: findings the engine words
+    points = (chosen.score * weight).quantize(ruleset.plan.row_exponent, ruleset.plan.row_mode)
+    return weight if points > weight else points
+
+
+def _by_formula(
+    plan: MethodPlan, t_cell: object, a_cell: object, weight: Decimal, ruleset: Ruleset
+) -> Optional[Decimal]:
+    if plan.method.inputs:
+        return None
+    t_value = a_value = None
+    if plan.needs_values:
+        t_value, a_value = getattr(t_cell, "number", None), getattr(a_cell, "number", None)
+        same = getattr(t_cell, "kind", None) is _NUMBER and getattr(a_cell, "kind", None) is _NUMBER
+        if t_value is None or a_value is None or not same:
+            return None  # a budget reference or a unit to convert: the engine's
+        t_unit, a_unit = getattr(t_cell, "unit", None), getattr(a_cell, "unit", None)
+        if a_unit != t_unit and a_unit and t_unit:  # as the engine converts: A into T's unit
+            if not units_compatible(t_unit, a_unit):
+                return None
+            a_value = convert(a_value, a_unit, t_unit)
+        if not (-MAX_AMOUNT <= t_value <= MAX_AMOUNT and -MAX_AMOUNT <= a_value <= MAX_AMOUNT):
+            return None
+        if a_value < _ZERO and ruleset.clamp_negative_actual:
+            a_value = _ZERO
+    try:
+        _, raw = plan.cases(plan.params, weight, t_value, a_value)
+    except FormulaEvaluationError:
+        return None
+    capped = raw if raw <= weight else weight
+    if capped < _ZERO:
+        capped = _ZERO
+    points = capped.quantize(ruleset.plan.row_exponent, ruleset.plan.row_mode)
+    return weight if points > weight else points
+
+
+@attrs.frozen
+class BudgetOutcome:
+    """A budget table's points under a ruleset's budget rule."""
+
+    units: int
+    text: str
+    findings: tuple[str, ...] = ()
+    """The codes of the findings scoring it makes"""
+
+
+@in_context
+def budget_outcome(
+    ruleset: Ruleset,
+    initial: Optional[Decimal],
+    full_year: Optional[Decimal],
+    executed: Optional[Decimal],
+    adjustment: Optional[Decimal],
+    points: Optional[Decimal],
+) -> Optional[BudgetOutcome]:
+    """The budget row's points when it is scored without a finding, else None."""
+    rule = ruleset.budget
+    if rule is None:
+        return BudgetOutcome(0, "")
+    differ = ("budget-points-differ",) if points is not None and points != rule.points else ()
+    if rule.base == "initial":
+        base = initial
+    elif rule.base == "initial_plus_adjustment":
+        base = None if initial is None else initial + (adjustment or _ZERO)
+    else:
+        base = full_year
+    if base is None or executed is None or base == 0:
+        return None
+    rate = executed / base
+    if not -MAX_AMOUNT <= rate <= MAX_AMOUNT:
+        return None
+    env = {**rule.params, "W": rule.points, "base": base, "executed": executed, "rate": rate}
+    try:
+        raw = rule.formula.number(env)
+    except FormulaEvaluationError:
+        return None
+    capped = min(max(raw, _ZERO), rule.points)
+    got = min(quantize(capped, rule.rounding.places, rule.rounding.mode), rule.points)
+    units = scaled(got)
+    return None if units is None else BudgetOutcome(units, str(got), differ)

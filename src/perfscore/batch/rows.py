@@ -1,0 +1,117 @@
+"""The rows' side of the columnar path: every row's outcome, each distinct row scored once.
+
+A row's outcome depends on its evaluation's ruleset and its cells (block, category, name,
+target, actual, weight, method, level) and on nothing else in the evaluation when the ruleset
+is one :func:`.outcomes.simple` accepts; so the rows are keyed by those codes, each distinct key
+is scored once (:func:`.outcomes.row_outcome`), and the outcomes are gathered back per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import attrs
+import numpy as np
+
+from ..rules import Ruleset
+from .build import Numbers, gated
+from .outcomes import RowOutcome, row_outcome
+from .vector import Encoded, combine, encode
+
+__all__ = ["RowColumns", "row_columns"]
+
+_KEYED = ("block", "category", "name", "target", "actual", "weight", "method", "level")
+_TEXTS = ("block", "category", "name", "target", "actual", "method", "level", "note")
+_ABSENT = ("sign", "unit", "group")
+"""Row columns the columnar path does not model: a row with one of them goes to the engine"""
+
+
+@attrs.frozen
+class RowColumns:
+    """Per row: whether the columnar path vouches for it, and its outcome's parts (codes into
+    ``texts``, ``statuses``, ``methods``; points, weights in units of 10⁻⁶)."""
+
+    ok: Any
+    block: Any
+    category: Any
+    status: Any
+    method: Any
+    points: Any
+    units: Any
+    weight: Any
+    idle: Any
+    warnings: Any
+    texts: list[Optional[str]]
+    statuses: list[str]
+    methods: list[str]
+
+
+def _clean(rows: Any, columns: dict[str, Encoded], numbers: Numbers) -> Any:
+    """Per row: whether the reader would take its cells as they are (texts as text, numbers
+    through the gate, no column the columnar path does not model)."""
+    ok = np.ones(rows.num_rows, bool)
+    for name in _TEXTS:
+        checked = np.array([True] + [type(v) is str for v in columns[name].values], bool)
+        ok &= checked[columns[name].codes + 1]
+    ok &= columns["block"].codes >= 0  # a row must have a block cell, even an empty one
+    for name in ("weight", "reported_score"):
+        checked = np.array([True] + [gated(numbers, v, name)[0] for v in columns[name].values], bool)
+        ok &= checked[columns[name].codes + 1]
+    for name in _ABSENT:
+        ok &= encode(rows, name).codes < 0
+    core = encode(rows, "core")
+    checked = np.array([True] + [v is False for v in core.values], bool)
+    return ok & checked[core.codes + 1]
+
+
+def row_columns(rows: Any, context: Any, rulesets: list[Ruleset], numbers: Numbers) -> RowColumns:
+    """The outcome of every row (``context``: its evaluation's ruleset, -1 for none)."""
+    columns = {name: encode(rows, name) for name in (*_TEXTS, "weight", "reported_score")}
+    ok = _clean(rows, columns, numbers) & (context >= 0)
+    parts = [(np.where(ok, context, -1), len(rulesets))]
+    parts += [(columns[name].codes, len(columns[name].values)) for name in _KEYED]
+    inverse, first = combine(parts, rows.num_rows)
+    outcomes: list[Optional[RowOutcome]] = []
+    for row in first:
+        if not ok[row]:
+            outcomes.append(None)
+            continue
+        block, category, name, target, actual, _, method, level = (
+            columns[name].value(columns[name].codes[row]) or "" for name in _KEYED
+        )
+        weight = gated(numbers, columns["weight"].value(columns["weight"].codes[row]), "weight")[1]
+        cells = (block, category, name, target, actual, weight, method, level)
+        outcomes.append(row_outcome(rulesets[context[row]], *cells))
+    return _gathered(outcomes, inverse, ok)
+
+
+def _gathered(outcomes: list[Optional[RowOutcome]], inverse: Any, ok: Any) -> RowColumns:
+    """Per-distinct outcomes as columns, gathered back per row."""
+    size = len(outcomes)
+    fields = {n: np.zeros(size, np.int64) for n in ("block", "category", "status", "method", "points")}
+    fields.update({n: np.zeros(size, np.int64) for n in ("units", "weight", "idle", "warnings")})
+    good = np.zeros(size, bool)
+    codes: dict[str, dict[Any, int]] = {"category": {}, "status": {}, "method": {}, "points": {}}
+    for i, outcome in enumerate(outcomes):
+        if outcome is None:
+            continue
+        good[i] = True
+        fields["block"][i] = outcome.block
+        for name, value in (
+            ("category", outcome.category), ("status", outcome.status),
+            ("method", outcome.method), ("points", outcome.points),
+        ):  # fmt: skip
+            fields[name][i] = codes[name].setdefault(value, len(codes[name]))
+        fields["units"][i], fields["weight"][i] = outcome.units, outcome.weight
+        fields["idle"][i], fields["warnings"][i] = outcome.idle_weight, outcome.warnings
+    gathered = {name: values[inverse] for name, values in fields.items()}
+    texts: list[Optional[str]] = list(codes["points"])
+    if None in codes["points"]:  # a null points text is a null cell
+        gathered["points"] = np.where(gathered["points"] == codes["points"][None], -1, gathered["points"])
+    return RowColumns(
+        ok=ok & good[inverse],
+        texts=texts,
+        statuses=list(codes["status"]),
+        methods=list(codes["method"]),
+        **gathered,
+    )
