@@ -19,7 +19,7 @@ from .build import Numbers, build
 from .columnar import Columnar, score_columns
 from .columns import as_table, evaluation_data, pyarrow, row_data
 
-__all__ = ["BatchResult", "Scored", "score_batch", "score_groups"]
+__all__ = ["BatchResult", "Scored", "score_batch", "score_by_engine", "score_groups"]
 
 _ROW = re.compile(r"rows\[(\d+)\]")
 
@@ -62,10 +62,21 @@ def score_batch(
     columns (docs/batch.md says which), the others by the engine, one by one."""
     evaluation_table, row_table = as_table(evaluations, "evaluations"), as_table(rows, "rows")
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    if not evaluation_table.num_rows or not row_table.num_rows:  # (the engine's column types)
+        return _by_engine(evaluation_table, row_table, chosen)
     fast = score_columns(evaluation_table, row_table, chosen)
     if fast is None:
         return _by_engine(evaluation_table, row_table, chosen)
     return merged(fast, evaluation_table, row_table, chosen)
+
+
+def score_by_engine(
+    evaluations: Any, rows: Any, *, ruleset: Union[Ruleset, str, Path, None] = None
+) -> BatchResult:
+    """As :func:`score_batch`, every evaluation scored by the engine (the reference the columnar
+    path is tested against; no faster)."""
+    chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    return _by_engine(as_table(evaluations, "evaluations"), as_table(rows, "rows"), chosen)
 
 
 def _by_engine(evaluation_table: Any, row_table: Any, ruleset: Optional[Ruleset]) -> BatchResult:

@@ -1,0 +1,101 @@
+"""The columnar path of score_batch: taken for the evaluations it covers, and, taken or not,
+the same tables as the engine's cell for cell (test_batch_columnar.py proves the engine's
+tables are perfscore.score's, on generated tables of every shipped ruleset)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pytest
+
+import perfscore
+from perfscore.batch import columnar
+from perfscore.batch.run import score_by_engine
+from test_batch_columnar import same_tables
+
+pa = pytest.importorskip("pyarrow")
+
+_GOOD = (
+    ("产出指标", "数量指标", "培训次数", "≥10次", "12次", "20"),
+    ("产出指标", "质量指标", "合格率", "≥95%", "93.5%", "15"),
+    ("产出指标", "成本指标", "成本", "≤1.27万元", "12100元", "15"),
+    ("效益指标", "社会效益指标", "受益人数", "≥500人", "450人", "30"),
+    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "88%", "10"),
+)
+
+
+def _tables(
+    evaluations: dict[Any, tuple[Optional[str], list[tuple[str, ...]]]], ids: bool = True
+) -> tuple[Any, Any]:
+    """{id: (budget points or None, rows)} as the two tables, every cell text."""
+    heads: dict[str, list[Any]] = {k: [] for k in ("id", "region", "form", "year", "budget_full_year")}
+    heads.update({"budget_executed": [], "budget_points": []})
+    rows: dict[str, list[Any]] = {
+        k: [] for k in ("evaluation_id", "block", "category", "name", "target", "actual", "weight")
+    }
+    for key, (points, found) in evaluations.items():
+        for name, value in zip(heads, (key, "CN", "project", 2023, "100", "95", points)):
+            heads[name].append(value)
+        for row in found:
+            for name, value in zip(rows, (key, *row)):
+                rows[name].append(value)
+    if not ids:
+        del heads["id"]
+    cells = {k: pa.array(v, None if k == "evaluation_id" else pa.string()) for k, v in rows.items()}
+    return pa.table(heads), pa.table(cells)
+
+
+CASES: dict[Any, tuple[Optional[str], list[tuple[str, ...]]]] = {
+    "full": (None, list(_GOOD)),
+    "not-applicable with a weight": (None, [*_GOOD[:4], ("满意度指标", "服务对象满意度指标", "满意度", "不适用", "不适用", "10")]),
+    "capped": (None, [*_GOOD, ("满意度指标", "服务对象满意度指标", "投诉率", "≤5%", "1%", "10")]),
+    "no rows": (None, []),
+    "levels": (None, [*_GOOD[:4], ("满意度指标", "服务对象满意度指标", "群众满意度", "按月完成", "部分达成", "10")]),
+    "budget points differ": ("20", list(_GOOD)),
+}  # fmt: skip
+UNCOVERED: dict[Any, tuple[Optional[str], list[tuple[str, ...]]]] = {
+    "unknown block": (None, [*_GOOD[:4], ("未知", "x", "y", "≥1", "1", "10")]),
+    "garbled": (None, [*_GOOD[:4], ("满意度指标", "服务对象满意度指标", "满意度", "≥9o%", "88%", "10")]),
+    "bad weight": (None, [*_GOOD[:4], ("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "88%", "abc")]),
+}  # fmt: skip
+
+
+def test_the_columnar_path_is_taken_for_what_it_covers() -> None:
+    evaluations, rows = _tables({**CASES, **UNCOVERED})
+    result = perfscore.score_batch(evaluations, rows, ruleset="cn-project")
+    same_tables(result, score_by_engine(evaluations, rows, ruleset="cn-project"))
+    assert result.columnar == len(CASES)
+    heads = {r["id"]: r for r in result.evaluations.to_pylist()}
+    assert heads["no rows"]["complete"] is False and heads["no rows"]["errors"] >= 3
+    assert heads["capped"]["warnings"] >= 1 and heads["not-applicable with a weight"]["warnings"] >= 1
+    assert heads["full"]["grade"] and heads["bad weight"]["error"]
+
+
+def test_a_ruleset_it_does_not_model_goes_to_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    evaluations, rows = _tables(CASES)
+    taken = perfscore.score_batch(evaluations, rows)
+    monkeypatch.setattr(columnar, "simple", lambda ruleset: False)
+    left = perfscore.score_batch(evaluations, rows)
+    assert taken.columnar == len(CASES) and left.columnar == 0
+    same_tables(left, taken)
+
+
+@pytest.mark.parametrize("ids", ["text", "none", "orphans", "duplicates", "ints"])
+def test_keys_of_every_kind(ids: str) -> None:
+    """Ids as text or integers, no id column, rows naming no evaluation, duplicate ids: the same
+    tables as the engine's, and the records in the engine's order."""
+    cases = {**CASES, **UNCOVERED}
+    if ids == "ints":
+        cases = dict(enumerate(cases.values()))
+    evaluations, rows = _tables(cases, ids=ids != "none")
+    if ids == "none":
+        rows = rows.set_column(0, "evaluation_id", pa.array([0] * rows.num_rows, pa.int64()))
+    if ids == "orphans":
+        rows = pa.concat_tables([rows.slice(0, 3).set_column(0, "evaluation_id", pa.array(["?"] * 3)), rows])
+    if ids == "duplicates":
+        evaluations = pa.concat_tables([evaluations, evaluations.slice(0, 1)])
+    result = perfscore.score_batch(evaluations, rows)
+    same_tables(result, score_by_engine(evaluations, rows))
+    # without ids every row names evaluation 0 (holding uncovered rows); the others have no rows
+    expected = {"duplicates": 0, "none": len(cases) - 1}.get(ids, len(CASES))
+    assert result.columnar == expected
