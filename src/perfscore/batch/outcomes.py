@@ -14,17 +14,20 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import attrs
 
-from ..cells import ValueKind, convert, parse_cell, units_compatible
+from ..cells import CellValue, ValueKind, convert, parse_cell, units_compatible
 from ..decimals import MAX_AMOUNT, in_context, quantize
 from ..errors import FormulaEvaluationError
 from ..rules import Ruleset
 from ..rules.plan import BlockPlan, MethodPlan, normalize_label, selector
 
-__all__ = ["SCALE", "BudgetOutcome", "RowOutcome", "budget_outcome", "row_outcome", "scaled", "simple"]
+__all__ = [
+    "SCALE", "BudgetOutcome", "RowOutcome", "Template", "budget_outcome", "finish", "row_outcome", "scaled",
+    "simple", "template",
+]  # fmt: skip
 
 SCALE = 6
 """Points are summed as integers in units of 10⁻⁶ (an outcome whose points do not fit is None)"""
@@ -56,8 +59,7 @@ def simple(ruleset: Ruleset) -> bool:
     return scaled(ruleset.total) is not None and all(scaled(b.points) is not None for b in ruleset.blocks)
 
 
-@attrs.frozen
-class RowOutcome:
+class RowOutcome(NamedTuple):
     """One distinct row's result: what its record shows and what its block sums."""
 
     block: int
@@ -78,46 +80,84 @@ class RowOutcome:
     """Warnings its row makes (a not-applicable row with a weight)"""
 
 
+@attrs.frozen
+class Template:
+    """What a row's cells but its actual decide: its block, its target, its weight, its method
+    (computed once for every row written alike but for the actual)."""
+
+    ruleset: Ruleset
+    name_kind: ValueKind
+    target: str
+    t_cell: CellValue
+    level: str
+    weight: Optional[Decimal]
+    weight_units: Optional[int]
+    """The weight in units of 10⁻⁶ when it is a plausible weight (else None: not scorable)"""
+    plan: Optional[MethodPlan]
+    """The method its block selects or it names (None: none, not scorable)"""
+    not_applicable: RowOutcome
+    """Its outcome should it be not applicable"""
+
+
+def template(
+    ruleset: Ruleset, block: str, category: str, name: str, target: str, weight: Optional[Decimal],
+    method: str, level: str,
+) -> Optional[Template]:  # fmt: skip
+    """A row's template, or None when the engine must score every row written so."""
+    plan = ruleset.plan
+    if plan.budget_row_names and normalize_label(name) in plan.budget_row_names:
+        return None  # possibly the budget row printed among the indicators
+    found = _block(ruleset, block, category)
+    t_cell = parse(target)
+    idle = scaled(weight) if weight else 0
+    if found is None or t_cell.problem is not None or idle is None:
+        return None  # an unknown block, a questionable target: findings the engine words
+    index, in_block = found
+    group = normalize_label(category)
+    warned = 1 if weight and plan.not_applicable == "no_weight" else 0
+    idle_outcome = RowOutcome(index, group, "not_applicable", "", None, 0, 0, idle, warned)
+    units, choice = None, None
+    if weight is not None and _ZERO < weight <= in_block.block.points:
+        units = scaled(weight)
+        if method:
+            choice = plan.named_choices.get(method)
+        else:
+            choice = in_block.choices_for(category).get(selector(t_cell))
+    row_plan = choice.plan if choice is not None else None
+    kind = parse(name).kind
+    return Template(ruleset, kind, target, t_cell, level, weight, units, row_plan, idle_outcome)
+
+
+def finish(row: Template, actual: str, a_cell: CellValue) -> Optional[RowOutcome]:
+    """The outcome of a row of ``row``'s template with this actual, or None when the engine
+    must score it. Run in the engine's decimal context (:data:`perfscore.decimals.CONTEXT`)."""
+    if a_cell.problem is not None:
+        return None  # a questionable or garbled actual: a finding the engine words
+    kinds = (row.name_kind, row.t_cell.kind, a_cell.kind)
+    if _NOT_APPLICABLE in kinds or kinds == (_BLANK, _BLANK, _BLANK):
+        return row.not_applicable
+    plan, weight = row.plan, row.weight
+    if plan is None or weight is None or row.weight_units is None:
+        return None  # missing or implausible weight, no method: errors the engine words
+    if plan.kind == "qualitative":
+        points = _by_level(plan, row.level, actual, row.target, a_cell.kind, weight, row.ruleset)
+    else:
+        points = _by_formula(plan, row.t_cell, a_cell, weight, row.ruleset)
+    units = None if points is None else scaled(points)
+    if units is None:
+        return None
+    block, group = row.not_applicable.block, row.not_applicable.category
+    return RowOutcome(block, group, "scored", plan.key, str(points), units, row.weight_units, 0, 0)
+
+
 @in_context
 def row_outcome(
     ruleset: Ruleset, block: str, category: str, name: str, target: str, actual: str, weight: Optional[Decimal],
     method: str, level: str,
 ) -> Optional[RowOutcome]:  # fmt: skip
     """The outcome of one row of cells, or None when the engine must score it."""
-    plan = ruleset.plan
-    if plan.budget_row_names and normalize_label(name) in plan.budget_row_names:
-        return None  # possibly the budget row printed among the indicators
-    found = _block(ruleset, block, category)
-    if found is None:
-        return None
-    index, in_block = found
-    t_cell, a_cell = parse(target), parse(actual)
-    if t_cell.problem is not None or a_cell.problem is not None:
-        return None  # a questionable or garbled cell: a finding the engine words
-    group = normalize_label(category)
-    kinds = (parse(name).kind, t_cell.kind, a_cell.kind)
-    if _NOT_APPLICABLE in kinds or kinds == (_BLANK, _BLANK, _BLANK):
-        idle = scaled(weight) if weight else 0
-        if idle is None:
-            return None
-        warned = 1 if weight and plan.not_applicable == "no_weight" else 0
-        return RowOutcome(index, group, "not_applicable", "", None, 0, 0, idle, warned)
-    if weight is None or weight <= _ZERO or weight > in_block.block.points:
-        return None  # missing or implausible: an error the engine words
-    if method:
-        choice = plan.named_choices.get(method)
-    else:
-        choice = in_block.choices_for(category).get(selector(t_cell))
-    if choice is None:
-        return None
-    if choice.plan.kind == "qualitative":
-        points = _by_level(choice.plan, level, actual, target, a_cell.kind, weight, ruleset)
-    else:
-        points = _by_formula(choice.plan, t_cell, a_cell, weight, ruleset)
-    units, weight_units = (None, None) if points is None else (scaled(points), scaled(weight))
-    if units is None or weight_units is None or points is None:
-        return None
-    return RowOutcome(index, group, "scored", choice.plan.key, str(points), units, weight_units, 0, 0)
+    found = template(ruleset, block, category, name, target, weight, method, level)
+    return None if found is None else finish(found, actual, parse(actual))
 
 
 def _block(ruleset: Ruleset, block: str, category: str) -> Optional[tuple[int, BlockPlan]]:
@@ -153,17 +193,16 @@ def _by_level(
 
 
 def _by_formula(
-    plan: MethodPlan, t_cell: object, a_cell: object, weight: Decimal, ruleset: Ruleset
+    plan: MethodPlan, t_cell: CellValue, a_cell: CellValue, weight: Decimal, ruleset: Ruleset
 ) -> Optional[Decimal]:
     if plan.method.inputs:
-        return None
+        return None  # rows of the batch carry no inputs: missing, an error the engine words
     t_value = a_value = None
     if plan.needs_values:
-        t_value, a_value = getattr(t_cell, "number", None), getattr(a_cell, "number", None)
-        same = getattr(t_cell, "kind", None) is _NUMBER and getattr(a_cell, "kind", None) is _NUMBER
-        if t_value is None or a_value is None or not same:
-            return None  # a budget reference or a unit to convert: the engine's
-        t_unit, a_unit = getattr(t_cell, "unit", None), getattr(a_cell, "unit", None)
+        t_value, a_value = t_cell.number, a_cell.number
+        if t_value is None or a_value is None or t_cell.kind is not _NUMBER or a_cell.kind is not _NUMBER:
+            return None  # a budget reference, a cell that is no number: the engine's
+        t_unit, a_unit = t_cell.unit, a_cell.unit
         if a_unit != t_unit and a_unit and t_unit:  # as the engine converts: A into T's unit
             if not units_compatible(t_unit, a_unit):
                 return None

@@ -8,19 +8,22 @@ is scored once (:func:`.outcomes.row_outcome`), and the outcomes are gathered ba
 
 from __future__ import annotations
 
+from decimal import localcontext
 from typing import Any, Optional
 
 import attrs
 import numpy as np
 
+from ..cells import CellValue
+from ..decimals import CONTEXT
 from ..rules import Ruleset
 from .build import Numbers, gated
-from .outcomes import RowOutcome, row_outcome
+from .outcomes import RowOutcome, Template, finish, parse, template
 from .vector import Encoded, combine, encode
 
 __all__ = ["RowColumns", "row_columns"]
 
-_KEYED = ("block", "category", "name", "target", "actual", "weight", "method", "level")
+_TEMPLATE = ("block", "category", "name", "target", "weight", "method", "level")
 _TEXTS = ("block", "category", "name", "target", "actual", "method", "level", "note")
 _ABSENT = ("sign", "unit", "group")
 """Row columns the columnar path does not model: a row with one of them goes to the engine"""
@@ -65,24 +68,42 @@ def _clean(rows: Any, columns: dict[str, Encoded], numbers: Numbers) -> Any:
 
 
 def row_columns(rows: Any, context: Any, rulesets: list[Ruleset], numbers: Numbers) -> RowColumns:
-    """The outcome of every row (``context``: its evaluation's ruleset, -1 for none)."""
+    """The outcome of every row (``context``: its evaluation's ruleset, -1 for none): each
+    distinct template (the cells but the actual) prepared once, each distinct actual parsed
+    once, each distinct (template, actual) scored once."""
     columns = {name: encode(rows, name) for name in (*_TEXTS, "weight", "reported_score")}
     ok = _clean(rows, columns, numbers) & (context >= 0)
     parts = [(np.where(ok, context, -1), len(rulesets))]
-    parts += [(columns[name].codes, len(columns[name].values)) for name in _KEYED]
-    inverse, first = combine(parts, rows.num_rows)
+    parts += [(columns[name].codes, len(columns[name].values)) for name in _TEMPLATE]
+    shapes, first = combine(parts, rows.num_rows)
+    templates = [_template(columns, rulesets, context, numbers, row) if ok[row] else None for row in first]
+    actual = columns["actual"]
+    pairs, first = combine([(shapes, len(first)), (actual.codes, len(actual.values))], rows.num_rows)
+    parsed: dict[int, CellValue] = {}
     outcomes: list[Optional[RowOutcome]] = []
-    for row in first:
-        if not ok[row]:
-            outcomes.append(None)
-            continue
-        block, category, name, target, actual, _, method, level = (
-            columns[name].value(columns[name].codes[row]) or "" for name in _KEYED
-        )
-        weight = gated(numbers, columns["weight"].value(columns["weight"].codes[row]), "weight")[1]
-        cells = (block, category, name, target, actual, weight, method, level)
-        outcomes.append(row_outcome(rulesets[context[row]], *cells))
-    return _gathered(outcomes, inverse, ok)
+    with localcontext(CONTEXT):
+        for row in first:
+            shape = templates[shapes[row]]
+            if shape is None:
+                outcomes.append(None)
+                continue
+            code = int(actual.codes[row])
+            cell = parsed.get(code)
+            if cell is None:
+                cell = parsed[code] = parse(actual.value(code) or "")
+            outcomes.append(finish(shape, actual.value(code) or "", cell))
+    return _gathered(outcomes, pairs, ok)
+
+
+def _template(
+    columns: dict[str, Encoded], rulesets: list[Ruleset], context: Any, numbers: Numbers, row: int
+) -> Optional[Template]:
+    block, category, name, target, _, method, level = (
+        columns[name].value(columns[name].codes[row]) or "" for name in _TEMPLATE
+    )
+    weight = gated(numbers, columns["weight"].value(columns["weight"].codes[row]), "weight")[1]
+    with localcontext(CONTEXT):
+        return template(rulesets[context[row]], block, category, name, target, weight, method, level)
 
 
 def _gathered(outcomes: list[Optional[RowOutcome]], inverse: Any, ok: Any) -> RowColumns:
