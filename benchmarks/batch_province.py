@@ -46,8 +46,8 @@ def _group(start: int, count: int, diverse: bool) -> tuple[Any, Any]:
     """Evaluations start … start+count-1 and their rows, as two tables."""
     ids = np.arange(start, start + count, dtype=np.int64)
     if diverse:
-        executed = [f"{50 + (i * 7919) % 5000000 / 100000:.5f}" for i in ids.tolist()]
-        actual_words = None
+        amounts = [5000000 + (i * 7919) % 5000000 for i in ids.tolist()]  # 50.00000 … 99.99999
+        executed = [f"{v // 100000}.{v % 100000:05d}" for v in amounts]
     else:
         executed = [str(80 + i % 25) for i in ids.tolist()]
     heads = pa.table(
@@ -63,9 +63,13 @@ def _group(start: int, count: int, diverse: bool) -> tuple[Any, Any]:
         serial = np.arange(start * PER, (start + count) * PER, dtype=np.int64)
         values = (serial * 104729) % 9999900 + 100
         units = [ROWS[t][4] for t in range(PER)]
-        actual = pa.array([f"{v // 100}.{v % 100:02d}{units[t]}" for v, t in zip(values.tolist(), template.tolist())])
+        actual = pa.array(
+            [f"{v // 100}.{v % 100:02d}{units[t]}" for v, t in zip(values.tolist(), template.tolist())]
+        )
     else:
-        pattern = [f"{n}次" for n in range(13)] + [f"9{m}%" for m in range(10)] + [f"4{m}0人" for m in range(10)]
+        pattern = (
+            [f"{n}次" for n in range(13)] + [f"9{m}%" for m in range(10)] + [f"4{m}0人" for m in range(10)]
+        )
         pattern += [f"8{m}%" for m in range(10)] + ["100%"]
         m = np.repeat(ids % 10, PER)
         code = np.choose(template, [np.repeat(ids % 13, PER), 13 + m, np.full(len(m), 43), 23 + m, 33 + m])
@@ -97,13 +101,19 @@ def write(folder: Path, rows: int, group: int, diverse: bool) -> None:
 
 def score(folder: Path) -> dict[str, float]:
     """Score the two files a row group at a time into two output files."""
-    heads, rows = pq.ParquetFile(folder / "evaluations.parquet"), pq.ParquetFile(folder / "rows.parquet")
+    texts = ["block", "category", "name", "target", "actual", "weight"]  # read as dictionaries
+    heads = pq.ParquetFile(
+        folder / "evaluations.parquet", read_dictionary=["region", "form", "budget_full_year"]
+    )
+    rows = pq.ParquetFile(folder / "rows.parquet", read_dictionary=texts)
     ruleset = perfscore.load_ruleset("cn-project")
     writers: list[Any] = [None, None]
     counted = {"rows": 0, "evaluations": 0, "columnar": 0}
     started = time.perf_counter()
     for group in range(heads.num_row_groups):
-        result = perfscore.score_batch(heads.read_row_group(group), rows.read_row_group(group), ruleset=ruleset)
+        result = perfscore.score_batch(
+            heads.read_row_group(group), rows.read_row_group(group), ruleset=ruleset
+        )
         for i, (name, table) in enumerate((("evaluations", result.evaluations), ("rows", result.rows))):
             if writers[i] is None:
                 writers[i] = pq.ParquetWriter(folder / f"scored-{name}.parquet", table.schema)

@@ -295,7 +295,11 @@ def _row_table(ids: Any, owner: Any, mine: Any, cells: RowColumns) -> Any:
     width = int(block.max(initial=0)) + 1
     group = (evaluation * width + block) * (int(category.max(initial=0)) + 1) + category
     first = first_rows(group)
-    order = np.argsort((evaluation * width + block) * max(len(index), 1) + first, kind="stable")
+    key = (evaluation * width + block) * max(len(index), 1) + first
+    if len(key) > 1 and bool((key[1:] >= key[:-1]).all()):  # rows already in the engine's order
+        order = np.arange(len(key))
+    else:
+        order = np.argsort(key, kind="stable")
     index, evaluation, position = index[order], evaluation[order], position[order]
     rank = positions(evaluation)
     union: Union[list[str], Any] = [f"rows[{i}]" for i in range(int(position.max(initial=-1)) + 1)]

@@ -38,14 +38,30 @@ def encode(table: Any, name: str) -> Encoded:
     if name not in table.column_names:
         return Encoded(np.full(table.num_rows, -1, np.int64), [])
     column = table.column(name)
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
+    if pa.types.is_dictionary(column.type):  # as Parquet reads it with read_dictionary
+        encoded = column.unify_dictionaries() if column.num_chunks > 1 else column
+        chunks = encoded.chunks
+        words = chunks[0].dictionary if chunks else pa.array([], column.type.value_type)
+        indices = pa.chunked_array([c.indices for c in chunks], column.type.index_type)
+        return Encoded(_codes(indices), words.to_pylist())
     try:
         encoded = pc.dictionary_encode(column.combine_chunks())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
         return _by_python(column.to_pylist())
-    codes = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
-    return Encoded(codes, encoded.dictionary.to_pylist())
+    return Encoded(_codes(encoded.indices), encoded.dictionary.to_pylist())
+
+
+def _codes(indices: Any) -> Any:
+    """Dictionary indices as int64 codes, -1 for null."""
+    pa = pyarrow()
+    import pyarrow.compute as pc
+
+    wide = indices.cast(pa.int64())
+    if wide.null_count:
+        wide = pc.fill_null(wide, -1)
+    if isinstance(wide, pa.ChunkedArray):
+        wide = wide.combine_chunks() if wide.num_chunks != 1 else wide.chunk(0)
+    return wide.to_numpy(zero_copy_only=False)
 
 
 def _by_python(values: list[Any]) -> Encoded:
@@ -68,7 +84,7 @@ def _by_python(values: list[Any]) -> Encoded:
 
 def combine(parts: Sequence[tuple[Any, int]], size: int) -> tuple[Any, Any]:
     """One code per distinct tuple of ``parts`` (each codes ≥ -1 and how many distinct values),
-    and the first row holding each tuple."""
+    and a row holding each tuple."""
     key = np.zeros(size, np.int64)
     span = 1
     for codes, count in parts:
@@ -78,6 +94,14 @@ def combine(parts: Sequence[tuple[Any, int]], size: int) -> tuple[Any, Any]:
             span = len(uniques)
         key = key * width + (codes + 1)
         span *= width
+    if span <= max(4 * size, 1 << 16):  # few possible tuples: a table of them, no sort
+        present = np.zeros(span, bool)
+        present[key] = True
+        dense = np.cumsum(present) - 1
+        inverse = dense[key]
+        first = np.empty(int(dense[-1]) + 1 if span else 0, np.int64)
+        first[inverse] = np.arange(size)  # a row of each tuple (any: they hold the same codes)
+        return inverse, first
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return inverse.reshape(-1), first
 
@@ -90,7 +114,10 @@ def first_rows(groups: Any) -> Any:
 
 def positions(groups: Any) -> Any:
     """Each element's position among the elements of its group, in order."""
-    order = np.argsort(groups, kind="stable")
+    if len(groups) < 2 or bool((groups[1:] >= groups[:-1]).all()):  # already in order
+        order = np.arange(len(groups))
+    else:
+        order = np.argsort(groups, kind="stable")
     ranked = groups[order]
     starts = np.ones(len(ranked), bool)
     starts[1:] = ranked[1:] != ranked[:-1]
