@@ -6,18 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import attrs
-import numpy as np
 
 from ..api import score
 from ..errors import PerfscoreError
 from ..report import Report
 from ..rules import Ruleset, load_ruleset
 from .build import Numbers, build
-from .columnar import Columnar, score_columns
 from .columns import as_table, evaluation_data, pyarrow, row_data
+
+if TYPE_CHECKING:  # numpy and the columnar path load on the first batch, not with perfscore
+    from .columnar import Columnar
 
 __all__ = ["BatchResult", "Scored", "score_batch", "score_by_engine", "score_groups"]
 
@@ -64,6 +65,8 @@ def score_batch(
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
     if not evaluation_table.num_rows or not row_table.num_rows:  # (the engine's column types)
         return _by_engine(evaluation_table, row_table, chosen)
+    from .columnar import score_columns
+
     fast = score_columns(evaluation_table, row_table, chosen)
     if fast is None:
         return _by_engine(evaluation_table, row_table, chosen)
@@ -241,6 +244,8 @@ def _tables(outcomes: list[Scored], orphans: list[tuple[Any, int]]) -> BatchResu
 def merged(fast: Columnar, evaluation_table: Any, row_table: Any, ruleset: Optional[Ruleset]) -> BatchResult:
     """The columnar records and the engine's records of the evaluations it left (and the rows
     that name no evaluation), in the order the engine alone would give them."""
+    import numpy as np
+
     pa = pyarrow()
     count = evaluation_table.num_rows
     rest = np.nonzero(~fast.covered)[0]
