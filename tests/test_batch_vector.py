@@ -7,10 +7,14 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import perfscore
 from perfscore.batch import columnar
+from perfscore.batch.outcomes import plain_cell
 from perfscore.batch.run import score_by_engine
+from perfscore.cells import parse_cell
 from test_batch_columnar import same_tables
 
 pa = pytest.importorskip("pyarrow")
@@ -99,3 +103,43 @@ def test_keys_of_every_kind(ids: str) -> None:
     # without ids every row names evaluation 0 (holding uncovered rows); the others have no rows
     expected = {"duplicates": 0, "none": len(cases) - 1}.get(ids, len(CASES))
     assert result.columnar == expected
+
+
+_AFTER = (
+    "",
+    "%",
+    "次",
+    "人",
+    "万元",
+    "元",
+    "个",
+    "天",
+    "个工作日",
+    " 次",
+    "次。",
+    "%以上",
+    "％",
+    "万",
+    "起",
+    "项",
+    "元/人",
+    "亿元",
+)
+
+
+@given(
+    st.one_of(
+        st.builds(
+            lambda whole, part, after: f"{whole}{part}{after}",
+            st.integers(0, 10**15).map(str),
+            st.one_of(st.just(""), st.integers(0, 10**10).map(lambda n: f".{n}")),
+            st.sampled_from(_AFTER),
+        ),
+        st.text(alphabet="0123456789.,%次人万元约≥-+ ", max_size=12),
+    )
+)
+def test_a_plain_number_cell_is_what_the_parser_makes_of_it(text: str) -> None:
+    """The columnar path builds plain number cells ("93.50%", "12次") without the parser's
+    patterns; each is what parse_cell gives, and any other cell is left to parse_cell."""
+    built = plain_cell(text)
+    assert built is None or built == parse_cell(text)

@@ -11,14 +11,14 @@ left to the engine (``covered`` False): the caller scores it with :func:`perfsco
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any, Optional, Union
 
 import attrs
 import numpy as np
 
 from ..codes import CODES
-from ..decimals import in_context, quantize
+from ..decimals import CONTEXT, in_context, quantize
 from ..errors import PerfscoreError
 from ..evaluations import Evaluation
 from ..rules import Ruleset
@@ -172,6 +172,21 @@ def _budgets(table: Any, context: Any, rulesets: list[Ruleset], numbers: Numbers
     parts = [(context, len(rulesets)), *((c.codes, len(c.values)) for c in columns)]
     inverse, first = combine(parts, table.num_rows)
     units, differ = np.full(len(first), -1, np.int64), np.zeros(len(first), np.int64)
+    with localcontext(CONTEXT):
+        _budget_loop(columns, context, rulesets, numbers, first, units, differ)
+    return units[inverse], differ[inverse]
+
+
+def _budget_loop(
+    columns: list[Encoded],
+    context: Any,
+    rulesets: list[Ruleset],
+    numbers: Numbers,
+    first: Any,
+    units: Any,
+    differ: Any,
+) -> None:
+    """Each distinct budget table scored once (``units``, ``differ`` filled in)."""
     for unique, row in enumerate(first):
         if context[row] < 0:
             continue
@@ -180,7 +195,6 @@ def _budgets(table: Any, context: Any, rulesets: list[Ruleset], numbers: Numbers
             outcome = budget_outcome(rulesets[context[row]], *(value for _, value in amounts))
             units[unique] = -1 if outcome is None else outcome.units
             differ[unique] = 0 if outcome is None else len(outcome.findings)
-    return units[inverse], differ[inverse]
 
 
 def _heads(

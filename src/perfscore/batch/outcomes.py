@@ -13,6 +13,7 @@ scored by the engine. :func:`budget_outcome` does the same for a budget table.
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 from typing import NamedTuple, Optional
 
@@ -25,8 +26,8 @@ from ..rules import Ruleset
 from ..rules.plan import BlockPlan, MethodPlan, normalize_label, selector
 
 __all__ = [
-    "SCALE", "BudgetOutcome", "RowOutcome", "Template", "budget_outcome", "finish", "row_outcome", "scaled",
-    "simple", "template",
+    "SCALE", "BudgetOutcome", "RowOutcome", "Template", "budget_outcome", "finish", "plain_cell", "row_outcome",
+    "scaled", "simple", "template",
 ]  # fmt: skip
 
 SCALE = 6
@@ -232,7 +233,6 @@ class BudgetOutcome:
     """The codes of the findings scoring it makes"""
 
 
-@in_context
 def budget_outcome(
     ruleset: Ruleset,
     initial: Optional[Decimal],
@@ -241,7 +241,8 @@ def budget_outcome(
     adjustment: Optional[Decimal],
     points: Optional[Decimal],
 ) -> Optional[BudgetOutcome]:
-    """The budget row's points when it is scored without a finding, else None."""
+    """The budget row's points when it is scored without a finding (or only the one that its
+    printed points differ), else None. Run in the engine's decimal context."""
     rule = ruleset.budget
     if rule is None:
         return BudgetOutcome(0, "")
@@ -266,3 +267,39 @@ def budget_outcome(
     got = min(quantize(capped, rule.rounding.places, rule.rounding.mode), rule.points)
     units = scaled(got)
     return None if units is None else BudgetOutcome(units, str(got), differ)
+
+
+_PLAIN = re.compile(r"(?P<num>(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,10})?)(?P<unit>[^0-9.]{0,10})")
+"""A plain number and what follows it: "93.50%", "12次", "450人", "95" (no sign, comparator, label,
+thousands separator or leading zero; at most 25 digits and 10 characters after)"""
+_UNITS: dict[str, Optional[CellValue]] = {}
+
+
+def _unit_probe(after: str) -> Optional[CellValue]:
+    """What :func:`parse_cell` makes of a plain number followed by ``after``, when that is a
+    number with nothing else to say (no comparator, label, reference or problem) whatever its
+    digits: probed on two numbers of different shapes. None otherwise."""
+    if after in _UNITS:
+        return _UNITS[after]
+    probes = [parse_cell(f"{digits}{after}") for digits in ("1", "12.5")]
+    same = all(
+        p.kind is _NUMBER and p.comparator is None and p.label is None and p.reference is None
+        and p.problem is None and p.unit == probes[0].unit
+        for p in probes
+    )  # fmt: skip
+    good = same and probes[0].number == 1 and probes[1].number == Decimal("12.5")
+    found = _UNITS[after] = probes[0] if good else None
+    return found
+
+
+def plain_cell(text: str) -> Optional[CellValue]:
+    """``parse_cell(text)`` for a plain number cell (see :data:`_PLAIN`), built without the
+    parser's patterns: the part after the number is probed once (:func:`_unit_probe`). None for
+    any other cell (the caller parses it)."""
+    match = _PLAIN.fullmatch(text)
+    if match is None:
+        return None
+    probe = _unit_probe(match["unit"])
+    if probe is None:
+        return None
+    return CellValue(text, _NUMBER, number=Decimal(match["num"]), unit=probe.unit)

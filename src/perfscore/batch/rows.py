@@ -18,7 +18,7 @@ from ..cells import CellValue
 from ..decimals import CONTEXT
 from ..rules import Ruleset
 from .build import Numbers, gated
-from .outcomes import RowOutcome, Template, finish, parse, template
+from .outcomes import RowOutcome, Template, finish, parse, plain_cell, template
 from .vector import Encoded, combine, encode
 
 __all__ = ["RowColumns", "row_columns"]
@@ -90,7 +90,8 @@ def row_columns(rows: Any, context: Any, rulesets: list[Ruleset], numbers: Numbe
             code = int(actual.codes[row])
             cell = parsed.get(code)
             if cell is None:
-                cell = parsed[code] = parse(actual.value(code) or "")
+                text = actual.value(code) or ""
+                cell = parsed[code] = plain_cell(text) or parse(text)
             outcomes.append(finish(shape, actual.value(code) or "", cell))
     return _gathered(outcomes, pairs, ok)
 
@@ -106,33 +107,23 @@ def _template(
         return template(rulesets[context[row]], block, category, name, target, weight, method, level)
 
 
+_NONE = RowOutcome(0, "", "", "", None, 0, 0, 0, 0)
+"""Stands for a row the engine scores (its evaluation goes to the engine)"""
+_FIELDS = ("block", "category", "status", "method", "points", "units", "weight", "idle", "warnings")
+_CODED = (1, 2, 3, 4)
+"""The fields held as codes into lists of their distinct values"""
+
+
 def _gathered(outcomes: list[Optional[RowOutcome]], inverse: Any, ok: Any) -> RowColumns:
     """Per-distinct outcomes as columns, gathered back per row."""
-    size = len(outcomes)
-    fields = {n: np.zeros(size, np.int64) for n in ("block", "category", "status", "method", "points")}
-    fields.update({n: np.zeros(size, np.int64) for n in ("units", "weight", "idle", "warnings")})
-    good = np.zeros(size, bool)
-    codes: dict[str, dict[Any, int]] = {"category": {}, "status": {}, "method": {}, "points": {}}
-    for i, outcome in enumerate(outcomes):
-        if outcome is None:
-            continue
-        good[i] = True
-        fields["block"][i] = outcome.block
-        for name, value in (
-            ("category", outcome.category), ("status", outcome.status),
-            ("method", outcome.method), ("points", outcome.points),
-        ):  # fmt: skip
-            fields[name][i] = codes[name].setdefault(value, len(codes[name]))
-        fields["units"][i], fields["weight"][i] = outcome.units, outcome.weight
-        fields["idle"][i], fields["warnings"][i] = outcome.idle_weight, outcome.warnings
-    gathered = {name: values[inverse] for name, values in fields.items()}
-    texts: list[Optional[str]] = list(codes["points"])
-    if None in codes["points"]:  # a null points text is a null cell
-        gathered["points"] = np.where(gathered["points"] == codes["points"][None], -1, gathered["points"])
-    return RowColumns(
-        ok=ok & good[inverse],
-        texts=texts,
-        statuses=list(codes["status"]),
-        methods=list(codes["method"]),
-        **gathered,
-    )
+    good = np.array([outcome is not None for outcome in outcomes], bool)
+    columns = list(zip(*(_NONE if outcome is None else outcome for outcome in outcomes))) or [()] * 9
+    words: dict[int, list[Any]] = {}
+    for at in _CODED:  # a few distinct texts each: codes, and the texts once
+        distinct: dict[Any, int] = {}
+        columns[at] = tuple(distinct.setdefault(value, len(distinct)) for value in columns[at])
+        words[at] = list(distinct)
+    gathered = {name: np.array(values, np.int64)[inverse] for name, values in zip(_FIELDS, columns)}
+    if None in words[4]:  # a null points text is a null cell
+        gathered["points"] = np.where(gathered["points"] == words[4].index(None), -1, gathered["points"])
+    return RowColumns(ok=ok & good[inverse], texts=words[4], statuses=words[2], methods=words[3], **gathered)
