@@ -143,3 +143,22 @@ def test_a_plain_number_cell_is_what_the_parser_makes_of_it(text: str) -> None:
     patterns; each is what parse_cell gives, and any other cell is left to parse_cell."""
     built = plain_cell(text)
     assert built is None or built == parse_cell(text)
+
+
+@pytest.mark.parametrize("kind", ["int32", "large_string", "dictionary"])
+def test_ids_of_any_arrow_type_come_back_as_the_engine_types_them(kind: str) -> None:
+    evaluations, rows = _tables(dict(enumerate(CASES.values())))
+    ids = evaluations.column("id")
+    if kind == "int32":
+        ids, owners = ids.cast(pa.int32()), rows.column("evaluation_id").cast(pa.int32())
+    else:
+        ids, owners = ids.cast(pa.string()), rows.column("evaluation_id").cast(pa.string())
+        if kind == "large_string":
+            ids, owners = ids.cast(pa.large_string()), owners.cast(pa.large_string())
+        else:
+            ids, owners = ids.dictionary_encode(), owners.dictionary_encode()
+    evaluations = evaluations.set_column(0, "id", ids)
+    rows = rows.set_column(0, "evaluation_id", owners)
+    result = perfscore.score_batch(evaluations, rows)
+    same_tables(result, score_by_engine(evaluations, rows))
+    assert result.columnar == len(CASES)

@@ -74,13 +74,16 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
 
     count = evaluations.num_rows
     if "id" in evaluations.column_names:
-        ids = evaluations.column("id").combine_chunks()
+        ids = _as_engine_types(evaluations.column("id").combine_chunks())
         if ids.null_count or pc.count_distinct(ids).as_py() != count:
             return None
     else:
         ids = pa.array(np.arange(count, dtype=np.int64))
+    named = rows.column("evaluation_id")
+    if pa.types.is_dictionary(named.type):
+        named = named.cast(named.type.value_type)
     try:
-        found = pc.index_in(rows.column("evaluation_id"), value_set=ids)
+        found = pc.index_in(named, value_set=ids)
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     owner = pc.fill_null(found.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
@@ -93,6 +96,18 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
     covered = context >= 0
     covered[owner[~cells.ok & (owner >= 0)]] = False
     return _assemble(ids, owner, covered, context, rulesets, (budget, budget_found), cells)
+
+
+def _as_engine_types(ids: Any) -> Any:
+    """The ids with the Arrow type the engine's records get (inferred from Python values)."""
+    pa = pyarrow()
+    if pa.types.is_dictionary(ids.type):
+        ids = ids.cast(ids.type.value_type)
+    if pa.types.is_integer(ids.type):
+        return ids.cast(pa.int64())
+    if pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type):
+        return ids.cast(pa.string())
+    return pa.array(ids.to_pylist())
 
 
 def _assemble(
