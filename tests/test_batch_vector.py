@@ -162,3 +162,28 @@ def test_ids_of_any_arrow_type_come_back_as_the_engine_types_them(kind: str) -> 
     result = perfscore.score_batch(evaluations, rows)
     same_tables(result, score_by_engine(evaluations, rows))
     assert result.columnar == len(CASES)
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_the_command_scores_as_the_engine(tmp_path: Any, suffix: str) -> None:
+    """perfscore batch scores each flush with score_batch: the records are the engine's."""
+    from perfscore.cli import main
+    from test_batch_columnar import _read, _write
+
+    evaluations, rows = _tables(dict(enumerate({**CASES, **UNCOVERED}.values())))
+    source = tmp_path / "in"
+    source.mkdir()
+    _write(evaluations, source / f"evaluations.{suffix}")
+    _write(rows, source / f"rows.{suffix}")
+    assert main(["batch", str(source), "-o", str(tmp_path / "out"), "--batch-rows", "7", "--quiet"]) == 0
+    engine = score_by_engine(evaluations, rows)
+    got_heads, got_rows = (
+        _read(tmp_path / "out" / f"evaluations.{suffix}"),
+        _read(tmp_path / "out" / f"rows.{suffix}"),
+    )
+    if suffix == "csv":  # every cell read back as text
+        assert [r["total"] or None for r in got_heads] == [r["total"] for r in engine.evaluations.to_pylist()]
+        assert [r["points"] or None for r in got_rows] == [r["points"] for r in engine.rows.to_pylist()]
+        return
+    assert got_heads == engine.evaluations.to_pylist()
+    assert got_rows == engine.rows.to_pylist()

@@ -18,7 +18,7 @@ from typing import Any, Optional, Union
 
 from ..rules import Ruleset, load_ruleset
 from .columns import column_values, evaluation_data, evaluation_record, pyarrow, row_data, row_record
-from .run import EVALUATION_SCHEMA, ROW_SCHEMA, Scored, orphan_record, record_table, score_groups
+from .run import EVALUATION_SCHEMA, ROW_SCHEMA, orphan_record, record_table, score_groups
 
 __all__ = ["FORMATS", "score_folder"]
 
@@ -159,7 +159,7 @@ def _merge(
     """Walk the evaluations and the rows together: each evaluation takes the run of rows that
     names it; a row naming no evaluation, or one already passed, is an error record."""
     done: set[Any] = set()
-    pending: list[Scored] = []
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]] = []
     stray: list[dict[str, Any]] = []
     counts = [0, 0]
     ahead: Optional[tuple[Any, dict[str, Any]]] = next(rows, None)
@@ -174,17 +174,17 @@ def _merge(
             group.append(ahead[1])
             ahead = next(rows, None)
         done.add(key)
-        pending.extend(score_groups([(key, data, group)], ruleset))
+        pending.append((key, data, group))
         counts[0] += 1
         counts[1] += len(group)
         buffered += len(group) + 1
         if buffered >= size:
-            yield from _flush(pending, stray, writers, counts)
+            yield from _flush(pending, stray, writers, counts, ruleset)
             buffered = 0
     while ahead is not None:
         stray.append(_stray(ahead[0], position, ahead[0] in done))
         ahead = next(rows, None)
-    yield from _flush(pending, stray, writers, counts)
+    yield from _flush(pending, stray, writers, counts, ruleset)
 
 
 def _stray(key: Any, position: dict[Any, int], passed: bool) -> dict[str, Any]:
@@ -198,10 +198,57 @@ def _stray(key: Any, position: dict[Any, int], passed: bool) -> dict[str, Any]:
 
 
 def _flush(
-    pending: list[Scored], stray: list[dict[str, Any]], writers: tuple[_Writer, _Writer], counts: list[int]
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]],
+    stray: list[dict[str, Any]],
+    writers: tuple[_Writer, _Writer],
+    counts: list[int],
+    ruleset: Optional[Ruleset],
 ) -> Iterator[tuple[int, int]]:
-    writers[0].write([p.evaluation for p in pending])
-    writers[1].write([r for p in pending for r in p.rows] + stray)
+    heads, rows = _scored(pending, ruleset)
+    writers[0].write(heads)
+    writers[1].write(rows + stray)
     pending.clear()
     stray.clear()
     yield counts[0], counts[1]
+
+
+_PLAIN_TYPES = (str, int, bool)
+
+
+def _scored(
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]], ruleset: Optional[Ruleset]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records of the pending evaluations: scored together by :func:`score_batch` (its
+    columnar path, the engine for what it does not cover) when their cells are plain texts and
+    integers that make Arrow columns as they are; else one by one by the engine."""
+    tables = _as_tables(pending)
+    if tables is not None:
+        from .run import score_batch
+
+        result = score_batch(*tables, ruleset=ruleset)
+        return result.evaluations.to_pylist(), result.rows.to_pylist()
+    scored = list(score_groups(pending, ruleset))
+    return [s.evaluation for s in scored], [r for s in scored for r in s.rows]
+
+
+def _as_tables(pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]]) -> Optional[tuple[Any, Any]]:
+    """The pending evaluations as the two long tables, or None when a cell is of a kind Arrow
+    would convert (a decimal column takes one scale, which would change how 20 is written) or
+    an id repeats."""
+    heads: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for key, data, group in pending:
+        head = {"id": key, **data["evaluation"]}
+        head.update({f"budget_{name}": value for name, value in data.get("budget", {}).items()})
+        heads.append(head)
+        rows.extend({"evaluation_id": key, **row} for row in group)
+    cells = (value for record in (*heads, *rows) for value in record.values())
+    if not rows or len({h["id"] for h in heads}) != len(heads):
+        return None
+    if not all(type(v) in _PLAIN_TYPES for v in cells):
+        return None
+    pa = pyarrow()
+    try:
+        return pa.Table.from_pylist(heads), pa.Table.from_pylist(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # a column of texts and integers
+        return None
