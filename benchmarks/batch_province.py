@@ -128,18 +128,37 @@ def score(folder: Path) -> dict[str, float]:
     return {**counted, "seconds": seconds, "maxrss_kib": float(peak)}
 
 
+def command(folder: Path) -> dict[str, float]:
+    """The same through ``perfscore batch`` (its streaming reader and writer)."""
+    from perfscore.batch.stream import score_folder
+
+    started = time.perf_counter()
+    ticks = list(score_folder(folder, folder / "out", ruleset="cn-project"))
+    done = ticks[-1] if ticks else (0, 0)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "rows": done[1],
+        "evaluations": done[0],
+        "columnar": -1,
+        "seconds": seconds,
+        "maxrss_kib": float(peak),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000_000)
     parser.add_argument("--group", type=int, default=1_000_000, help="rows per row group")
     parser.add_argument("--diverse", action="store_true")
+    parser.add_argument("--command", action="store_true", help="through perfscore batch's streaming")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perfscore-province-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
         write(folder, args.rows, args.group, args.diverse)
         written = time.perf_counter() - started
-        figures = score(folder)
+        figures = command(folder) if args.command else score(folder)
     figures["written_seconds"] = written
     print(json.dumps(figures))
     sys.stdout.flush()

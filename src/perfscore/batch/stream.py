@@ -212,9 +212,6 @@ def _flush(
     yield counts[0], counts[1]
 
 
-_PLAIN_TYPES = (str, int, bool)
-
-
 def _scored(
     pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]], ruleset: Optional[Ruleset]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -242,13 +239,15 @@ def _as_tables(pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]]) 
         head.update({f"budget_{name}": value for name, value in data.get("budget", {}).items()})
         heads.append(head)
         rows.extend({"evaluation_id": key, **row} for row in group)
-    cells = (value for record in (*heads, *rows) for value in record.values())
     if not rows or len({h["id"] for h in heads}) != len(heads):
-        return None
-    if not all(type(v) in _PLAIN_TYPES for v in cells):
         return None
     pa = pyarrow()
     try:
-        return pa.Table.from_pylist(heads), pa.Table.from_pylist(rows)
+        tables = pa.Table.from_pylist(heads), pa.Table.from_pylist(rows)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # a column of texts and integers
         return None
+    plain = (pa.string(), pa.int64(), pa.bool_(), pa.null())
+    cells = (
+        field.type for table in tables for field in table.schema if field.name not in ("id", "evaluation_id")
+    )
+    return tables if all(kind in plain for kind in cells) else None
