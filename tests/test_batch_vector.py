@@ -164,7 +164,7 @@ def test_ids_of_any_arrow_type_come_back_as_the_engine_types_them(kind: str) -> 
     assert result.columnar == len(CASES)
 
 
-@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+@pytest.mark.parametrize("suffix", ["parquet", "csv", "jsonl"])
 def test_the_command_scores_as_the_engine(tmp_path: Any, suffix: str) -> None:
     """perfscore batch scores each flush with score_batch: the records are the engine's."""
     from perfscore.cli import main
@@ -187,3 +187,36 @@ def test_the_command_scores_as_the_engine(tmp_path: Any, suffix: str) -> None:
         return
     assert got_heads == engine.evaluations.to_pylist()
     assert got_rows == engine.rows.to_pylist()
+
+
+@pytest.mark.parametrize("window", ["2", "1000"])
+def test_the_command_on_columns_finds_strays_as_the_record_walk_does(tmp_path: Any, window: str) -> None:
+    """Parquet is scored window by window on columns; JSON Lines record by record. Rows naming no
+    evaluation, or one already passed, come back with the same errors either way."""
+    from perfscore.cli import main
+    from test_batch_columnar import _read, _write
+
+    evaluations, rows = _tables(dict(enumerate({**CASES, **UNCOVERED}.values())))
+    keys = rows.column("evaluation_id").to_pylist()
+    moved = [99, *keys[:7], 3, 0, *keys[7:], 42, 1]  # unknown, passed, unknown at the end
+    rows = pa.concat_tables([rows.slice(0, 1)] * 4 + [rows]).set_column(
+        0, "evaluation_id", pa.array(moved[: rows.num_rows + 4])
+    )
+    found = {}
+    for suffix in ("parquet", "jsonl"):
+        source, out = tmp_path / f"in-{suffix}", tmp_path / f"out-{suffix}"
+        source.mkdir()
+        _write(evaluations, source / f"evaluations.{suffix}")
+        _write(rows, source / f"rows.{suffix}")
+        assert main(["batch", str(source), "-o", str(out), "--batch-rows", window, "--quiet"]) == 0
+        found[suffix] = (_read(out / f"evaluations.{suffix}"), _read(out / f"rows.{suffix}"))
+    assert found["parquet"][0] == found["jsonl"][0]
+    columns, records = found["parquet"][1], found["jsonl"][1]
+    if window == "1000":  # one window: the same order
+        assert columns == records
+    key = lambda r: (str(r["evaluation_id"]), str(r["row"]), str(r["error"]))  # noqa: E731
+    assert sorted(columns, key=key) == sorted(records, key=key)
+    assert {r["error"].split(":")[0] for r in columns if r["status"] == "error" and r["error"]} >= {
+        "no-evaluation",
+        "rows-out-of-order",
+    }

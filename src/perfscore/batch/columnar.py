@@ -29,7 +29,7 @@ from .outcomes import SCALE, budget_outcome, simple
 from .rows import RowColumns, row_columns
 from .vector import Encoded, combine, encode, first_rows, positions, text_array
 
-__all__ = ["Columnar", "score_columns"]
+__all__ = ["Columnar", "as_engine_types", "score_columns"]
 
 _TEXTS = ("title", "unit", "department", "project", "reported_grade", "budget_rate", "budget_note")
 _NUMBERS = {"reported_total": "reported_total", "budget_reported_score": "reported_score"}
@@ -74,7 +74,7 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
 
     count = evaluations.num_rows
     if "id" in evaluations.column_names:
-        ids = _as_engine_types(evaluations.column("id").combine_chunks())
+        ids = as_engine_types(evaluations.column("id").combine_chunks())
         if ids.null_count or pc.count_distinct(ids).as_py() != count:
             return None
     else:
@@ -98,7 +98,7 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
     return _assemble(ids, owner, covered, context, rulesets, (budget, budget_found), cells)
 
 
-def _as_engine_types(ids: Any) -> Any:
+def as_engine_types(ids: Any) -> Any:
     """The ids with the Arrow type the engine's records get (inferred from Python values)."""
     pa = pyarrow()
     if pa.types.is_dictionary(ids.type):
