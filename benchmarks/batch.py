@@ -170,6 +170,18 @@ def province(rows: int, diverse_rows: bool) -> None:
     print(
         f"  20 M rows end to end: {twenty:.1f} s ({shown}; goal < 60 s) {'PASS' if twenty < 60 else 'MISS'}"
     )
+    if not diverse_rows:  # the same through the command's streaming reader and writer
+        done = subprocess.run(
+            [sys.executable, str(here / "batch_province.py"), "--rows", str(rows), "--command"],
+            capture_output=True, text=True, check=False, env={**os.environ},
+        )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"the province run failed:\n{done.stderr}")
+        command = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"  {rows:>11,} rows through perfscore batch: {command['seconds']:7.1f} s,"
+            f" {rows / command['seconds']:11,.0f} rows/s, peak RSS {command['maxrss_kib'] / 1024:7.1f} MiB"
+        )
     ratio = results[1][1]["maxrss_kib"] / results[0][1]["maxrss_kib"]
     print(
         f"  peak RSS {results[1][0]:,} / {results[0][0]:,} rows: {ratio:.2f}× (flat: ≤ 1.2×) {'PASS' if ratio <= 1.2 else 'MISS'}"

@@ -19,7 +19,7 @@ from typing import Any, Optional, Union
 from ..rules import Ruleset, load_ruleset
 from .columns import column_values, evaluation_data, evaluation_record, pyarrow, row_data, row_record
 from .run import EVALUATION_SCHEMA, ROW_SCHEMA, orphan_record, record_table, score_groups
-from .windows import score_windows
+from .windows import matchable, score_windows
 
 __all__ = ["FORMATS", "score_folder"]
 
@@ -182,12 +182,8 @@ def _id_array(evaluations: Path, kind: str, rows: Path, rows_kind: str, size: in
     first = next(_batches(rows, rows_kind, size), None)
     if first is None or "evaluation_id" not in first.schema.names:
         return None
-    named = first.column(first.schema.get_field_index("evaluation_id"))
-    if pa.types.is_dictionary(named.type):
-        named = named.cast(named.type.value_type)
-    try:
-        pc.index_in(named.slice(0, 0), value_set=ids)
-    except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+    named = first.schema.field("evaluation_id").type
+    if not matchable(ids.type, named):
         return None
     return ids
 

@@ -20,7 +20,17 @@ from ..rules import Ruleset
 from .columns import pyarrow
 from .run import score_batch
 
-__all__ = ["score_windows"]
+__all__ = ["matchable", "score_windows"]
+
+
+def matchable(ids: Any, named: Any) -> bool:
+    """Whether rows' ids of type ``named`` are matched to evaluation ids of type ``ids`` on
+    columns as the record walk matches them by value: both integers, or both texts."""
+    pa = pyarrow()
+    if pa.types.is_dictionary(named):
+        named = named.value_type
+    texts = (pa.string(), pa.large_string())
+    return (pa.types.is_integer(ids) and pa.types.is_integer(named)) or (ids in texts and named in texts)
 
 
 class _Rows:
@@ -28,26 +38,44 @@ class _Rows:
     belongs to it, taken in runs."""
 
     def __init__(self, batches: Iterator[Any], ids: Any) -> None:
-        self.batches, self.ids = batches, ids
+        pa = pyarrow()
+        self.batches = batches
         self.high = -1
         """The latest evaluation position a row was given to"""
         self.table: Any = None
         self.position: Any = np.zeros(0, np.int64)
         self.mine: Any = np.zeros(0, bool)
+        self.numbers = pa.types.is_integer(ids.type)
+        if self.numbers:  # integer ids: a sorted copy to search, once
+            values = ids.to_numpy(zero_copy_only=False).astype(np.int64)
+            self.order = np.argsort(values, kind="stable")
+            self.sorted = values[self.order]
+        else:
+            self.lookup = {key: i for i, key in enumerate(ids.to_pylist())}
+
+    def _positions(self, named: Any) -> Any:
+        """Each row's evaluation position (-1: no evaluation has its id). The ids and the rows'
+        ids are both integers or both texts (:func:`matchable`)."""
+        pa = pyarrow()
+        if pa.types.is_dictionary(named.type):
+            named = named.cast(named.type.value_type)
+        if not self.numbers:
+            return np.array([self.lookup.get(key, -1) for key in named.to_pylist()], np.int64)
+        if not len(self.sorted):
+            return np.full(len(named), -1, np.int64)
+        valid = np.asarray(named.is_valid())
+        values = named.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+        at = np.minimum(np.searchsorted(self.sorted, values), len(self.sorted) - 1)
+        hit = valid & (self.sorted[at] == values)
+        return np.where(hit, self.order[at], -1)
 
     def _more(self) -> bool:
         pa = pyarrow()
-        import pyarrow.compute as pc
-
         batch = next(self.batches, None)
         if batch is None:
             return False
         table = pa.Table.from_batches([batch])
-        named = table.column("evaluation_id")
-        if pa.types.is_dictionary(named.type):
-            named = named.cast(named.type.value_type)
-        found = pc.index_in(named, value_set=self.ids)
-        position = pc.fill_null(found.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+        position = self._positions(table.column("evaluation_id").combine_chunks())
         before = np.maximum.accumulate(np.concatenate([[self.high], position]))[:-1]
         mine = (position >= 0) & (position >= before)
         self.high = max(self.high, int(position.max(initial=-1)))
