@@ -2,18 +2,30 @@
 with the garbage collector ON and every report kept (as callers run it).
 
     python benchmarks/batch.py [--count N]     # N national project evaluations × 5 rows (default 4000)
+    python benchmarks/batch.py --province [--province-rows N]   # + N rows end to end from Parquet
 
 Prints rows/s for each path and the ratios the issue sets goals for (docs/batch.md):
 batch from cell strings against the scalar engine (goal ≥ 10×), batch on already-parsed columns
-against the scalar engine (goal ≥ 50×), and each against plain Python.
+against the scalar engine (goal ≥ 50×), and each against plain Python; on the generated rows
+(5 indicator rows, actuals from a few dozen texts) and on the same rows with every actual and
+every budget its own (nothing for the columnar path to share: its worst case). ``--province``
+runs benchmarks/batch_province.py at N/2 and N rows (default 20 M), each in a fresh process:
+rows/s end to end from Parquet to Parquet, the time N rows take (extrapolated when fewer were
+run), and peak RSS at both sizes (flat memory: about equal).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import random
 import re
+import subprocess
+import sys
 import time
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any, Callable
 
 import pyarrow as pa
@@ -65,9 +77,31 @@ def batch(evaluations: Any, rows: Any) -> Any:
 
 
 def parsed(rows: Any) -> Any:
-    """The same rows with the number columns already typed (weights as integers)."""
+    """The same rows as a columnar store holds them: numbers typed (weights as integers), texts
+    dictionary-encoded (as Parquet reads them with ``read_dictionary``)."""
     weight = pa.array([int(w) for w in rows.column("weight").to_pylist()], pa.int64())
-    return rows.set_column(rows.schema.get_field_index("weight"), "weight", weight)
+    rows = rows.set_column(rows.schema.get_field_index("weight"), "weight", weight)
+    for name in ("block", "category", "name", "target", "actual"):
+        at = rows.schema.get_field_index(name)
+        rows = rows.set_column(at, name, rows.column(name).dictionary_encode())
+    return rows
+
+
+def diverse(evaluations: Any, rows: Any) -> tuple[Any, Any]:
+    """The same tables with every actual and every executed amount its own."""
+    draw = random.Random(16)
+    units = ["次" if "次" in t else "%" if "%" in t else "人" for t in rows.column("target").to_pylist()]
+    actual = pa.array([f"{draw.randint(0, 10**7) / 100:.2f}{unit}" for unit in units])
+    rows = rows.set_column(rows.schema.get_field_index("actual"), "actual", actual)
+    count = evaluations.num_rows
+    executed = pa.array([f"{draw.randint(5 * 10**6, 10**7) / 100:.2f}" for _ in range(count)])
+    full = pa.array(["100000"] * count)
+    evaluations = evaluations.set_column(
+        evaluations.schema.get_field_index("budget_executed"), "budget_executed", executed
+    )
+    return evaluations.set_column(
+        evaluations.schema.get_field_index("budget_full_year"), "budget_full_year", full
+    ), rows
 
 
 def timed(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -79,33 +113,98 @@ def timed(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     return best, kept
 
 
+def verdict(ratio: float, goal: float) -> str:
+    return "PASS" if ratio >= goal else "MISS"
+
+
+def measure(evaluations: Any, rows: Any, repeats: int, label: str) -> None:
+    """Every path on the same tables, interleaved, best of ``repeats``; the ratios and verdicts."""
+    typed = parsed(rows)
+    runs = {
+        "plain Python": lambda: plain(evaluations, rows),
+        "scalar engine": lambda: scalar(evaluations, rows),
+        "batch, cell strings": lambda: batch(evaluations, rows),
+        "batch, parsed columns": lambda: batch(evaluations, typed),
+    }
+    figures = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeats):  # A, B, C, D, A, B, … on a shared machine
+        for name, run in runs.items():
+            figures[name] = min(figures[name], timed(run, 1)[0])
+    covered = batch(evaluations, rows).columnar
+    count = rows.num_rows
+    print(f"{label}: {evaluations.num_rows} evaluations, {count} rows ({covered} evaluations on columns)")
+    for name, seconds in figures.items():
+        print(f"  {name:24} {count / seconds:12,.0f} rows/s")
+    scalar_s = figures["scalar engine"]
+    strings, columns = scalar_s / figures["batch, cell strings"], scalar_s / figures["batch, parsed columns"]
+    print(f"  batch (cell strings) / scalar:   {strings:7.2f}×  (goal ≥ 10×) {verdict(strings, 10)}")
+    print(f"  batch (parsed columns) / scalar: {columns:7.2f}×  (goal ≥ 50×) {verdict(columns, 50)}")
+    print(f"  scalar engine / plain Python:    {scalar_s / figures['plain Python']:7.2f}× slower")
+    print(
+        f"  batch (cell strings) / plain:    {figures['plain Python'] / figures['batch, cell strings']:7.2f}× faster"
+    )
+
+
+def province(rows: int, diverse_rows: bool) -> None:
+    """benchmarks/batch_province.py at rows/2 and rows, each in a fresh process."""
+    here = Path(__file__).resolve().parent
+    results = []
+    for size in (rows // 2, rows):
+        command = [sys.executable, str(here / "batch_province.py"), "--rows", str(size)]
+        done = subprocess.run(
+            command + (["--diverse"] if diverse_rows else []),
+            capture_output=True, text=True, check=False, env={**os.environ},
+        )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"the province run failed:\n{done.stderr}")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append((size, figures))
+        print(
+            f"  {size:>11,} rows from Parquet: {figures['seconds']:7.1f} s, {size / figures['seconds']:11,.0f} rows/s,"
+            f" peak RSS {figures['maxrss_kib'] / 1024:7.1f} MiB, {figures['columnar']:,} of"
+            f" {figures['evaluations']:,} evaluations on columns"
+        )
+    size, figures = results[-1]
+    twenty = 20_000_000 * figures["seconds"] / size
+    shown = "measured" if size == 20_000_000 else f"extrapolated from {size:,} rows"
+    print(
+        f"  20 M rows end to end: {twenty:.1f} s ({shown}; goal < 60 s) {'PASS' if twenty < 60 else 'MISS'}"
+    )
+    if not diverse_rows:  # the same through the command's streaming reader and writer
+        done = subprocess.run(
+            [sys.executable, str(here / "batch_province.py"), "--rows", str(rows), "--command"],
+            capture_output=True, text=True, check=False, env={**os.environ},
+        )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"the province run failed:\n{done.stderr}")
+        command = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"  {rows:>11,} rows through perfscore batch: {command['seconds']:7.1f} s,"
+            f" {rows / command['seconds']:11,.0f} rows/s, peak RSS {command['maxrss_kib'] / 1024:7.1f} MiB"
+        )
+    ratio = results[1][1]["maxrss_kib"] / results[0][1]["maxrss_kib"]
+    print(
+        f"  peak RSS {results[1][0]:,} / {results[0][0]:,} rows: {ratio:.2f}× (flat: ≤ 1.2×) {'PASS' if ratio <= 1.2 else 'MISS'}"
+    )
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--count", type=int, default=4000)
     options.add_argument("--repeats", type=int, default=3)
+    options.add_argument("--province", action="store_true", help="also 20 M rows end to end from Parquet")
+    options.add_argument("--province-rows", type=int, default=20_000_000)
     args = options.parse_args()
     evaluations, rows = tables(args.count)
-    typed = parsed(rows)
     perfscore.load_ruleset("cn-project")  # loaded once, as any long run does
-    figures = {
-        "plain Python": timed(lambda: plain(evaluations, rows), args.repeats)[0],
-        "scalar engine": timed(lambda: scalar(evaluations, rows), args.repeats)[0],
-        "batch, cell strings": timed(lambda: batch(evaluations, rows), args.repeats)[0],
-        "batch, parsed columns": timed(lambda: batch(evaluations, typed), args.repeats)[0],
-    }
-    count = rows.num_rows
-    print(f"{args.count} evaluations, {count} rows; GC on, results kept; best of {args.repeats}")
-    for name, seconds in figures.items():
-        print(f"  {name:24} {count / seconds:12,.0f} rows/s")
-    scalar_s = figures["scalar engine"]
-    print(f"batch (cell strings) / scalar:   {scalar_s / figures['batch, cell strings']:.2f}×  (goal ≥ 10×)")
-    print(
-        f"batch (parsed columns) / scalar: {scalar_s / figures['batch, parsed columns']:.2f}×  (goal ≥ 50×)"
-    )
-    print(f"scalar engine / plain Python:    {scalar_s / figures['plain Python']:.2f}× slower")
-    print(
-        f"batch (cell strings) / plain:    {figures['batch, cell strings'] / figures['plain Python']:.2f}× slower"
-    )
+    print(f"GC on, results kept; interleaved, best of {args.repeats}")
+    measure(evaluations, rows, args.repeats, "generated rows")
+    measure(*diverse(evaluations, rows), args.repeats, "every actual and budget its own")
+    if args.province:
+        print("a province, end to end (benchmarks/batch_province.py):")
+        province(args.province_rows, False)
+        print("the same, every actual and budget its own:")
+        province(args.province_rows // 10, True)
 
 
 if __name__ == "__main__":

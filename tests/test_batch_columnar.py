@@ -25,6 +25,7 @@ from conftest import ROOT, SLOW
 from perfscore import Evaluation, Report, Ruleset
 from perfscore.batch.build import FORMS, POINT_KEYS, Numbers, build
 from perfscore.batch.columns import evaluation_data, row_data
+from perfscore.batch.run import score_by_engine
 from perfscore.cli import main
 from strategies import broken_evaluations, broken_rows, evaluations
 
@@ -100,6 +101,9 @@ def expected(key: int, report: Report) -> tuple[dict[str, Any], dict[str, tuple[
 def check_identical(batch: list[Evaluation], **options: Any) -> None:
     evaluations_table, rows_table = tables(batch)
     result = perfscore.score_batch(evaluations_table, rows_table, **options)
+    engine = score_by_engine(evaluations_table, rows_table, **options)
+    assert engine.columnar == 0
+    same_tables(result, engine)
     got = result.evaluations.to_pylist()
     assert [g["id"] for g in got] == list(range(len(batch)))
     by_evaluation: dict[int, list[dict[str, Any]]] = {}
@@ -124,6 +128,14 @@ def check_identical(batch: list[Evaluation], **options: Any) -> None:
             if points is not None:  # the same text too: 20.00 is not 20
                 assert r["points"] == str(rows[r["where"]][0])
         assert len(got_rows) >= len(ev.rows)  # every input row has its record
+
+
+def same_tables(result: Any, engine: Any) -> None:
+    """The columnar path's tables are the engine's, cell for cell (texts, counts, error texts,
+    order, types); and it says how many evaluations it scored on columns."""
+    assert result.evaluations.equals(engine.evaluations), (result.evaluations, engine.evaluations)
+    assert result.rows.equals(engine.rows), (result.rows.to_pylist(), engine.rows.to_pylist())
+    assert 0 <= result.columnar <= result.evaluations.num_rows
 
 
 @SLOW

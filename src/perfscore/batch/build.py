@@ -17,7 +17,7 @@ from typing import Any, Optional
 from ..decimals import MAX_AMOUNT, MAX_POINTS, NumberRefused, gate
 from ..evaluations import BudgetTable, Evaluation, IndicatorRow
 
-__all__ = ["FORMS", "POINT_KEYS", "build"]
+__all__ = ["FORMS", "POINT_KEYS", "build", "gated"]
 
 #: As the reader's (``evaluations.read``): the forms, and the number keys that hold points.
 FORMS = frozenset({"project", "department", "special_fund"})
@@ -85,6 +85,15 @@ class Numbers:
         if found is _REFUSED:
             raise _Unclean
         return found if isinstance(found, Decimal) else None
+
+
+def gated(numbers: Numbers, value: Any, key: str) -> tuple[bool, Optional[Decimal]]:
+    """(True, the number) for a cell the reader takes as it is (None: blank), (False, None) for
+    one it must read itself (to refuse it, or to convert it its own way)."""
+    try:
+        return True, numbers(value, key)
+    except _Unclean:
+        return False, None
 
 
 def _texts(values: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import attrs
 
@@ -17,7 +17,10 @@ from ..rules import Ruleset, load_ruleset
 from .build import Numbers, build
 from .columns import as_table, evaluation_data, pyarrow, row_data
 
-__all__ = ["BatchResult", "Scored", "score_batch", "score_groups"]
+if TYPE_CHECKING:  # numpy and the columnar path load on the first batch, not with perfscore
+    from .columnar import Columnar
+
+__all__ = ["BatchResult", "Scored", "score_batch", "score_by_engine", "score_groups"]
 
 _ROW = re.compile(r"rows\[(\d+)\]")
 
@@ -37,6 +40,8 @@ class BatchResult:
 
     evaluations: Any
     rows: Any
+    columnar: int = 0
+    """How many evaluations were scored on columns (the rest by the engine, one by one)"""
 
 
 @attrs.frozen
@@ -54,15 +59,45 @@ def score_batch(
     pandas DataFrames) exactly as :func:`perfscore.score` scores each, and return a
     :class:`BatchResult`. ``ruleset`` as for :func:`perfscore.score` (None: each evaluation's
     region, form and year choose). A row whose ``evaluation_id`` names no evaluation comes back
-    with that error; nothing is dropped."""
+    with that error; nothing is dropped. The evaluations the columnar path covers are scored on
+    columns (docs/batch.md says which), the others by the engine, one by one."""
     evaluation_table, row_table = as_table(evaluations, "evaluations"), as_table(rows, "rows")
+    chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    if not evaluation_table.num_rows or not row_table.num_rows:  # (the engine's column types)
+        return _by_engine(evaluation_table, row_table, chosen)
+    from .columnar import score_columns
+
+    fast = score_columns(evaluation_table, row_table, chosen)
+    if fast is None:
+        return _by_engine(evaluation_table, row_table, chosen)
+    return merged(fast, evaluation_table, row_table, chosen)
+
+
+def score_by_engine(
+    evaluations: Any, rows: Any, *, ruleset: Union[Ruleset, str, Path, None] = None
+) -> BatchResult:
+    """As :func:`score_batch`, every evaluation scored by the engine (the reference the columnar
+    path is tested against; no faster)."""
+    chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
+    return _by_engine(as_table(evaluations, "evaluations"), as_table(rows, "rows"), chosen)
+
+
+def _by_engine(evaluation_table: Any, row_table: Any, ruleset: Optional[Ruleset]) -> BatchResult:
+    """Every evaluation scored by the engine."""
+    outcomes, orphans = _scored(evaluation_table, row_table, ruleset)
+    return _tables(outcomes, orphans)
+
+
+def _scored(
+    evaluation_table: Any, row_table: Any, ruleset: Optional[Ruleset]
+) -> tuple[list[Scored], list[tuple[Any, int]]]:
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for key, row in row_data(row_table):
         grouped.setdefault(key, []).append(row)
     pairs = [(key, data, grouped.pop(key, [])) for key, data in evaluation_data(evaluation_table)]
     outcomes = list(score_groups(pairs, ruleset))
     orphans = [(key, i) for key, found in grouped.items() for i in range(len(found))]
-    return _tables(outcomes, orphans)
+    return outcomes, orphans
 
 
 def score_groups(
@@ -204,3 +239,57 @@ def _tables(outcomes: list[Scored], orphans: list[tuple[Any, int]]) -> BatchResu
         evaluations=record_table([o.evaluation for o in outcomes], EVALUATION_SCHEMA),
         rows=record_table(rows, ROW_SCHEMA),
     )
+
+
+def merged(fast: Columnar, evaluation_table: Any, row_table: Any, ruleset: Optional[Ruleset]) -> BatchResult:
+    """The columnar records and the engine's records of the evaluations it left (and the rows
+    that name no evaluation), in the order the engine alone would give them."""
+    import numpy as np
+
+    pa = pyarrow()
+    count = evaluation_table.num_rows
+    rest = np.nonzero(~fast.covered)[0]
+    owner = fast.owner
+    left = (owner < 0) | ~fast.covered[np.maximum(owner, 0)]
+    covered = count - len(rest)
+    if not left.any() and not len(rest):
+        return BatchResult(_drop(fast.evaluations), _drop(fast.rows), covered)
+    if "id" not in evaluation_table.column_names:
+        evaluation_table = evaluation_table.append_column("id", fast.ids)
+    outcomes, orphans = _scored(
+        evaluation_table.take(pa.array(rest)), row_table.filter(pa.array(left)), ruleset
+    )
+    heads = record_table([o.evaluation for o in outcomes], EVALUATION_SCHEMA)
+    heads = heads.append_column("_i", pa.array(rest.astype(np.int64)))
+    records = [r for o in outcomes for r in o.rows] + [orphan_record(k, i) for k, i in orphans]
+    places = [(int(rest[j]), k) for j, o in enumerate(outcomes) for k in range(len(o.rows))]
+    places += [(count, k) for k in range(len(orphans))]
+    lines = record_table(records, ROW_SCHEMA)
+    lines = lines.append_column("_i", pa.array([p[0] for p in places], pa.int64()))
+    lines = lines.append_column("_k", pa.array([p[1] for p in places], pa.int64()))
+    try:
+        evaluations = _joined(heads, fast.evaluations, "id", ["_i"])
+        rows = _joined(lines, fast.rows, "evaluation_id", ["_i", "_k"])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return _by_engine(evaluation_table, row_table, ruleset)  # ids of mixed kinds: the engine's
+    return BatchResult(evaluations, rows, covered)
+
+
+def _joined(engine: Any, columns: Any, key: str, order: list[str]) -> Any:
+    """Both tables as one, in ``order``, without the ordering columns."""
+    pa = pyarrow()
+    if not engine.num_rows:
+        return _drop(columns)
+    if columns.num_rows and columns.schema.field(key).type != engine.schema.field(key).type:
+        at = columns.schema.get_field_index(key)
+        columns = columns.set_column(at, key, columns.column(key).cast(engine.schema.field(key).type))
+    if engine.schema.field(key).type == pa.null():
+        engine = engine.set_column(
+            engine.schema.get_field_index(key), key, engine.column(key).cast(columns.schema.field(key).type)
+        )
+    both = pa.concat_tables([columns, engine.select(columns.column_names)])
+    return _drop(both.sort_by([(name, "ascending") for name in order]))
+
+
+def _drop(table: Any) -> Any:
+    return table.drop_columns([name for name in ("_i", "_k") if name in table.column_names])

@@ -18,7 +18,8 @@ from typing import Any, Optional, Union
 
 from ..rules import Ruleset, load_ruleset
 from .columns import column_values, evaluation_data, evaluation_record, pyarrow, row_data, row_record
-from .run import EVALUATION_SCHEMA, ROW_SCHEMA, Scored, orphan_record, record_table, score_groups
+from .run import EVALUATION_SCHEMA, ROW_SCHEMA, orphan_record, record_table, score_groups
+from .windows import matchable, score_windows
 
 __all__ = ["FORMATS", "score_folder"]
 
@@ -80,6 +81,7 @@ class _Writer:
     def __init__(self, path: Path, kind: str, schema: tuple[tuple[str, Optional[str]], ...]) -> None:
         self.path, self.kind, self.schema = path, kind, schema
         self.writer: Any = None
+        self.schema_written: Any = None
         self.text: Any = path.open("w", encoding="utf-8") if kind == "jsonl" else None
 
     def write(self, batch: list[dict[str, Any]]) -> None:
@@ -88,7 +90,15 @@ class _Writer:
         if self.text is not None:
             self.text.writelines(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in batch)
             return
-        table = record_table(batch, self.schema)
+        self.write_table(record_table(batch, self.schema))
+
+    def write_table(self, table: Any) -> None:
+        """A table of records with this file's columns."""
+        if not table.num_rows:
+            return
+        if self.text is not None:
+            self.write(table.to_pylist())
+            return
         if self.writer is None:
             if self.kind == "parquet":
                 import pyarrow.parquet as pq
@@ -98,7 +108,10 @@ class _Writer:
                 import pyarrow.csv as pcsv
 
                 self.writer = pcsv.CSVWriter(self.path, table.schema)
-        self.writer.write_table(table.cast(self.writer.schema) if self.kind == "parquet" else table)
+            self.schema_written = table.schema
+        if table.schema != self.schema_written:  # a null column, an id column typed otherwise
+            table = table.cast(self.schema_written)
+        self.writer.write_table(table)
 
     def close(self) -> None:
         if self.text is not None:
@@ -125,7 +138,6 @@ def score_folder(
     out_kind = FORMATS[kind] if kind else in_kind
     out.mkdir(parents=True, exist_ok=True)
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
-    known = set(_ids(evaluations_path, in_kind, size))
     heads = records(evaluations_path, in_kind, size, evaluation_data, _evaluations)
     rows = records(rows_path, rows_kind, size, row_data, _rows)
     writers = (
@@ -133,10 +145,63 @@ def score_folder(
         _Writer(out / f"rows.{out_kind}", out_kind, ROW_SCHEMA),
     )
     try:
+        ids = _id_array(evaluations_path, in_kind, rows_path, rows_kind, size)
+        if ids is not None:  # both files columnar, ids unique: the windows are found on columns
+            position: dict[Any, int] = {}
+            yield from score_windows(
+                _batches(evaluations_path, in_kind, size), _batches(rows_path, rows_kind, size), ids, chosen,
+                lambda heads, scored, strays: _write_window(writers, heads, scored, strays),
+                lambda key, passed: _stray(key, position, passed),
+            )  # fmt: skip
+            return
+        known = set(_ids(evaluations_path, in_kind, size))
         yield from _merge(heads, rows, known, chosen, writers, size)
     finally:
         for writer in writers:
             writer.close()
+
+
+def _id_array(evaluations: Path, kind: str, rows: Path, rows_kind: str, size: int) -> Optional[Any]:
+    """All the evaluations' ids as one Arrow array, typed as the engine's records type them, when
+    both files are Parquet or CSV, every evaluation has an id of its own, and the rows' ids can
+    be matched to them on columns; else None (the records are walked one by one)."""
+    if kind == "jsonl" or rows_kind == "jsonl":
+        return None
+    pa = pyarrow()
+    import pyarrow.compute as pc
+
+    from .columnar import as_engine_types
+
+    chunks = [batch.column(batch.schema.get_field_index("id")) for batch in _batches(evaluations, kind, size)
+              if "id" in batch.schema.names]  # fmt: skip
+    if not chunks:
+        return None
+    ids = as_engine_types(pa.chunked_array(chunks).combine_chunks())
+    if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+        return None
+    first = next(_batches(rows, rows_kind, size), None)
+    if first is None or "evaluation_id" not in first.schema.names:
+        return None
+    named = first.schema.field("evaluation_id").type
+    if not matchable(ids.type, named):
+        return None
+    return ids
+
+
+def _columns_of(records: list[dict[str, Any]]) -> Any:
+    """Records as a table with a column for every key any of them has (a key left out is a null
+    cell; ``Table.from_pylist`` would take the first record's keys alone)."""
+    names = list(dict.fromkeys(name for record in records for name in record))
+    return pyarrow().table({name: [record.get(name) for record in records] for name in names})
+
+
+def _write_window(
+    writers: tuple[_Writer, _Writer], heads: Any, scored: Any, strays: list[dict[str, Any]]
+) -> None:
+    if heads is not None:
+        writers[0].write_table(heads)
+        writers[1].write_table(scored)
+    writers[1].write(strays)
 
 
 def _ids(path: Path, kind: str, size: int) -> Iterator[Any]:
@@ -159,7 +224,7 @@ def _merge(
     """Walk the evaluations and the rows together: each evaluation takes the run of rows that
     names it; a row naming no evaluation, or one already passed, is an error record."""
     done: set[Any] = set()
-    pending: list[Scored] = []
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]] = []
     stray: list[dict[str, Any]] = []
     counts = [0, 0]
     ahead: Optional[tuple[Any, dict[str, Any]]] = next(rows, None)
@@ -174,17 +239,17 @@ def _merge(
             group.append(ahead[1])
             ahead = next(rows, None)
         done.add(key)
-        pending.extend(score_groups([(key, data, group)], ruleset))
+        pending.append((key, data, group))
         counts[0] += 1
         counts[1] += len(group)
         buffered += len(group) + 1
         if buffered >= size:
-            yield from _flush(pending, stray, writers, counts)
+            yield from _flush(pending, stray, writers, counts, ruleset)
             buffered = 0
     while ahead is not None:
         stray.append(_stray(ahead[0], position, ahead[0] in done))
         ahead = next(rows, None)
-    yield from _flush(pending, stray, writers, counts)
+    yield from _flush(pending, stray, writers, counts, ruleset)
 
 
 def _stray(key: Any, position: dict[Any, int], passed: bool) -> dict[str, Any]:
@@ -198,10 +263,56 @@ def _stray(key: Any, position: dict[Any, int], passed: bool) -> dict[str, Any]:
 
 
 def _flush(
-    pending: list[Scored], stray: list[dict[str, Any]], writers: tuple[_Writer, _Writer], counts: list[int]
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]],
+    stray: list[dict[str, Any]],
+    writers: tuple[_Writer, _Writer],
+    counts: list[int],
+    ruleset: Optional[Ruleset],
 ) -> Iterator[tuple[int, int]]:
-    writers[0].write([p.evaluation for p in pending])
-    writers[1].write([r for p in pending for r in p.rows] + stray)
+    heads, rows = _scored(pending, ruleset)
+    writers[0].write(heads)
+    writers[1].write(rows + stray)
     pending.clear()
     stray.clear()
     yield counts[0], counts[1]
+
+
+def _scored(
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]], ruleset: Optional[Ruleset]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records of the pending evaluations: scored together by :func:`score_batch` (its
+    columnar path, the engine for what it does not cover) when their cells are plain texts and
+    integers that make Arrow columns as they are; else one by one by the engine."""
+    tables = _as_tables(pending)
+    if tables is not None:
+        from .run import score_batch
+
+        result = score_batch(*tables, ruleset=ruleset)
+        return result.evaluations.to_pylist(), result.rows.to_pylist()
+    scored = list(score_groups(pending, ruleset))
+    return [s.evaluation for s in scored], [r for s in scored for r in s.rows]
+
+
+def _as_tables(pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]]) -> Optional[tuple[Any, Any]]:
+    """The pending evaluations as the two long tables, or None when a cell is of a kind Arrow
+    would convert (a decimal column takes one scale, which would change how 20 is written) or
+    an id repeats."""
+    heads: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for key, data, group in pending:
+        head = {"id": key, **data["evaluation"]}
+        head.update({f"budget_{name}": value for name, value in data.get("budget", {}).items()})
+        heads.append(head)
+        rows.extend({"evaluation_id": key, **row} for row in group)
+    if not rows or len({h["id"] for h in heads}) != len(heads):
+        return None
+    pa = pyarrow()
+    try:
+        tables = _columns_of(heads), _columns_of(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # a column of texts and integers
+        return None
+    plain = (pa.string(), pa.int64(), pa.bool_(), pa.null())
+    cells = (
+        field.type for table in tables for field in table.schema if field.name not in ("id", "evaluation_id")
+    )
+    return tables if all(kind in plain for kind in cells) else None
