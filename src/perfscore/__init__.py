@@ -74,7 +74,8 @@ __all__ = [
 
 # Where each public name lives: ``import perfscore`` imports none of them (the command line's
 # ``--help`` must not pay for the engine); ``perfscore.X`` and ``from perfscore import X``
-# import X's module the first time (PEP 562), and with it ``batch.pickling``'s reducers.
+# import X's module the first time (PEP 562). Rulesets and reports pickle wherever they are
+# used: their modules register the reducers they need (serialize, formulas, report).
 _HOMES = {
     "api": ("read_evaluations", "ruleset_for", "score", "score_file"),
     "batch": ("BatchResult", "score_batch"),
@@ -108,8 +109,6 @@ def __getattr__(name: str) -> object:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module}", __name__), name)
-    if module != "errors":  # with the engine, its pickle reducers: rulesets and reports pickle
-        importlib.import_module(".batch", __name__)
     globals()[name] = value  # once imported, a plain attribute
     return value
 

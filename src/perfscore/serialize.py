@@ -8,16 +8,33 @@ the classes' type hints. Generic: it imports no model, so every model may import
 
 from __future__ import annotations
 
+import copyreg
 import typing
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any, Literal, Union
 
 import attrs
 
 from .errors import EvaluationError, Problem
 
-__all__ = ["dump", "load"]
+__all__ = ["dump", "load", "read_only"]
+
+
+def read_only(items: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only view over a copy of ``items``: how a pickled view comes back. The standard
+    library does not pickle a ``MappingProxyType``; every model that holds one (rulesets,
+    reports) imports this module, so they pickle wherever they are used (process pools, Dask,
+    Spark)."""
+    return MappingProxyType(dict(items))
+
+
+def _read_only_reduced(view: Mapping[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return read_only, (dict(view),)
+
+
+copyreg.pickle(MappingProxyType, _read_only_reduced)
 
 
 def dump(value: Any) -> Any:

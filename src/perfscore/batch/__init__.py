@@ -9,7 +9,6 @@ Dask or Spark. Needs the ``batch`` extra (pyarrow).
 
 from __future__ import annotations
 
-from . import pickling  # noqa: F401  (registers the reducer: rulesets and reports pickle)
 from .columns import BUDGET_COLUMNS, EVALUATION_COLUMNS, ROW_COLUMNS
 from .run import BatchResult, score_batch
 

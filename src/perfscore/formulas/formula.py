@@ -8,10 +8,11 @@ small Python function (:mod:`.codegen`); ``"simpleeval"`` is the reference inter
 
 from __future__ import annotations
 
+import copyreg
 import functools
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 import attrs
 
@@ -171,3 +172,11 @@ def _run_cases(
         if when is None or when.truth(env):
             return index, score.number(env)
     raise FormulaEvaluationError("no case applies")
+
+
+def _reduced(formula: Formula) -> tuple[Any, tuple[str, tuple[str, ...], str]]:
+    """A formula pickles as its source: unpickling compiles it again (its code is generated)."""
+    return Formula, (formula.source, formula.names, formula.backend)
+
+
+copyreg.pickle(Formula, _reduced)

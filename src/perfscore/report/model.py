@@ -7,6 +7,7 @@ from, and the self-reported score beside the computed one.
 
 from __future__ import annotations
 
+import copyreg
 import decimal
 import json
 from collections.abc import Mapping
@@ -195,6 +196,16 @@ class Deferred(Explanation):
 
     def __init__(self, call: tuple[Any, ...]) -> None:
         self._state = call
+
+
+def _explanation_reduced(explanation: Explanation) -> tuple[Any, tuple[Any, ...]]:
+    """An explanation pickles rendered (a deferred one holds the scorer's generated code)."""
+    inputs, zh, en, provenance = explanation._parts()
+    return Explanation, (dict(inputs), zh, en, dict(provenance))
+
+
+copyreg.pickle(Explanation, _explanation_reduced)
+copyreg.pickle(Deferred, _explanation_reduced)
 
 
 class _Explained:

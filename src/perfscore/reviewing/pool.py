@@ -152,7 +152,7 @@ class _Pool(Generic[Item, Result]):
 def _reducers() -> tuple[str, ...]:
     """The modules that registered this process's pickle reducers (``copyreg``): a worker that
     does not start as a copy of this process imports them, so that what pickles here pickles
-    there (perfscore's rulesets and reports: ``batch.pickling``)."""
+    there (perfscore's rulesets and reports register theirs where they are defined)."""
     found = {getattr(reducer, "__module__", None) for reducer in copyreg.dispatch_table.values()}
     return tuple(sorted(m for m in found if isinstance(m, str) and m != "copyreg"))
 

@@ -14,6 +14,7 @@ from typing import Optional
 import attrs
 
 from ..formulas import Formula
+from ..serialize import read_only  # noqa: F401  (registers the reducer: its read-only views pickle)
 from .plan import Plan, build_plan
 
 __all__ = [
