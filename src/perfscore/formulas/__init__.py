@@ -9,6 +9,7 @@ allow-list, then compiled to a small Python function or run by the simpleeval re
 - :mod:`.formula` — :class:`Formula`, :func:`compile_formula` and :func:`compile_cases`.
 """
 
+from .codegen import clear_code_cache
 from .formula import Formula, compile_cases, compile_formula
 from .runtime import (
     BACKENDS,
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_SOURCE_LENGTH",
     "CaseChain",
     "Formula",
+    "clear_code_cache",
     "compile_cases",
     "compile_formula",
 ]

@@ -17,7 +17,7 @@ from .reader import Reader, document_locator, show
 from .registry import as_table, pick_edition, read, readable, registry, with_own_dir
 from .toml import TomlDocument, TomlSyntax
 
-__all__ = ["MAX_EXTENDS_DEPTH", "Chain", "resolve"]
+__all__ = ["MAX_EXTENDS_DEPTH", "Chain", "clear_merged", "resolve"]
 
 #: The longest ``extends`` chain: a ruleset and at most this many ancestors.
 MAX_EXTENDS_DEPTH = 16
@@ -42,7 +42,7 @@ def resolve(file: str, dirs: tuple[Path, ...]) -> Chain:
     is reported with the whole chain."""
     chain: list[str] = []
     labels: list[str] = []
-    layers: list[tuple[dict[str, Any], Origins, TomlDocument]] = []
+    layers: list[TomlDocument] = []
     current = file
     while True:
         try:
@@ -50,17 +50,46 @@ def resolve(file: str, dirs: tuple[Path, ...]) -> Chain:
         except TomlSyntax as exc:
             raise RulesetError([exc.problem], f"{current}: {exc.problem.message}") from None
         chain.append(current)
-        layers.append((doc.data, origins_of(doc.data, current), doc))
+        layers.append(doc)
         parent = _parent(current, doc, dirs, chain)
         if parent is None:
             break
         current, label = parent
         labels.append(label)
-    data, origins, _ = layers[-1]
-    for child_data, child_origins, _ in reversed(layers[:-1]):
-        data, origins = merge(data, origins, child_data, child_origins)
-    docs = {name: doc for name, (_, _, doc) in zip(chain, layers)}
+    data, origins = _merged(tuple(zip(reversed(chain), reversed(layers))))
+    docs = dict(zip(chain, layers))
     return Chain(data, origins, docs, tuple(labels))
+
+
+_MERGED: dict[tuple[tuple[str, int], ...], tuple[tuple[TomlDocument, ...], dict[str, Any], Origins]] = {}
+"""A chain, root first, as (file, id of its parsed document) → the documents (held, so that the
+ids stay theirs) and the chain merged: the national base and project rulesets are merged once
+for all their children, not once per child. A file read again is a new document: a new key."""
+_MERGED_MAX = 256
+
+
+def _merged(chain: tuple[tuple[str, TomlDocument], ...]) -> tuple[dict[str, Any], Origins]:
+    """``chain`` (root first) merged, each file over the ones before it. The merged tables are
+    read, never changed, by whoever builds from them (as a parsed file's own tables are)."""
+    key = tuple((name, id(doc)) for name, doc in chain)
+    found = _MERGED.get(key)
+    if found is not None:
+        return found[1], found[2]
+    name, doc = chain[-1]
+    own = origins_of(doc.data, name)
+    if len(chain) == 1:
+        data, origins = doc.data, own
+    else:
+        data, origins = merge(*_merged(chain[:-1]), doc.data, own)
+    if len(_MERGED) >= _MERGED_MAX:
+        _MERGED.clear()
+    _MERGED[key] = (tuple(d for _, d in chain), data, origins)
+    return data, origins
+
+
+def clear_merged() -> None:
+    """Forget every merged chain."""
+    _MERGED.clear()
 
 
 def _parent(

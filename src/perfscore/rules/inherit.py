@@ -15,6 +15,9 @@ The rules, documented in docs/ruleset-format.md:
 Alongside the data, an *origin* table maps every key path of the result to the file and the
 key path in that file that it came from, so errors point at the right line and every value
 in a report can say which file set it.
+
+Tables are the ``dict`` a TOML parser gives (checked with ``isinstance(…, dict)``: the abstract
+``Mapping`` check costs a tenth of a cold load).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ def origins_of(
     """The origin table of a value that comes whole from one file."""
     table: Origins = {} if out is None else out
     table[path] = (file, source_path)
-    if isinstance(data, Mapping):
+    if isinstance(data, dict):
         for key, value in data.items():
             origins_of(value, file, _join(path, key), _join(source_path, key), table)
     elif isinstance(data, list):
@@ -52,7 +55,7 @@ def origins_of(
 def _copy(value: Any, origins: Origins, src: str, dst: str, out: Origins) -> Any:
     """Copy ``value`` (found at ``src`` in ``origins``) to ``dst``, carrying its origins."""
     out[dst] = origins.get(src, origins.get("", ("", "")))
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {k: _copy(v, origins, _join(src, k), _join(dst, k), out) for k, v in value.items()}
     if isinstance(value, list):
         return [_copy(v, origins, f"{src}[{i}]", f"{dst}[{i}]", out) for i, v in enumerate(value)]
@@ -91,7 +94,7 @@ def _merge_tables(
         in_parent, in_child = key in parent, key in child
         if in_parent and in_child:
             pv, cv = parent[key], child[key]
-            if isinstance(pv, Mapping) and isinstance(cv, Mapping):
+            if isinstance(pv, dict) and isinstance(cv, dict):
                 result[key] = _merge_tables(
                     pv, _join(ppath, key), porig, cv, _join(cpath, key), corig, here, out
                 )
@@ -111,7 +114,7 @@ def _merge_tables(
 def _ident(item: Any, id_key: str) -> Any:
     """An entry's ``key`` (or ``id``) as it is matched; None for an entry without one, or with a
     value no entry can be matched by (an array or a table: the build reports its type)."""
-    value = item.get(id_key) if isinstance(item, Mapping) else None
+    value = item.get(id_key) if isinstance(item, dict) else None
     return value if isinstance(value, Hashable) else None
 
 
@@ -141,7 +144,7 @@ def _merge_keyed(
         at = index_of.get(ident) if ident is not None else None
         if at is None:
             merged.append((None, "", {}, item, f"{cpath}[{i}]", corig))
-        elif isinstance(item, Mapping) and item.get("remove") is True:
+        elif isinstance(item, dict) and item.get("remove") is True:
             removed.add(at)
         else:
             old = merged[at]
@@ -151,7 +154,7 @@ def _merge_keyed(
         if at in removed:
             continue
         here = f"{path}[{len(result)}]"
-        if pv is not None and cv is not None and isinstance(pv, Mapping) and isinstance(cv, Mapping):
+        if pv is not None and cv is not None and isinstance(pv, dict) and isinstance(cv, dict):
             result.append(_merge_tables(pv, pp, po, cv, cp, co, here, out))
         elif cv is not None:
             result.append(_copy(cv, co, cp, here, out))

@@ -22,7 +22,7 @@ from ..formulas import BACKENDS
 from ..regions import name as region_name
 from ..suggest import close_matches
 from .builder import build_ruleset, clear_formula_cache
-from .extends import resolve
+from .extends import clear_merged, resolve
 from .inherit import origins_of
 from .model import Ruleset
 from .registry import (
@@ -199,4 +199,5 @@ def clear_caches() -> None:
     directory is found by id only after it, as the directory listing is cached."""
     clear_registry_caches()
     clear_formula_cache()
+    clear_merged()
     _BUILT.clear()

@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 
 from ...decimals import MAX_AMOUNT, MAX_POINTS, ROUNDING_MODES, NumberRefused, gate
 from ...errors import FormulaError
-from ...formulas import Formula, compile_formula
+from ...formulas import Formula, clear_code_cache, compile_formula
 from ..inherit import Origins
 from ..model import Rounding, Text
 from ..reader import MAX_PROBLEMS, Located, Reader, key_path, show
@@ -67,8 +67,9 @@ def _compile(source: str, names: tuple[str, ...], backend: str) -> Formula:
 
 
 def clear_formula_cache() -> None:
-    """Forget every compiled formula."""
+    """Forget every compiled formula, and the code generated for them."""
     _compile.cache_clear()
+    clear_code_cache()
 
 
 def _origin_locator(
