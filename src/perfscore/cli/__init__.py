@@ -72,9 +72,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except Exception as exc:  # a bug in perfscore: said in a line, not a traceback
             if os.environ.get("PERFSCORE_DEBUG"):
                 raise
-            warn(
-                f"内部错误 / internal error: {type(exc).__name__}: {exc} (请报告 / please report it; PERFSCORE_DEBUG=1 shows where)"
-            )
+            said = f"{type(exc).__name__}: {exc}"
+            hint = "请报告 / please report it; PERFSCORE_DEBUG=1 shows where"
+            print(f"perfscore: 内部错误 / internal error: {said} ({hint})", file=sys.stderr)
             return EXIT_INTERNAL
         finally:
             for shown in dict.fromkeys(
