@@ -25,8 +25,9 @@ __all__ = ["Ready", "ordered"]
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-CHUNK = 4
-"""Items per task: fewer round trips between processes; what a crash re-runs item by item."""
+CHUNK = 16
+"""Items per task: fewer round trips between processes (4 cost the pool 16% more processor time
+than one process, 16 cost 6–12%); what a crash re-runs item by item."""
 WINDOW = 4
 """Tasks in flight per process: enough to keep each busy, few enough to bound memory."""
 
