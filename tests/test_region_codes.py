@@ -93,6 +93,7 @@ def test_check(code: str, year: int, status: str) -> None:
         ("吉林省吉林市财政局", "220200"),
         ("襄樊市民政局", "420600"),  # a former name
         ("会同县财政局", "431225"),
+        ("北京市朝阳", "110000"),  # 朝阳区 cut off by a cell's edge: the whole name decides, not 朝阳市
     ],
 )
 def test_find_names_the_region(text: str, code: str) -> None:

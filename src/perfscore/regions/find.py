@@ -117,6 +117,27 @@ def find(text: str) -> Found:
     matches = _matches(text)
     if not matches:
         return Found("", ())
+    found = _agreed(matches)
+    if found.code or not found.ambiguous:
+        return found
+    # Names written whole (北京市) outweigh a bare short form that disagrees with them (朝阳, the
+    # start of a 朝阳区 cut off by a cell's edge): decide by the whole names when they agree.
+    whole = [m for m in matches if not _short_form(m)]
+    if whole and len(whole) < len(matches):
+        by_whole = _agreed(whole)
+        if by_whole.code:
+            return Found(by_whole.code, tuple(matches))
+    return found
+
+
+def _short_form(match: Match) -> bool:
+    """``match`` is a name's short form (岳阳 for 岳阳市), not a name as written whole."""
+    regions = _table().regions
+    return any(_short(regions[code]) == match.text for code in match.codes if code in regions)
+
+
+def _agreed(matches: list[Match]) -> Found:
+    """The most specific region all ``matches`` agree on, or the candidates when they do not."""
     kept: list[list[str]] = []
     for i, match in enumerate(matches):
         others = [m for j, m in enumerate(matches) if j != i]
