@@ -48,6 +48,7 @@ def test_a_stated_split_that_adds_up_is_scored_on_the_tables_own_points() -> Non
     stated = [f for f in reviewed.findings if f.code == "block-points-stated"]
     assert [(f.severity, f.found) for f in stated] == [("info", "产出指标 60、效益指标 30")]
     assert _serious(reviewed) == ["reported-total-mismatch"]  # 96 printed for 94: the table's own error
+    assert all(b.provenance["points"].startswith("表中一级指标所列分值") for b in report.blocks)
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,13 @@ import re
 import threading
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Optional
 
 import attrs
 
 from ..evaluations import Evaluation
-from ..rules import Ruleset
+from ..rules import Block, Ruleset
 from ..rules.plan import normalize_label
 from .findings import Findings
 from .shown import fmt
@@ -73,6 +74,19 @@ def _stated(ruleset: Ruleset, evaluation: Evaluation) -> Optional[dict[str, Deci
     return stated
 
 
+def _moved(ruleset: Ruleset, kept: list[tuple[int, Block]]) -> dict[str, str]:
+    """The ruleset's provenance with each kept block's entries at its new place, and its points
+    said to come from the table."""
+    out = {path: where for path, where in ruleset.provenance.items() if not path.startswith("blocks[")}
+    for j, (i, _) in enumerate(kept):
+        old, new = f"blocks[{i}]", f"blocks[{j}]"
+        for path, where in ruleset.provenance.items():
+            if path == old or path.startswith((f"{old}.", f"{old}[")):
+                out[new + path[len(old) :]] = where
+        out[f"{new}.points"] = "表中一级指标所列分值 (the table's block label)"
+    return out
+
+
 def _copy(ruleset: Ruleset, stated: tuple[tuple[str, Decimal], ...]) -> Ruleset:
     """The ruleset with the stated blocks' points, built once per (ruleset, stated points)."""
     key = (id(ruleset), stated)
@@ -82,8 +96,9 @@ def _copy(ruleset: Ruleset, stated: tuple[tuple[str, Decimal], ...]) -> Ruleset:
             _CACHE.move_to_end(key)
             return kept[1]
     points = dict(stated)
-    blocks = tuple(attrs.evolve(b, points=points[b.key]) for b in ruleset.blocks if b.key in points)
-    copy = attrs.evolve(ruleset, blocks=blocks)
+    present = [(i, b) for i, b in enumerate(ruleset.blocks) if b.key in points]
+    blocks = tuple(attrs.evolve(b, points=points[b.key]) for _, b in present)
+    copy = attrs.evolve(ruleset, blocks=blocks, provenance=MappingProxyType(_moved(ruleset, present)))
     with _LOCK:
         _CACHE[key] = (ruleset, copy)  # the original kept too: its id is not reused while cached
         while len(_CACHE) > _KEPT:
