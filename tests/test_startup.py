@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -124,3 +126,66 @@ def test_rulesets_and_reports_pickle_however_they_were_imported() -> None:
         "assert pickle.loads(pickle.dumps(report)) == report"
     )
     assert not any(m.startswith("perfscore.batch") for m in modules)  # nothing of the batch path
+
+
+# --------------------------------------------------------------------------- the registry's peek
+
+HEADER_CASES = {
+    "plain": '[ruleset]\nid = "a"\nedition = "2024"\n[in_force]\nx = 1\n',
+    "later subtable": '[ruleset]\nid = "a"\n[blocks]\nx = 1\n[ruleset.in_force]\nfrom = 2021\n',
+    "quoted later": '[ruleset]\nid = "a"\n[blocks]\n["ruleset".name]\nzh = "乙"\n',
+    "escaped later": '[ruleset]\nid = "a"\n[blocks]\n["\\u0072uleset".in_force]\nfrom = 2020\n',
+    "dotted root": 'ruleset.region = "CN"\n[ruleset]\nid = "a"\n[x]\ny = 1\n',
+    "inline": 'ruleset = { id = "a", region = "CN" }\n[x]\ny = 1\n',
+    "string opened": '[ruleset]\nid = "a"\nnote = """\n[x]\n"""\n[y]\nz = 1\n',
+    "array opened": '[ruleset]\nid = "a"\naliases = [\n["b"]\n]\n[y]\nz = 1\n',
+    "header in string": 'x = """\n[ruleset]\n"""\n[ruleset]\nid = "a"\n[y]\n',
+    "abstract": '[ruleset]\nid = "a"\nabstract = true\n[y]\nz = 1\n',
+    "abstract wrong": '[ruleset]\nid = "a"\nabstract = 1\n[y]\nz = 1\n',
+    "not a ruleset": '[case]\nid = "a"\n[y]\n',
+    "broken header": '[ruleset]\nid = "a\n[y]\nz = 1\n',
+    "crlf": '[ruleset]  # the header\r\nid = "a"\r\nregion = "CN"\r\n[y]\r\nz = 1\r\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADER_CASES))
+def test_the_registry_reads_a_header_as_the_whole_file_would(tmp_path: Path, name: str) -> None:
+    """The registry parses a file only up to the end of its ``[ruleset]`` table, and says of
+    it exactly what a parse of the whole file says (for a file valid as a whole)."""
+    from perfscore.rules import registry as r
+
+    (tmp_path / "file.toml").write_text(HEADER_CASES[name], encoding="utf-8", newline="")
+    r.clear_registry_caches()
+    fast = r.registry((tmp_path,))
+    key = r._identity(tmp_path / "file.toml")
+    whole = r._read_cached(*key) if fast and not fast[0].error else None
+    r.clear_registry_caches()
+    with mock.patch.object(r, "_header_cached", return_value=None):
+        slow = r.registry((tmp_path,))
+    r.clear_registry_caches()
+    assert fast == slow
+    if whole is not None and r._header_cached(*key) is not None:  # the short read was used
+        assert whole.data["ruleset"] == r._header_cached(*key).data["ruleset"]
+
+
+def test_the_shipped_rulesets_are_read_by_their_headers() -> None:
+    from perfscore.rules import registry as r
+
+    infos = r.readable(r.registry(r.bundled_dirs()))
+    assert len(infos) > 20
+    assert all(r._header_cached(*r._identity(Path(info.file))) is not None for info in infos)
+
+
+def test_a_file_broken_past_its_header_is_listed_and_refused_when_loaded(tmp_path: Path) -> None:
+    """The registry no longer parses a whole file to list it: an error past the ``[ruleset]``
+    table is reported, located, when the file is loaded (by its id, as by its path)."""
+    from perfscore.errors import RulesetError
+    from perfscore.rules import available_rulesets, load_ruleset
+
+    file = tmp_path / "vendor.toml"
+    file.write_text('[ruleset]\nid = "vendor-x"\nregion = "CN"\n[budget]\nx = \n', encoding="utf-8")
+    assert [info.id for info in available_rulesets([tmp_path]) if info.file == str(file)] == ["vendor-x"]
+    for name in ("vendor-x", file):
+        with pytest.raises(RulesetError, match="invalid TOML") as caught:
+            load_ruleset(name, paths=[tmp_path])
+        assert "line 5" in str(caught.value) or caught.value.problems[0].line == 5
