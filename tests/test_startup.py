@@ -164,8 +164,9 @@ def test_the_registry_reads_a_header_as_the_whole_file_would(tmp_path: Path, nam
         slow = r.registry((tmp_path,))
     r.clear_registry_caches()
     assert fast == slow
-    if whole is not None and r._header_cached(*key) is not None:  # the short read was used
-        assert whole.data["ruleset"] == r._header_cached(*key).data["ruleset"]
+    header = r._header_cached(*key)
+    if whole is not None and header is not None:  # the short read was used
+        assert whole.data["ruleset"] == header.data["ruleset"]
 
 
 def test_the_shipped_rulesets_are_read_by_their_headers() -> None:
