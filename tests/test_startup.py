@@ -50,6 +50,10 @@ READERS = (
 )
 """Optional dependencies ``score FILE.toml`` has no use for."""
 
+UNUSED_BY_SCORE = ("json", "zipfile", "difflib", "simpleeval")
+"""What ``score FILE.toml`` has no use for either: JSON (``--json``, JSON files, ``to_json``), the
+zip files of workbooks, did-you-mean suggestions and the ``reference`` formula backend."""
+
 
 def _imported(code: str) -> set[str]:
     """The modules imported by ``code`` in a fresh interpreter of this checkout."""
@@ -99,6 +103,7 @@ def test_score_imports_no_reader_it_does_not_use_nor_other_commands() -> None:
     )
     assert "perfscore.scoring" in modules  # it did score
     assert not _heavy(modules, READERS)
+    assert not _heavy(modules, UNUSED_BY_SCORE)
     assert (
         not {"perfscore.cases", "perfscore.compare", "perfscore.report.export", "perfscore.cli.reviewing"}
         & modules
