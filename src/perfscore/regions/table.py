@@ -77,11 +77,30 @@ class _Table:
 
 
 @functools.lru_cache(maxsize=1)
+def _text() -> str:
+    """The table file's text after a newline (so that every line follows one)."""
+    return "\n" + TABLE_FILE.read_text(encoding="utf-8")
+
+
+def _line(code: str) -> Optional[str]:
+    """The line of ``code`` (the last if it were listed twice, as in :func:`_lines`), or None:
+    a six-digit code is found in the text, without splitting the table into lines."""
+    if not (isinstance(code, str) and _CODE.fullmatch(code)):
+        return _lines().get(code)
+    text = _text()
+    start = text.rfind(f"\n{code}\t")
+    if start < 0:
+        return None
+    end = text.find("\n", start + 1)
+    return text[start + 1 : end if end >= 0 else len(text)]
+
+
+@functools.lru_cache(maxsize=1)
 def _lines() -> Mapping[str, str]:
     """Each code's line of the table file, by code, not yet split: a lookup builds only the
     :class:`Region` it asks for (a command that checks one code does not build 7,000)."""
     lines: dict[str, str] = {}
-    for line in TABLE_FILE.read_text(encoding="utf-8").split("\n"):
+    for line in _text().split("\n"):
         if line.startswith(("#", "code\t")) or not line.strip():
             continue
         lines[line[: line.find("\t")]] = line
@@ -90,8 +109,10 @@ def _lines() -> Mapping[str, str]:
 
 @functools.cache
 def _region(code: str) -> Region:
-    """The entry of ``code``, a key of :func:`_lines`."""
-    code, label, first, last, former = _lines()[code].split("\t")
+    """The entry of ``code``, a code of the table."""
+    line = _line(code)
+    assert line is not None
+    code, label, first, last, former = line.split("\t")
     return Region(code, label, first, last, tuple(f for f in former.split("|") if f))
 
 
@@ -121,7 +142,7 @@ def level(code: str) -> Level:
 
 def lookup(code: str) -> Optional[Region]:
     """The table's entry for ``code``, or None."""
-    return _region(code) if code in _lines() else None
+    return _region(code) if _line(code) is not None else None
 
 
 def name(code: str) -> str:
@@ -151,7 +172,7 @@ def check(code: str, year: int = 0) -> CodeStatus:
     if found is not None:  # the newest revision is read only for a code seen long ago
         gone = year > int(found.last[:4]) + 1 and found.last < _latest()
         return "withdrawn" if gone else "known"
-    if code[:2] + "0000" in _lines() and (year == 0 or year >= int(_latest()[:4])):
+    if _line(code[:2] + "0000") is not None and (year == 0 or year >= int(_latest()[:4])):
         return "unlisted"
     return "unknown"
 
