@@ -105,7 +105,14 @@ def test_score_imports_no_reader_it_does_not_use_nor_other_commands() -> None:
     assert not _heavy(modules, READERS)
     assert not _heavy(modules, UNUSED_BY_SCORE)
     assert (
-        not {"perfscore.cases", "perfscore.compare", "perfscore.report.export", "perfscore.cli.reviewing"}
+        not {
+            "perfscore.cases",
+            "perfscore.compare",
+            "perfscore.report.export",
+            "perfscore.cli.reviewing",
+            "perfscore.reviewing.batch",
+            "perfscore.reviewing.sniff",
+        }
         & modules
     )
 
