@@ -162,21 +162,21 @@ HEADER_CASES = {
 
 @pytest.mark.parametrize("name", sorted(HEADER_CASES))
 def test_the_registry_reads_a_header_as_the_whole_file_would(tmp_path: Path, name: str) -> None:
-    """The registry parses a file only up to the end of its ``[ruleset]`` table, and says of
-    it exactly what a parse of the whole file says (for a file valid as a whole)."""
+    """The registry parses a shipped file only up to the end of its ``[ruleset]`` table, and
+    says of it exactly what a parse of the whole file says (for a file valid as a whole)."""
     from perfscore.rules import registry as r
 
     (tmp_path / "file.toml").write_text(HEADER_CASES[name], encoding="utf-8", newline="")
     r.clear_registry_caches()
-    fast = r.registry((tmp_path,))
+    with mock.patch.object(r, "bundled_dirs", return_value=(tmp_path,)):
+        fast = r.registry((tmp_path,))
     key = r._identity(tmp_path / "file.toml")
-    whole = r._read_cached(*key) if fast and not fast[0].error else None
+    header = r._header_cached(*key)
     r.clear_registry_caches()
-    with mock.patch.object(r, "_header_cached", return_value=None):
-        slow = r.registry((tmp_path,))
+    slow = r.registry((tmp_path,))  # not shipped: parsed whole
+    whole = r._read_cached(*key) if slow and not slow[0].error else None
     r.clear_registry_caches()
     assert fast == slow
-    header = r._header_cached(*key)
     if whole is not None and header is not None:  # the short read was used
         assert whole.data["ruleset"] == header.data["ruleset"]
 
@@ -189,16 +189,35 @@ def test_the_shipped_rulesets_are_read_by_their_headers() -> None:
     assert all(r._header_cached(*r._identity(Path(info.file))) is not None for info in infos)
 
 
-def test_a_file_broken_past_its_header_is_listed_and_refused_when_loaded(tmp_path: Path) -> None:
-    """The registry no longer parses a whole file to list it: an error past the ``[ruleset]``
-    table is reported, located, when the file is loaded (by its id, as by its path)."""
-    from perfscore.errors import RulesetError
-    from perfscore.rules import available_rulesets, load_ruleset
+BROKEN_PAST_HEADER = '[ruleset]\nid = "vendor-x"\nregion = "CN"\n[budget]\nx = \n'
+
+
+def test_a_file_broken_past_its_header_in_a_folder_given_is_listed_as_broken(tmp_path: Path) -> None:
+    """A folder the caller names is parsed whole: a file broken anywhere never hides a ruleset."""
+    from perfscore.rules import available_rulesets
 
     file = tmp_path / "vendor.toml"
-    file.write_text('[ruleset]\nid = "vendor-x"\nregion = "CN"\n[budget]\nx = \n', encoding="utf-8")
-    assert [info.id for info in available_rulesets([tmp_path]) if info.file == str(file)] == ["vendor-x"]
-    for name in ("vendor-x", file):
-        with pytest.raises(RulesetError, match="invalid TOML") as caught:
-            load_ruleset(name, paths=[tmp_path])
-        assert "line 5" in str(caught.value) or caught.value.problems[0].line == 5
+    file.write_text(BROKEN_PAST_HEADER, encoding="utf-8")
+    listed = [(info.id, info.error) for info in available_rulesets([tmp_path]) if info.file == str(file)]
+    assert len(listed) == 1 and listed[0][0] == "" and "invalid TOML" in listed[0][1]
+
+
+def test_a_shipped_file_broken_past_its_header_is_refused_when_loaded(tmp_path: Path) -> None:
+    """A shipped file is listed from its header: an error past the ``[ruleset]`` table is
+    reported, located, when the file is loaded (by its id, as by its path)."""
+    from perfscore.errors import RulesetError
+    from perfscore.rules import available_rulesets, load_ruleset
+    from perfscore.rules import registry as r
+
+    file = tmp_path / "vendor.toml"
+    file.write_text(BROKEN_PAST_HEADER, encoding="utf-8")
+    r.clear_registry_caches()
+    try:
+        with mock.patch.object(r, "bundled_dirs", return_value=(tmp_path,)):
+            assert [info.id for info in available_rulesets()] == ["vendor-x"]
+            for name in ("vendor-x", file):
+                with pytest.raises(RulesetError, match="invalid TOML") as caught:
+                    load_ruleset(name)
+                assert caught.value.problems[0].line == 5
+    finally:
+        r.clear_registry_caches()

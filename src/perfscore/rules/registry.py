@@ -143,13 +143,20 @@ def _ruleset_files(directory: Path) -> list[Path]:
 @functools.lru_cache(maxsize=32)
 def registry(dirs: tuple[Path, ...]) -> tuple[RulesetInfo, ...]:
     """Every ruleset file in ``dirs`` (an earlier directory shadows a later one for the same id
-    and edition), and every file that cannot be read, with its ``error``."""
+    and edition), and every file that cannot be read, with its ``error``.
+
+    A file of a directory the caller names (``paths``, ``$PERFSCORE_RULESETS``) is parsed whole,
+    so that one broken anywhere is listed as broken and never hides a shipped ruleset; a shipped
+    file only up to the end of its ``[ruleset]`` table (:func:`_header_cached`), the rest of it
+    when it is loaded."""
     infos: list[RulesetInfo] = []
     seen: set[tuple[str, str]] = set()
+    shipped = bundled_dirs()
     for directory in dirs:
+        whole = directory not in shipped
         for file in _ruleset_files(directory):
             try:
-                info = _peek(file)
+                info = _peek(file, whole=whole)
             except TomlSyntax as exc:
                 reason = exc.problem.message
                 infos.append(RulesetInfo("", "", "", "", 0, None, Text(""), (), str(file), error=reason))
@@ -286,7 +293,7 @@ def _header_cached(file: str, mtime_ns: int, size: int) -> Optional[TomlDocument
         return None
     try:
         doc = normalise(parse_toml(text[: cut.start()], file))
-    except TomlSyntax:
+    except Exception:  # whatever it is, the whole file then says it as it always did
         return None
     meta = doc.data.get("ruleset")
     return doc if isinstance(meta, dict) and isinstance(meta.get("id"), str) else None
@@ -297,15 +304,16 @@ def as_table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _peek(file: Path) -> Optional[RulesetInfo]:
+def _peek(file: Path, *, whole: bool = True) -> Optional[RulesetInfo]:
     """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...).
     Raises ``TomlSyntax`` for a file that cannot be read or parsed.
 
-    Lenient: a value of the wrong type is read as absent here, so that one broken file in a
-    directory does not hide the others; loading that file reports it.
+    With ``whole`` false, only the ``[ruleset]`` table is parsed when it can be told apart
+    (:func:`_header_cached`). Lenient: a value of the wrong type is read as absent here, so
+    that one broken file in a directory does not hide the others; loading that file reports it.
     """
     key = _identity(file)
-    doc = _header_cached(*key) or _read_cached(*key)
+    doc = (None if whole else _header_cached(*key)) or _read_cached(*key)
     meta = doc.data.get("ruleset")
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         return None
