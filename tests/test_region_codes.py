@@ -3,6 +3,7 @@ code, what a code is for a table of a given year, and the regions a unit's name 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -144,3 +145,40 @@ def test_the_wheel_carries_the_table(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (wheel,) = tmp_path.glob("perfscore-*.whl")
     assert "perfscore/regions/gb2260.tsv" in zipfile.ZipFile(wheel).namelist()
+
+
+def _read_whole() -> dict[str, regions.Region]:
+    """The table as read whole, line by line (what the lazy lookups must agree with)."""
+    whole: dict[str, regions.Region] = {}
+    with TABLE_FILE.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith(("#", "code\t")) or not line.strip():
+                continue
+            code, label, first, last, former = line.rstrip("\n").split("\t")
+            whole[code] = regions.Region(code, label, first, last, tuple(f for f in former.split("|") if f))
+    return whole
+
+
+def test_lookups_build_only_what_they_ask_and_agree_with_the_whole_table() -> None:
+    """A lookup builds only the entry it asks for; every entry and status is the one the whole
+    table gives (the status by the rule of :data:`regions.CodeStatus`, applied to every code)."""
+    code = "from perfscore.regions import table as t\nt.check('430602', 2021)\nprint(t._region.cache_info().currsize, t._table.cache_info().currsize)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.split() == ["1", "0"]
+    whole = _read_whole()
+    latest = max(r.last for r in whole.values())
+    assert regions.all_regions() == tuple(whole.values())
+    for key in [*whole, "000000", "439999", "990101", "CN", "43060", "", "a\tb"]:
+        assert lookup(key) == whole.get(key)
+        if not key.isdigit() or len(key) != 6:
+            continue
+        for year in (0, 1990, 2010, 2020, 2023, 2024, 2030):
+            found = whole.get(key)
+            if found is not None:
+                expected = "withdrawn" if found.last < latest and year > int(found.last[:4]) + 1 else "known"
+            elif key[:2] + "0000" in whole and (year == 0 or year >= int(latest[:4])):
+                expected = "unlisted"
+            else:
+                expected = "unknown"
+            assert check(key, year) == expected, (key, year)

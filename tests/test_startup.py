@@ -9,6 +9,8 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -47,6 +49,10 @@ READERS = (
     "uvicorn",
 )
 """Optional dependencies ``score FILE.toml`` has no use for."""
+
+UNUSED_BY_SCORE = ("json", "zipfile", "difflib", "simpleeval")
+"""What ``score FILE.toml`` has no use for either: JSON (``--json``, JSON files, ``to_json``), the
+zip files of workbooks, did-you-mean suggestions and the ``reference`` formula backend."""
 
 
 def _imported(code: str) -> set[str]:
@@ -97,8 +103,16 @@ def test_score_imports_no_reader_it_does_not_use_nor_other_commands() -> None:
     )
     assert "perfscore.scoring" in modules  # it did score
     assert not _heavy(modules, READERS)
+    assert not _heavy(modules, UNUSED_BY_SCORE)
     assert (
-        not {"perfscore.cases", "perfscore.compare", "perfscore.report.export", "perfscore.cli.reviewing"}
+        not {
+            "perfscore.cases",
+            "perfscore.compare",
+            "perfscore.report.export",
+            "perfscore.cli.reviewing",
+            "perfscore.reviewing.batch",
+            "perfscore.reviewing.sniff",
+        }
         & modules
     )
 
@@ -124,3 +138,86 @@ def test_rulesets_and_reports_pickle_however_they_were_imported() -> None:
         "assert pickle.loads(pickle.dumps(report)) == report"
     )
     assert not any(m.startswith("perfscore.batch") for m in modules)  # nothing of the batch path
+
+
+# --------------------------------------------------------------------------- the registry's peek
+
+HEADER_CASES = {
+    "plain": '[ruleset]\nid = "a"\nedition = "2024"\n[in_force]\nx = 1\n',
+    "later subtable": '[ruleset]\nid = "a"\n[blocks]\nx = 1\n[ruleset.in_force]\nfrom = 2021\n',
+    "quoted later": '[ruleset]\nid = "a"\n[blocks]\n["ruleset".name]\nzh = "乙"\n',
+    "escaped later": '[ruleset]\nid = "a"\n[blocks]\n["\\u0072uleset".in_force]\nfrom = 2020\n',
+    "dotted root": 'ruleset.region = "CN"\n[ruleset]\nid = "a"\n[x]\ny = 1\n',
+    "inline": 'ruleset = { id = "a", region = "CN" }\n[x]\ny = 1\n',
+    "string opened": '[ruleset]\nid = "a"\nnote = """\n[x]\n"""\n[y]\nz = 1\n',
+    "array opened": '[ruleset]\nid = "a"\naliases = [\n["b"]\n]\n[y]\nz = 1\n',
+    "header in string": 'x = """\n[ruleset]\n"""\n[ruleset]\nid = "a"\n[y]\n',
+    "abstract": '[ruleset]\nid = "a"\nabstract = true\n[y]\nz = 1\n',
+    "abstract wrong": '[ruleset]\nid = "a"\nabstract = 1\n[y]\nz = 1\n',
+    "not a ruleset": '[case]\nid = "a"\n[y]\n',
+    "broken header": '[ruleset]\nid = "a\n[y]\nz = 1\n',
+    "crlf": '[ruleset]  # the header\r\nid = "a"\r\nregion = "CN"\r\n[y]\r\nz = 1\r\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADER_CASES))
+def test_the_registry_reads_a_header_as_the_whole_file_would(tmp_path: Path, name: str) -> None:
+    """The registry parses a shipped file only up to the end of its ``[ruleset]`` table, and
+    says of it exactly what a parse of the whole file says (for a file valid as a whole)."""
+    from perfscore.rules import registry as r
+
+    (tmp_path / "file.toml").write_text(HEADER_CASES[name], encoding="utf-8", newline="")
+    r.clear_registry_caches()
+    with mock.patch.object(r, "bundled_dirs", return_value=(tmp_path,)):
+        fast = r.registry((tmp_path,))
+    key = r._identity(tmp_path / "file.toml")
+    header = r._header_cached(*key)
+    r.clear_registry_caches()
+    slow = r.registry((tmp_path,))  # not shipped: parsed whole
+    whole = r._read_cached(*key) if slow and not slow[0].error else None
+    r.clear_registry_caches()
+    assert fast == slow
+    if whole is not None and header is not None:  # the short read was used
+        assert whole.data["ruleset"] == header.data["ruleset"]
+
+
+def test_the_shipped_rulesets_are_read_by_their_headers() -> None:
+    from perfscore.rules import registry as r
+
+    infos = r.readable(r.registry(r.bundled_dirs()))
+    assert len(infos) > 20
+    assert all(r._header_cached(*r._identity(Path(info.file))) is not None for info in infos)
+
+
+BROKEN_PAST_HEADER = '[ruleset]\nid = "vendor-x"\nregion = "CN"\n[budget]\nx = \n'
+
+
+def test_a_file_broken_past_its_header_in_a_folder_given_is_listed_as_broken(tmp_path: Path) -> None:
+    """A folder the caller names is parsed whole: a file broken anywhere never hides a ruleset."""
+    from perfscore.rules import available_rulesets
+
+    file = tmp_path / "vendor.toml"
+    file.write_text(BROKEN_PAST_HEADER, encoding="utf-8")
+    listed = [(info.id, info.error) for info in available_rulesets([tmp_path]) if info.file == str(file)]
+    assert len(listed) == 1 and listed[0][0] == "" and "invalid TOML" in listed[0][1]
+
+
+def test_a_shipped_file_broken_past_its_header_is_refused_when_loaded(tmp_path: Path) -> None:
+    """A shipped file is listed from its header: an error past the ``[ruleset]`` table is
+    reported, located, when the file is loaded (by its id, as by its path)."""
+    from perfscore.errors import RulesetError
+    from perfscore.rules import available_rulesets, load_ruleset
+    from perfscore.rules import registry as r
+
+    file = tmp_path / "vendor.toml"
+    file.write_text(BROKEN_PAST_HEADER, encoding="utf-8")
+    r.clear_registry_caches()
+    try:
+        with mock.patch.object(r, "bundled_dirs", return_value=(tmp_path,)):
+            assert [info.id for info in available_rulesets()] == ["vendor-x"]
+            for name in ("vendor-x", file):
+                with pytest.raises(RulesetError, match="invalid TOML") as caught:
+                    load_ruleset(name)
+                assert caught.value.problems[0].line == 5
+    finally:
+        r.clear_registry_caches()

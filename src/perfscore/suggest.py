@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 __all__ = ["MAX_SUGGESTION_CANDIDATES", "MAX_SUGGESTION_WORD", "close_matches"]
@@ -22,6 +21,8 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str
     if len(pool) > MAX_SUGGESTION_CANDIDATES:
         slack = max(2, len(word) // 3)
         pool = [c for c in pool if abs(len(c) - len(word)) <= slack][:MAX_SUGGESTION_CANDIDATES]
+    import difflib  # only when a name was not found
+
     found = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
     if not found:
         lowered = word.lower()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -111,6 +110,8 @@ def score_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
         resolutions = [resolve(e, args.ruleset, paths=paths, strict=args.strict) for e in found]
         reports = [r.attach(score(r.evaluation, r.ruleset)) for r in resolutions]
         data = {"file": args.evaluation, "tables": [r.to_dict() for r in reports]}  # schema/score.schema.json
+        import json
+
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
     # The breakdown, and under it every finding of the table's review (scoring's and review's).

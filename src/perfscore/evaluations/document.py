@@ -3,7 +3,6 @@ file parsed here, its content checked by :mod:`.read`, the model built by :mod:`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union
@@ -48,6 +47,8 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
 
 
 def _parse_json(text: str, name: str) -> Any:
+    import json  # only for a JSON file
+
     try:
         check_nesting(text, name, toml=False)
         return json.loads(text, parse_constant=_json_constant)

@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import ast
 import decimal
-import difflib
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Literal, NoReturn, Optional
@@ -211,6 +210,8 @@ def _union(kinds: list[Kind]) -> Kind:
 
 
 def _suggest(word: str, candidates: Collection[str]) -> list[str]:
+    import difflib  # only when a name was not found
+
     pool = sorted(candidates)
     found = [c for c in pool if c.lower() == word.lower() and c != word]
     for match in difflib.get_close_matches(word, pool, n=3, cutoff=0.6):

@@ -20,7 +20,6 @@ from perfscore.errors import FormulaEvaluationError
 
 from .check import BOOL, Checked, check
 from .codegen import compile_chain, compile_function
-from .reference import reference_function
 from .runtime import BACKENDS, HIGH, LOW, CaseChain, Impl, Value, evaluation_error, not_a_number
 from .source import refusal
 
@@ -112,7 +111,12 @@ def compile_formula(source: str, names: Collection[str], *, backend: str = "comp
     if backend not in BACKENDS:
         raise refusal("formula-backend", source, backend=backend, backends=BACKENDS)
     checked = check(source, names)
-    impl = compile_function(checked) if backend == "compiled" else reference_function(checked)
+    if backend == "compiled":
+        impl = compile_function(checked)
+    else:
+        from .reference import reference_function  # simpleeval, only for this backend
+
+        impl = reference_function(checked)
     return Formula(
         source=source,
         names=checked.names,

@@ -77,20 +77,59 @@ class _Table:
 
 
 @functools.lru_cache(maxsize=1)
+def _text() -> str:
+    """The table file's text after a newline (so that every line follows one)."""
+    return "\n" + TABLE_FILE.read_text(encoding="utf-8")
+
+
+def _line(code: str) -> Optional[str]:
+    """The line of ``code`` (the last if it were listed twice, as in :func:`_lines`), or None:
+    a six-digit code is found in the text, without splitting the table into lines."""
+    if not (isinstance(code, str) and _CODE.fullmatch(code)):
+        return _lines().get(code)
+    text = _text()
+    start = text.rfind(f"\n{code}\t")
+    if start < 0:
+        return None
+    end = text.find("\n", start + 1)
+    return text[start + 1 : end if end >= 0 else len(text)]
+
+
+@functools.lru_cache(maxsize=1)
+def _lines() -> Mapping[str, str]:
+    """Each code's line of the table file, by code, not yet split: a lookup builds only the
+    :class:`Region` it asks for (a command that checks one code does not build 7,000)."""
+    lines: dict[str, str] = {}
+    for line in _text().split("\n"):
+        if line.startswith(("#", "code\t")) or not line.strip():
+            continue
+        lines[line[: line.find("\t")]] = line
+    return lines
+
+
+@functools.cache
+def _region(code: str) -> Region:
+    """The entry of ``code``, a code of the table."""
+    line = _line(code)
+    assert line is not None
+    code, label, first, last, former = line.split("\t")
+    return Region(code, label, first, last, tuple(f for f in former.split("|") if f))
+
+
+@functools.lru_cache(maxsize=1)
+def _latest() -> str:
+    """The newest revision in the table (``YYYYMM``)."""
+    return max(line.split("\t")[3] for line in _lines().values())
+
+
+@functools.lru_cache(maxsize=1)
 def _table() -> _Table:
-    regions: dict[str, Region] = {}
-    with TABLE_FILE.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith(("#", "code\t")) or not line.strip():
-                continue
-            code, label, first, last, former = line.rstrip("\n").split("\t")
-            regions[code] = Region(code, label, first, last, tuple(f for f in former.split("|") if f))
-    return _Table(regions, max(r.last for r in regions.values()))
+    return _Table({code: _region(code) for code in _lines()}, _latest())
 
 
 def table_date() -> str:
     """The newest revision in the shipped table, as ``YYYY-MM``."""
-    latest = _table().latest
+    latest = _latest()
     return f"{latest[:4]}-{latest[4:]}"
 
 
@@ -103,7 +142,7 @@ def level(code: str) -> Level:
 
 def lookup(code: str) -> Optional[Region]:
     """The table's entry for ``code``, or None."""
-    return _table().regions.get(code)
+    return _region(code) if _line(code) is not None else None
 
 
 def name(code: str) -> str:
@@ -129,13 +168,11 @@ def check(code: str, year: int = 0) -> CodeStatus:
     :data:`CodeStatus`."""
     if not _CODE.fullmatch(code):
         return "malformed"
-    table = _table()
-    found = table.regions.get(code)
-    latest_year = int(table.latest[:4])
-    if found is not None:
-        gone = found.last < table.latest and year > int(found.last[:4]) + 1
+    found = lookup(code)
+    if found is not None:  # the newest revision is read only for a code seen long ago
+        gone = year > int(found.last[:4]) + 1 and found.last < _latest()
         return "withdrawn" if gone else "known"
-    if code[:2] + "0000" in table.regions and (year == 0 or year >= latest_year):
+    if _line(code[:2] + "0000") is not None and (year == 0 or year >= int(_latest()[:4])):
         return "unlisted"
     return "unknown"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copyreg
 import decimal
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -393,6 +392,8 @@ class Report:
     def to_json(self, *, indent: Optional[int] = None) -> str:
         """The report as JSON text: compact by default (CPython's C encoder, about twice as
         fast); ``indent=2`` for a person to read."""
+        import json  # only when asked for
+
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_text(self) -> str:

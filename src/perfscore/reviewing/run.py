@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -46,6 +45,8 @@ class Review:
     def to_json(self, *, indent: Optional[int] = None) -> str:
         """The review as JSON text: compact by default (CPython's C encoder, about twice as
         fast); ``indent=2`` for a person to read."""
+        import json  # only when asked for
+
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_text(self, label: str = "") -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-import zipfile
 from pathlib import Path
-from typing import BinaryIO, Optional
+from typing import TYPE_CHECKING, BinaryIO, Optional
+
+if TYPE_CHECKING:
+    import zipfile
 
 __all__ = ["OUTPUT_MARKER", "is_lock_file", "own_output"]
 
@@ -87,6 +89,8 @@ def own_output(path: Path) -> Optional[tuple[str, str]]:
 
 
 def _scored_workbook(file: BinaryIO) -> bool:
+    import zipfile  # only for a workbook
+
     try:
         with zipfile.ZipFile(file) as archive:
             core = _member(archive, "docProps/core.xml")

@@ -143,13 +143,20 @@ def _ruleset_files(directory: Path) -> list[Path]:
 @functools.lru_cache(maxsize=32)
 def registry(dirs: tuple[Path, ...]) -> tuple[RulesetInfo, ...]:
     """Every ruleset file in ``dirs`` (an earlier directory shadows a later one for the same id
-    and edition), and every file that cannot be read, with its ``error``."""
+    and edition), and every file that cannot be read, with its ``error``.
+
+    A file of a directory the caller names (``paths``, ``$PERFSCORE_RULESETS``) is parsed whole,
+    so that one broken anywhere is listed as broken and never hides a shipped ruleset; a shipped
+    file only up to the end of its ``[ruleset]`` table (:func:`_header_cached`), the rest of it
+    when it is loaded."""
     infos: list[RulesetInfo] = []
     seen: set[tuple[str, str]] = set()
+    shipped = bundled_dirs()
     for directory in dirs:
+        whole = directory not in shipped
         for file in _ruleset_files(directory):
             try:
-                info = _peek(file)
+                info = _peek(file, whole=whole)
             except TomlSyntax as exc:
                 reason = exc.problem.message
                 infos.append(RulesetInfo("", "", "", "", 0, None, Text(""), (), str(file), error=reason))
@@ -234,12 +241,18 @@ def read(file: Path) -> TomlDocument:
     """A ruleset file, parsed once for as long as it is unchanged (the registry, each child
     that extends it and the build all read it). Only a regular file of at most
     :data:`MAX_RULESET_BYTES` is read; anything else raises ``TomlSyntax`` with the reason."""
+    return _read_cached(*_identity(file))
+
+
+def _identity(file: Path) -> tuple[str, int, int]:
+    """The resolved name, modification time and size of a ruleset file that may be read (the
+    key of the caches of parsed files); raises ``TomlSyntax`` for one that may not."""
     reason = refusal(file, MAX_RULESET_BYTES)
     if reason:
         raise TomlSyntax(unreadable(file, reason))
     resolved = file.resolve()
     status = os.stat(resolved)
-    return _read_cached(str(resolved), status.st_mtime_ns, status.st_size)
+    return str(resolved), status.st_mtime_ns, status.st_size
 
 
 def unreadable(file: Union[str, Path], reason: str) -> Problem:
@@ -255,19 +268,52 @@ def _read_cached(file: str, mtime_ns: int, size: int) -> TomlDocument:
     return normalise(parse_toml(read_text(Path(file), MAX_RULESET_BYTES), file))
 
 
+_RULESET_HEADER = re.compile(r"^[ \t]*\[[ \t]*ruleset[ \t]*\][ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+_HEADER_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+_MAY_TOUCH_RULESET = re.compile(r"""^[ \t]*\[[^\n]*(?:ruleset|["'\\])""", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=256)
+def _header_cached(file: str, mtime_ns: int, size: int) -> Optional[TomlDocument]:
+    """The start of a ruleset file up to the end of its ``[ruleset]`` table, parsed (and
+    normalised) exactly as the whole file would be: what the registry needs of a file, for a
+    fifth of the work. None whenever that cannot be sure to be the whole ``[ruleset]`` table or
+    does not parse: the caller then parses the whole file (so that every error found here is the
+    one the whole file gives). A file is read whole when it is loaded.
+
+    Sure, because the start is cut at a line beginning with ``[`` and parses on its own: the
+    cut is then between two statements (a string or an array left open would not parse), so
+    that line is a table header; and no later line beginning with ``[`` names ``ruleset``, has
+    a quote or a backslash (a key spelled ``"ruleset"`` or escaped), so no later table adds
+    to ``[ruleset]``."""
+    text = read_text(Path(file), MAX_RULESET_BYTES)
+    start = _RULESET_HEADER.search(text)
+    cut = _HEADER_LINE.search(text, start.end()) if start else None
+    if cut is None or _MAY_TOUCH_RULESET.search(text, cut.start()):
+        return None
+    try:
+        doc = normalise(parse_toml(text[: cut.start()], file))
+    except Exception:  # whatever it is, the whole file then says it as it always did
+        return None
+    meta = doc.data.get("ruleset")
+    return doc if isinstance(meta, dict) and isinstance(meta.get("id"), str) else None
+
+
 def as_table(value: Any) -> dict[str, Any]:
     """``value`` if it is a table, else an empty one (for lenient peeking)."""
     return value if isinstance(value, dict) else {}
 
 
-def _peek(file: Path) -> Optional[RulesetInfo]:
+def _peek(file: Path, *, whole: bool = True) -> Optional[RulesetInfo]:
     """Identity of a ruleset file; None for TOML files that are not rulesets (test cases...).
     Raises ``TomlSyntax`` for a file that cannot be read or parsed.
 
-    Lenient: a value of the wrong type is read as absent here, so that one broken file in a
-    directory does not hide the others; loading that file reports it.
+    With ``whole`` false, only the ``[ruleset]`` table is parsed when it can be told apart
+    (:func:`_header_cached`). Lenient: a value of the wrong type is read as absent here, so
+    that one broken file in a directory does not hide the others; loading that file reports it.
     """
-    doc = read(file)
+    key = _identity(file)
+    doc = (None if whole else _header_cached(*key)) or _read_cached(*key)
     meta = doc.data.get("ruleset")
     if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
         return None
@@ -292,5 +338,5 @@ def _peek(file: Path) -> Optional[RulesetInfo]:
 
 def clear_registry_caches() -> None:
     """Forget every directory listing and parsed file."""
-    for cached in (registry, _read_cached, display):
+    for cached in (registry, _read_cached, _header_cached, display):
         cached.cache_clear()

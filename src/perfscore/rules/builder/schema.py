@@ -5,7 +5,6 @@ check that file is what this module gives, so an editor offers exactly the keys 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .tables import DEFINITIONS, FILE
@@ -34,4 +33,6 @@ def ruleset_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     """The schema as ``schema/ruleset.schema.json`` holds it."""
+    import json  # only for the schema file
+
     return json.dumps(ruleset_schema(), indent=2, ensure_ascii=False) + "\n"
