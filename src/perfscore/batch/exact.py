@@ -1,0 +1,129 @@
+"""The common ratio methods scored on whole columns, in exact int64 arithmetic.
+
+A method whose compiled cases are, formula for formula, one of :data:`KERNELS` (the national
+正向 ``A >= T → W; T > 0 → W * A / T``, 等于 and 反向 ``A <= T → W; W * T / A``) is, for a
+target T > 0 and an actual A ≥ 0, "W when met, else W × A / T (or W × T / A)". The engine
+computes the quotient in Decimal (28 digits, half-even), caps it to [0, W], quantizes it half-up
+at the row places and takes W when that exceeds W. Here each value is an integer of its own
+places (W = w / 10^ew, …), so the quotient at the row places is ``num / den`` with both integers,
+and ``(2 num + den) // (2 den)`` is its half-up rounding. The two agree: the product is exact in
+Decimal (< 10^17 < 10^28), and a quotient that is not exactly a tie lies at least ``1 / (2 den)``
+from one, while Decimal's rounding moves it by at most ``num / den × 10^-27``, less than that
+since ``num < 10^17``. Every product is bounded in float64 first (relative error 10^-15, bound
+10^17 against int64's 9.2 × 10^18); a value that would not fit is left to the Decimal path.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple, Optional
+
+import numpy as np
+
+from ..rules import Ruleset
+from ..rules.plan import MethodPlan
+
+__all__ = ["KERNELS", "Exact", "digits", "kernel", "ratio_points", "text"]
+
+KERNELS: dict[tuple[tuple[Optional[str], str], ...], bool] = {
+    (("A >= T", "W"), ("T > 0", "W * A / T")): True,
+    (("T == 0 and A <= 0", "W"), ("T == 0", "0"), ("A >= T", "W"), (None, "W * A / T")): True,
+    (("A <= T", "W"), (None, "W * T / A")): False,
+}
+"""A method's cases (condition and score sources) → True for W × A / T below T, False for
+W × T / A above T. Anything else is scored by its compiled cases."""
+
+_VALUE = 10**15
+"""An integer of its own places must be below this (and so is every value: ≤ MAX_AMOUNT)"""
+_WEIGHT = 10**12
+_PLACES = 10
+_FIT = 1e17
+_POW = np.array([10**k for k in range(19)], np.int64)
+
+
+class Exact(NamedTuple):
+    """A template the kernels can score: W and T as integers of their places, the row places."""
+
+    up: bool
+    w: int
+    ew: int
+    t: int
+    et: int
+    places: int
+
+
+def digits(value: Optional[Decimal], bound: int = _VALUE) -> Optional[tuple[int, int]]:
+    """``value`` as (an integer, its places) when it is ≥ 0 with at most 10 places and the integer
+    is below ``bound``; else None."""
+    if value is None or not value.is_finite():
+        return None
+    sign, figures, exponent = value.as_tuple()
+    if sign:
+        return None
+    assert isinstance(exponent, int)
+    number = int("".join(map(str, figures)) or "0")
+    if exponent > 0:
+        number, exponent = number * 10**exponent, 0
+    if -exponent > _PLACES or number >= bound:
+        return None
+    return number, -exponent
+
+
+def kernel(
+    plan: Optional[MethodPlan], ruleset: Ruleset, weight: Optional[Decimal], target: Optional[Decimal]
+) -> Optional[Exact]:
+    """What the kernels need to score rows of a template, or None when they cannot."""
+    if plan is None or plan.kind != "formula" or plan.method.inputs or not plan.needs_values:
+        return None
+    shape = tuple((c.when.source if c.when is not None else None, c.score.source) for c in plan.method.cases)
+    up = KERNELS.get(shape)
+    rows = ruleset.plan
+    places = -int(rows.row_exponent.as_tuple().exponent)
+    if (
+        up is None
+        or rows.row_mode != ROUND_HALF_UP
+        or not 0 <= places <= 6
+        or rows.row_exponent != Decimal(1).scaleb(-places)
+    ):
+        return None
+    w, t = digits(weight, _WEIGHT), digits(target)
+    if w is None or t is None or w[0] == 0 or t[0] == 0 or w[1] > 6:
+        return None
+    return Exact(up, w[0], w[1], t[0], t[1], places)
+
+
+def _fits(*factors: Any) -> Any:
+    product = np.ones(len(factors[0]), np.float64)
+    for factor in factors:
+        product = product * factor.astype(np.float64)
+    return product < _FIT
+
+
+def ratio_points(
+    up: Any, w: Any, ew: Any, t: Any, et: Any, a: Any, ea: Any, places: Any
+) -> tuple[Any, Any, Any]:
+    """Per row (int64 arrays; A ≥ 0, T > 0, W > 0): whether the kernels could score it (``ok``),
+    whether the target is met (the full weight), and otherwise the points as an integer of the
+    row places, or -1 where the rounded quotient exceeds W (the engine then gives W itself)."""
+    a_side, t_side = _POW[et], _POW[ea]
+    ok = _fits(a, a_side) & _fits(t, t_side)
+    a_cmp, t_cmp = np.where(ok, a, 0) * a_side, np.where(ok, t, 0) * t_side
+    full = np.where(up, a_cmp >= t_cmp, a_cmp <= t_cmp)
+    left, right = np.where(up, a, t), np.where(up, t, a)
+    exponent = places + np.where(up, et - ea, ea - et) - ew
+    scale_num, scale_den = _POW[np.clip(exponent, 0, 18)], _POW[np.clip(-exponent, 0, 18)]
+    ok &= full | (_fits(w, left, scale_num) & _fits(right, scale_den) & (np.abs(exponent) <= 18))
+    quotient = ok & ~full
+    num = w * np.where(quotient, left, 0) * np.where(quotient, scale_num, 0)
+    den = np.where(quotient, right, 1) * np.where(quotient, scale_den, 1)
+    points = (2 * num + den) // (2 * den)
+    over = quotient & (points * _POW[ew] > w * _POW[places])
+    return ok, full, np.where(over, -1, points)
+
+
+def text(points: int, places: int) -> str:
+    """``str()`` of the Decimal ``points`` × 10^-places quantized at ``places`` (≥ 0, places ≤ 6)."""
+    if places == 0:
+        return str(points)
+    whole, part = divmod(points, 10**places)
+    return f"{whole}.{part:0{places}d}"
