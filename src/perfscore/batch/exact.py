@@ -127,3 +127,43 @@ def text(points: int, places: int) -> str:
         return str(points)
     whole, part = divmod(points, 10**places)
     return f"{whole}.{part:0{places}d}"
+
+
+_SPLIT = r"^(?P<i>0|[1-9][0-9]{0,14})(?:\.(?P<f>[0-9]{1,10}))?(?P<u>(?s:.*))$"
+"""A plain number's integer part, fraction and what follows, on Arrow's regex kernel; what follows
+is then held to :data:`.outcomes._PLAIN` in Python, once per distinct text"""
+_DIGITS = frozenset("0123456789.")
+
+
+def plain_numbers(values: list[Any], unit_of: Any) -> Any:
+    """For each of ``values`` (texts): (a, ea, unit code) when it is a plain number cell
+    (:func:`.outcomes.plain_cell`) whose digits the kernels take, else (-1, -1, -1); one more
+    row of -1 at the end (for a null). ``unit_of(after)`` gives the code of the unit that
+    :func:`.outcomes.plain_cell` reads from the text after the number, or -1 when it reads none."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.full((len(values) + 1, 3), -1, np.int64)
+    texts = pa.array([v if type(v) is str else None for v in values], pa.string())
+    if not len(texts):
+        return out
+    found = pc.extract_regex(texts, _SPLIT)
+    whole, part, after = (found.field(name) for name in ("i", "f", "u"))
+    joined = pc.binary_join_element_wise(whole, part, "")
+    good = pc.and_kleene(found.is_valid(), pc.less_equal(pc.utf8_length(joined), 15))
+    good = pc.fill_null(good, False)
+    number = pc.cast(pc.if_else(good, joined, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+    places = pc.fill_null(pc.utf8_length(part), 0).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(pc.if_else(good, after, pa.scalar(None, pa.string())))
+    codes = np.array(
+        [-1]
+        + [
+            -1 if len(u) > 10 or _DIGITS.intersection(u) else unit_of(u)
+            for u in encoded.dictionary.to_pylist()
+        ],
+        np.int64,
+    )
+    unit = codes[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1]
+    keep = np.asarray(good.to_numpy(zero_copy_only=False), bool) & (unit >= 0)
+    out[:-1][keep] = np.stack([number, places, unit], axis=1)[keep]
+    return out

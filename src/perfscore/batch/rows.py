@@ -18,8 +18,8 @@ from ..cells import CellValue, ValueKind
 from ..decimals import CONTEXT
 from ..rules import Ruleset
 from .build import Numbers, gated
-from .exact import digits, kernel, ratio_points, text
-from .outcomes import RowOutcome, Template, finish, parse, plain_cell, template
+from .exact import digits, kernel, plain_numbers, ratio_points, text
+from .outcomes import RowOutcome, Template, finish, parse, plain_cell, template, unit_probe
 from .vector import Encoded, combine, encode
 
 __all__ = ["RowColumns", "row_columns"]
@@ -152,8 +152,13 @@ def _fast(
     eligible = np.zeros(len(templates) + 1, bool)
     eligible[list(outcomes)] = True
     wanted = eligible[shapes] & (codes >= 0)
-    numbers = np.full((len(actual.values) + 1, 3), -1, np.int64)  # a, ea, unit (-1: not a kernel's)
-    for code in np.unique(codes[wanted]).tolist():
+
+    def unit_of(after: str) -> int:
+        probe = unit_probe(after)
+        return -1 if probe is None else units.setdefault(probe.unit or "", len(units))
+
+    numbers = plain_numbers(actual.values, unit_of)  # a, ea, unit (-1: not read on columns)
+    for code in np.unique(codes[wanted & (numbers[codes, 0] < 0)]).tolist():
         cell = _parsed(actual, code, parsed)
         if cell.problem is None and cell.kind is _NUMBER:
             found = digits(cell.number)
