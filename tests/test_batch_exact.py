@@ -14,12 +14,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import perfscore
-from perfscore.batch import outcomes, rows
+from perfscore.batch import columnar, outcomes, rows
 from perfscore.batch.exact import digits, kernel, plain_numbers, ratio_points, text
 from perfscore.batch.outcomes import plain_cell
 from perfscore.batch.run import score_by_engine
+from perfscore.batch.vector import Encoded
 from perfscore.cells import CellValue, ValueKind
-from perfscore.decimals import CONTEXT
+from perfscore.decimals import CONTEXT, gate
 from test_batch_columnar import same_tables
 
 pa = pytest.importorskip("pyarrow")
@@ -179,3 +180,52 @@ def test_all_distinct_actuals_are_scored_without_the_decimal_path(monkeypatch: p
     result = perfscore.score_batch(evaluations, table, ruleset="cn-project")
     same_tables(result, score_by_engine(evaluations, table, ruleset="cn-project"))
     assert result.columnar == count and len(calls) == 1  # the template's met outcome, once
+
+
+_AMOUNT_TEXTS = st.one_of(
+    st.builds(lambda n, p: str(_decimal(n, p)), st.integers(0, 10**9), st.integers(0, 4)),
+    st.builds(lambda n, p: str(_decimal(n, p)), st.integers(0, 10**19), st.integers(0, 12)),
+    st.sampled_from(["0", "1", "0.5", "100", "100.00", "1e3", " 5", "１００", "1,000", "-5", "abc"]),
+)
+
+
+@given(st.lists(st.tuples(_AMOUNT_TEXTS, _AMOUNT_TEXTS), min_size=1, max_size=10))
+@example([("8", "1"), ("1000", "5"), ("3", "2"), ("100", "100.00"), ("0.5", "0.1")])
+def test_the_budget_kernel_is_the_budget_rule_or_declines(pairs: list[tuple[str, str]]) -> None:
+    ruleset = perfscore.load_ruleset("cn-project")
+    values = [sorted({p[k] for p in pairs}) for k in (0, 1)]
+    none = Encoded(np.full(len(pairs), -1, np.int64), [])
+    full_year, executed = (
+        Encoded(np.array([values[k].index(p[k]) for p in pairs], np.int64), values[k]) for k in (0, 1)
+    )
+    units = np.full(len(pairs), -1, np.int64)
+    first = np.arange(len(pairs))
+    with localcontext(CONTEXT):
+        done = columnar._budget_kernels(
+            [none, full_year, executed, none, none], first * 0, [ruleset], first, units
+        )
+        for (base, spent), taken, got in zip(pairs, done, units):
+            if not taken:
+                continue
+            expected = outcomes.budget_outcome(ruleset, None, gate(base), gate(spent), None, None)
+            assert expected is not None and expected.units == got
+
+
+@given(st.lists(st.tuples(_AMOUNT_TEXTS, _AMOUNT_TEXTS), min_size=1, max_size=6))
+def test_score_batch_with_the_budget_kernel_is_the_engine(pairs: list[tuple[str, str]]) -> None:
+    count = len(pairs)
+    evaluations = pa.table(
+        {
+            "id": list(range(count)), "region": ["CN"] * count, "form": ["project"] * count, "year": [2023] * count,
+            "budget_full_year": [p[0] for p in pairs], "budget_executed": [p[1] for p in pairs],
+        }
+    )  # fmt: skip
+    table = pa.table(
+        {
+            "evaluation_id": list(range(count)), "block": ["产出指标"] * count, "category": ["数量指标"] * count,
+            "name": ["培训次数"] * count, "target": ["≥10次"] * count, "actual": ["9次"] * count,
+            "weight": ["50"] * count,
+        }
+    )  # fmt: skip
+    result = perfscore.score_batch(evaluations, table, ruleset="cn-project")
+    same_tables(result, score_by_engine(evaluations, table, ruleset="cn-project"))

@@ -167,3 +167,56 @@ def plain_numbers(values: list[Any], unit_of: Any) -> Any:
     keep = np.asarray(good.to_numpy(zero_copy_only=False), bool) & (unit >= 0)
     out[:-1][keep] = np.stack([number, places, unit], axis=1)[keep]
     return out
+
+
+_DECIMAL = r"^(?P<i>0|[1-9][0-9]{0,14})(?:\.(?P<f>[0-9]{1,10}))?$"
+"""A plain decimal text: the number gate reads it as ``Decimal(text)`` within MAX_AMOUNT"""
+
+
+def plain_decimals(values: list[Any]) -> tuple[Any, Any]:
+    """For each of ``values``: whether it is a text :data:`_DECIMAL` matches (so the number
+    gate takes it, for an amount), and (its digits as an integer, its places) when they fit the
+    kernels ((-1, -1) otherwise); one more row at the end, for a null (not plain)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = np.full((len(values) + 1, 2), -1, np.int64)
+    plain = np.zeros(len(values) + 1, bool)
+    texts = pa.array([v if type(v) is str else None for v in values], pa.string())
+    if not len(texts):
+        return plain, numbers
+    found = pc.extract_regex(texts, _DECIMAL)
+    whole, part = found.field("i"), found.field("f")
+    joined = pc.binary_join_element_wise(whole, part, "")
+    matched = pc.fill_null(found.is_valid(), False)
+    fits = pc.fill_null(pc.and_(matched, pc.less_equal(pc.utf8_length(joined), 15)), False)
+    number = pc.cast(pc.if_else(fits, joined, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+    places = pc.fill_null(pc.utf8_length(part), 0).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    plain[:-1] = np.asarray(matched.to_numpy(zero_copy_only=False), bool)
+    keep = np.asarray(fits.to_numpy(zero_copy_only=False), bool)
+    numbers[:-1][keep] = np.stack([number, places], axis=1)[keep]
+    return plain, numbers
+
+
+class BudgetKernel(NamedTuple):
+    """A budget rule the positive kernel scores: ``W × min(executed / full_year, 1)``."""
+
+    w: int
+    ew: int
+    places: int
+    full: int
+    """Its points at a rate of 1 or more, in units of 10⁻⁶"""
+
+
+def budget_kernel(ruleset: Ruleset, full: Optional[int]) -> Optional[BudgetKernel]:
+    """The kernel for ``ruleset``'s budget rule (``full``: its outcome at a rate of 1, as the
+    Decimal path scores it), or None when it is not exactly that rule."""
+    rule = ruleset.budget
+    if rule is None or full is None or rule.base != "full_year" or rule.rounding.mode != "half_up":
+        return None
+    if rule.formula.source != "W * min(rate, cap_rate)" or rule.params.get("cap_rate") != 1:
+        return None
+    w = digits(rule.points, _WEIGHT)
+    if w is None or w[0] == 0 or w[1] > 6 or not 0 <= rule.rounding.places <= 6:
+        return None
+    return BudgetKernel(w[0], w[1], rule.rounding.places, full)
