@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import perfscore
 from perfscore.batch import columnar, outcomes, rows
-from perfscore.batch.exact import digits, kernel, plain_numbers, ratio_points, text
+from perfscore.batch.exact import digits, kernel, plain_decimals, plain_numbers, ratio_points, text
 from perfscore.batch.outcomes import plain_cell
 from perfscore.batch.run import score_by_engine
 from perfscore.batch.vector import Encoded
@@ -201,9 +201,9 @@ def test_the_budget_kernel_is_the_budget_rule_or_declines(pairs: list[tuple[str,
     units = np.full(len(pairs), -1, np.int64)
     first = np.arange(len(pairs))
     with localcontext(CONTEXT):
-        done = columnar._budget_kernels(
-            [none, full_year, executed, none, none], first * 0, [ruleset], first, units
-        )
+        columns = [none, full_year, executed, none, none]
+        numbered = [plain_decimals(c.values)[1] for c in columns]
+        done = columnar._budget_kernels(columns, numbered, first * 0, [ruleset], first, units)
         for (base, spent), taken, got in zip(pairs, done, units):
             if not taken:
                 continue

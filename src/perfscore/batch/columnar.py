@@ -91,8 +91,10 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
         return None
     owner = pc.fill_null(found.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
     numbers = Numbers()
-    context, rulesets = _contexts(evaluations, ruleset, numbers)
-    budget, budget_found = _budgets(evaluations, context, rulesets, numbers)
+    amounts = {name: encode(evaluations, name) for name in _AMOUNTS}  # each encoded once
+    plain = {name: plain_decimals(amounts[name].values) for name in _AMOUNTS}
+    context, rulesets = _contexts(evaluations, ruleset, numbers, amounts, plain)
+    budget, budget_found = _budgets(evaluations, context, rulesets, numbers, amounts, plain)
     context[budget < 0] = -1
     per_row = np.where(owner >= 0, context[np.maximum(owner, 0)], -1)
     cells = row_columns(rows, per_row, rulesets, numbers)
@@ -131,17 +133,24 @@ def _assemble(
     return Columnar(covered, evaluation_table, _row_table(ids, owner, mine, cells), ids, owner)
 
 
-def _valid(encoded: Encoded, check: Any, amount: bool = False) -> Any:
-    """Per row: whether its value passes ``check`` (a null always does); for an ``amount``, a
-    plain decimal text does without the check (the number gate takes it as it is)."""
+def _valid(encoded: Encoded, check: Any, plain: Any = None) -> Any:
+    """Per row: whether its value passes ``check`` (a null always does); a value ``plain`` marks
+    (an amount written as a plain decimal: the number gate takes it as it is) does unchecked."""
     ok = np.ones(len(encoded.values) + 1, bool)
-    plain = plain_decimals(encoded.values)[0] if amount else np.zeros(len(encoded.values) + 1, bool)
+    if plain is None:
+        plain = np.zeros(len(encoded.values) + 1, bool)
     for code in np.nonzero(~plain[:-1])[0].tolist():
         ok[code + 1] = check(encoded.values[code])
     return ok[encoded.codes + 1]
 
 
-def _contexts(table: Any, ruleset: Optional[Ruleset], numbers: Numbers) -> tuple[Any, list[Ruleset]]:
+def _contexts(
+    table: Any,
+    ruleset: Optional[Ruleset],
+    numbers: Numbers,
+    amounts: dict[str, Encoded],
+    plain: dict[str, Any],
+) -> tuple[Any, list[Ruleset]]:
     """Each evaluation's ruleset (a position in the list returned; -1: the engine's to score)."""
     columns = [encode(table, name) for name in ("region", "form", "year", "ruleset")]
     inverse, first = combine([(c.codes, len(c.values)) for c in columns], table.num_rows)
@@ -162,8 +171,9 @@ def _contexts(table: Any, ruleset: Optional[Ruleset], numbers: Numbers) -> tuple
             ok &= _valid(encode(table, name), lambda v: type(v) is str)
     for name, key in {**_NUMBERS, **_AMOUNTS}.items():
         if name in table.column_names:
-            amount = key not in POINT_KEYS
-            ok &= _valid(encode(table, name), lambda v, key=key: gated(numbers, v, key)[0], amount)
+            column = amounts.get(name) or encode(table, name)
+            taken = plain[name][0] if name in plain and key not in POINT_KEYS else None
+            ok &= _valid(column, lambda v, key=key: gated(numbers, v, key)[0], taken)
     context[~ok] = -1
     return context, rulesets
 
@@ -186,21 +196,29 @@ def _resolved(region: Any, form: Any, year: Any, named: Any, ruleset: Optional[R
     return found if simple(found) else None
 
 
-def _budgets(table: Any, context: Any, rulesets: list[Ruleset], numbers: Numbers) -> tuple[Any, Any]:
+def _budgets(
+    table: Any,
+    context: Any,
+    rulesets: list[Ruleset],
+    numbers: Numbers,
+    amounts: dict[str, Encoded],
+    plain: dict[str, Any],
+) -> tuple[Any, Any]:
     """Each evaluation's budget points in units of 10⁻⁶ (-1: the engine's to score), and
     whether scoring it found its printed points differ from the ruleset's."""
-    columns = [encode(table, name) for name in _AMOUNTS]
+    columns = [amounts[name] for name in _AMOUNTS]
     parts = [(context, len(rulesets)), *((c.codes, len(c.values)) for c in columns)]
     inverse, first = combine(parts, table.num_rows)
     units, differ = np.full(len(first), -1, np.int64), np.zeros(len(first), np.int64)
     with localcontext(CONTEXT):
-        done = _budget_kernels(columns, context, rulesets, first, units)
+        numbered = [plain[name][1] for name in _AMOUNTS]
+        done = _budget_kernels(columns, numbered, context, rulesets, first, units)
         _budget_loop(columns, context, rulesets, numbers, first, units, differ, np.nonzero(~done)[0])
     return units[inverse], differ[inverse]
 
 
 def _budget_kernels(
-    columns: list[Encoded], context: Any, rulesets: list[Ruleset], first: Any, units: Any
+    columns: list[Encoded], numbered: list[Any], context: Any, rulesets: list[Ruleset], first: Any, units: Any
 ) -> Any:
     """The distinct budget tables the positive kernel scores (their ``units`` filled in):
     those of a ruleset whose rule is ``W × min(executed / full_year, 1)`` (see
@@ -213,8 +231,8 @@ def _budget_kernels(
         if found is not None:
             table[at] = (1, *found)
     kernel = table[context[first]]
-    base = plain_decimals(columns[1].values)[1][columns[1].codes[first]]
-    spent = plain_decimals(columns[2].values)[1][columns[2].codes[first]]
+    base = numbered[1][columns[1].codes[first]]
+    spent = numbered[2][columns[2].codes[first]]
     wanted = (kernel[:, 0] == 1) & (columns[4].codes[first] < 0) & (spent[:, 0] >= 0)
     wanted &= (base[:, 0] > 0) & (base[:, 1] >= 0) & (base[:, 0] >= _POW[np.maximum(base[:, 1], 0)])
     index = np.nonzero(wanted)[0]

@@ -129,10 +129,19 @@ def text(points: int, places: int) -> str:
     return f"{whole}.{part:0{places}d}"
 
 
-_SPLIT = r"^(?P<i>0|[1-9][0-9]{0,14})(?:\.(?P<f>[0-9]{1,10}))?(?P<u>(?s:.*))$"
+_SPLIT = r"^(?P<i>0|[1-9][0-9]{0,14})(?:\.(?P<f>[0-9]{1,10}))?(?P<u>[^0-9.]*)$"
 """A plain number's integer part, fraction and what follows, on Arrow's regex kernel; what follows
 is then held to :data:`.outcomes._PLAIN` in Python, once per distinct text"""
 _DIGITS = frozenset("0123456789.")
+
+
+def _texts(values: list[Any]) -> Any:
+    """``values`` as an Arrow string array, null where a value is not a text."""
+    import pyarrow as pa
+
+    if set(map(type, values)) <= {str}:
+        return pa.array(values, pa.string())
+    return pa.array([v if type(v) is str else None for v in values], pa.string())
 
 
 def plain_numbers(values: list[Any], unit_of: Any) -> Any:
@@ -144,7 +153,7 @@ def plain_numbers(values: list[Any], unit_of: Any) -> Any:
     import pyarrow.compute as pc
 
     out = np.full((len(values) + 1, 3), -1, np.int64)
-    texts = pa.array([v if type(v) is str else None for v in values], pa.string())
+    texts = _texts(values)
     if not len(texts):
         return out
     found = pc.extract_regex(texts, _SPLIT)
@@ -182,7 +191,7 @@ def plain_decimals(values: list[Any]) -> tuple[Any, Any]:
 
     numbers = np.full((len(values) + 1, 2), -1, np.int64)
     plain = np.zeros(len(values) + 1, bool)
-    texts = pa.array([v if type(v) is str else None for v in values], pa.string())
+    texts = _texts(values)
     if not len(texts):
         return plain, numbers
     found = pc.extract_regex(texts, _DECIMAL)

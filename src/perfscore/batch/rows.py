@@ -55,7 +55,10 @@ def _clean(rows: Any, columns: dict[str, Encoded], numbers: Numbers) -> Any:
     through the gate, no column the columnar path does not model)."""
     ok = np.ones(rows.num_rows, bool)
     for name in _TEXTS:
-        checked = np.array([True] + [type(v) is str for v in columns[name].values], bool)
+        values = columns[name].values
+        if set(map(type, values)) <= {str}:  # the common case: every value a text
+            continue
+        checked = np.array([True] + [type(v) is str for v in values], bool)
         ok &= checked[columns[name].codes + 1]
     ok &= columns["block"].codes >= 0  # a row must have a block cell, even an empty one
     for name in ("weight", "reported_score"):
