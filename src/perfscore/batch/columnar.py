@@ -92,7 +92,7 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
     owner = pc.fill_null(found.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
     numbers = Numbers()
     amounts = {name: encode(evaluations, name) for name in _AMOUNTS}  # each encoded once
-    plain = {name: plain_decimals(amounts[name].values) for name in _AMOUNTS}
+    plain = {name: plain_decimals(amounts[name].values, amounts[name].arrow) for name in _AMOUNTS}
     context, rulesets = _contexts(evaluations, ruleset, numbers, amounts, plain)
     budget, budget_found = _budgets(evaluations, context, rulesets, numbers, amounts, plain)
     context[budget < 0] = -1

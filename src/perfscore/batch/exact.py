@@ -135,16 +135,19 @@ is then held to :data:`.outcomes._PLAIN` in Python, once per distinct text"""
 _DIGITS = frozenset("0123456789.")
 
 
-def _texts(values: list[Any]) -> Any:
-    """``values`` as an Arrow string array, null where a value is not a text."""
+def _texts(values: list[Any], arrow: Any) -> Any:
+    """``values`` as an Arrow string array, null where a value is not a text (``arrow``: the
+    same values as an Arrow array, or None)."""
     import pyarrow as pa
 
+    if arrow is not None and arrow.type == pa.string():
+        return arrow
     if set(map(type, values)) <= {str}:
         return pa.array(values, pa.string())
     return pa.array([v if type(v) is str else None for v in values], pa.string())
 
 
-def plain_numbers(values: list[Any], unit_of: Any) -> Any:
+def plain_numbers(values: list[Any], unit_of: Any, arrow: Any = None) -> Any:
     """For each of ``values`` (texts): (a, ea, unit code) when it is a plain number cell
     (:func:`.outcomes.plain_cell`) whose digits the kernels take, else (-1, -1, -1); one more
     row of -1 at the end (for a null). ``unit_of(after)`` gives the code of the unit that
@@ -153,7 +156,7 @@ def plain_numbers(values: list[Any], unit_of: Any) -> Any:
     import pyarrow.compute as pc
 
     out = np.full((len(values) + 1, 3), -1, np.int64)
-    texts = _texts(values)
+    texts = _texts(values, arrow)
     if not len(texts):
         return out
     found = pc.extract_regex(texts, _SPLIT)
@@ -182,7 +185,7 @@ _DECIMAL = r"^(?P<i>0|[1-9][0-9]{0,14})(?:\.(?P<f>[0-9]{1,10}))?$"
 """A plain decimal text: the number gate reads it as ``Decimal(text)`` within MAX_AMOUNT"""
 
 
-def plain_decimals(values: list[Any]) -> tuple[Any, Any]:
+def plain_decimals(values: list[Any], arrow: Any = None) -> tuple[Any, Any]:
     """For each of ``values``: whether it is a text :data:`_DECIMAL` matches (so the number
     gate takes it, for an amount), and (its digits as an integer, its places) when they fit the
     kernels ((-1, -1) otherwise); one more row at the end, for a null (not plain)."""
@@ -191,7 +194,7 @@ def plain_decimals(values: list[Any]) -> tuple[Any, Any]:
 
     numbers = np.full((len(values) + 1, 2), -1, np.int64)
     plain = np.zeros(len(values) + 1, bool)
-    texts = _texts(values)
+    texts = _texts(values, arrow)
     if not len(texts):
         return plain, numbers
     found = pc.extract_regex(texts, _DECIMAL)

@@ -160,7 +160,7 @@ def _fast(
         probe = unit_probe(after)
         return -1 if probe is None else units.setdefault(probe.unit or "", len(units))
 
-    numbers = plain_numbers(actual.values, unit_of)  # a, ea, unit (-1: not read on columns)
+    numbers = plain_numbers(actual.values, unit_of, actual.arrow)  # a, ea, unit (-1: not read on columns)
     for code in np.unique(codes[wanted & (numbers[codes, 0] < 0)]).tolist():
         cell = _parsed(actual, code, parsed)
         if cell.problem is None and cell.kind is _NUMBER:
