@@ -23,8 +23,9 @@ from ..errors import PerfscoreError
 from ..evaluations import Evaluation
 from ..rules import Ruleset
 from ..scoring import resolve
-from .build import FORMS, Numbers, gated
+from .build import FORMS, POINT_KEYS, Numbers, gated
 from .columns import pyarrow
+from .exact import budget_kernel, plain_decimals, ratio_points
 from .outcomes import SCALE, budget_outcome, simple
 from .rows import RowColumns, row_columns
 from .vector import Encoded, combine, encode, first_rows, positions, text_array
@@ -48,6 +49,8 @@ _ERROR = {
         "budget-points-differ",
     )
 }
+_ONE = Decimal(1)
+_POW = np.array([10**k for k in range(19)], np.int64)
 _WARNING = {name: int(CODES[name].severity == "warning") for name in _ERROR}
 
 
@@ -88,8 +91,10 @@ def score_columns(evaluations: Any, rows: Any, ruleset: Optional[Ruleset]) -> Op
         return None
     owner = pc.fill_null(found.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
     numbers = Numbers()
-    context, rulesets = _contexts(evaluations, ruleset, numbers)
-    budget, budget_found = _budgets(evaluations, context, rulesets, numbers)
+    amounts = {name: encode(evaluations, name) for name in _AMOUNTS}  # each encoded once
+    plain = {name: plain_decimals(amounts[name].values, amounts[name].arrow) for name in _AMOUNTS}
+    context, rulesets = _contexts(evaluations, ruleset, numbers, amounts, plain)
+    budget, budget_found = _budgets(evaluations, context, rulesets, numbers, amounts, plain)
     context[budget < 0] = -1
     per_row = np.where(owner >= 0, context[np.maximum(owner, 0)], -1)
     cells = row_columns(rows, per_row, rulesets, numbers)
@@ -128,15 +133,24 @@ def _assemble(
     return Columnar(covered, evaluation_table, _row_table(ids, owner, mine, cells), ids, owner)
 
 
-def _valid(encoded: Encoded, check: Any) -> Any:
-    """Per row: whether its value passes ``check`` (a null always does)."""
+def _valid(encoded: Encoded, check: Any, plain: Any = None) -> Any:
+    """Per row: whether its value passes ``check`` (a null always does); a value ``plain`` marks
+    (an amount written as a plain decimal: the number gate takes it as it is) does unchecked."""
     ok = np.ones(len(encoded.values) + 1, bool)
-    for code, value in enumerate(encoded.values):
-        ok[code + 1] = check(value)
+    if plain is None:
+        plain = np.zeros(len(encoded.values) + 1, bool)
+    for code in np.nonzero(~plain[:-1])[0].tolist():
+        ok[code + 1] = check(encoded.values[code])
     return ok[encoded.codes + 1]
 
 
-def _contexts(table: Any, ruleset: Optional[Ruleset], numbers: Numbers) -> tuple[Any, list[Ruleset]]:
+def _contexts(
+    table: Any,
+    ruleset: Optional[Ruleset],
+    numbers: Numbers,
+    amounts: dict[str, Encoded],
+    plain: dict[str, Any],
+) -> tuple[Any, list[Ruleset]]:
     """Each evaluation's ruleset (a position in the list returned; -1: the engine's to score)."""
     columns = [encode(table, name) for name in ("region", "form", "year", "ruleset")]
     inverse, first = combine([(c.codes, len(c.values)) for c in columns], table.num_rows)
@@ -157,7 +171,9 @@ def _contexts(table: Any, ruleset: Optional[Ruleset], numbers: Numbers) -> tuple
             ok &= _valid(encode(table, name), lambda v: type(v) is str)
     for name, key in {**_NUMBERS, **_AMOUNTS}.items():
         if name in table.column_names:
-            ok &= _valid(encode(table, name), lambda v, key=key: gated(numbers, v, key)[0])
+            column = amounts.get(name) or encode(table, name)
+            taken = plain[name][0] if name in plain and key not in POINT_KEYS else None
+            ok &= _valid(column, lambda v, key=key: gated(numbers, v, key)[0], taken)
     context[~ok] = -1
     return context, rulesets
 
@@ -180,16 +196,56 @@ def _resolved(region: Any, form: Any, year: Any, named: Any, ruleset: Optional[R
     return found if simple(found) else None
 
 
-def _budgets(table: Any, context: Any, rulesets: list[Ruleset], numbers: Numbers) -> tuple[Any, Any]:
+def _budgets(
+    table: Any,
+    context: Any,
+    rulesets: list[Ruleset],
+    numbers: Numbers,
+    amounts: dict[str, Encoded],
+    plain: dict[str, Any],
+) -> tuple[Any, Any]:
     """Each evaluation's budget points in units of 10⁻⁶ (-1: the engine's to score), and
     whether scoring it found its printed points differ from the ruleset's."""
-    columns = [encode(table, name) for name in _AMOUNTS]
+    columns = [amounts[name] for name in _AMOUNTS]
     parts = [(context, len(rulesets)), *((c.codes, len(c.values)) for c in columns)]
     inverse, first = combine(parts, table.num_rows)
     units, differ = np.full(len(first), -1, np.int64), np.zeros(len(first), np.int64)
     with localcontext(CONTEXT):
-        _budget_loop(columns, context, rulesets, numbers, first, units, differ)
+        numbered = [plain[name][1] for name in _AMOUNTS]
+        done = _budget_kernels(columns, numbered, context, rulesets, first, units)
+        _budget_loop(columns, context, rulesets, numbers, first, units, differ, np.nonzero(~done)[0])
     return units[inverse], differ[inverse]
+
+
+def _budget_kernels(
+    columns: list[Encoded], numbered: list[Any], context: Any, rulesets: list[Ruleset], first: Any, units: Any
+) -> Any:
+    """The distinct budget tables the positive kernel scores (their ``units`` filled in):
+    those of a ruleset whose rule is ``W × min(executed / full_year, 1)`` (see
+    :func:`.exact.budget_kernel`), plain amounts, a full-year budget of at least 1, no printed
+    points. Whether each one was."""
+    table = np.zeros((len(rulesets) + 1, 5), np.int64)
+    for at, ruleset in enumerate(rulesets):
+        full = budget_outcome(ruleset, None, _ONE, _ONE, None, None)
+        found = budget_kernel(ruleset, full.units if full is not None and not full.findings else None)
+        if found is not None:
+            table[at] = (1, *found)
+    kernel = table[context[first]]
+    base = numbered[1][columns[1].codes[first]]
+    spent = numbered[2][columns[2].codes[first]]
+    wanted = (kernel[:, 0] == 1) & (columns[4].codes[first] < 0) & (spent[:, 0] >= 0)
+    wanted &= (base[:, 0] > 0) & (base[:, 1] >= 0) & (base[:, 0] >= _POW[np.maximum(base[:, 1], 0)])
+    index = np.nonzero(wanted)[0]
+    k, b, e = kernel[index], base[index], spent[index]
+    ok, full, points = ratio_points(
+        np.ones(len(index), bool), k[:, 1], k[:, 2], b[:, 0], b[:, 1], e[:, 0], e[:, 1], k[:, 3]
+    )
+    weight = k[:, 1] * _POW[6 - k[:, 2]]
+    scored = np.where(points < 0, weight, points * _POW[np.clip(6 - k[:, 3], 0, 6)])
+    units[index[ok]] = np.where(full, k[:, 4], scored)[ok]
+    done = np.zeros(len(first), bool)
+    done[index[ok]] = True
+    return done
 
 
 def _budget_loop(
@@ -200,9 +256,11 @@ def _budget_loop(
     first: Any,
     units: Any,
     differ: Any,
+    todo: Any,
 ) -> None:
-    """Each distinct budget table scored once (``units``, ``differ`` filled in)."""
-    for unique, row in enumerate(first):
+    """The distinct budget tables ``todo`` scored once each (``units``, ``differ`` filled in)."""
+    for unique in todo.tolist():
+        row = first[unique]
         if context[row] < 0:
             continue
         amounts = [gated(numbers, c.value(c.codes[row]), key) for c, key in zip(columns, _AMOUNTS.values())]

@@ -27,7 +27,7 @@ from ..rules.plan import BlockPlan, MethodPlan, normalize_label, selector
 
 __all__ = [
     "SCALE", "BudgetOutcome", "RowOutcome", "Template", "budget_outcome", "finish", "plain_cell", "row_outcome",
-    "scaled", "simple", "template",
+    "scaled", "simple", "template", "unit_probe",
 ]  # fmt: skip
 
 SCALE = 6
@@ -275,7 +275,7 @@ thousands separator or leading zero; at most 25 digits and 10 characters after)"
 _UNITS: dict[str, Optional[CellValue]] = {}
 
 
-def _unit_probe(after: str) -> Optional[CellValue]:
+def unit_probe(after: str) -> Optional[CellValue]:
     """What :func:`parse_cell` makes of a plain number followed by ``after``, when that is a
     number with nothing else to say (no comparator, label, reference or problem) whatever its
     digits: probed on two numbers of different shapes. None otherwise."""
@@ -294,12 +294,12 @@ def _unit_probe(after: str) -> Optional[CellValue]:
 
 def plain_cell(text: str) -> Optional[CellValue]:
     """``parse_cell(text)`` for a plain number cell (see :data:`_PLAIN`), built without the
-    parser's patterns: the part after the number is probed once (:func:`_unit_probe`). None for
+    parser's patterns: the part after the number is probed once (:func:`unit_probe`). None for
     any other cell (the caller parses it)."""
     match = _PLAIN.fullmatch(text)
     if match is None:
         return None
-    probe = _unit_probe(match["unit"])
+    probe = unit_probe(match["unit"])
     if probe is None:
         return None
     return CellValue(text, _NUMBER, number=Decimal(match["num"]), unit=probe.unit)

@@ -20,11 +20,13 @@ class Encoded:
     """A column as codes (-1 for null, or for a column the table does not have) and its
     distinct values as Python objects, each converted once."""
 
-    __slots__ = ("codes", "values")
+    __slots__ = ("arrow", "codes", "values")
 
-    def __init__(self, codes: Any, values: list[Any]) -> None:
+    def __init__(self, codes: Any, values: list[Any], arrow: Any = None) -> None:
         self.codes = codes
         self.values = values
+        self.arrow = arrow
+        """The distinct values as the Arrow array they came from, when they did"""
 
     def value(self, code: int) -> Any:
         return None if code < 0 else self.values[code]
@@ -43,12 +45,12 @@ def encode(table: Any, name: str) -> Encoded:
         chunks = encoded.chunks
         words = chunks[0].dictionary if chunks else pa.array([], column.type.value_type)
         indices = pa.chunked_array([c.indices for c in chunks], column.type.index_type)
-        return Encoded(_codes(indices), words.to_pylist())
+        return Encoded(_codes(indices), words.to_pylist(), words)
     try:
         encoded = pc.dictionary_encode(column.combine_chunks())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
         return _by_python(column.to_pylist())
-    return Encoded(_codes(encoded.indices), encoded.dictionary.to_pylist())
+    return Encoded(_codes(encoded.indices), encoded.dictionary.to_pylist(), encoded.dictionary)
 
 
 def _codes(indices: Any) -> Any:
