@@ -166,7 +166,9 @@ def test_the_registry_reads_a_header_as_the_whole_file_would(tmp_path: Path, nam
     says of it exactly what a parse of the whole file says (for a file valid as a whole)."""
     from perfscore.rules import registry as r
 
-    (tmp_path / "file.toml").write_text(HEADER_CASES[name], encoding="utf-8", newline="")
+    (tmp_path / "file.toml").write_bytes(
+        HEADER_CASES[name].encode("utf-8")
+    )  # as written: \r\n kept (3.9: no newline=)
     r.clear_registry_caches()
     with mock.patch.object(r, "bundled_dirs", return_value=(tmp_path,)):
         fast = r.registry((tmp_path,))
