@@ -205,27 +205,8 @@ def _self_stated(
         points = weight
     zh, en = reason(why, {"reported": found or ""})
     inputs = {"W": fmt(weight)} if weight is not None else {}
-    return RowResult(
-        where=row.where,
-        block=block,
-        category=row.category,
-        name=row.name,
-        target_text=row.target,
-        actual_text=row.actual,
-        weight=weight,
-        status=SCORED,
-        method=plan.key if plan is not None else "",
-        method_name=plan.name_zh if plan is not None else "",
-        formula="自评得分",
-        explanation=Explanation(inputs, zh, en, None),
-        raw=points,
-        capped=points,
-        points=points,
-        reported=reported,
-        core=row.core,
-        note=row.note,
-        extra=row.extra,
-    )
+    explanation = Explanation(inputs, zh, en, None)
+    return _scored(row, block, weight, plan, "自评得分", explanation, (points, points, points))
 
 
 def _by_level(
@@ -302,12 +283,13 @@ def _by_formula(
 def _scored(
     row: IndicatorRow,
     block: str,
-    weight: Decimal,
-    plan: MethodPlan,
+    weight: Optional[Decimal],
+    plan: Optional[MethodPlan],
     formula: str,
     explanation: Explanation,
     scores: tuple[Decimal, Decimal, Decimal],
 ) -> RowResult:
+    """A scored row: by its method's ``plan``, or (None) taken at the table's own score."""
     return RowResult(
         where=row.where,
         block=block,
@@ -317,8 +299,8 @@ def _scored(
         actual_text=row.actual,
         weight=weight,
         status=SCORED,
-        method=plan.key,
-        method_name=plan.name_zh,
+        method=plan.key if plan is not None else "",
+        method_name=plan.name_zh if plan is not None else "",
         formula=formula,
         explanation=explanation,
         raw=scores[0],
