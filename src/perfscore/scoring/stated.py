@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Optional
 
@@ -50,20 +50,16 @@ def stated_points(ruleset: Ruleset, evaluation: Evaluation, findings: Findings) 
 def _stated(ruleset: Ruleset, evaluation: Evaluation) -> Optional[dict[str, Decimal]]:
     """Block key → the points the table states, when they are one figure per block with rows,
     differ from the ruleset's, and add up with the budget row to the total; else None."""
-    budget = ruleset.budget
-    if (budget is not None and budget.block) or any(b.indicators for b in ruleset.blocks):
+    budget, plan = ruleset.budget, ruleset.plan
+    if (budget is not None and budget.block) or plan.fixed:
         return None  # budget inside a block, fixed frameworks: their points are the framework's
-    plan = ruleset.plan
     stated: dict[str, Decimal] = {}
-    for row in evaluation.rows:
-        found = plan.blocks.get(normalize_label(row.block))
-        match = _STATED.search(row.block)
+    for label in dict.fromkeys(row.block for row in evaluation.rows):  # each label once
+        found = plan.blocks.get(normalize_label(label))
+        match = _STATED.search(label)
         if found is None or match is None:
             return None  # a row outside the ruleset's blocks, or a block label without points
-        try:
-            points = Decimal(match.group(1))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-            return None
+        points = Decimal(match.group(1))  # the pattern admits digits and one point only
         if stated.setdefault(found.block.key, points) != points or points <= 0:
             return None
     if not stated or all(stated.get(b.key) == b.points for b in ruleset.blocks):
