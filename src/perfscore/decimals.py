@@ -25,6 +25,7 @@ __all__ = [
     "NumberRefused",
     "gate",
     "in_context",
+    "places",
     "plain",
     "quantize",
     "shown",
@@ -85,6 +86,18 @@ def to_decimal(value: Number) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
+
+
+_PRINTED_PLACES = 6  # a cell printing more places than this is read at 6 (no table prints more)
+
+
+def places(value: Decimal) -> int:
+    """Decimal places ``value`` is written with: 9 → 0, 9.5 → 1, 9.50 → 2 (as read; at most 6)."""
+    if not value.is_finite():
+        return 0
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return min(max(0, -exponent), _PRINTED_PLACES)
 
 
 def quantize(value: Decimal, places: int, mode: str = "half_up") -> Decimal:

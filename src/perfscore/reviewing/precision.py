@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Optional
 
-from ..decimals import quantize
+from ..decimals import places, quantize
 
 __all__ = [
     "DIFFERS",
@@ -38,17 +38,6 @@ TRUNCATED = "truncated"
 """The printed value is the true value cut off (floored) at the printed precision, not rounded."""
 DIFFERS = "differs"
 """No value in the interval rounds or truncates to the printed value."""
-
-_MAX_PLACES = 6  # a cell printing more places than this is compared at 6 (no table prints more)
-
-
-def places(value: Decimal) -> int:
-    """Decimal places ``value`` is written with: 9 → 0, 9.5 → 1, 9.50 → 2 (as read)."""
-    if not value.is_finite():
-        return 0
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    return min(max(0, -exponent), _MAX_PLACES)
 
 
 def column_places(values: Iterable[Optional[Decimal]]) -> int:

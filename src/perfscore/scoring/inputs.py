@@ -9,11 +9,12 @@ cannot, the row's input is left out with a finding (never a guess)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Optional
 
 import attrs
 
+from ..decimals import places, quantize
 from ..evaluations import IndicatorRow
 from ..rules.plan import Plan, normalize_label
 from .findings import Findings
@@ -82,10 +83,9 @@ def _scale(rows: Sequence[IndicatorRow], cells: Mapping[int, tuple[Decimal, bool
         if row.weight is None or row.reported_score is None:
             continue
         reported = row.reported_score
-        places = max(-reported.as_tuple().exponent, 0)  # type: ignore[operator]
-        step = Decimal(1).scaleb(-places)
-        fraction = (row.weight * number).quantize(step, ROUND_HALF_UP) == reported
-        percent = (row.weight * number / _HUNDRED).quantize(step, ROUND_HALF_UP) == reported
+        digits = places(reported)
+        fraction = quantize(row.weight * number, digits) == reported
+        percent = quantize(row.weight * number / _HUNDRED, digits) == reported
         if fraction != percent:  # a row both readings give (a 0) tells nothing
             as_fraction += fraction
             as_percent += percent
