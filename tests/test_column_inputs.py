@@ -69,6 +69,32 @@ def test_fractions_the_scores_do_not_explain_are_refused_at_each_cell_never_gues
     assert _points(report) == [None, None, None] and not report.complete and report.grade == ""
 
 
+@pytest.mark.parametrize(
+    ("cell", "variant", "shown"),
+    [
+        ("-5%", "negative", "'-5%'"),  # a negative coefficient is never clipped to a silent 0
+        ("-0.5", "negative", "'-0.5'"),
+        ("优", "", "'优'"),  # text where a number is needed
+        ("9" * 60, "", repr("9" * 40 + "…")),  # a number too long to read, quoted short
+    ],
+)
+def test_a_coefficient_cell_that_cannot_be_used_is_reported_at_its_cell(
+    cell: str, variant: str, shown: str
+) -> None:
+    report = perfscore.score(_table([cell, "95%", "90%"], [None, None, None]), "500000-department")
+    bad = [f for f in report.findings if f.code == "input-unreadable"]
+    assert [f.location for f in bad] == ["rows[0].inputs.coef"]
+    assert bad[0].found == shown
+    assert bad[0].message_zh.startswith(f"得分系数 列的{'数值' if variant else '内容'} {shown}")
+    assert _points(report) == [None, Decimal("28.5"), Decimal(27)] and not report.complete
+
+
+def test_a_blank_coefficient_cell_is_a_missing_input_not_an_unreadable_one() -> None:
+    report = perfscore.score(_table(["", "95%", "90%"], [None, None, None]), "500000-department")
+    assert not [f for f in report.findings if f.code == "input-unreadable"]
+    assert [f.location for f in report.findings if f.code == "missing-input"] == ["rows[0].inputs"]
+
+
 def test_zero_coefficients_tell_nothing_and_percent_scores_decide() -> None:
     # 0 × 30 is 0 either way; 0.5 → 0.15 in per cent (a score of 0.2 at one decimal), 15 as a fraction
     report = perfscore.score(_table(["0", "0.5", "1"], [0, 0.2, 0.3]), "500000-department")

@@ -135,6 +135,18 @@ CODES: tuple[Code, ...] = (
         " tell (write it as a percentage, e.g. 95%)",
     ),
     finding(
+        "input-unreadable",
+        "error",
+        "{column} 列的内容 {text} 不是可用的数值",
+        "the {column} cell {text} is not a number the method can use",
+        {
+            "negative": (
+                "{column} 列的数值 {text} 为负数（按百分数计，应不小于 0）",
+                "the {column} cell {text} is negative (a percentage here is 0 or more)",
+            )
+        },
+    ),
+    finding(
         "not-scorable",
         "error",
         "该行无法按规则计分",

@@ -14,6 +14,7 @@ from typing import Optional
 
 import attrs
 
+from ..cells import ValueKind
 from ..decimals import places, quantize
 from ..evaluations import IndicatorRow
 from ..rules.plan import Plan, normalize_label
@@ -24,6 +25,7 @@ __all__ = ["column_inputs"]
 
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
+_NOTHING = (ValueKind.BLANK, ValueKind.NOT_APPLICABLE)
 
 
 def column_inputs(plan: Plan, rows: tuple[IndicatorRow, ...], findings: Findings) -> tuple[IndicatorRow, ...]:
@@ -31,7 +33,7 @@ def column_inputs(plan: Plan, rows: tuple[IndicatorRow, ...], findings: Findings
     that states an input keeps its own)."""
     found: dict[int, dict[str, Decimal]] = {}
     for name, (headers, percent) in plan.input_columns.items():
-        cells = _cells(rows, name, headers)
+        cells = _cells(rows, name, headers, findings, percent)
         if not cells:
             continue
         scale = _scale(rows, cells) if percent else _ONE
@@ -53,10 +55,12 @@ def column_inputs(plan: Plan, rows: tuple[IndicatorRow, ...], findings: Findings
 
 
 def _cells(
-    rows: Sequence[IndicatorRow], name: str, headers: tuple[str, ...]
+    rows: Sequence[IndicatorRow], name: str, headers: tuple[str, ...], findings: Findings, percent: bool
 ) -> dict[int, tuple[Decimal, bool, str]]:
     """Row index → the column's number, whether it was written with %, and the column's header,
-    for the rows without the input of their own whose cell holds a number."""
+    for the rows without the input of their own whose cell holds a number. A cell that holds
+    something else (text, a broken or overlong number) or, in a per-cent column, a negative
+    number is reported at the cell and left out (the row then lacks the input), never read as 0."""
     wanted = {normalize_label(h) for h in headers}
     out = {}
     for i, row in enumerate(rows):
@@ -65,9 +69,14 @@ def _cells(
         header = next((k for k in row.extra if normalize_label(k) in wanted), None)
         if header is None:
             continue
-        cell = parse(row.extra[header])
-        if cell.number is not None:
+        text = row.extra[header]
+        cell = parse(text)
+        if cell.number is not None and not (percent and cell.number < 0):
             out[i] = (cell.number, cell.unit == "%", header)
+        elif cell.kind not in _NOTHING:
+            at, shown = f"{row.where}.inputs.{name}", repr(text if len(text) <= 40 else text[:40] + "…")
+            variant = "negative" if cell.number is not None else ""
+            findings.add("input-unreadable", at, variant=variant, found=shown, text=shown, column=header)
     return out
 
 
