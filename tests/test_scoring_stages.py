@@ -94,6 +94,14 @@ def test_a_ruleset_built_directly_builds_its_plan_on_first_use_once(national: Ru
     assert national.plan.blocks[normalize_label("产出指标")].choices[target.comparator].plan.key == "reverse"
 
 
+def test_a_rounded_row_score_is_one_shared_object_per_value(national: Ruleset) -> None:
+    plan = build_plan(national)  # a plan of its own: nothing remembered yet
+    first, again = plan.round_row(D("2.715")), plan.round_row(D("2.7150"))
+    assert first == D("2.72") and str(first) == "2.72" and again is first
+    assert str(plan.round_row(D("2.7"))) == "2.70"  # the row exponent, whatever the value's own
+    assert str(plan.round_row(D("0"))) == "0.00"
+
+
 def test_the_plan_knows_every_name_a_block_answers_to(national: Ruleset) -> None:
     plan = build_plan(national)
     satisfaction = plan.blocks[normalize_label("服务对象满意度指标")]  # an alias

@@ -182,6 +182,25 @@ class Plan:
     input_columns: Mapping[str, tuple[tuple[str, ...], bool]] = MappingProxyType({})
     """A method input read from a form column → (the column's headers, whether it is in per
     cent), over every method that declares ``columns``"""
+    _rounded: dict[Decimal, Decimal] = attrs.field(factory=dict, eq=False, repr=False, alias="_rounded")
+    """Each row score rounded so far, once: see :meth:`round_row`"""
+
+    def round_row(self, value: Decimal) -> Decimal:
+        """``value`` (not negative) under the row rounding, as one shared object per score: a
+        kept report holds the same few hundred scores (5, 4.5, 3.75…) over and over, and a
+        Decimal costs 104 bytes. Every rounded score has the row exponent, so equal ones print
+        alike; at most :data:`_ROUNDED_KEPT` are remembered."""
+        points = value.quantize(self.row_exponent, self.row_mode)
+        rounded = self._rounded
+        found = rounded.get(points)
+        if found is not None:
+            return found
+        if len(rounded) < _ROUNDED_KEPT:
+            rounded[points] = points
+        return points
+
+
+_ROUNDED_KEPT = 4096
 
 
 def build_plan(ruleset: Ruleset) -> Plan:

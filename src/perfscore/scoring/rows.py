@@ -225,7 +225,7 @@ def _by_level(
             return _self_stated(run, row, block, weight, plan)
         raise
     raw = level.score * weight
-    points = raw.quantize(run.plan.row_exponent, run.plan.row_mode)
+    points = run.plan.round_row(raw)
     if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
         points = weight
     explanation = Deferred((explain_level, plan, level, how, weight, points, *source))
@@ -264,9 +264,9 @@ def _by_formula(
         failed = finding("not-scorable", row.where, found=found, reason=exc.reason)
         raise NotScorable("formula-failed", failed, inputs=shown, reason=exc.reason) from None
     capped = raw if raw <= weight else weight
-    if capped < ZERO:
+    if capped <= ZERO:  # -0 too: a score prints 0, never -0
         capped = ZERO
-    points = capped.quantize(run.plan.row_exponent, run.plan.row_mode)
+    points = run.plan.round_row(capped)
     if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
         points = weight
     case = plan.method.cases[index]
