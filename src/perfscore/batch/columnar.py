@@ -24,7 +24,7 @@ from ..evaluations import Evaluation
 from ..rules import Ruleset
 from ..scoring import resolve
 from .build import FORMS, POINT_KEYS, Numbers, gated
-from .columns import pyarrow
+from .columns import pyarrow, year_value
 from .exact import budget_kernel, plain_decimals, ratio_points
 from .outcomes import SCALE, budget_outcome, simple
 from .rows import RowColumns, row_columns
@@ -159,7 +159,7 @@ def _contexts(
     chosen = np.full(len(first), -1, np.int64)
     for unique, row in enumerate(first):
         region, form, year, named = (c.value(c.codes[row]) for c in columns)
-        found = _resolved(region, form, year, named, ruleset)
+        found = _resolved(region, form, year_value(year), named, ruleset)
         if found is not None:
             chosen[unique] = place.setdefault(id(found), len(place))
             if chosen[unique] == len(rulesets):

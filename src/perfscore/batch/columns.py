@@ -17,6 +17,7 @@ __all__ = [
     "pyarrow",
     "row_data",
     "row_record",
+    "year_value",
 ]
 
 #: ``evaluations`` columns → keys of ``[evaluation]`` in the evaluation file format.
@@ -98,6 +99,15 @@ def column_values(table: Any, name: str) -> list[Any]:
     return list(column.to_pylist())
 
 
+def year_value(value: Any) -> Any:
+    """A year written as text of four digits (a CSV cell, ``"2023"``) as the integer it writes;
+    any other value as it is, for the evaluation's reader to accept or refuse (``bad-year``, the
+    text quoted) on that evaluation alone."""
+    if type(value) is str and len(value) == 4 and value.isascii() and value.isdigit():
+        return int(value)
+    return value
+
+
 def _present(table: Any, names: Iterator[str]) -> list[tuple[str, list[Any]]]:
     have = set(table.column_names)
     return [(name, column_values(table, name)) for name in names if name in have]
@@ -108,6 +118,8 @@ def evaluation_record(record: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "evaluation": {n: record[n] for n in EVALUATION_COLUMNS if record.get(n) is not None}
     }
+    if "year" in data["evaluation"]:
+        data["evaluation"]["year"] = year_value(data["evaluation"]["year"])
     amounts = {key: record[n] for n, key in BUDGET_COLUMNS.items() if record.get(n) is not None}
     if amounts:
         data["budget"] = amounts
@@ -123,7 +135,8 @@ def evaluation_data(table: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Each evaluation record as (id, its ``evaluation`` and ``budget`` in the file layout);
     a null cell is a key left out, as in a hand-written file."""
     ids = column_values(table, "id") if "id" in table.column_names else list(range(table.num_rows))
-    meta = _present(table, iter(EVALUATION_COLUMNS))
+    meta = [(n, [year_value(v) for v in values] if n == "year" else values)
+            for n, values in _present(table, iter(EVALUATION_COLUMNS))]  # fmt: skip
     budget = _present(table, iter(BUDGET_COLUMNS))
     for i, key in enumerate(ids):
         data: dict[str, Any] = {"evaluation": {n: v[i] for n, v in meta if v[i] is not None}}

@@ -4,7 +4,8 @@ collect one record per evaluation and one per row into two Arrow tables."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -20,7 +21,7 @@ from .columns import as_table, evaluation_data, pyarrow, row_data
 if TYPE_CHECKING:  # numpy and the columnar path load on the first batch, not with perfscore
     from .columnar import Columnar
 
-__all__ = ["BatchResult", "Scored", "score_batch", "score_by_engine", "score_groups"]
+__all__ = ["BatchResult", "Scored", "id_problems", "score_batch", "score_by_engine", "score_groups"]
 
 _ROW = re.compile(r"rows\[(\d+)\]")
 
@@ -94,8 +95,11 @@ def _scored(
     grouped: dict[Any, list[dict[str, Any]]] = {}
     for key, row in row_data(row_table):
         grouped.setdefault(key, []).append(row)
-    pairs = [(key, data, grouped.pop(key, [])) for key, data in evaluation_data(evaluation_table)]
-    outcomes = list(score_groups(pairs, ruleset))
+    heads = list(evaluation_data(evaluation_table))
+    pairs = [
+        (key, data, grouped.pop(key, [])) for key, data in heads
+    ]  # a shared id: the first takes the rows
+    outcomes = list(score_groups(pairs, ruleset, id_problems(key for key, _ in heads)))
     orphans = [(key, i) for key, found in grouped.items() for i in range(len(found))]
     return outcomes, orphans
 
@@ -103,12 +107,41 @@ def _scored(
 def score_groups(
     groups: Iterable[tuple[Any, dict[str, Any], list[dict[str, Any]]]],
     ruleset: Union[Ruleset, str, Path, None] = None,
+    problems: Optional[Mapping[Any, str]] = None,
 ) -> Iterator[Scored]:
-    """Each (id, evaluation and budget, rows) scored, in order."""
+    """Each (id, evaluation and budget, rows) scored, in order; one whose id is in ``problems``
+    (see :func:`id_problems`) comes back with that error instead, and its rows with it."""
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
     numbers = Numbers()
     for key, data, found in groups:
-        yield _one(key, {**data, "rows": found}, chosen, numbers)
+        why = problems.get(key) if problems else None
+        if why is not None:
+            yield _unusable(key, found, why)
+        else:
+            yield _one(key, {**data, "rows": found}, chosen, numbers)
+
+
+def id_problems(keys: Iterable[Any]) -> dict[Any, str]:
+    """The evaluation ids no row can name for certain, each with why: a null or blank id (in an
+    ``id`` column), and an id several evaluations share. Such an evaluation is not scored (its rows
+    might be another's), and its rows come back once each, with the same error."""
+    problems = {}
+    for key, count in Counter(keys).items():
+        if key is None or (type(key) is str and not key.strip()):
+            problems[key] = "missing-id: an evaluation without an id: no row can name it"
+        elif count > 1:
+            problems[key] = (
+                f"duplicate-id: {count} evaluations have id {key!r}: their rows cannot be told apart"
+            )
+    return problems
+
+
+def _unusable(key: Any, rows: list[dict[str, Any]], why: str) -> Scored:
+    record = {
+        "id": key, "ruleset": "", "total": None, "grade": "", "complete": False,
+        "errors": 1, "warnings": 0, "error": why,
+    }  # fmt: skip
+    return Scored(record, [_row(key, i, None, "error", "", [why], f"rows[{i}]") for i in range(len(rows))])
 
 
 def _one(key: Any, data: dict[str, Any], ruleset: Optional[Ruleset], numbers: Numbers) -> Scored:

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..rules import Ruleset, load_ruleset
 from .columns import column_values, evaluation_data, evaluation_record, pyarrow, row_data, row_record
-from .run import EVALUATION_SCHEMA, ROW_SCHEMA, orphan_record, record_table, score_groups
+from .run import EVALUATION_SCHEMA, ROW_SCHEMA, id_problems, orphan_record, record_table, score_groups
 from .windows import matchable, score_windows
 
 __all__ = ["FORMATS", "score_folder"]
 
 FORMATS = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl", "json": "jsonl", "ndjson": "jsonl"}
-_INTEGERS = ("year",)
 
 
 def find_input(folder: Path, name: str) -> tuple[Path, str]:
@@ -57,10 +56,10 @@ def _batches(path: Path, kind: str, size: int) -> Iterator[Any]:
     import pyarrow.csv as pcsv
 
     with path.open(encoding="utf-8-sig", newline="") as f:
-        names = next(csv.reader(f), [])  # every cell read as written: text
-    types = {n: (pa.int64() if n in _INTEGERS else pa.string()) for n in names}
-    options = pcsv.ConvertOptions(
-        column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
+        names = next(csv.reader(f), [])  # every cell read as written: text (a year too: columns.year_value)
+    types = {n: pa.string() for n in names}
+    options = pcsv.ConvertOptions(  # only an empty cell is null: "NaN", "N/A", "null" are text as written
+        column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False
     )
     yield from pcsv.open_csv(path, convert_options=options, read_options=pcsv.ReadOptions(block_size=1 << 20))
 
@@ -154,8 +153,8 @@ def score_folder(
                 lambda key, passed: _stray(key, position, passed),
             )  # fmt: skip
             return
-        known = set(_ids(evaluations_path, in_kind, size))
-        yield from _merge(heads, rows, known, chosen, writers, size)
+        every = list(_ids(evaluations_path, in_kind, size))
+        yield from _merge(heads, rows, set(every), id_problems(every), chosen, writers, size)
     finally:
         for writer in writers:
             writer.close()
@@ -217,12 +216,14 @@ def _merge(
     heads: Iterator[tuple[Any, dict[str, Any]]],
     rows: Iterator[tuple[Any, dict[str, Any]]],
     known: set[Any],
+    problems: Mapping[Any, str],
     ruleset: Optional[Ruleset],
     writers: tuple[_Writer, _Writer],
     size: int,
 ) -> Iterator[tuple[int, int]]:
     """Walk the evaluations and the rows together: each evaluation takes the run of rows that
-    names it; a row naming no evaluation, or one already passed, is an error record."""
+    names it; a row naming no evaluation, or one already passed, is an error record; an id in
+    ``problems`` (null, shared) is its evaluation's error and its rows'."""
     done: set[Any] = set()
     pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]] = []
     stray: list[dict[str, Any]] = []
@@ -244,12 +245,12 @@ def _merge(
         counts[1] += len(group)
         buffered += len(group) + 1
         if buffered >= size:
-            yield from _flush(pending, stray, writers, counts, ruleset)
+            yield from _flush(pending, stray, writers, counts, ruleset, problems)
             buffered = 0
     while ahead is not None:
         stray.append(_stray(ahead[0], position, ahead[0] in done))
         ahead = next(rows, None)
-    yield from _flush(pending, stray, writers, counts, ruleset)
+    yield from _flush(pending, stray, writers, counts, ruleset, problems)
 
 
 def _stray(key: Any, position: dict[Any, int], passed: bool) -> dict[str, Any]:
@@ -268,28 +269,33 @@ def _flush(
     writers: tuple[_Writer, _Writer],
     counts: list[int],
     ruleset: Optional[Ruleset],
+    problems: Mapping[Any, str],
 ) -> Iterator[tuple[int, int]]:
-    heads, rows = _scored(pending, ruleset)
+    heads, rows = _scored(pending, ruleset, problems)
     writers[0].write(heads)
     writers[1].write(rows + stray)
+    counts[1] += len(stray)  # every row written is counted, a stray one too
     pending.clear()
     stray.clear()
     yield counts[0], counts[1]
 
 
 def _scored(
-    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]], ruleset: Optional[Ruleset]
+    pending: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]],
+    ruleset: Optional[Ruleset],
+    problems: Mapping[Any, str],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The records of the pending evaluations: scored together by :func:`score_batch` (its
     columnar path, the engine for what it does not cover) when their cells are plain texts and
-    integers that make Arrow columns as they are; else one by one by the engine."""
-    tables = _as_tables(pending)
+    integers that make Arrow columns as they are and no id is in ``problems``; else one by one
+    by the engine."""
+    tables = None if any(key in problems for key, _, _ in pending) else _as_tables(pending)
     if tables is not None:
         from .run import score_batch
 
         result = score_batch(*tables, ruleset=ruleset)
         return result.evaluations.to_pylist(), result.rows.to_pylist()
-    scored = list(score_groups(pending, ruleset))
+    scored = list(score_groups(pending, ruleset, problems))
     return [s.evaluation for s in scored], [r for s in scored for r in s.rows]
 
 
