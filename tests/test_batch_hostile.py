@@ -119,3 +119,76 @@ def test_a_year_written_as_text_scores_as_the_year() -> None:
     )
     assert texts.evaluations.to_pylist() == numbers.evaluations.to_pylist()
     assert texts.evaluations.column("total").to_pylist() == ["50.00"]
+
+
+HEAD = "evaluation_id,block,category,name,target,actual,weight\n"
+ONE = "id,region,form,year\n1,430000,project,2023\n"
+
+
+@pytest.mark.parametrize(
+    ("evaluations", "rows", "said"),
+    [
+        (
+            ONE,
+            "block,name\n产出指标,x\n".encode(),
+            "rows.csv: no evaluation_id column (the columns: block, name",
+        ),
+        (b"", HEAD.encode(), "evaluations.csv: empty: expected a header line"),
+        (ONE, (HEAD + f"1,{ROW}\n").encode("gbk"), "rows.csv: line 2 is not UTF-8 text (GBK?)"),
+        (ONE, b"PAR1 not parquet", "rows.parquet: not a Parquet file"),
+    ],
+)
+def test_an_input_that_cannot_be_read_is_refused_by_name_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], evaluations: Any, rows: bytes, said: str
+) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    if rows.startswith(b"PAR1"):
+        pq.write_table(pa.table({"id": [1], "region": ["430000"], "form": ["project"], "year": [2023]}),
+                       source / "evaluations.parquet")  # fmt: skip
+        (source / "rows.parquet").write_bytes(rows)
+    else:
+        (source / "evaluations.csv").write_bytes(
+            evaluations if isinstance(evaluations, bytes) else evaluations.encode()
+        )
+        (source / "rows.csv").write_bytes(rows)
+    assert main(["batch", str(source), "-o", str(out), "--quiet"]) == 4
+    assert said in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_csv_line_of_the_wrong_width_comes_back_as_an_error_record_with_its_line(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "evaluations.csv").write_text(ONE + "2,430000,project,2023,surplus\n", "utf-8")
+    (source / "rows.csv").write_text(HEAD + f"1,{ROW}\n1,{ROW},EXTRA\n2,{ROW}\n", "utf-8")
+    assert main(["batch", str(source), "-o", str(out), "--quiet"]) == 0
+    heads, rows = _read(out / "evaluations.csv"), _read(out / "rows.csv")
+    assert [(h["id"], h["total"]) for h in heads] == [("1", "50.00"), (None, None)]
+    assert heads[1]["error"].startswith("bad-line: evaluations.csv line 3: 5 cells where the header names 4")
+    assert [r["status"] for r in rows] == ["scored", "error", "error"]
+    assert rows[1]["error"].startswith("no-evaluation")  # evaluation 2's line was the broken one
+    assert rows[2]["error"].startswith("bad-line: rows.csv line 3: 8 cells where the header names 7")
+
+
+def test_a_json_lines_line_that_is_no_record_comes_back_as_an_error_record(tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    good = json.dumps({"id": 1, "region": "430000", "form": "project", "year": 2023})
+    lines = [good, "not json", "[1, 2]", "", '{"id": 2, "unit": "\xff"}', "x" * (1 << 21)]
+    body = b"\n".join(line.encode("latin-1" if "\xff" in line else "utf-8") for line in lines) + b"\n"
+    (source / "evaluations.jsonl").write_bytes(body)
+    row = dict(zip(HEAD.strip().split(","), f"1,{ROW}".split(",")))
+    (source / "rows.jsonl").write_text(
+        json.dumps({**row, "evaluation_id": 1}, ensure_ascii=False) + "\n", "utf-8"
+    )
+    assert main(["batch", str(source), "-o", str(out), "--quiet"]) == 0
+    heads = _read(out / "evaluations.jsonl")
+    assert heads[0]["total"] == "50.00"
+    assert [h["error"].split(": ", 2)[1] for h in heads[1:]] == [
+        "evaluations.jsonl line 2",
+        "evaluations.jsonl line 3",
+        "evaluations.jsonl line 5",
+        "evaluations.jsonl line 6",
+    ]
+    assert "not UTF-8" in heads[3]["error"] and "longer than 1,048,576 bytes" in heads[4]["error"]

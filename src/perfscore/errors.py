@@ -17,6 +17,7 @@ from typing import Optional
 import attrs
 
 __all__ = [
+    "BatchInputError",
     "EditionNotFoundError",
     "EvaluationError",
     "EvaluationTypeError",
@@ -93,6 +94,12 @@ class EvaluationTypeError(EvaluationError, TypeError):
     """An :class:`~perfscore.evaluations.model.Evaluation` (or one of its parts) was constructed with
     a value of the wrong type, such as a dict among ``rows``: refused at construction, with the
     field's name as the problem's path. Both an :class:`EvaluationError` and a ``TypeError``."""
+
+
+class BatchInputError(PerfscoreError, ValueError):
+    """An input file of ``perfscore batch`` that cannot be read at all (empty, not UTF-8, not
+    Parquet, without its ``evaluation_id`` column): the message names the file and what was
+    expected. A single line that is no record is not this error: it comes back as an error record."""
 
 
 class FormulaError(PerfscoreError, ValueError):

@@ -21,7 +21,16 @@ from .columns import as_table, evaluation_data, pyarrow, row_data
 if TYPE_CHECKING:  # numpy and the columnar path load on the first batch, not with perfscore
     from .columnar import Columnar
 
-__all__ = ["BatchResult", "Scored", "id_problems", "score_batch", "score_by_engine", "score_groups"]
+__all__ = [
+    "BatchResult",
+    "Scored",
+    "error_row",
+    "failed_record",
+    "id_problems",
+    "score_batch",
+    "score_by_engine",
+    "score_groups",
+]
 
 _ROW = re.compile(r"rows\[(\d+)\]")
 
@@ -137,11 +146,20 @@ def id_problems(keys: Iterable[Any]) -> dict[Any, str]:
 
 
 def _unusable(key: Any, rows: list[dict[str, Any]], why: str) -> Scored:
-    record = {
+    return Scored(failed_record(key, why), [error_row(key, i, why) for i in range(len(rows))])
+
+
+def failed_record(key: Any, why: str, errors: int = 1) -> dict[str, Any]:
+    """The record of an evaluation that was not scored, with why."""
+    return {
         "id": key, "ruleset": "", "total": None, "grade": "", "complete": False,
-        "errors": 1, "warnings": 0, "error": why,
+        "errors": errors, "warnings": 0, "error": why,
     }  # fmt: skip
-    return Scored(record, [_row(key, i, None, "error", "", [why], f"rows[{i}]") for i in range(len(rows))])
+
+
+def error_row(key: Any, index: Optional[int], why: str, where: Optional[str] = None) -> dict[str, Any]:
+    """The record of a row that was not scored, with why (``where``: ``rows[i]`` by default)."""
+    return _row(key, index, None, "error", "", [why], f"rows[{index}]" if where is None else where)
 
 
 def _one(key: Any, data: dict[str, Any], ruleset: Optional[Ruleset], numbers: Numbers) -> Scored:
@@ -218,20 +236,16 @@ def _failed(key: Any, data: dict[str, Any], exc: PerfscoreError) -> Scored:
         at = _ROW.match(str(getattr(problem, "path", "") or ""))
         if at:
             by_row.setdefault(int(at.group(1)), []).append(str(problem))
-    record = {
-        "id": key, "ruleset": "", "total": None, "grade": "", "complete": False,
-        "errors": max(1, len(problems)), "warnings": 0, "error": general,
-    }  # fmt: skip
     rows = [
         _row(key, i, None, "error", "", by_row.get(i) or ["evaluation-error: " + general], f"rows[{i}]")
         for i in range(len(data["rows"]))
     ]
-    return Scored(record, rows)
+    return Scored(failed_record(key, general, max(1, len(problems))), rows)
 
 
 def orphan_record(key: Any, index: int) -> dict[str, Any]:
     """A row whose evaluation_id names no evaluation."""
-    return _row(key, index, None, "error", "", [f"no-evaluation: no evaluation has id {key!r}"], "")
+    return error_row(key, index, f"no-evaluation: no evaluation has id {key!r}", "")
 
 
 EVALUATION_SCHEMA = (

@@ -9,16 +9,24 @@ comes back with its error. Only the evaluations' ids are held for the whole run.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional, Union
 
 from ..rules import Ruleset, load_ruleset
 from .columns import column_values, evaluation_data, evaluation_record, pyarrow, row_data, row_record
-from .run import EVALUATION_SCHEMA, ROW_SCHEMA, id_problems, orphan_record, record_table, score_groups
+from .inputs import BadLines, csv_batches, json_records, parquet_batches, preflight
+from .run import (
+    EVALUATION_SCHEMA,
+    ROW_SCHEMA,
+    error_row,
+    failed_record,
+    id_problems,
+    orphan_record,
+    record_table,
+    score_groups,
+)
 from .windows import matchable, score_windows
 
 __all__ = ["FORMATS", "score_folder"]
@@ -34,34 +42,37 @@ def find_input(folder: Path, name: str) -> tuple[Path, str]:
     raise FileNotFoundError(f"{folder}: no {name}.parquet, {name}.csv or {name}.jsonl")
 
 
-def records(path: Path, kind: str, size: int, table_reader: Any, record_reader: Any) -> Iterator[Any]:
-    """The records of one file, a batch at a time, through the reader for its kind."""
-    if kind == "jsonl":
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    yield from record_reader([json.loads(line, parse_float=Decimal)])
-        return
-    for batch in _batches(path, kind, size):
-        yield from table_reader(pyarrow().Table.from_batches([batch]))
+class _Input:
+    """One input file (``evaluations`` or ``rows``), checked when found; the lines of it that
+    are no record collect in ``bad`` as it is read for scoring (other passes over it, for the
+    ids, skip the same lines without counting them again)."""
 
+    def __init__(self, folder: Path, name: str) -> None:
+        self.path, self.kind = find_input(folder, name)
+        self.names = preflight(self.path, self.kind, name)
+        self.bad = BadLines(self.path)
 
-def _batches(path: Path, kind: str, size: int) -> Iterator[Any]:
-    pa = pyarrow()
-    if kind == "parquet":
-        import pyarrow.parquet as pq
+    def batches(self, size: int, bad: Optional[BadLines] = None) -> Iterator[Any]:
+        """Record batches (Parquet, CSV); ``bad`` receives the CSV lines of the wrong width."""
+        if self.kind == "parquet":
+            return parquet_batches(self.path, size)
+        return csv_batches(self.path, self.names or [], bad or BadLines(self.path))
 
-        yield from pq.ParquetFile(path).iter_batches(batch_size=size)
-        return
-    import pyarrow.csv as pcsv
+    def records(self, size: int, table_reader: Any, record_reader: Any) -> Iterator[Any]:
+        """The records, a batch at a time, through the reader for the file's kind."""
+        if self.kind == "jsonl":
+            for record in json_records(self.path, self.bad):
+                yield from record_reader([record])
+            return
+        for batch in self.batches(size, self.bad):
+            yield from table_reader(pyarrow().Table.from_batches([batch]))
 
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        names = next(csv.reader(f), [])  # every cell read as written: text (a year too: columns.year_value)
-    types = {n: pa.string() for n in names}
-    options = pcsv.ConvertOptions(  # only an empty cell is null: "NaN", "N/A", "null" are text as written
-        column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False
-    )
-    yield from pcsv.open_csv(path, convert_options=options, read_options=pcsv.ReadOptions(block_size=1 << 20))
+    def ids(self, size: int) -> Iterator[Any]:
+        if self.kind == "jsonl":
+            yield from (record.get("id") for record in json_records(self.path, None))
+            return
+        for batch in self.batches(size):
+            yield from column_values(pyarrow().Table.from_batches([batch]), "id")
 
 
 def _evaluations(batch: list[dict[str, Any]]) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -132,53 +143,60 @@ def score_folder(
     """Score ``source``'s two files into ``out``, yielding (evaluations, rows) done so far after
     each batch written (a progress bar's ticks)."""
     source, out = Path(source), Path(out)
-    evaluations_path, in_kind = find_input(source, "evaluations")
-    rows_path, rows_kind = find_input(source, "rows")
-    out_kind = FORMATS[kind] if kind else in_kind
+    evaluations, row_input = _Input(source, "evaluations"), _Input(source, "rows")  # refused: nothing written
+    out_kind = FORMATS[kind] if kind else evaluations.kind
     out.mkdir(parents=True, exist_ok=True)
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
-    heads = records(evaluations_path, in_kind, size, evaluation_data, _evaluations)
-    rows = records(rows_path, rows_kind, size, row_data, _rows)
+    heads = evaluations.records(size, evaluation_data, _evaluations)
+    rows = row_input.records(size, row_data, _rows)
     writers = (
         _Writer(out / f"evaluations.{out_kind}", out_kind, EVALUATION_SCHEMA),
         _Writer(out / f"rows.{out_kind}", out_kind, ROW_SCHEMA),
     )
     try:
-        ids = _id_array(evaluations_path, in_kind, rows_path, rows_kind, size)
+        ids = _id_array(evaluations, row_input, size)
         if ids is not None:  # both files columnar, ids unique: the windows are found on columns
             position: dict[Any, int] = {}
-            yield from score_windows(
-                _batches(evaluations_path, in_kind, size), _batches(rows_path, rows_kind, size), ids, chosen,
+            progress = score_windows(
+                evaluations.batches(size, evaluations.bad), row_input.batches(size, row_input.bad), ids, chosen,
                 lambda heads, scored, strays: _write_window(writers, heads, scored, strays),
                 lambda key, passed: _stray(key, position, passed),
             )  # fmt: skip
-            return
-        every = list(_ids(evaluations_path, in_kind, size))
-        yield from _merge(heads, rows, set(every), id_problems(every), chosen, writers, size)
+        else:
+            every = list(evaluations.ids(size))
+            progress = _merge(heads, rows, set(every), id_problems(every), chosen, writers, size)
+        done = (0, 0)
+        for done in progress:
+            yield done
+        bad = evaluations.bad.found, row_input.bad.found
+        if bad[0] or bad[1]:  # the lines that were no record, back as error records after the others
+            writers[0].write([failed_record(None, why) for why in bad[0]])
+            writers[1].write([error_row(None, None, why, "") for why in bad[1]])
+            yield done[0] + len(bad[0]), done[1] + len(bad[1])
     finally:
         for writer in writers:
             writer.close()
 
 
-def _id_array(evaluations: Path, kind: str, rows: Path, rows_kind: str, size: int) -> Optional[Any]:
+def _id_array(evaluations: _Input, rows: _Input, size: int) -> Optional[Any]:
     """All the evaluations' ids as one Arrow array, typed as the engine's records type them, when
     both files are Parquet or CSV, every evaluation has an id of its own, and the rows' ids can
     be matched to them on columns; else None (the records are walked one by one)."""
-    if kind == "jsonl" or rows_kind == "jsonl":
+    if evaluations.kind == "jsonl" or rows.kind == "jsonl":
         return None
     pa = pyarrow()
     import pyarrow.compute as pc
 
     from .columnar import as_engine_types
 
-    chunks = [batch.column(batch.schema.get_field_index("id")) for batch in _batches(evaluations, kind, size)
+    chunks = [batch.column(batch.schema.get_field_index("id")) for batch in evaluations.batches(size)
               if "id" in batch.schema.names]  # fmt: skip
     if not chunks:
         return None
     ids = as_engine_types(pa.chunked_array(chunks).combine_chunks())
     if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
         return None
-    first = next(_batches(rows, rows_kind, size), None)
+    first = next(rows.batches(size), None)
     if first is None or "evaluation_id" not in first.schema.names:
         return None
     named = first.schema.field("evaluation_id").type
@@ -201,15 +219,6 @@ def _write_window(
         writers[0].write_table(heads)
         writers[1].write_table(scored)
     writers[1].write(strays)
-
-
-def _ids(path: Path, kind: str, size: int) -> Iterator[Any]:
-    if kind == "jsonl":
-        with path.open(encoding="utf-8") as lines:
-            yield from (json.loads(line).get("id") for line in lines if line.strip())
-        return
-    for batch in _batches(path, kind, size):
-        yield from column_values(pyarrow().Table.from_batches([batch]), "id")
 
 
 def _merge(

@@ -132,12 +132,14 @@ def score_windows(
         result = score_batch(table, found.filter(pa.array(mine)), ruleset=ruleset)
         write(result.evaluations, result.rows, strays)
         counts[0] += table.num_rows
-        counts[1] += int(mine.sum())
+        counts[1] += int(mine.sum()) + len(strays)  # every row written is counted, a stray one too
         start = end
         yield counts[0], counts[1]
     found, position, mine = source.take(None)
     if found is not None and found.num_rows:
-        write(None, None, _strays(found, position, mine, stray))
+        strays = _strays(found, position, mine, stray)
+        write(None, None, strays)
+        counts[1] += len(strays)
         yield counts[0], counts[1]
 
 

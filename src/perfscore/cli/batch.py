@@ -6,7 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .exits import EXIT_OK, EXIT_USAGE
+from ..errors import BatchInputError
+from .exits import EXIT_EVALUATION, EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_batch", "cmd_batch"]
 
@@ -53,6 +54,11 @@ def cmd_batch(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
     except FileNotFoundError as exc:
         print(f"perfscore batch: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BatchInputError as exc:  # an input that cannot be read at all: named, with what was expected
+        if show:
+            print(file=sys.stderr)
+        print(f"perfscore batch: 无法读取输入 / input cannot be read: {exc}", file=sys.stderr)
+        return EXIT_EVALUATION
     except ImportError as exc:  # pyarrow is imported when the first file is read
         print(f"perfscore batch: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -32,7 +32,7 @@ EXIT_RULESET = 3
 """a ruleset is invalid (every problem is printed)"""
 EXIT_EVALUATION = 4
 """an evaluation file is invalid (every problem is printed), or (``--strict``) its region code
-exists nowhere"""
+exists nowhere; ``batch``: an input file cannot be read at all"""
 EXIT_NOT_FOUND = 5
 """no such ruleset, or (``--strict``) no edition in force in the evaluation's year"""
 EXIT_INTERNAL = 70
