@@ -48,10 +48,17 @@ class BudgetBlock:
     label_points: Optional[Decimal] = None
     """The points printed in the side label ("预算执行情况(万元)(20分)"), for a block with no
     分值 column."""
+    trailing: bool = False
+    """True for a block printed after the indicator rows (its table's header already read): a
+    second total row (the indicator table's 合计 below it) ends it instead of replacing its
+    total."""
 
     @classmethod
-    def start(cls, row: Sequence[Cell], columns: dict[str, int], total: bool) -> BudgetBlock:
-        """The block whose header is ``row``: its side label's address, points and unit."""
+    def start(
+        cls, row: Sequence[Cell], columns: dict[str, int], total: bool, trailing: bool = False
+    ) -> BudgetBlock:
+        """The block whose header is ``row``: its side label's address, points and unit
+        (``trailing``: printed after its table's indicator rows)."""
         side = row[0] if row and row[0].text.strip() else None
         head = " ".join(cell.text for cell in row)
         scale = -4 if _IN_YUAN.search(head) and not _IN_WAN.search(head) else 0
@@ -62,6 +69,7 @@ class BudgetBlock:
             total=total,
             scale=scale,
             label_points=Decimal(points.group(1)) if points else None,
+            trailing=trailing,
         )
 
     def row(self, row: Sequence[Cell], values: CellValues, layout: Layout) -> None:
@@ -77,12 +85,16 @@ class BudgetBlock:
         name = _LINE_PREFIX.sub("", label)
         if ":" in name or "：" in name:
             return  # 按收入性质分：153.67 and the like (整体支出 layout): a breakdown in words
+        key = label_key(label)
+        if self.trailing and self.total and not in_side and key in layout.budget_totals:
+            self.open = False  # the indicator table's 合计 row, below a block printed after it
+            return
         if not label:
             amounts = [values.text(row, self.columns.get(field)) for field in BUDGET_AMOUNTS]
             if self.total or all(blank(text) for text in amounts):
                 self.open = in_side
                 return
-        elif label_key(label) not in layout.budget_totals:
+        elif key not in layout.budget_totals:
             if in_side or (not side and self.total and name.endswith(layout.fund_endings)):
                 self.line(row, name, values)
             else:
@@ -108,8 +120,10 @@ class BudgetBlock:
         columns, scale = self.columns, self.scale
         self.total = True
         points = values.number_at(row, columns.get("points"), "points", POINTS)
+        cells = {field: row[column].address for field, column in columns.items() if column < len(row)}
         self.table = attrs.evolve(
             self.table,
+            cells=cells,
             initial=values.number_at(row, columns.get("initial"), "initial", MONEY, scale),
             full_year=values.number_at(row, columns.get("full_year"), "full_year", MONEY, scale),
             executed=values.number_at(row, columns.get("executed"), "executed", MONEY, scale),

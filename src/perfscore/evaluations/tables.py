@@ -216,6 +216,9 @@ class TableReader:
             return
         meta = layout.meta_values(row, keys) if not (title or header) else {}
         budget = layout.budget_header(row, keys) if not (title or header) else {}
+        if budget and self.state != "preamble" and self.table.budget is None:
+            self.table.budget = BudgetBlock.start(row, budget, False, trailing=True)
+            return  # the block printed after the indicator rows (or as a second Word table)
         if self.state != "preamble" and (title or meta or budget or header):
             self.finish()
         self.dispatch(row, keys, title, header, budget, meta)
@@ -247,6 +250,10 @@ class TableReader:
             for key, value in meta.items():
                 table.meta.setdefault(key, value)
             table.close_budget()
+        elif self.state != "preamble" and table.budget is not None and table.budget.open:
+            table.budget.row(row, self.values, self.layout)
+            if not table.budget.open and self.state == "rows":
+                self.indicator_row(row, keys)  # past the block: the rest of the table (总分)
         elif self.state == "rows":
             self.indicator_row(row, keys)
         elif (
@@ -416,8 +423,8 @@ class TableReader:
                 block=block,
                 category=category,
                 name=name,
-                target=values.text(row, columns["target"]),
-                actual=values.text(row, columns["actual"]),
+                target=values.text(row, columns.get("target")),
+                actual=values.text(row, columns.get("actual")),
                 weight=weight,
                 reported_score=score,
                 note=values.text(row, columns.get("note")),

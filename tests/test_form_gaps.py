@@ -1,0 +1,150 @@
+"""Real regional forms perfscore did not read, or reviewed with a false alarm (issue 14).
+
+The forms are built here (tests/gap_forms.py) from invented units and figures in the layouts
+DOMAIN §7 describes: a budget block printed after the indicator table (same grid, or a second
+Word table), and scoring-standard tables with no target or actual column (广东 专项资金,
+湖北 county forms).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import attrs
+import pytest
+
+import perfscore
+from gap_forms import Part, Table, write_docx, write_xlsx
+from perfscore import Evaluation
+
+Writer = Callable[[Path, "list[Part]"], Path]
+WRITERS = {".xlsx": write_xlsx, ".docx": write_docx}
+
+
+def _plain(evaluation: Evaluation) -> Evaluation:
+    """The evaluation with where each value was printed left out."""
+    rows = tuple(attrs.evolve(row, where="") for row in evaluation.rows)
+    return attrs.evolve(evaluation, source="", rows=rows)
+
+
+def _read(path: Path) -> Evaluation:
+    (evaluation,) = perfscore.read_evaluations(path)
+    return evaluation
+
+
+def _alarms(evaluation: Evaluation) -> list[tuple[str, str]]:
+    review = perfscore.review(evaluation)
+    return [(f.code, f.location) for f in review.findings if f.severity in ("error", "warning")]
+
+
+# -- 1. the budget block after the indicator table ---------------------------------------------
+
+TITLE = "2023年度项目支出绩效自评表"
+META = Table(
+    (
+        ("项目名称", "农村公路养护", "", "主管部门", "湘潭县交通运输局"),
+        ("实施单位", "湘潭县公路养护中心", "", "", ""),
+    )
+)
+BUDGET = Table(
+    (
+        ("项目资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        ("", "年度资金总额", "500", "520", "494", "10", "95%", "9.5"),
+        ("", "其中：财政拨款", "500", "520", "494", "", "", ""),
+        ("", "其他资金", "0", "0", "0", "", "", ""),
+    ),
+    merges=((0, 0, 3, 0),),
+)
+HEADER = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+ROWS = (
+    ("产出指标", "数量指标", "养护道路里程", "≥120公里", "125公里", "25", "25", ""),
+    ("产出指标", "质量指标", "养护合格率", "≥95%", "96%", "15", "15", ""),
+    ("产出指标", "时效指标", "完成及时率", "100%", "100%", "10", "10", ""),
+    ("效益指标", "社会效益指标", "通行条件改善", "明显改善", "明显改善", "30", "30", ""),
+    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%", "10", "10", ""),
+)
+TOTAL = ("总分", "", "", "", "", "100", "99.5", "")
+INDICATORS = Table((HEADER, *ROWS, TOTAL), merges=((1, 0, 3, 0),))
+BEFORE: list[Part] = [TITLE, META, BUDGET, INDICATORS]
+AFTER: list[Part] = [TITLE, META, INDICATORS, BUDGET]
+
+
+def _budget_between() -> list[Part]:
+    """The budget block between the indicator rows and the 总分 row, one grid."""
+    rows = [HEADER, *ROWS]
+    top = len(rows)
+    rows += [tuple(row) + ("",) * (len(HEADER) - len(row)) for row in BUDGET.rows]
+    rows.append(TOTAL)
+    return [TITLE, META, Table(tuple(rows), merges=((1, 0, 3, 0), (top, 0, top + 3, 0)))]
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+@pytest.mark.parametrize("order", ["after", "between"])
+def test_a_budget_printed_after_the_indicators_reads_as_one_printed_before(
+    tmp_path: Path, suffix: str, order: str
+) -> None:
+    write = WRITERS[suffix]
+    before = _read(write(tmp_path / f"before{suffix}", BEFORE))
+    parts = AFTER if order == "after" else _budget_between()
+    after = _read(write(tmp_path / f"{order}{suffix}", parts))
+    assert before.budget is not None and before.budget.executed == Decimal(494)
+    assert [line.name for line in before.budget.lines] == ["财政拨款", "其他资金"]
+    assert _plain(after) == _plain(before)
+    assert after.reported_total == Decimal("99.5")
+    for evaluation in (before, after):
+        assert evaluation.region == "" and _alarms(evaluation) == []  # 湘潭县 → 430321, 湖南
+        report = perfscore.score(evaluation)
+        assert report.budget is not None and report.budget.points == Decimal("9.5")
+        assert report.total == Decimal("99.5")
+
+
+def test_each_budget_value_keeps_its_cell(tmp_path: Path) -> None:
+    after = _read(write_xlsx(tmp_path / "after.xlsx", AFTER))
+    assert after.budget is not None
+    # title row 1, meta rows 2–3, header row 4, five rows and 总分 (5–10), budget header row 11
+    assert dict(after.budget.cells) == {
+        "initial": "自评表!C12",
+        "full_year": "自评表!D12",
+        "executed": "自评表!E12",
+        "points": "自评表!F12",
+        "rate": "自评表!G12",
+        "score": "自评表!H12",
+    }
+    word = _read(write_docx(tmp_path / "after.docx", AFTER))
+    assert word.budget is not None and word.budget.cells["executed"] == "表3 R2C5"
+    assert "cells" not in word.to_dict()["budget"]  # where it was printed is not part of the file
+
+
+def test_a_trailing_budget_in_yuan_with_points_in_its_label(tmp_path: Path) -> None:
+    """湖北: 预算执行情况(元)(20分) below the goal blocks; amounts in 元 with separators."""
+    budget = Table(
+        (
+            ("预算执行情况(元)(20分)", "年初预算数(A)", "调整后预算数", "全年执行数(B)", "执行率", "得分"),
+            ("", "2,000,000", "2,000,000", "1,900,000", "95%", "19"),
+        ),
+        merges=((0, 0, 1, 0),),
+    )
+    parts: list[Part] = [TITLE, META, INDICATORS, budget]
+    evaluation = _read(write_xlsx(tmp_path / "hubei.xlsx", parts))
+    assert evaluation.budget is not None
+    got = evaluation.budget
+    assert (got.initial, got.full_year, got.executed, got.points, got.rate, got.reported_score) == (
+        Decimal(200),
+        Decimal(200),
+        Decimal(190),
+        Decimal(20),
+        "95%",
+        Decimal(19),
+    )
+    assert len(evaluation.rows) == len(ROWS) and evaluation.reported_total == Decimal("99.5")
+
+
+def test_a_second_table_with_its_own_budget_is_still_a_table_of_its_own(tmp_path: Path) -> None:
+    """A budget block after a table that already has one starts the next table (as before)."""
+    second = Table(((*HEADER,), *ROWS, TOTAL))
+    parts: list[Part] = [TITLE, META, BUDGET, INDICATORS, BUDGET, second]
+    evaluations = perfscore.read_evaluations(write_xlsx(tmp_path / "two.xlsx", parts))
+    assert len(evaluations) == 2
+    assert all(e.budget is not None and e.budget.executed == Decimal(494) for e in evaluations)
