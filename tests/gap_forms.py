@@ -17,7 +17,7 @@ import attrs
 import docx
 import openpyxl
 
-__all__ = ["Table", "Part", "write_docx", "write_xlsx"]
+__all__ = ["Part", "Table", "write_docx", "write_xlsx"]
 
 Merge = tuple[int, int, int, int]
 """(top row, left column, bottom row, right column) of a merged range, 0-based, in its table."""

@@ -57,7 +57,16 @@ BUDGET = Table(
     ),
     merges=((0, 0, 3, 0),),
 )
-HEADER = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+HEADER = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
 ROWS = (
     ("产出指标", "数量指标", "养护道路里程", "≥120公里", "125公里", "25", "25", ""),
     ("产出指标", "质量指标", "养护合格率", "≥95%", "96%", "15", "15", ""),
@@ -73,7 +82,7 @@ AFTER: list[Part] = [TITLE, META, INDICATORS, BUDGET]
 
 def _budget_between() -> list[Part]:
     """The budget block between the indicator rows and the 总分 row, one grid."""
-    rows = [HEADER, *ROWS]
+    rows: list[tuple[str, ...]] = [HEADER, *ROWS]
     top = len(rows)
     rows += [tuple(row) + ("",) * (len(HEADER) - len(row)) for row in BUDGET.rows]
     rows.append(TOTAL)
@@ -148,3 +157,98 @@ def test_a_second_table_with_its_own_budget_is_still_a_table_of_its_own(tmp_path
     evaluations = perfscore.read_evaluations(write_xlsx(tmp_path / "two.xlsx", parts))
     assert len(evaluations) == 2
     assert all(e.budget is not None and e.budget.executed == Decimal(494) for e in evaluations)
+
+
+# -- 2. scoring-standard tables: no target, no actual ------------------------------------------
+
+GD_TITLE = "2023年度省级财政专项资金绩效自评表"
+GD_META = Table(
+    (
+        ("专项资金名称", "乡村振兴产业发展专项资金"),
+        ("主管部门", "韶关市农业农村局"),
+        ("实施单位", "韶关市农业农村局"),
+    )
+)
+GD_HEADER = ("一级指标", "二级指标", "三级指标", "分值", "评分标准", "自评得分")
+GD_ROWS = (
+    ("投入", "项目立项", "立项依据充分性", "5", "依据充分得5分，否则酌情扣分", "5"),
+    ("投入", "项目立项", "立项程序规范性", "5", "程序规范得5分", "5"),
+    ("投入", "绩效目标", "绩效目标合理性", "5", "目标明确合理得5分", "4"),
+    ("投入", "资金落实", "资金到位率", "5", "到位率×5", "5"),
+    ("过程", "资金管理", "资金使用合规性", "5", "无违规得5分，每发现一处扣1分", "5"),
+    ("过程", "资金管理", "预算执行率", "5", "执行率×5", "4.8"),
+    ("过程", "组织实施", "管理制度健全性", "5", "制度健全得5分", "5"),
+    ("过程", "组织实施", "制度执行有效性", "5", "执行有效得5分", "4"),
+    ("产出", "产出数量", "扶持经营主体数量", "15", "完成目标得15分，按比例扣分", "15"),
+    ("产出", "产出质量", "项目验收合格率", "15", "合格率×15", "14"),
+    ("效益", "经济效益", "带动农户增收", "15", "达到目标得15分", "13"),
+    ("效益", "服务对象满意度", "受益农户满意度", "15", "满意度≥90%得15分，每低5%扣1分", "15"),
+)
+GD_TOTAL = ("合计", "", "", "100", "", "94.8")
+
+
+def _gd_form(rows: tuple[tuple[str, ...], ...] = GD_ROWS, total: tuple[str, ...] = GD_TOTAL) -> list[Part]:
+    merges = ((1, 0, 4, 0), (5, 0, 8, 0), (9, 0, 10, 0), (11, 0, 12, 0))
+    return [GD_TITLE, GD_META, Table((GD_HEADER, *rows, total), merges=merges)]
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_scoring_standard_table_is_read_with_its_rules(tmp_path: Path, suffix: str) -> None:
+    evaluation = _read(WRITERS[suffix](tmp_path / f"gd{suffix}", _gd_form()))
+    assert (evaluation.form, evaluation.year, evaluation.project) == (
+        "special_fund",
+        2023,
+        "乡村振兴产业发展专项资金",
+    )
+    assert "target" not in evaluation.columns and "actual" not in evaluation.columns
+    first = evaluation.rows[0]
+    assert (first.block, first.category, first.name, first.target, first.actual) == (
+        "投入", "项目立项", "立项依据充分性", "", "",
+    )  # fmt: skip
+    assert (first.weight, first.reported_score) == (Decimal(5), Decimal(5))
+    assert first.extra == {"评分标准": "依据充分得5分，否则酌情扣分"}
+    assert evaluation.reported_total == Decimal("94.8")
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_consistent_scoring_standard_table_is_taken_at_its_own_scores(tmp_path: Path, suffix: str) -> None:
+    evaluation = _read(WRITERS[suffix](tmp_path / f"gd{suffix}", _gd_form()))
+    review = perfscore.review(evaluation)
+    report = review.report
+    assert (report.region, report.ruleset) == (
+        "440200",
+        "cn-evaluation",
+    )  # 韶关市, 专项资金: the national framework
+    assert [(f.code, f.location) for f in review.findings if f.severity in ("error", "warning")] == []
+    assert report.complete and report.total == Decimal("94.8")
+    stated = [f for f in review.findings if f.code == "self-stated"]
+    assert len(stated) == len(GD_ROWS)  # 11 rows and the budget row (预算执行率), each said once
+    assert all(f.severity == "info" for f in stated)
+    assert "评分标准" in stated[0].message_zh and stated[-1].location == "budget.reported_score"
+    assert report.budget is not None and report.budget.points == Decimal("4.8")
+
+
+def test_a_score_above_its_weight_is_still_reported(tmp_path: Path) -> None:
+    rows = list(GD_ROWS)
+    rows[1] = (
+        "投入",
+        "项目立项",
+        "立项程序规范性",
+        "5",
+        "程序规范得5分",
+        "50",
+    )  # a rate typed into a 5-point cell
+    total = ("合计", "", "", "100", "", "139.8")
+    evaluation = _read(write_xlsx(tmp_path / "gd.xlsx", _gd_form(tuple(rows), total)))
+    alarms = _alarms(evaluation)
+    assert ("score-above-weight", "自评表!C7") in [(code, where.split(".")[0]) for code, where in alarms]
+
+
+def test_a_row_with_no_score_is_not_scorable_never_zero(tmp_path: Path) -> None:
+    rows = list(GD_ROWS)
+    rows[2] = ("投入", "绩效目标", "绩效目标合理性", "5", "目标明确合理得5分", "")
+    total = ("合计", "", "", "100", "", "90.8")
+    evaluation = _read(write_xlsx(tmp_path / "gd.xlsx", _gd_form(tuple(rows), total)))
+    review = perfscore.review(evaluation)
+    assert not review.report.complete
+    assert ("missing-value", "自评表!C8.reported_score") in [(f.code, f.location) for f in review.findings]

@@ -37,6 +37,16 @@ CODES: tuple[Code, ...] = (
                 "no score of its own (a group score on a merged cell is counted on one row of the"
                 " group): counted as 0, not recomputable",
             ),
+            "standard": (
+                "按表中自评得分计，无法复算：本表只列评分标准，不列指标值与完成值",
+                "taken at the table's own score, not recomputable: the table prints a scoring rule,"
+                " no target and no actual",
+            ),
+            "budget": (
+                "预算执行率按表中自评得分计，无法复算：本表只列评分标准，不列预算数与执行数",
+                "the budget row is taken at the table's own score, not recomputable: the table prints"
+                " a scoring rule, no amounts",
+            ),
         },
     ),
     finding(

@@ -39,6 +39,7 @@ from .vocabulary import (
     META_LABELS,
     NOTE_PREFIXES,
     SCORE_LABELS,
+    STANDARD_COLUMNS,
     TITLE_MARKS,
     TOTAL_ROW,
     YEAR_LABELS,
@@ -241,6 +242,9 @@ class Layout:
     """Labels of a grade printed in the header area."""
     title_marks: tuple[str, ...] = TITLE_MARKS
     """What a title holds (spaces aside): one of these."""
+    standard_columns: tuple[str, ...] = STANDARD_COLUMNS
+    """Headers of a scoring rule column (评分标准): with a name, a weight and a score and no
+    target or actual, they make a scoring-standard table's header."""
     meta_labels: Mapping[str, str] = attrs.field(init=False)
     """Every label of :attr:`meta` → its field."""
 
@@ -347,7 +351,19 @@ class Layout:
         found = self.header_columns(row, self.indicator_columns, self.indicator_index, keys)
         if all(field in found for field in self.required) and ("weight" in found or "score" in found):
             return found
+        if self.scoring_standard(found, keys):
+            return found
         return {}
+
+    def scoring_standard(self, found: Mapping[str, int], keys: Sequence[str]) -> bool:
+        """True for the header of a scoring-standard table: a name, a weight, a score and a
+        scoring rule (评分标准), and no target or actual column."""
+        return (
+            all(field in found for field in ("name", "weight", "score"))
+            and "target" not in found
+            and "actual" not in found
+            and any(key in self.standard_columns for key in keys)
+        )
 
     def extras(self, row: Sequence[Cell], columns: Mapping[str, int]) -> dict[str, int]:
         """The header row's columns kept as written: each header → its column (a header of
