@@ -252,3 +252,52 @@ def test_a_row_with_no_score_is_not_scorable_never_zero(tmp_path: Path) -> None:
     review = perfscore.review(evaluation)
     assert not review.report.complete
     assert ("missing-value", "自评表!C8.reported_score") in [(f.code, f.location) for f in review.findings]
+
+
+HB_HEADER = ("一级指标", "二级指标", "三级指标", "指标解释", "评分标准", "分值", "得分")
+HB_ROWS = (
+    ("项目决策(2分)", "项目立项", "立项规范性", "项目按规定程序申请设立", "规范得2分", "2", "2"),
+    ("项目管理(13分)", "资金管理", "资金到位率", "实际到位/计划到位", "到位率×3", "3", "3"),
+    ("项目管理(13分)", "资金管理", "资金使用合规性", "资金使用符合规定", "合规得4分", "4", "4"),
+    ("项目管理(13分)", "组织实施", "管理制度健全性", "制度健全", "健全得3分", "3", "3"),
+    ("项目管理(13分)", "组织实施", "制度执行有效性", "按制度执行", "有效得3分", "3", "2"),
+    ("项目绩效(85分)", "产出指标", "新建供水管网长度", "当年完成长度", "完成得30分", "30", "30"),
+    ("项目绩效(85分)", "产出指标", "水质达标率", "达标比例", "达标率×25", "25", "25"),
+    ("项目绩效(85分)", "效益指标", "受益人口", "受益人数", "达到目标得20分", "20", "18"),
+    ("项目绩效(85分)", "满意度指标", "群众满意度", "问卷调查", "≥90%得10分", "10", "10"),
+)
+
+
+def test_a_framework_no_ruleset_has_is_read_and_said_once(tmp_path: Path) -> None:
+    """湖北 county: 项目决策 2 / 项目管理 13 / 项目绩效 85, scored against a rule in the same row."""
+    meta = Table((("项目名称", "农村饮水安全巩固提升工程"), ("实施单位", "通山县水利和湖泊局")))
+    table = Table(
+        (HB_HEADER, *HB_ROWS, ("合计", "", "", "", "", "100", "97")), merges=((2, 0, 5, 0), (6, 0, 9, 0))
+    )
+    evaluation = _read(write_xlsx(tmp_path / "hb.xlsx", ["2022年度项目支出绩效自评表", meta, table]))
+    assert len(evaluation.rows) == len(HB_ROWS) and evaluation.rows[0].extra == {
+        "指标解释": "项目按规定程序申请设立",
+        "评分标准": "规范得2分",
+    }
+    review = perfscore.review(evaluation)
+    (said,) = [f for f in review.findings if f.code == "framework-mismatch"]
+    assert (
+        said.location == "rows.block" and "项目决策(2分)、项目管理(13分)、项目绩效(85分)" in said.message_zh
+    )
+    assert "--ruleset" in said.message_zh and "docs/ruleset-format.md" in said.message_en
+
+
+def test_a_framework_another_ruleset_has_is_named(tmp_path: Path) -> None:
+    """The 广东 table titled as a 项目支出 form of a 湖北 unit: its 投入 / 过程 / 产出 / 效益 are
+    not 湖北's framework; the rulesets that have it are named."""
+    meta = Table((("项目名称", "乡村振兴产业发展"), ("实施单位", "通山县农业农村局")))
+    parts = _gd_form()
+    parts[:2] = ["2023年度项目支出绩效自评表", meta]
+    review = perfscore.review(_read(write_xlsx(tmp_path / "gd.xlsx", parts)))
+    (said,) = [f for f in review.findings if f.code == "framework-mismatch"]
+    assert "--ruleset cn-evaluation, 430000-special-fund" in said.message_en, said.message_en
+
+
+def test_a_table_on_its_rulesets_framework_gets_no_such_finding(tmp_path: Path) -> None:
+    review = perfscore.review(_read(write_xlsx(tmp_path / "a.xlsx", AFTER)))
+    assert "framework-mismatch" not in [f.code for f in review.findings]

@@ -173,6 +173,23 @@ CODES: tuple[Code, ...] = (
         },
     ),
     finding(
+        "framework-mismatch",
+        "error",
+        "表中的一级指标（{blocks}）都不在规则集 {ruleset} 的框架（{framework}）中：本表采用另一框架，请用"
+        " --ruleset 指定 {candidates}",
+        "none of the table's blocks ({blocks}) is in the framework of {ruleset} ({framework}): the table"
+        " uses another framework; pass --ruleset {candidates}",
+        {
+            "none": (
+                "表中的一级指标（{blocks}）都不在规则集 {ruleset} 的框架（{framework}）中，已发布的规则集也"
+                "没有采用此框架的：请按本表的框架编写规则集（见 docs/ruleset-format.md），用 --ruleset 指定",
+                "none of the table's blocks ({blocks}) is in the framework of {ruleset} ({framework}), and no"
+                " shipped ruleset has this framework: write one for it (docs/ruleset-format.md) and pass"
+                " --ruleset FILE",
+            )
+        },
+    ),
+    finding(
         "ruleset-of-another-region",
         "info",
         "本表地区为 {region}，按 {ruleset_region} 的规则集 {ruleset} 计分",
