@@ -22,12 +22,22 @@ from .layout import BUDGET_AMOUNTS, Layout, blank, label_key, lines_joined
 from .model import BudgetLine, BudgetTable
 from .values import MONEY, POINTS, CellValues
 
-__all__ = ["BudgetBlock"]
+__all__ = ["BudgetBlock", "unit_line"]
 
 _LINE_PREFIX = re.compile(r"^其中\s*(?:[:：]\s*)?")
 _POINTS = re.compile(r"[（(]\s*([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*分\s*[)）]")
 _IN_YUAN = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?元\s*[)）]|单位\s*[:：]\s*元")
 _IN_WAN = re.compile(r"万元")
+_UNIT_LINE = re.compile(r"[（(]?(?:金额|资金)?单位[:：]?(万元|元)[)）]?")
+
+
+def unit_line(text: str) -> Optional[int]:
+    """The scale a line of its own gives the form's amounts ("金额单位：元" → -4, "单位：万元"
+    → 0), or None for any other text."""
+    if len(text) > 20:
+        return None
+    match = _UNIT_LINE.fullmatch("".join(text.split()))
+    return None if match is None else (-4 if match.group(1) == "元" else 0)
 
 
 @attrs.define
@@ -55,13 +65,22 @@ class BudgetBlock:
 
     @classmethod
     def start(
-        cls, row: Sequence[Cell], columns: dict[str, int], total: bool, trailing: bool = False
+        cls,
+        row: Sequence[Cell],
+        columns: dict[str, int],
+        total: bool,
+        trailing: bool = False,
+        scale: int = 0,
     ) -> BudgetBlock:
         """The block whose header is ``row``: its side label's address, points and unit
-        (``trailing``: printed after its table's indicator rows)."""
+        (``trailing``: printed after its table's indicator rows; ``scale``: the form's unit line
+        said its amounts are in 元, -4, for a header that names no unit)."""
         side = row[0] if row and row[0].text.strip() else None
         head = " ".join(cell.text for cell in row)
-        scale = -4 if _IN_YUAN.search(head) and not _IN_WAN.search(head) else 0
+        if _IN_WAN.search(head):
+            scale = 0
+        elif _IN_YUAN.search(head):
+            scale = -4
         points = _POINTS.search(side.text) if side is not None else None
         return cls(
             columns,

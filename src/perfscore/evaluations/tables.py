@@ -44,7 +44,7 @@ import attrs
 
 from ..decimals import CONTEXT
 from ..errors import EvaluationError, Problem
-from .budget import BudgetBlock
+from .budget import BudgetBlock, unit_line
 from .grid import Cell, Grid
 from .layout import (
     EXPECTED_COLUMNS,
@@ -138,6 +138,8 @@ class _Table:
     category: str = ""
     total: Optional[Decimal] = None
     total_read: bool = False
+    scale: int = 0
+    """-4 after a line of its own says the amounts are in 元 ("金额单位：元")."""
     printed: Optional[Decimal] = None
     """The self score printed in the header area ("自评总分：92")."""
     grade: str = ""
@@ -201,6 +203,10 @@ class TableReader:
             self.table.title = f"{self.table.title} {' '.join(text.split())}"
             self.titling = True
             return
+        scale = unit_line(text) if text else None
+        if scale is not None:
+            self.table.scale = scale
+            return
         if goal_label(text) and self.state != "after":
             self.table.group, self.table.block, self.table.category = " ".join(text.split()), "", ""
             self.table.close_budget()
@@ -217,7 +223,7 @@ class TableReader:
         meta = layout.meta_values(row, keys) if not (title or header) else {}
         budget = layout.budget_header(row, keys) if not (title or header) else {}
         if budget and self.state != "preamble" and self.table.budget is None:
-            self.table.budget = BudgetBlock.start(row, budget, False, trailing=True)
+            self.table.budget = BudgetBlock.start(row, budget, False, trailing=True, scale=self.table.scale)
             return  # the block printed after the indicator rows (or as a second Word table)
         if self.state != "preamble" and (title or meta or budget or header):
             self.finish()
@@ -245,7 +251,7 @@ class TableReader:
             self.state = "rows"
         elif budget:
             total = table.budget.total if table.budget is not None else False
-            table.budget = BudgetBlock.start(row, budget, total)
+            table.budget = BudgetBlock.start(row, budget, total, scale=table.scale)
         elif meta:
             for key, value in meta.items():
                 table.meta.setdefault(key, value)
