@@ -301,3 +301,38 @@ def test_a_framework_another_ruleset_has_is_named(tmp_path: Path) -> None:
 def test_a_table_on_its_rulesets_framework_gets_no_such_finding(tmp_path: Path) -> None:
     review = perfscore.review(_read(write_xlsx(tmp_path / "a.xlsx", AFTER)))
     assert "framework-mismatch" not in [f.code for f in review.findings]
+
+
+GD_SPLIT = (
+    ("投入(15分)", "项目立项", "立项依据充分性", "5", "依据充分得5分", "5"),
+    ("投入(15分)", "绩效目标", "绩效目标合理性", "5", "目标明确合理得5分", "4"),
+    ("投入(15分)", "资金落实", "资金到位率", "5", "到位率×5", "5"),
+    ("过程(25分)", "资金管理", "资金使用合规性", "10", "无违规得10分", "10"),
+    ("过程(25分)", "资金管理", "预算执行率", "5", "执行率×5", "4.8"),
+    ("过程(25分)", "组织实施", "管理制度健全性", "10", "制度健全得10分", "9"),
+    ("产出(35分)", "产出数量", "扶持经营主体数量", "20", "完成目标得20分", "20"),
+    ("产出(35分)", "产出质量", "项目验收合格率", "15", "合格率×15", "14"),
+    ("效益(25分)", "经济效益", "带动农户增收", "15", "达到目标得15分", "13"),
+    ("效益(25分)", "服务对象满意度", "受益农户满意度", "10", "满意度≥90%得10分", "10"),
+)
+
+
+def _split_form(rows: tuple[tuple[str, ...], ...]) -> list[Part]:
+    return [GD_TITLE, GD_META, Table((GD_HEADER, *rows, ("合计", "", "", "100", "", "94.8")))]
+
+
+def test_a_special_fund_table_stating_its_own_split_is_scored_on_it(tmp_path: Path) -> None:
+    """广东 prints its own 投入 / 过程 / 产出 / 效益 split; cn-evaluation's 20/20/30/30 is only its
+    choice: a consistent table stating 15/25/35/25 (预算执行率 inside 过程) is not told that
+    every block is wrong."""
+    review = perfscore.review(_read(write_xlsx(tmp_path / "gd.xlsx", _split_form(GD_SPLIT))))
+    assert [(f.code, f.location) for f in review.findings if f.severity in ("error", "warning")] == []
+    assert "block-points-stated" in [f.code for f in review.findings]
+    assert review.report.total == Decimal("94.8")
+
+
+def test_a_split_that_does_not_add_up_is_scored_on_the_rulesets_points(tmp_path: Path) -> None:
+    rows = tuple((r[0].replace("过程(25分)", "过程(30分)"), *r[1:]) for r in GD_SPLIT)  # 105 in all
+    review = perfscore.review(_read(write_xlsx(tmp_path / "gd.xlsx", _split_form(rows))))
+    codes = [f.code for f in review.findings]
+    assert "block-points-stated" not in codes and "weights-sum" in codes
