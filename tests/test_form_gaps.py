@@ -336,3 +336,36 @@ def test_a_split_that_does_not_add_up_is_scored_on_the_rulesets_points(tmp_path:
     review = perfscore.review(_read(write_xlsx(tmp_path / "gd.xlsx", _split_form(rows))))
     codes = [f.code for f in review.findings]
     assert "block-points-stated" not in codes and "weights-sum" in codes
+
+
+def test_the_indicator_total_after_a_trailing_block_ends_the_block() -> None:
+    """Both totals labelled 合计: the block's (its first) and the table's (after it)."""
+    from perfscore.evaluations import Cell, evaluations_from_grid
+
+    texts = (
+        (TITLE,),
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+        *(row[:7] for row in ROWS),
+        ("资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        ("合计", "500", "520", "494", "10", "95%", "9.5"),
+        ("合计", "", "", "", "", "100", "99.5"),
+    )
+    grid = [
+        [Cell(text, f"S!{'ABCDEFG'[c]}{r + 1}") for c, text in enumerate(row)] for r, row in enumerate(texts)
+    ]
+    (evaluation,) = evaluations_from_grid(grid)
+    assert evaluation.budget is not None
+    assert (evaluation.budget.executed, evaluation.budget.reported_score) == (Decimal(494), Decimal("9.5"))
+    assert evaluation.reported_total == Decimal("99.5") and len(evaluation.rows) == len(ROWS)
+
+
+def test_a_header_naming_a_target_the_vocabulary_lacks_is_no_scoring_standard_table() -> None:
+    from perfscore.evaluations import Cell
+    from perfscore.evaluations.layout import NATIONAL
+
+    def header(*texts: str) -> list[Cell]:
+        return [Cell(text, f"S!{'ABCDEFGH'[c]}1") for c, text in enumerate(texts)]
+
+    assert NATIONAL.indicator_header(header("一级指标", "三级指标", "分值", "评分标准", "得分"))
+    assert not NATIONAL.indicator_header(header("三级指标", "绩效指标值", "分值", "评分标准", "得分"))
+    assert not NATIONAL.indicator_header(header("三级指标", "分值", "得分"))  # no rule: a budget-like row
