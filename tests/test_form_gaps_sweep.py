@@ -453,6 +453,80 @@ FORMS["zhesuan"] = [
 ]
 
 
+# 四川 / 河北: 年度指标值 a header over three sub-columns (指标性质 · 指标值 · 度量单位), two rows
+SC_META = Table(
+    (("项目名称", "高标准农田建设"), ("主管部门", "德阳市农业农村局"), ("实施单位", "德阳市农业农村局"))
+)
+SC_BUDGET = Table(
+    (
+        ("项目资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        ("", "年度资金总额", "1000", "1200", "1140", "10", "95%", "9.5"),
+    ),
+    merges=((0, 0, 1, 0),),
+)
+FORMS["sub-target"] = [
+    "2021年度项目支出绩效自评表",
+    SC_META,
+    SC_BUDGET,
+    Table(
+        (
+            (
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "",
+                "",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ),
+            ("", "", "", "指标性质", "指标值", "度量单位", "", "", "", ""),
+            ("产出指标", "数量指标", "新建高标准农田", "≥", "2", "万亩", "2.1", "30", "30", ""),
+            ("产出指标", "质量指标", "验收合格率", "=", "100", "%", "100", "20", "20", ""),
+            ("效益指标", "经济效益指标", "亩均增产", "≥", "50", "公斤", "52", "30", "30", ""),
+            ("满意度指标", "服务对象满意度指标", "农户满意度", "≥", "90", "%", "92", "10", "10", ""),
+            ("总分", "", "", "", "", "", "", "100", "99.5", ""),
+        ),
+        merges=(
+            (0, 0, 1, 0),
+            (0, 1, 1, 1),
+            (0, 2, 1, 2),
+            (0, 3, 0, 5),
+            (0, 6, 1, 6),
+            (0, 7, 1, 7),
+            (0, 8, 1, 8),
+            (0, 9, 1, 9),
+            (2, 0, 3, 0),
+        ),
+    ),
+]
+SC_ROWS: tuple[tuple[str, ...], ...] = (
+    ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+    ("产出指标", "数量指标", "新建高标准农田", "≥2万亩", "2.1万亩", "30", "30"),
+    ("产出指标", "质量指标", "验收合格率", "100%", "100%", "20", "20"),
+    ("效益指标", "经济效益指标", "亩均增产", "≥50公斤", "52公斤", "30", "30"),
+    ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%", "92%", "10", "10"),
+)
+# no 总分 row: the self score and grade printed below the table, as lines of their own
+FORMS["score-below"] = [
+    "2021年度项目支出绩效自评表",
+    SC_META,
+    SC_BUDGET,
+    Table(SC_ROWS),
+    "自评得分：99.5",
+    "自评等级：优",
+]
+# the same, on a row merged across the table
+FORMS["score-below-merged"] = [
+    "2021年度项目支出绩效自评表",
+    SC_META,
+    SC_BUDGET,
+    Table((*SC_ROWS, ("自评得分：99.5", "", "", "", "", "", "")), merges=((5, 0, 5, 6),)),
+]
+
+
 @pytest.mark.parametrize("suffix", sorted(WRITERS))
 @pytest.mark.parametrize("name", sorted(FORMS))
 def test_each_consistent_form_reviews_with_no_alarm(tmp_path: Path, name: str, suffix: str) -> None:
@@ -486,3 +560,9 @@ def test_a_unit_line_in_wan_yuan_keeps_the_amounts() -> None:
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_the_score_and_grade_printed_below_a_table_with_no_total_row(tmp_path: Path, suffix: str) -> None:
+    (evaluation,) = perfscore.read_evaluations(WRITERS[suffix](tmp_path / f"b{suffix}", FORMS["score-below"]))
+    assert (evaluation.reported_total, evaluation.reported_grade) == (Decimal("99.5"), "优")

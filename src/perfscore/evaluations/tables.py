@@ -411,11 +411,13 @@ class TableReader:
             return
         table, values = self.table, self.values
         columns = table.columns
-        if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
-            return  # empty, "……", or the rest of a merged row above
         if len(row) == 1 or all(cell.anchor == row[0].address for cell in row[1:]):
             self.marks(row, keys)
             return  # a line across the table (填表人, a note, the grade), not an indicator
+        if only_text(row) and self.marks(row, keys):
+            return  # "自评得分：92" alone below the rows of a table with no 总分 row
+        if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
+            return  # empty, "……", or the rest of a merged row above
         group = lines_joined(values.text(row, columns.get("group")))
         if group and group != table.group:
             table.group, table.block, table.category = group, "", ""
