@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import attrs
 import pytest
@@ -19,7 +18,6 @@ import perfscore
 from gap_forms import Part, Table, write_docx, write_xlsx
 from perfscore import Evaluation
 
-Writer = Callable[[Path, "list[Part]"], Path]
 WRITERS = {".xlsx": write_xlsx, ".docx": write_docx}
 
 
@@ -369,3 +367,9 @@ def test_a_header_naming_a_target_the_vocabulary_lacks_is_no_scoring_standard_ta
     assert NATIONAL.indicator_header(header("一级指标", "三级指标", "分值", "评分标准", "得分"))
     assert not NATIONAL.indicator_header(header("三级指标", "绩效指标值", "分值", "评分标准", "得分"))
     assert not NATIONAL.indicator_header(header("三级指标", "分值", "得分"))  # no rule: a budget-like row
+
+
+def test_a_scoring_standard_total_that_does_not_add_up_is_reported(tmp_path: Path) -> None:
+    total = ("合计", "", "", "100", "", "95.8")  # the rows add up to 94.8
+    evaluation = _read(write_xlsx(tmp_path / "gd.xlsx", _gd_form(GD_ROWS, total)))
+    assert ("reported-total-mismatch", "evaluation.reported_total") in _alarms(evaluation)
