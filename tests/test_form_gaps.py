@@ -117,7 +117,7 @@ def test_each_budget_value_keeps_its_cell(tmp_path: Path) -> None:
         "executed": "自评表!E12",
         "points": "自评表!F12",
         "rate": "自评表!G12",
-        "score": "自评表!H12",
+        "reported_score": "自评表!H12",
     }
     word = _read(write_docx(tmp_path / "after.docx", AFTER))
     assert word.budget is not None and word.budget.cells["executed"] == "表3 R2C5"

@@ -28,6 +28,8 @@ _LINE_PREFIX = re.compile(r"^其中\s*(?:[:：]\s*)?")
 _POINTS = re.compile(r"[（(]\s*([0-9]{1,3}(?:\.[0-9]{1,2})?)\s*分\s*[)）]")
 _IN_YUAN = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?元\s*[)）]|单位\s*[:：]\s*元")
 _IN_WAN = re.compile(r"万元")
+_FIELDS = {"score": "reported_score"}
+"""A header role → the BudgetTable field it fills, where the two names differ."""
 _UNIT_LINE = re.compile(r"[（(]?(?:金额|资金)?单位[:：]?(万元|元)[)）]?")
 
 
@@ -139,7 +141,11 @@ class BudgetBlock:
         columns, scale = self.columns, self.scale
         self.total = True
         points = values.number_at(row, columns.get("points"), "points", POINTS)
-        cells = {field: row[column].address for field, column in columns.items() if column < len(row)}
+        cells = {
+            _FIELDS.get(role, role): row[column].address
+            for role, column in columns.items()
+            if column < len(row)
+        }
         self.table = attrs.evolve(
             self.table,
             cells=cells,
