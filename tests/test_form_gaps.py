@@ -373,3 +373,21 @@ def test_a_scoring_standard_total_that_does_not_add_up_is_reported(tmp_path: Pat
     total = ("合计", "", "", "100", "", "95.8")  # the rows add up to 94.8
     evaluation = _read(write_xlsx(tmp_path / "gd.xlsx", _gd_form(GD_ROWS, total)))
     assert ("reported-total-mismatch", "evaluation.reported_total") in _alarms(evaluation)
+
+
+def _grouped(score: str) -> list[Part]:
+    """湖北 county practice: one score on a merged 得分 cell for the two 项目立项 rows (5 + 5)."""
+    rows = list(GD_ROWS)
+    rows[0], rows[1] = (*rows[0][:5], score), (*rows[1][:5], "")
+    total = ("合计", "", "", "100", "", str(Decimal("84.8") + Decimal(score)))
+    return [GD_TITLE, GD_META, Table((GD_HEADER, *rows, total), merges=((1, 5, 2, 5),))]
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_group_score_on_a_merged_cell_is_bounded_by_the_groups_weights(tmp_path: Path, suffix: str) -> None:
+    evaluation = _read(WRITERS[suffix](tmp_path / f"g{suffix}", _grouped("10")))
+    review = perfscore.review(evaluation)
+    assert [(f.code, f.location) for f in review.findings if f.severity in ("error", "warning")] == []
+    assert review.report.total == Decimal("94.8")
+    over = _read(WRITERS[suffix](tmp_path / f"over{suffix}", _grouped("11")))
+    assert "score-above-weight" in [code for code, _ in _alarms(over)]

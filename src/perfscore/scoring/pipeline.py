@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ..decimals import in_context
-from ..evaluations import Evaluation, Unreadable
+from ..evaluations import Evaluation, IndicatorRow, Unreadable
 from ..report import BlockResult, BudgetResult, Report, RowResult
 from ..rules import GradeBand, Ruleset
 from .budget import budget_row, score_budget
@@ -57,6 +57,7 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
         clamp=ruleset.clamp_negative_actual,
         matched=matched,
         stated_only=_stated_only(evaluation),
+        group_weights=_group_weights(rows) if _stated_only(evaluation) else {},
     )
     grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
     unmatched: list[RowResult] = []
@@ -96,6 +97,15 @@ def _stated_only(evaluation: Evaluation) -> bool:
     scoring-standard table): its rows are taken at their own scores."""
     columns = evaluation.columns
     return bool(columns) and "target" not in columns and "actual" not in columns
+
+
+def _group_weights(rows: tuple[IndicatorRow, ...]) -> dict[str, Decimal]:
+    """Each merged 得分 cell's address → the sum of the weights of the rows it spans."""
+    weights: dict[str, Decimal] = {}
+    for row in rows:
+        if row.shared_score and row.weight is not None:
+            weights[row.shared_score] = weights.get(row.shared_score, Decimal(0)) + row.weight
+    return weights
 
 
 def _report(

@@ -54,6 +54,9 @@ class Run:
     stated_only: bool = False
     """The table has no target and no actual column (a scoring-standard table, 评分标准 beside
     each row): every row is taken at its own score"""
+    group_weights: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """In such a table, a merged 得分 cell's address → the weights of the rows it spans (the
+    bound of the group's score, which its first row carries)"""
 
 
 def score_row(
@@ -220,8 +223,9 @@ def _self_stated(
     found = fmt(reported) if reported is not None else None
     run.findings.add("self-stated", row.where, variant=variant, found=found)
     points = ZERO if reported is None else max(reported, ZERO)
-    if weight is not None and points > weight:  # review reports a score above its weight
-        points = weight
+    bound = run.group_weights.get(row.shared_score, weight) if standard and row.shared_score else weight
+    if bound is not None and points > bound:  # review reports a score above its weight
+        points = bound
     zh, en = reason(why, {"reported": found or ""})
     inputs = {"W": fmt(weight)} if weight is not None else {}
     explanation = Explanation(inputs, zh, en, None)
