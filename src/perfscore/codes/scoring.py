@@ -37,6 +37,16 @@ CODES: tuple[Code, ...] = (
                 "no score of its own (a group score on a merged cell is counted on one row of the"
                 " group): counted as 0, not recomputable",
             ),
+            "standard": (
+                "按表中自评得分计，无法复算：本表只列评分标准，不列指标值与完成值",
+                "taken at the table's own score, not recomputable: the table prints a scoring rule,"
+                " no target and no actual",
+            ),
+            "budget": (
+                "预算执行率按表中自评得分计，无法复算：本表只列评分标准，不列预算数与执行数",
+                "the budget row is taken at the table's own score, not recomputable: the table prints"
+                " a scoring rule, no amounts",
+            ),
         },
     ),
     finding(
@@ -172,6 +182,23 @@ CODES: tuple[Code, ...] = (
         {
             "range": ("预算执行率超出可计算范围", "the execution rate is out of range (beyond ±{bound})"),
             "formula": ("预算执行率得分无法计算", "{reason}"),
+        },
+    ),
+    finding(
+        "framework-mismatch",
+        "error",
+        "表中的一级指标（{blocks}）都不在规则集 {ruleset} 的框架（{framework}）中：本表采用另一框架，请用"
+        " --ruleset 指定 {candidates}",
+        "none of the table's blocks ({blocks}) is in the framework of {ruleset} ({framework}): the table"
+        " uses another framework; pass --ruleset {candidates}",
+        {
+            "none": (
+                "表中的一级指标（{blocks}）都不在规则集 {ruleset} 的框架（{framework}）中，已发布的规则集也"
+                "没有采用此框架的：请按本表的框架编写规则集（见 docs/ruleset-format.md），用 --ruleset 指定",
+                "none of the table's blocks ({blocks}) is in the framework of {ruleset} ({framework}), and no"
+                " shipped ruleset has this framework: write one for it (docs/ruleset-format.md) and pass"
+                " --ruleset FILE",
+            )
         },
     ),
     finding(

@@ -39,6 +39,7 @@ from .vocabulary import (
     META_LABELS,
     NOTE_PREFIXES,
     SCORE_LABELS,
+    STANDARD_COLUMNS,
     TITLE_MARKS,
     TOTAL_ROW,
     YEAR_LABELS,
@@ -85,6 +86,8 @@ _YEAR = re.compile(r"((?:19|20)[0-9]{2})\s*年")
 _GOAL = re.compile(
     r"(?:年度)?(?:绩效)?目标\s*[0-9一二三四五六七八九十]{1,3}[^()（）]{0,40}[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]"
 )
+_TARGET_MARKS = ("指标值", "目标值")
+"""What an unknown header naming a target holds."""
 _WHOLE_UNIT = re.compile(r"(?:部门|单位)[（(]?(?:单位)?[)）]?整体(?:绩效|自评)")
 """部门整体绩效自评表 (重庆), 单位整体绩效…, 部门（单位）整体自评 — a department form without 支出"""
 _TITLE_LINE = re.compile(
@@ -241,6 +244,9 @@ class Layout:
     """Labels of a grade printed in the header area."""
     title_marks: tuple[str, ...] = TITLE_MARKS
     """What a title holds (spaces aside): one of these."""
+    standard_columns: tuple[str, ...] = STANDARD_COLUMNS
+    """Headers of a scoring rule column (评分标准): with a name, a weight and a score and no
+    target or actual, they make a scoring-standard table's header."""
     meta_labels: Mapping[str, str] = attrs.field(init=False)
     """Every label of :attr:`meta` → its field."""
 
@@ -347,7 +353,22 @@ class Layout:
         found = self.header_columns(row, self.indicator_columns, self.indicator_index, keys)
         if all(field in found for field in self.required) and ("weight" in found or "score" in found):
             return found
+        if self.scoring_standard(found, keys):
+            return found
         return {}
+
+    def scoring_standard(self, found: Mapping[str, int], keys: Sequence[str]) -> bool:
+        """True for the header of a scoring-standard table: a name, a weight, a score and a
+        scoring rule (评分标准), and no target or actual column — nor a header the vocabulary
+        does not know that names a target (绩效指标值, 预期目标值: read as a standard table, its
+        rows would be taken at their own scores)."""
+        return (
+            all(field in found for field in ("name", "weight", "score"))
+            and "target" not in found
+            and "actual" not in found
+            and any(key in self.standard_columns for key in keys)
+            and not any(mark in key for key in keys for mark in _TARGET_MARKS)
+        )
 
     def extras(self, row: Sequence[Cell], columns: Mapping[str, int]) -> dict[str, int]:
         """The header row's columns kept as written: each header → its column (a header of

@@ -181,6 +181,10 @@ class BudgetTable:
     """原因 / 偏差说明 for the budget row, where the layout has one (四川)"""
     unreadable: tuple[Unreadable, ...] = ()
     """Cells of the budget block that could not be read as numbers"""
+    cells: Mapping[str, str] = attrs.field(factory=dict, eq=False)
+    """Where each value of the total row was read, by field (``executed`` → ``附件3!E6``), for a
+    block read from a form; empty for one written by hand. Not compared, not written to files:
+    where a form printed the block (above or below its indicator rows) is no part of it."""
 
     def __attrs_post_init__(self) -> None:
         _settle(
@@ -329,7 +333,7 @@ class Evaluation:
         meta = {key: dump(getattr(self, key)) for key in sorted(EVALUATION.keys)}
         data: dict[str, Any] = {"evaluation": {k: v for k, v in meta.items() if v not in ("", None, [])}}
         if self.budget is not None:
-            data["budget"] = _compact(dump(self.budget))
+            data["budget"] = _compact({k: v for k, v in dump(self.budget).items() if k != "cells"})
         if self.base:
             data["base"] = dump(self.base)
         data["rows"] = [

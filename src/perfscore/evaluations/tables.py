@@ -44,7 +44,7 @@ import attrs
 
 from ..decimals import CONTEXT
 from ..errors import EvaluationError, Problem
-from .budget import BudgetBlock
+from .budget import BudgetBlock, unit_line
 from .grid import Cell, Grid
 from .layout import (
     EXPECTED_COLUMNS,
@@ -138,6 +138,8 @@ class _Table:
     category: str = ""
     total: Optional[Decimal] = None
     total_read: bool = False
+    scale: int = 0
+    """-4 after a line of its own says the amounts are in 元 ("金额单位：元")."""
     printed: Optional[Decimal] = None
     """The self score printed in the header area ("自评总分：92")."""
     grade: str = ""
@@ -201,6 +203,10 @@ class TableReader:
             self.table.title = f"{self.table.title} {' '.join(text.split())}"
             self.titling = True
             return
+        scale = unit_line(text) if text else None
+        if scale is not None:
+            self.table.scale = scale
+            return
         if goal_label(text) and self.state != "after":
             self.table.group, self.table.block, self.table.category = " ".join(text.split()), "", ""
             self.table.close_budget()
@@ -216,6 +222,9 @@ class TableReader:
             return
         meta = layout.meta_values(row, keys) if not (title or header) else {}
         budget = layout.budget_header(row, keys) if not (title or header) else {}
+        if budget and self.state != "preamble" and self.table.budget is None:
+            self.table.budget = BudgetBlock.start(row, budget, False, trailing=True, scale=self.table.scale)
+            return  # the block printed after the indicator rows (or as a second Word table)
         if self.state != "preamble" and (title or meta or budget or header):
             self.finish()
         self.dispatch(row, keys, title, header, budget, meta)
@@ -242,11 +251,15 @@ class TableReader:
             self.state = "rows"
         elif budget:
             total = table.budget.total if table.budget is not None else False
-            table.budget = BudgetBlock.start(row, budget, total)
+            table.budget = BudgetBlock.start(row, budget, total, scale=table.scale)
         elif meta:
             for key, value in meta.items():
                 table.meta.setdefault(key, value)
             table.close_budget()
+        elif self.state != "preamble" and table.budget is not None and table.budget.open:
+            table.budget.row(row, self.values, self.layout)
+            if not table.budget.open and self.state == "rows":
+                self.indicator_row(row, keys)  # past the block: the rest of the table (总分)
         elif self.state == "rows":
             self.indicator_row(row, keys)
         elif (
@@ -398,11 +411,13 @@ class TableReader:
             return
         table, values = self.table, self.values
         columns = table.columns
-        if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
-            return  # empty, "……", or the rest of a merged row above
         if len(row) == 1 or all(cell.anchor == row[0].address for cell in row[1:]):
             self.marks(row, keys)
             return  # a line across the table (填表人, a note, the grade), not an indicator
+        if only_text(row) and self.marks(row, keys):
+            return  # "自评得分：92" alone below the rows of a table with no 总分 row
+        if not any(self.new_in(row, field) for field in _DATA_FIELDS if field in columns):
+            return  # empty, "……", or the rest of a merged row above
         group = lines_joined(values.text(row, columns.get("group")))
         if group and group != table.group:
             table.group, table.block, table.category = group, "", ""
@@ -416,8 +431,8 @@ class TableReader:
                 block=block,
                 category=category,
                 name=name,
-                target=values.text(row, columns["target"]),
-                actual=values.text(row, columns["actual"]),
+                target=values.text(row, columns.get("target")),
+                actual=values.text(row, columns.get("actual")),
                 weight=weight,
                 reported_score=score,
                 note=values.text(row, columns.get("note")),

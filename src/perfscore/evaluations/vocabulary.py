@@ -26,6 +26,7 @@ __all__ = [
     "META_LABELS",
     "NOTE_PREFIXES",
     "SCORE_LABELS",
+    "STANDARD_COLUMNS",
     "TITLE_MARKS",
     "TOTAL_ROW",
     "YEAR_LABELS",
@@ -65,10 +66,22 @@ INDICATOR_COLUMNS: Mapping[str, tuple[str, ...]] = {
 make a row the header (a table with points only in its block labels has no weight column).
 ``group`` is a goal column (湖北: 年度绩效目标1(40分) merged down the rows of its goal)."""
 
-EXTRA_COLUMNS: tuple[str, ...] = (
+STANDARD_COLUMNS: tuple[str, ...] = (
     "评分标准",
-    "得分计算方法",
+    "评分细则",
+    "评分办法",
+    "评分要点",
+    "评价标准",
     "计分方法",
+    "得分计算方法",
+)
+"""The scoring rule printed beside each row. A header with a 三级指标, a 分值, a 得分 and one of
+these, and no 指标值 / 完成值 at all, is a scoring-standard table (广东 专项资金 on 投入 / 过程 /
+产出 / 效益; 湖北 county 项目决策 / 项目管理 / 项目绩效): each row judged against the rule, its
+score the table's own."""
+
+EXTRA_COLUMNS: tuple[str, ...] = (
+    *STANDARD_COLUMNS,
     "指标说明",
     "指标解释",
     "复核分",
@@ -106,7 +119,7 @@ FUND_ENDINGS = ("资金", "拨款", "结转", "收入", "经费")
 """Endings of a fund line's name (财政拨款, 上年结转资金), for a block without a side label."""
 
 META_LABELS: Mapping[str, tuple[str, ...]] = {
-    "project": ("项目支出名称", "项目名称"),
+    "project": ("项目支出名称", "项目名称", "专项资金名称"),
     "department": ("主管部门", "主管部门及代码", "主管单位"),
     "unit": ("实施单位", "预算单位名称", "预算单位", "单位名称", "部门名称", "部门(单位)名称", "填报单位"),
 }

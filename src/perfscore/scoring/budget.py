@@ -64,12 +64,20 @@ def _merged(table: Optional[BudgetTable], row: IndicatorRow) -> BudgetTable:
 
 
 def score_budget(
-    rule: BudgetRule, table: Optional[BudgetTable], where: Mapping[str, str], findings: Findings
+    rule: BudgetRule,
+    table: Optional[BudgetTable],
+    where: Mapping[str, str],
+    findings: Findings,
+    stated_only: bool = False,
 ) -> BudgetResult:
-    """The budget row under ``rule`` (``where`` says where its formula and points were set)."""
+    """The budget row under ``rule`` (``where`` says where its formula and points were set);
+    ``stated_only``: the table prints a scoring rule, no target or actual (a budget row there
+    with no amounts and no rate is taken at its own score)."""
     if table is not None and table.points is not None and table.points != rule.points:
         at = "budget.points"
         findings.add("budget-points-differ", at, expected=fmt(rule.points), found=fmt(table.points))
+    if stated_only and table is not None and _only_a_score(table):
+        return _stated_budget(rule, table, where, findings, table.reported_score)
     base = budget_base(rule, table)
     executed = table.executed if table is not None else None
     rate = executed / base if base is not None and executed is not None and base != 0 else None
@@ -90,6 +98,29 @@ def score_budget(
     points = min(quantize(capped, rule.rounding.places, rule.rounding.mode), rule.points)
     explanation = Deferred((explain_budget, rule, env, (raw, capped, points), where))
     return _result(rule, table, env, rate, SCORED, explanation, (raw, capped, points))
+
+
+def _only_a_score(table: BudgetTable) -> bool:
+    """True for a budget row with a score and nothing to recompute it from."""
+    amounts = (table.initial, table.full_year, table.executed)
+    return table.reported_score is not None and all(a is None for a in amounts) and not table.rate.strip()
+
+
+def _stated_budget(
+    rule: BudgetRule,
+    table: BudgetTable,
+    where: Mapping[str, str],
+    findings: Findings,
+    reported: Optional[Decimal],
+) -> BudgetResult:
+    """The budget row of a scoring-standard table, at its own score (capped at the rule's points:
+    review reports a score above them): an info finding says it was not recomputed."""
+    found = fmt(reported)
+    findings.add("self-stated", "budget.reported_score", variant="budget", found=found)
+    points = min(max(reported or ZERO, ZERO), rule.points)
+    zh, en = reason("self-stated-budget", {"reported": found})
+    env: dict[str, Optional[Decimal]] = {"base": None, "executed": None}
+    return _result(rule, table, env, None, SCORED, Explanation({}, zh, en, where), (points, points, points))
 
 
 def _printed_rate(table: BudgetTable, findings: Findings, zero: str = "") -> Optional[Decimal]:

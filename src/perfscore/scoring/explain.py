@@ -52,6 +52,19 @@ REASONS: Mapping[str, tuple[str, str]] = {
         "按表中自评得分 {reported} 计（本一级指标的指标行不列分值，无法复算）",
         "taken at the table's own score {reported} (the block's rows carry no weight: not recomputable)",
     ),
+    "self-stated-standard": (
+        "按表中自评得分 {reported} 计（本表只列评分标准，不列指标值与完成值，无法复算）",
+        "taken at the table's own score {reported} (the table prints a scoring rule, no target or actual:"
+        " not recomputable)",
+    ),
+    "self-stated-blank": (
+        "本表只列评分标准，本行未填自评得分，无法计分",
+        "the table prints a scoring rule, no target or actual, and the row has no score: cannot score",
+    ),
+    "self-stated-budget": (
+        "按表中自评得分 {reported} 计（本表不列预算数与执行数，无法复算）",
+        "taken at the table's own score {reported} (the table prints no amounts: not recomputable)",
+    ),
     "self-stated-group": (
         "本行无单独得分，组得分计在同组的一行上（合并单元格），按 0 计",
         "no score of its own: the group's score is counted on one row of the group (a merged cell); 0 here",

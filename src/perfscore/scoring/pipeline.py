@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ..decimals import in_context
-from ..evaluations import Evaluation, Unreadable
+from ..evaluations import Evaluation, IndicatorRow, Unreadable
 from ..report import BlockResult, BudgetResult, Report, RowResult
 from ..rules import GradeBand, Ruleset
 from .budget import budget_row, score_budget
@@ -56,6 +56,8 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
         budget_base=base,
         clamp=ruleset.clamp_negative_actual,
         matched=matched,
+        stated_only=_stated_only(evaluation),
+        group_weights=_group_weights(rows) if _stated_only(evaluation) else {},
     )
     grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
     unmatched: list[RowResult] = []
@@ -69,7 +71,8 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
             grouped[block.block.key].append(score_row(run, row, (block, indicator)))
 
     rule = ruleset.budget
-    budget = score_budget(rule, table, plan.budget_provenance, findings) if rule else None
+    stated = run.stated_only
+    budget = score_budget(rule, table, plan.budget_provenance, findings, stated) if rule else None
     home = rule.block if budget is not None and rule is not None else ""
     blocks: list[BlockResult] = [
         block_result(
@@ -87,6 +90,22 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     points = total(ruleset, blocks, budget, budget_inside=home != "")
     band = grade(ruleset, points, findings)
     return _report(ruleset, evaluation, blocks, budget, points, band, findings, derived)
+
+
+def _stated_only(evaluation: Evaluation) -> bool:
+    """True for a table read from a form whose header names no target and no actual column (a
+    scoring-standard table): its rows are taken at their own scores."""
+    columns = evaluation.columns
+    return bool(columns) and "target" not in columns and "actual" not in columns
+
+
+def _group_weights(rows: tuple[IndicatorRow, ...]) -> dict[str, Decimal]:
+    """Each merged 得分 cell's address → the sum of the weights of the rows it spans."""
+    weights: dict[str, Decimal] = {}
+    for row in rows:
+        if row.shared_score and row.weight is not None:
+            weights[row.shared_score] = weights.get(row.shared_score, Decimal(0)) + row.weight
+    return weights
 
 
 def _report(

@@ -40,6 +40,7 @@ from ..rules import (
     parent_regions,
     parse_toml,
 )
+from .framework import framework_finding
 from .infer import infer_region
 from .region import region_findings
 
@@ -101,6 +102,10 @@ def resolve(
         if strict:
             raise EditionNotFoundError(chosen.id, year, [f"{chosen.edition} ({chosen.years})"])
         findings.append(_edition_finding(chosen, year, "given"))
+    by_region = ruleset is None and not evaluation.ruleset
+    mismatch = framework_finding(evaluation, chosen, paths) if by_region else None
+    if mismatch is not None:  # chosen for the table's region and form: not its framework
+        findings.append(mismatch)
     return Resolution(evaluation, chosen, tuple(findings))
 
 

@@ -51,6 +51,12 @@ class Run:
     """Whether a negative actual counts as 0"""
     matched: dict[str, set[str]]
     """Block key → the keys of the framework indicators a row has named so far"""
+    stated_only: bool = False
+    """The table has no target and no actual column (a scoring-standard table, 评分标准 beside
+    each row): every row is taken at its own score"""
+    group_weights: Mapping[str, Decimal] = attrs.field(factory=dict)
+    """In such a table, a merged 得分 cell's address → the weights of the rows it spans (the
+    bound of the group's score, which its first row carries)"""
 
 
 def score_row(
@@ -86,6 +92,8 @@ def score_row(
         weight = _weight(run.findings, row, indicator)
         if weight <= ZERO or weight > in_block.block.points:
             raise _implausible(row, weight, in_block.block.points)
+        if run.stated_only:  # nothing to recompute from: the table's own score, said so
+            return _self_stated(run, row, block, weight, None, standard=True)
         # The common case first: the block's selection, by the target's comparator or kind.
         chosen_by = target.comparator if target.kind is _NUMBER else target.kind  # see plan.selector
         choice = None if row.method or indicator else in_block.choices_for(row.category).get(chosen_by)
@@ -185,14 +193,28 @@ def _level(plan: MethodPlan, row: IndicatorRow, actual: CellValue) -> tuple[Leve
 
 
 def _self_stated(
-    run: Run, row: IndicatorRow, block: str, weight: Optional[Decimal], plan: Optional[MethodPlan]
+    run: Run,
+    row: IndicatorRow,
+    block: str,
+    weight: Optional[Decimal],
+    plan: Optional[MethodPlan],
+    standard: bool = False,
 ) -> RowResult:
     """A row taken at the table's own score, which cannot be recomputed: a qualitative row whose
-    level cannot be told (``weight`` and ``plan`` given), or a row of a block whose rows carry no
-    weight (湖北 goal blocks; a row without a score of its own is one of a group scored on a
-    merged cell). An info finding says so; never an error, never a guess."""
+    level cannot be told (``weight`` and ``plan`` given), a row of a scoring-standard table
+    (``standard``: no target or actual to score from; one without a score of its own and not in
+    a merged group score is not scorable), or a row of a block whose rows carry no weight (湖北
+    goal blocks; a row without a score of its own is one of a group scored on a merged cell). An
+    info finding says so; never an error, never a guess."""
     reported = row.reported_score
-    if weight is not None:
+    if standard and reported is None and not row.shared_score:
+        blank = finding(
+            "missing-value", f"{row.where}.reported_score", role="自评得分", column="reported_score"
+        )
+        raise NotScorable("self-stated-blank", blank)
+    if standard and reported is not None:
+        variant, why = "standard", "self-stated-standard"
+    elif weight is not None and not standard:
         variant, why = "", "self-stated"
     else:
         variant, why = (
@@ -201,8 +223,9 @@ def _self_stated(
     found = fmt(reported) if reported is not None else None
     run.findings.add("self-stated", row.where, variant=variant, found=found)
     points = ZERO if reported is None else max(reported, ZERO)
-    if weight is not None and points > weight:  # review reports a score above its weight
-        points = weight
+    bound = run.group_weights.get(row.shared_score, weight) if standard and row.shared_score else weight
+    if bound is not None and points > bound:  # review reports a score above its weight
+        points = bound
     zh, en = reason(why, {"reported": found or ""})
     inputs = {"W": fmt(weight)} if weight is not None else {}
     explanation = Explanation(inputs, zh, en, None)

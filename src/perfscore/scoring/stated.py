@@ -4,7 +4,9 @@ The national framework sets 产出 50 / 效益 30 / 满意度 10 / 预算执行�
 a province may print its own split (产出指标(60分), 效益指标(30分), no 满意度 block). A ruleset
 with ``[framework] stated_points = true`` scores such a table on the points its block labels
 print — when every block with rows states one figure, and those figures with the budget row add
-up to the total — instead of calling each of its rows and blocks wrong. An info finding says so.
+up to the total (a budget row inside a block, 过程 of the 决策 / 过程 / 产出 / 效益 framework, counts
+in that block's stated points) — instead of calling each of its rows and blocks wrong. An info
+finding says so.
 Anything less consistent is scored on the ruleset's points, and its findings say what differs."""
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ def _stated(ruleset: Ruleset, evaluation: Evaluation) -> Optional[dict[str, Deci
     """Block key → the points the table states, when they are one figure per block with rows,
     differ from the ruleset's, and add up with the budget row to the total; else None."""
     budget, plan = ruleset.budget, ruleset.plan
-    if (budget is not None and budget.block) or plan.fixed:
-        return None  # budget inside a block, fixed frameworks: their points are the framework's
+    if plan.fixed:
+        return None  # fixed frameworks: their points are the framework's
     stated: dict[str, Decimal] = {}
     for label in dict.fromkeys(row.block for row in evaluation.rows):  # each label once
         found = plan.blocks.get(normalize_label(label))
@@ -64,7 +66,10 @@ def _stated(ruleset: Ruleset, evaluation: Evaluation) -> Optional[dict[str, Deci
             return None
     if not stated or all(stated.get(b.key) == b.points for b in ruleset.blocks):
         return None
-    outside = budget.points if budget is not None else Decimal(0)
+    home = budget.block if budget is not None else ""
+    if budget is not None and home and stated.get(home, Decimal(0)) <= budget.points:
+        return None  # the budget row inside a block (过程): the block's stated points hold it
+    outside = budget.points if budget is not None and not home else Decimal(0)
     if sum(stated.values(), Decimal(0)) + outside != ruleset.total:
         return None
     return stated
