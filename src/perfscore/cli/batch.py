@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ..errors import BatchInputError
 from .exits import EXIT_EVALUATION, EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_batch", "cmd_batch"]
@@ -28,6 +27,8 @@ def add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_batch(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
+    from ..errors import BatchInputError  # here: --help imports only the parser
+
     try:
         from ..batch.stream import score_folder
     except ImportError as exc:  # pragma: no cover - the batch extra is installed in tests
