@@ -223,11 +223,18 @@ def budget_score(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> It
 
 
 def budget_note(evaluation: Evaluation, report: Report, ruleset: Ruleset) -> Iterator[Finding]:
-    """A deviation note where execution is below the ruleset's ``explain_budget_below``."""
+    """A deviation note where execution is below the ruleset's ``explain_budget_below``; a
+    form's budget block with no column for one is not told it is missing (one info)."""
     table, result, below = evaluation.budget, report.budget, ruleset.review.explain_budget_below
     if table is None or result is None or result.rate is None or below is None:
         return
     if result.rate < below and not table.note.strip():
-        yield finding(
-            "missing-deviation-note", "budget.note", variant="budget-below", percent=plain(below * 100)
-        )
+        percent = plain(below * 100)
+        if table.cells and "note" not in table.cells:  # a form whose budget block has no 原因 column
+            yield not_run(
+                "budget.note",
+                f"预算执行情况没有原因说明栏（执行率低于 {percent}% 应说明偏差）",
+                f"the budget block has no note column (execution below {percent}% wants a note)",
+            )
+            return
+        yield finding("missing-deviation-note", "budget.note", variant="budget-below", percent=percent)
