@@ -48,6 +48,7 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
         rows = column_inputs(plan, rows, findings)
     base = budget_base(ruleset.budget, table)
     matched: dict[str, set[str]] = {b.block.key: set() for b in plan.in_order}
+    stated = _stated_only(evaluation)  # a scoring-standard table: rows at their own scores
     run = Run(
         plan=plan,
         findings=findings,
@@ -56,8 +57,8 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
         budget_base=base,
         clamp=ruleset.clamp_negative_actual,
         matched=matched,
-        stated_only=_stated_only(evaluation),
-        group_weights=_group_weights(rows) if _stated_only(evaluation) else {},
+        stated_only=stated,
+        group_weights=_group_weights(rows) if stated else {},
     )
     grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
     unmatched: list[RowResult] = []
@@ -71,7 +72,6 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
             grouped[block.block.key].append(score_row(run, row, (block, indicator)))
 
     rule = ruleset.budget
-    stated = run.stated_only
     budget = score_budget(rule, table, plan.budget_provenance, findings, stated) if rule else None
     home = rule.block if budget is not None and rule is not None else ""
     blocks: list[BlockResult] = [
