@@ -192,3 +192,29 @@ def test_a_json_lines_line_that_is_no_record_comes_back_as_an_error_record(tmp_p
         "evaluations.jsonl line 6",
     ]
     assert "not UTF-8" in heads[3]["error"] and "longer than 1,048,576 bytes" in heads[4]["error"]
+
+
+def _one_row(**changes: Any) -> Any:
+    row = {"evaluation_id": 1, "block": "产出指标", "category": "数量指标", "name": "培训人次",
+           "target": "≥100人次", "actual": "120人次", "weight": "50"}  # fmt: skip
+    return pa.Table.from_pylist([{**row, **changes}])
+
+
+def _heads(ids: list[Any]) -> Any:
+    n = len(ids)
+    return pa.table({"id": ids, "region": ["430000"] * n, "form": ["project"] * n, "year": [2023] * n})
+
+
+def test_an_api_call_with_keys_it_cannot_use_says_which_column() -> None:
+    from perfscore.errors import BatchInputError
+
+    with pytest.raises(BatchInputError, match=r"rows: no evaluation_id column \(the columns: x"):
+        perfscore.score_batch(_heads([1]), pa.table({"x": [1]}))
+    with pytest.raises(BatchInputError, match=r"evaluations.id: a column of struct<a: int64>; an id is text"):
+        perfscore.score_batch(_heads([{"a": 1}]), _one_row(evaluation_id={"a": 1}))
+
+
+def test_a_nan_id_names_no_evaluation() -> None:
+    result = perfscore.score_batch(_heads([float("nan"), 2.0]), _one_row(evaluation_id=2.0))
+    assert [_code(e) for e in result.evaluations.column("error").to_pylist()] == ["missing-id", ""]
+    assert result.evaluations.column("total").to_pylist() == [None, "50.00"]

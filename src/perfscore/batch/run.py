@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 import attrs
 
 from ..api import score
-from ..errors import PerfscoreError
+from ..errors import BatchInputError, PerfscoreError
 from ..report import Report
 from ..rules import Ruleset, load_ruleset
 from .build import Numbers, build
@@ -72,6 +72,7 @@ def score_batch(
     with that error; nothing is dropped. The evaluations the columnar path covers are scored on
     columns (docs/batch.md says which), the others by the engine, one by one."""
     evaluation_table, row_table = as_table(evaluations, "evaluations"), as_table(rows, "rows")
+    _check_keys(evaluation_table, row_table)
     chosen = load_ruleset(ruleset) if isinstance(ruleset, (str, Path)) else ruleset
     if not evaluation_table.num_rows or not row_table.num_rows:  # (the engine's column types)
         return _by_engine(evaluation_table, row_table, chosen)
@@ -81,6 +82,22 @@ def score_batch(
     if fast is None:
         return _by_engine(evaluation_table, row_table, chosen)
     return merged(fast, evaluation_table, row_table, chosen)
+
+
+def _check_keys(evaluations: Any, rows: Any) -> None:
+    """The rows name their evaluation in an ``evaluation_id`` column, and ids are scalars (text,
+    numbers): else a :class:`BatchInputError` saying which column and what it holds."""
+    pa = pyarrow()
+    if "evaluation_id" not in rows.column_names:
+        listed = ", ".join(rows.column_names) or "none"
+        raise BatchInputError(f"rows: no evaluation_id column (the columns: {listed}; docs/batch.md)")
+    for what, table, name in (("evaluations", evaluations, "id"), ("rows", rows, "evaluation_id")):
+        if name in table.column_names:
+            kind = table.schema.field(name).type
+            if pa.types.is_dictionary(kind):
+                kind = kind.value_type
+            if pa.types.is_nested(kind):
+                raise BatchInputError(f"{what}.{name}: a column of {kind}; an id is text or a number")
 
 
 def score_by_engine(
@@ -131,12 +148,12 @@ def score_groups(
 
 
 def id_problems(keys: Iterable[Any]) -> dict[Any, str]:
-    """The evaluation ids no row can name for certain, each with why: a null or blank id (in an
-    ``id`` column), and an id several evaluations share. Such an evaluation is not scored (its rows
+    """The evaluation ids no row can name for certain, each with why: a null, NaN or blank id
+    (in an ``id`` column), and an id several evaluations share. Such an evaluation is not scored (its rows
     might be another's), and its rows come back once each, with the same error."""
     problems = {}
     for key, count in Counter(keys).items():
-        if key is None or (type(key) is str and not key.strip()):
+        if key is None or key != key or (type(key) is str and not key.strip()):  # null, NaN, blank
             problems[key] = "missing-id: an evaluation without an id: no row can name it"
         elif count > 1:
             problems[key] = (
