@@ -38,9 +38,9 @@ CODES: tuple[Code, ...] = (
                 " group): counted as 0, not recomputable",
             ),
             "standard": (
-                "按表中自评得分计，无法复算：本表只列评分标准，不列指标值与完成值",
-                "taken at the table's own score, not recomputable: the table prints a scoring rule,"
-                " no target and no actual",
+                "本表只列评分标准，不列指标值与完成值：{count} 行按表中自评得分计，无法复算",
+                "the table prints a scoring rule, no target and no actual: {count} row(s) taken at"
+                " the table's own scores, not recomputable",
             ),
             "budget": (
                 "预算执行率按表中自评得分计，无法复算：本表只列评分标准，不列预算数与执行数",

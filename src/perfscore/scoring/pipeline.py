@@ -67,6 +67,9 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
             _unreadable(findings, row.unreadable, row.where)
         result = score_row(run, row)
         grouped.get(result.block, unmatched).append(result)
+    if run.stated_rows:  # a scoring-standard table: its rows at their own scores, said once
+        count = len(run.stated_rows)
+        findings.add("self-stated", "rows", variant="standard", found=str(count), count=count)
     for block in plan.fixed:  # indicators whose actual is derived need no row of their own
         for row, indicator in derived_rows(plan, block, matched[block.block.key]):
             grouped[block.block.key].append(score_row(run, row, (block, indicator)))

@@ -57,6 +57,9 @@ class Run:
     group_weights: Mapping[str, Decimal] = attrs.field(factory=dict)
     """In such a table, a merged 得分 cell's address → the weights of the rows it spans (the
     bound of the group's score, which its first row carries)"""
+    stated_rows: list[str] = attrs.field(factory=list)
+    """In such a table, the rows taken at their own scores (one info finding says so for the
+    table, not one per row)"""
 
 
 def score_row(
@@ -221,7 +224,10 @@ def _self_stated(
             ("weight", "self-stated-weight") if reported is not None else ("group", "self-stated-group")
         )
     found = fmt(reported) if reported is not None else None
-    run.findings.add("self-stated", row.where, variant=variant, found=found)
+    if variant == "standard":
+        run.stated_rows.append(row.where)  # said once for the table (pipeline)
+    else:
+        run.findings.add("self-stated", row.where, variant=variant, found=found)
     points = ZERO if reported is None else max(reported, ZERO)
     bound = run.group_weights.get(row.shared_score, weight) if standard and row.shared_score else weight
     if bound is not None and points > bound:  # review reports a score above its weight
