@@ -46,6 +46,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _HYPERLINK = (W + tag for tag in ("p", "tbl", "tr", "tc", "r", "hyperlink"))
 _RUN_TEXT = {W + "t": None, W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _BR = W + "br"
+_T = W + "t"
+_ITEM_TEXT = {W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_ITEMS = frozenset((_T, _BR, *_ITEM_TEXT))
+"""The elements of a run that :func:`_paragraph_text` reads."""
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
@@ -80,8 +84,9 @@ def docx_from_bytes(
                 rows.append([Cell(text, where)])
         elif child.tag == _TBL:
             tables += 1
-            for row in _table(child, tables, text_of, budget):
-                rows.append(row)
+            rows.extend(
+                _table(child, tables, text_of, budget) if legacy else _fast_table(child, tables, budget)
+            )
     return [rows]
 
 
@@ -236,7 +241,120 @@ def _rows_and_width(table: Any, number: int, budget: _Budget) -> tuple[list[Any]
     return trs, width
 
 
+def _fast_table(table: Any, number: int, budget: _Budget) -> Iterator[list[Cell]]:
+    """:func:`_table`'s rows, the same cells, checks and errors in the same order, read from one
+    pass over the table's elements (:func:`_scan_rows`) instead of a walk down each cell."""
+    grid = table.find(_TBL_GRID)
+    width = 0 if grid is None else sum(1 for _ in grid.iterchildren(_GRID_COL))
+    if width > MAX_COLUMNS:
+        budget.columns_exceeded(f"表{number}", "columns in a table", width)
+    rows, width = _scan_rows(table, number, width, budget)
+    above: list[Cell] = []  # the row above, by grid column
+    for r, (before, cells) in enumerate(rows, 1):
+        prefix = f"表{number} R{r}C"
+        row = [Cell("", f"{prefix}{c}") for c in range(1, min(_int_value(before), width - len(cells)) + 1)]
+        last = len(cells) - 1
+        for index, (grid_span, vmerge, parts) in enumerate(cells):
+            column = len(row)
+            if vmerge is not None and column < len(above) and vmerge.get(_VAL, "continue") == "continue":
+                prev = above[column]
+                cell = Cell(prev.text, f"{prefix}{column + 1}", prev.anchor or prev.address)
+            else:
+                text = "".join(parts)
+                if len(text) > MAX_CELL_CHARS:
+                    budget.text(f"{prefix}{column + 1}", text)
+                cell = Cell(text.strip(), f"{prefix}{column + 1}")
+            row.append(cell)
+            if grid_span is not None:
+                span = min(_int_value(grid_span), width - column - (last - index))
+                if span > 1:
+                    anchor = cell.anchor or cell.address
+                    row.extend(Cell("", f"{prefix}{c + 1}", anchor) for c in range(column + 1, column + span))
+        budget.row(f"{prefix}1", len(row))
+        above = row
+        yield row
+
+
+def _scan_rows(table: Any, number: int, width: int, budget: _Budget) -> tuple[list[Any], int]:
+    """Each ``<w:tr>`` child of the table as (its first ``w:trPr``'s first ``w:gridBefore``, its
+    cells), each ``<w:tc>`` child of a row as [its first ``w:tcPr``'s first ``w:gridSpan``, first
+    ``w:vMerge``, its text in parts]; and the table's width, within the limits, checked in
+    :func:`_rows_and_width`'s order. One iterator yields every element that may matter, in
+    document order; an element counts only when its parent is the row, cell, paragraph or run it
+    must be a child of (so nested tables and runs inside other elements are passed over, as the
+    walk from each parent down passes them)."""
+    rows: list[Any] = []
+    cells: list[list[Any]] = []
+    tr = tr_pr = tc = tc_pr = p = None
+    cell: list[Any] = [None, None, []]
+    paragraphs = 0
+    for element in table.iter(_TR, _TR_PR, _GRID_BEFORE, _TC, _TC_PR, _GRID_SPAN, _VMERGE, _P, *_ITEMS):
+        tag = element.tag
+        if tag == _TC:
+            if element.getparent() is tr:
+                tc, tc_pr, paragraphs, cell = element, None, 0, [None, None, []]
+                cells.append(cell)
+        elif tag == _P:
+            if element.getparent() is tc:
+                p, paragraphs = element, paragraphs + 1
+                if paragraphs > 1:
+                    cell[2].append("\n")
+        elif tag == _TC_PR:
+            if tc_pr is None and element.getparent() is tc:
+                tc_pr = element
+        elif tag in _ITEMS:
+            text = _item(element, tag, p)
+            if text:
+                cell[2].append(text)
+        elif tag in (_VMERGE, _GRID_SPAN):
+            slot = 1 if tag == _VMERGE else 0
+            if cell[slot] is None and element.getparent() is tc_pr:
+                cell[slot] = element
+        elif tag == _TR:
+            if element.getparent() is table:
+                width = _row_checked(rows, number, width, budget)
+                tr, tr_pr, tc, cells = element, None, None, []
+                rows.append([None, cells])
+        elif tag == _TR_PR:
+            if tr_pr is None and element.getparent() is tr:
+                tr_pr = element
+        elif rows and rows[-1][0] is None and element.getparent() is tr_pr:  # a w:gridBefore
+            rows[-1][0] = element
+    return rows, _row_checked(rows, number, width, budget, final=True)
+
+
+def _row_checked(rows: list[Any], number: int, width: int, budget: _Budget, *, final: bool = False) -> int:
+    """The last row of ``rows`` checked for its cells, and (unless ``final``) the row about to
+    follow it for the rows of the document; the table's width so far."""
+    if rows:
+        count = len(rows[-1][1])
+        if count > MAX_COLUMNS:
+            budget.columns_exceeded(f"表{number} R{len(rows)}", "cells in a table row", count)
+        width = max(width, count)
+    if not final and budget.rows + len(rows) + 1 > MAX_ROWS:
+        budget.rows_exceeded(f"表{number} R{len(rows) + 1}")
+    return width
+
+
+def _item(element: Any, tag: str, p: Any) -> str:
+    """What a run's ``w:t``, ``w:tab``, ``w:br``… adds to paragraph ``p``'s text, as
+    :func:`_paragraph_text` reads it: nothing unless its run is a child of ``p`` or of a
+    ``w:hyperlink`` child of ``p``."""
+    run = element.getparent()
+    if run.tag != _R:
+        return ""
+    parent = run.getparent()
+    if parent is not p and (parent.tag != _HYPERLINK or parent.getparent() is not p):
+        return ""
+    if tag == _T:
+        return element.text or ""
+    if tag == _BR:
+        return "\n" if element.get(W + "type", "textWrapping") == "textWrapping" else ""
+    return _ITEM_TEXT[tag]
+
+
 _TR_PR, _GRID_BEFORE = W + "trPr", W + "gridBefore"
+_TBL_GRID, _GRID_COL = W + "tblGrid", W + "gridCol"
 _TC_PR, _GRID_SPAN, _VMERGE, _VAL = W + "tcPr", W + "gridSpan", W + "vMerge", W + "val"
 
 
