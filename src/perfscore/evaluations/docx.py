@@ -19,10 +19,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NoReturn, Optional
 
-from .grid import Cell, Grid
+from .grid import Cell, Grid, cells
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from .package import read_package
 from .problems import too_large
@@ -241,43 +242,58 @@ def _rows_and_width(table: Any, number: int, budget: _Budget) -> tuple[list[Any]
     return trs, width
 
 
-def _fast_table(table: Any, number: int, budget: _Budget) -> Iterator[list[Cell]]:
+def _fast_table(table: Any, number: int, budget: _Budget) -> list[list[Cell]]:
     """:func:`_table`'s rows, the same cells, checks and errors in the same order, read from one
-    pass over the table's elements (:func:`_scan_rows`) instead of a walk down each cell."""
+    pass over the table's elements (:func:`_scan_rows`) instead of a walk down each cell; the
+    table's texts, addresses and anchors are gathered first and its cells built at once."""
     grid = table.find(_TBL_GRID)
     width = 0 if grid is None else sum(1 for _ in grid.iterchildren(_GRID_COL))
     if width > MAX_COLUMNS:
         budget.columns_exceeded(f"表{number}", "columns in a table", width)
     rows, width = _scan_rows(table, number, width, budget)
-    above: list[Cell] = []  # the row above, by grid column
-    for r, (before, cells) in enumerate(rows, 1):
-        prefix = f"表{number} R{r}C"
-        row = [Cell("", f"{prefix}{c}") for c in range(1, min(_int_value(before), width - len(cells)) + 1)]
-        last = len(cells) - 1
-        for index, (grid_span, vmerge, parts) in enumerate(cells):
-            column = len(row)
-            if vmerge is not None and column < len(above) and vmerge.get(_VAL, "continue") == "continue":
-                prev = above[column]
-                cell = Cell(prev.text, f"{prefix}{column + 1}", prev.anchor or prev.address)
+    texts: list[str] = []
+    addresses: list[str] = []
+    anchors: list[str] = []
+    ends: list[int] = []
+    above = above_end = 0  # the row above: texts[above:above_end]
+    for r, (before, row) in enumerate(rows, 1):
+        prefix, start = f"表{number} R{r}C", len(texts)
+        pad = min(_int_value(before), width - len(row))
+        if pad > 0:
+            texts.extend(repeat("", pad))
+            anchors.extend(repeat("", pad))
+            addresses.extend([f"{prefix}{c}" for c in range(1, pad + 1)])
+        last = len(row) - 1
+        for index, (grid_span, vmerge, parts) in enumerate(row):
+            column = len(texts) - start
+            address = f"{prefix}{column + 1}"
+            at = above + column
+            if vmerge is not None and at < above_end and vmerge.get(_VAL, "continue") == "continue":
+                text, anchor = texts[at], anchors[at] or addresses[at]
             else:
                 text = "".join(parts)
                 if len(text) > MAX_CELL_CHARS:
-                    budget.text(f"{prefix}{column + 1}", text)
-                cell = Cell(text.strip(), f"{prefix}{column + 1}")
-            row.append(cell)
+                    budget.text(address, text)
+                text, anchor = text.strip(), ""
+            texts.append(text)
+            addresses.append(address)
+            anchors.append(anchor)
             if grid_span is not None:
                 span = min(_int_value(grid_span), width - column - (last - index))
                 if span > 1:
-                    anchor = cell.anchor or cell.address
-                    row.extend(Cell("", f"{prefix}{c + 1}", anchor) for c in range(column + 1, column + span))
-        budget.row(f"{prefix}1", len(row))
-        above = row
-        yield row
+                    texts.extend(repeat("", span - 1))
+                    anchors.extend(repeat(anchor or address, span - 1))
+                    addresses.extend([f"{prefix}{c}" for c in range(column + 2, column + span + 1)])
+        budget.row(f"{prefix}1", len(texts) - start)
+        above, above_end = start, len(texts)
+        ends.append(above_end)
+    made = cells(texts, addresses, anchors)
+    return [made[a:b] for a, b in zip([0, *ends], ends)]
 
 
 def _scan_rows(table: Any, number: int, width: int, budget: _Budget) -> tuple[list[Any], int]:
-    """Each ``<w:tr>`` child of the table as (its first ``w:trPr``'s first ``w:gridBefore``, its
-    cells), each ``<w:tc>`` child of a row as [its first ``w:tcPr``'s first ``w:gridSpan``, first
+    """Each ``<w:tr>`` child of the table as [its first ``w:trPr``'s first ``w:gridBefore``, its
+    cells], each ``<w:tc>`` child of a row as [its first ``w:tcPr``'s first ``w:gridSpan``, first
     ``w:vMerge``, its text in parts]; and the table's width, within the limits, checked in
     :func:`_rows_and_width`'s order. One iterator yields every element that may matter, in
     document order; an element counts only when its parent is the row, cell, paragraph or run it
@@ -288,7 +304,7 @@ def _scan_rows(table: Any, number: int, width: int, budget: _Budget) -> tuple[li
     tr = tr_pr = tc = tc_pr = p = None
     cell: list[Any] = [None, None, []]
     paragraphs = 0
-    for element in table.iter(_TR, _TR_PR, _GRID_BEFORE, _TC, _TC_PR, _GRID_SPAN, _VMERGE, _P, *_ITEMS):
+    for element in table.iter(_TR, _GRID_BEFORE, _TC, _GRID_SPAN, _VMERGE, _P, *_ITEMS):
         tag = element.tag
         if tag == _TC:
             if element.getparent() is tr:
@@ -299,28 +315,42 @@ def _scan_rows(table: Any, number: int, width: int, budget: _Budget) -> tuple[li
                 p, paragraphs = element, paragraphs + 1
                 if paragraphs > 1:
                     cell[2].append("\n")
-        elif tag == _TC_PR:
-            if tc_pr is None and element.getparent() is tc:
-                tc_pr = element
-        elif tag in _ITEMS:
-            text = _item(element, tag, p)
-            if text:
-                cell[2].append(text)
+        elif tag == _T:
+            run = element.getparent()
+            if run.tag == _R:
+                parent = run.getparent()
+                if (parent is p or (parent.tag == _HYPERLINK and parent.getparent() is p)) and element.text:
+                    cell[2].append(element.text)
         elif tag in (_VMERGE, _GRID_SPAN):
             slot = 1 if tag == _VMERGE else 0
-            if cell[slot] is None and element.getparent() is tc_pr:
-                cell[slot] = element
+            if cell[slot] is None:
+                properties = element.getparent()
+                if properties is tc_pr or (tc_pr is None and _first(properties, tc, _TC_PR)):
+                    tc_pr, cell[slot] = properties, element
         elif tag == _TR:
             if element.getparent() is table:
                 width = _row_checked(rows, number, width, budget)
-                tr, tr_pr, tc, cells = element, None, None, []
+                tr, tr_pr, tc, tc_pr, cells = element, None, None, None, []
                 rows.append([None, cells])
-        elif tag == _TR_PR:
-            if tr_pr is None and element.getparent() is tr:
-                tr_pr = element
-        elif rows and rows[-1][0] is None and element.getparent() is tr_pr:  # a w:gridBefore
-            rows[-1][0] = element
+        elif tag == _GRID_BEFORE:
+            if rows and rows[-1][0] is None:
+                properties = element.getparent()
+                if properties is tr_pr or (tr_pr is None and _first(properties, tr, _TR_PR)):
+                    tr_pr, rows[-1][0] = properties, element
+        else:
+            text = _item(element, tag, p)
+            if text:
+                cell[2].append(text)
     return rows, _row_checked(rows, number, width, budget, final=True)
+
+
+def _first(element: Any, parent: Any, tag: str) -> bool:
+    """True when ``element`` is ``parent``'s first child with ``tag``."""
+    if element.tag != tag or element.getparent() is not parent:
+        return False
+    return element.getprevious() is None or all(
+        sibling.tag != tag for sibling in element.itersiblings(preceding=True)
+    )
 
 
 def _row_checked(rows: list[Any], number: int, width: int, budget: _Budget, *, final: bool = False) -> int:
@@ -365,7 +395,7 @@ def _child(element: Any, tag: str) -> Any:
     return None
 
 
-def _first(elements: list[Any], tag: str) -> Any:
+def _first_of(elements: list[Any], tag: str) -> Any:
     """The first of ``elements`` with ``tag``; None if none."""
     for element in elements:
         if element.tag == tag:
@@ -400,7 +430,7 @@ def _row(
         column = len(row)
         span, continues = 1, False
         children = list(tc)  # walked once, by tag: its w:tcPr and its paragraphs
-        properties = _first(children, _TC_PR)
+        properties = _first_of(children, _TC_PR)
         if properties is not None:
             room = width - column - (count - index - 1)  # what the cells after this one still need
             grid_span, vmerge = _span_and_merge(properties)

@@ -47,6 +47,8 @@ _DTD_MARKERS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _PROLOG_BYTES = 65_536
+_READ_AHEAD = 4096
+"""What zipfile reads of a member at least (``ZipExtFile.MIN_READ_SIZE``)."""
 _ROOT_START = re.compile(rb"<[A-Za-z_]|<\x00[A-Za-z_]\x00|\x00<\x00[A-Za-z_]")
 """An element's start tag, in UTF-8 or UTF-16: the root element ends the prolog."""
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -286,9 +288,12 @@ class _Members:
 
 def _direct(data: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
     """A member's first ``limit`` bytes decompressed straight from the package's bytes, exactly
-    what :mod:`zipfile` reads: only when the local header is one zipfile opens without a word (its
-    signature, the same name, no encryption or patch flag), the member stored or deflated, its
-    data all there, and, read to the end, its CRC right. None otherwise: zipfile then reads it."""
+    what ``archive.open(info).read(limit)`` returns, when :mod:`zipfile` would return them
+    without a word: the local header one it opens (its signature, the same name, no encryption
+    or patch flag), the member stored or deflated and all there; read to its end, its CRC
+    right; read in part, zipfile's first read (:data:`_READ_AHEAD` or ``limit`` bytes, whichever
+    is more) stopping short of the end, so zipfile would not check the CRC either. None
+    otherwise: zipfile then reads it, and says what is wrong."""
     at = info.header_offset
     header = data[at : at + 30]
     if len(header) < 30 or header[:4] != b"PK\x03\x04" or info.flag_bits & 0x61:
@@ -298,22 +303,26 @@ def _direct(data: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
         local = data[at + 30 : at + 30 + names].decode("utf-8" if flags & 0x800 else "cp437")
     except UnicodeDecodeError:
         return None
-    if local != info.orig_filename:
-        return None
     start, want = at + 30 + names + extra, min(limit, info.file_size)
     packed = data[start : start + info.compress_size]
-    if info.compress_type == zipfile.ZIP_STORED:
-        found = packed[:want]
-    elif info.compress_type == zipfile.ZIP_DEFLATED and want > 0:
-        try:
-            found = zlib.decompressobj(-15).decompress(packed, want)
-        except zlib.error:
-            return None
-    else:
+    if local != info.orig_filename or len(packed) != info.compress_size or want <= 0:
         return None
-    if len(found) != want or (want == info.file_size and zlib.crc32(found) != info.CRC):
+    stored, chunk = info.compress_type == zipfile.ZIP_STORED, max(limit, _READ_AHEAD)
+    if not stored and info.compress_type != zipfile.ZIP_DEFLATED:
         return None
-    return found
+    stream = zlib.decompressobj(-15)
+    try:
+        if want == info.file_size:  # the whole member
+            found = packed[:want] if stored else stream.decompress(packed, want)
+            return found if len(found) == want and zlib.crc32(found) == info.CRC else None
+        if stored:
+            return packed[:want] if info.compress_size > chunk else None
+        found = stream.decompress(packed[:chunk], chunk)
+    except zlib.error:
+        return None
+    if len(found) < want or stream.eof or (info.compress_size <= chunk and not stream.unconsumed_tail):
+        return None
+    return found[:want]
 
 
 def _check_prolog(data: bytes, info: zipfile.ZipInfo, name: str) -> None:

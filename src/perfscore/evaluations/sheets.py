@@ -163,15 +163,19 @@ class _Sheet:
         texts: dict[int, list[str]] = {}
         last_row = last_column = 0
         percent = self.percent
+        floats: dict[float, str] = {}  # 10.0 → "10", read once (0.0 and -0.0 are both "0")
         for r, values in enumerate(rows, top + 1):
             row = None
             for c, value in enumerate(values, left + 1):
-                if value == "" or value is None:
-                    continue
-                if type(value) is str:
+                kind = type(value)
+                if kind is str:
+                    if not value:
+                        continue
                     text = value.strip()
-                elif type(value) is float and (not percent or (r, c) not in percent):
-                    text = _float_text(value)
+                elif value is None:
+                    continue
+                elif kind is float and (not percent or (r, c) not in percent):
+                    text = floats.get(value) or floats.setdefault(value, _float_text(value))
                 else:
                     text = _text(value, (r, c) in percent)
                 if len(text) > MAX_CELL_CHARS:
@@ -229,14 +233,19 @@ class _Sheet:
             kept.append((top, left, bottom, right, text, self.address(top, left)))
         anchors: dict[int, list[str]] = {}
         for top, left, bottom, right, text, anchor in kept:
+            at, blanks, marked = left - 1, [""] * (right - left), [anchor] * (right - left)
             for r in range(top, bottom + 1):
-                row = texts.get(r) or texts.setdefault(r, [""] * last_column)
-                marks = anchors.get(r) or anchors.setdefault(r, [""] * last_column)
+                row, marks = texts.get(r), anchors.get(r)
+                if row is None:
+                    row = texts[r] = [""] * last_column
+                if marks is None:
+                    marks = anchors[r] = [""] * last_column
                 if r != top:
-                    row[left - 1] = text
-                    marks[left - 1] = anchor
-                row[left:right] = repeat("", right - left)
-                marks[left:right] = repeat(anchor, right - left)
+                    row[at] = text
+                    marks[at] = anchor
+                if blanks:
+                    row[left:right] = blanks
+                    marks[left:right] = marked
         return anchors
 
 
