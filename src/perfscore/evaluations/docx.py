@@ -9,9 +9,11 @@ of one cell are counted against :mod:`.limits` as they are read.
 The document part is parsed by lxml directly (as python-docx parses it, with no entities and
 no network) and its text taken as python-docx's ``Paragraph.text`` gives it (runs and hyperlinks;
 ``w:tab`` → tab, a text-wrapping ``w:br`` or ``w:cr`` → new line, ``w:noBreakHyphen`` → "-"):
-ten times faster than building python-docx's document. ``legacy=True`` reads through
-python-docx itself, for the benchmark and the test that both give the same grid. The package is
-checked first by :func:`~.package.check_package`.
+ten times faster than building python-docx's document. Each table is read in one pass over
+its elements (:func:`_scan_rows`: an element counts only when its parent is the one it must be a
+child of) and its cells built at once. ``legacy=True`` reads through python-docx itself and
+walks down each cell, for the benchmark and the tests that both give the same grid. The package
+is checked first by :func:`~.package.check_package`.
 """
 
 from __future__ import annotations
@@ -271,7 +273,7 @@ def _fast_table(table: Any, number: int, budget: _Budget) -> list[list[Cell]]:
             if vmerge is not None and at < above_end and vmerge.get(_VAL, "continue") == "continue":
                 text, anchor = texts[at], anchors[at] or addresses[at]
             else:
-                text = "".join(parts)
+                text = parts[0] if len(parts) == 1 else "".join(parts)
                 if len(text) > MAX_CELL_CHARS:
                     budget.text(address, text)
                 text, anchor = text.strip(), ""
@@ -319,8 +321,10 @@ def _scan_rows(table: Any, number: int, width: int, budget: _Budget) -> tuple[li
             run = element.getparent()
             if run.tag == _R:
                 parent = run.getparent()
-                if (parent is p or (parent.tag == _HYPERLINK and parent.getparent() is p)) and element.text:
-                    cell[2].append(element.text)
+                if parent is p or (parent.tag == _HYPERLINK and parent.getparent() is p):
+                    text = element.text
+                    if text:
+                        cell[2].append(text)
         elif tag in (_VMERGE, _GRID_SPAN):
             slot = 1 if tag == _VMERGE else 0
             if cell[slot] is None:

@@ -45,9 +45,10 @@ def cells(
     texts: Iterable[str], addresses: Sequence[str], anchors: Union[str, Iterable[str]] = ""
 ) -> list[Cell]:
     """``[Cell(text, address, anchor) …]`` for the texts, addresses and anchors taken in step
-    (``anchors`` one for all when a string), as many as ``addresses``: the same cells, built
-    without a Python call per cell (a reader builds thousands per form). Each slot is set as
-    :class:`Cell`'s own ``__init__`` sets it; the class has no validator or converter to skip."""
+    (``anchors`` one for all when a string): the same cells, built without a Python call per
+    cell (a reader builds thousands per form). ``texts`` and ``anchors`` must hold as many as
+    ``addresses``. Each slot is set as :class:`Cell`'s own ``__init__`` sets it; the class has
+    no validator or converter to skip (tests/test_grid_readers.py compares the two)."""
     made = list(map(_NEW, repeat(Cell, len(addresses))))
     any(map(_SET_TEXT, made, texts))
     any(map(_SET_ADDRESS, made, addresses))

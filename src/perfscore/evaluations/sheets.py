@@ -437,9 +437,8 @@ def _scan_sheet(xml: bytes, name: str, title: str, percent_styles: set[int]) -> 
     found: a few regular-expression passes over the XML, a Python step only for a match that
     may be out of bounds or is percent-styled."""
     scan = _Scan()
-    elements = (
-        len(_ELEMENT.findall(xml)) if xml.count(b"<") > MAX_SHEET_ELEMENTS else 0
-    )  # each starts with "<"
+    # every element counted starts with "<": a sheet with fewer "<" than the limit is not counted
+    elements = len(_ELEMENT.findall(xml)) if xml.count(b"<") > MAX_SHEET_ELEMENTS else 0
     if elements > MAX_SHEET_ELEMENTS:
         too_large(
             name,
