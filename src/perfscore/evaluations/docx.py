@@ -9,9 +9,11 @@ of one cell are counted against :mod:`.limits` as they are read.
 The document part is parsed by lxml directly (as python-docx parses it, with no entities and
 no network) and its text taken as python-docx's ``Paragraph.text`` gives it (runs and hyperlinks;
 ``w:tab`` → tab, a text-wrapping ``w:br`` or ``w:cr`` → new line, ``w:noBreakHyphen`` → "-"):
-ten times faster than building python-docx's document. ``legacy=True`` reads through
-python-docx itself, for the benchmark and the test that both give the same grid. The package is
-checked first by :func:`~.package.check_package`.
+ten times faster than building python-docx's document. Each table is read in one pass over
+its elements (:func:`_scan_rows`: an element counts only when its parent is the one it must be a
+child of) and its cells built at once. ``legacy=True`` reads through python-docx itself and
+walks down each cell, for the benchmark and the tests that both give the same grid. The package
+is checked first by :func:`~.package.check_package`.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NoReturn, Optional
 
-from .grid import Cell, Grid
+from .grid import Cell, Grid, cells
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS
 from .package import read_package
 from .problems import too_large
@@ -46,6 +49,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _HYPERLINK = (W + tag for tag in ("p", "tbl", "tr", "tc", "r", "hyperlink"))
 _RUN_TEXT = {W + "t": None, W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-"}
 _BR = W + "br"
+_T = W + "t"
+_ITEM_TEXT = {W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_ITEMS = frozenset((_T, _BR, *_ITEM_TEXT))
+"""The elements of a run that :func:`_paragraph_text` reads."""
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
@@ -80,8 +87,9 @@ def docx_from_bytes(
                 rows.append([Cell(text, where)])
         elif child.tag == _TBL:
             tables += 1
-            for row in _table(child, tables, text_of, budget):
-                rows.append(row)
+            rows.extend(
+                _table(child, tables, text_of, budget) if legacy else _fast_table(child, tables, budget)
+            )
     return [rows]
 
 
@@ -236,7 +244,151 @@ def _rows_and_width(table: Any, number: int, budget: _Budget) -> tuple[list[Any]
     return trs, width
 
 
+def _fast_table(table: Any, number: int, budget: _Budget) -> list[list[Cell]]:
+    """:func:`_table`'s rows, the same cells, checks and errors in the same order, read from one
+    pass over the table's elements (:func:`_scan_rows`) instead of a walk down each cell; the
+    table's texts, addresses and anchors are gathered first and its cells built at once."""
+    grid = table.find(_TBL_GRID)
+    width = 0 if grid is None else sum(1 for _ in grid.iterchildren(_GRID_COL))
+    if width > MAX_COLUMNS:
+        budget.columns_exceeded(f"表{number}", "columns in a table", width)
+    rows, width = _scan_rows(table, number, width, budget)
+    texts: list[str] = []
+    addresses: list[str] = []
+    anchors: list[str] = []
+    ends: list[int] = []
+    above = above_end = 0  # the row above: texts[above:above_end]
+    for r, (before, row) in enumerate(rows, 1):
+        prefix, start = f"表{number} R{r}C", len(texts)
+        pad = min(_int_value(before), width - len(row))
+        if pad > 0:
+            texts.extend(repeat("", pad))
+            anchors.extend(repeat("", pad))
+            addresses.extend([f"{prefix}{c}" for c in range(1, pad + 1)])
+        last = len(row) - 1
+        for index, (grid_span, vmerge, parts) in enumerate(row):
+            column = len(texts) - start
+            address = f"{prefix}{column + 1}"
+            at = above + column
+            if vmerge is not None and at < above_end and vmerge.get(_VAL, "continue") == "continue":
+                text, anchor = texts[at], anchors[at] or addresses[at]
+            else:
+                text = parts[0] if len(parts) == 1 else "".join(parts)
+                if len(text) > MAX_CELL_CHARS:
+                    budget.text(address, text)
+                text, anchor = text.strip(), ""
+            texts.append(text)
+            addresses.append(address)
+            anchors.append(anchor)
+            if grid_span is not None:
+                span = min(_int_value(grid_span), width - column - (last - index))
+                if span > 1:
+                    texts.extend(repeat("", span - 1))
+                    anchors.extend(repeat(anchor or address, span - 1))
+                    addresses.extend([f"{prefix}{c}" for c in range(column + 2, column + span + 1)])
+        budget.row(f"{prefix}1", len(texts) - start)
+        above, above_end = start, len(texts)
+        ends.append(above_end)
+    made = cells(texts, addresses, anchors)
+    return [made[a:b] for a, b in zip([0, *ends], ends)]
+
+
+def _scan_rows(table: Any, number: int, width: int, budget: _Budget) -> tuple[list[Any], int]:
+    """Each ``<w:tr>`` child of the table as [its first ``w:trPr``'s first ``w:gridBefore``, its
+    cells], each ``<w:tc>`` child of a row as [its first ``w:tcPr``'s first ``w:gridSpan``, first
+    ``w:vMerge``, its text in parts]; and the table's width, within the limits, checked in
+    :func:`_rows_and_width`'s order. One iterator yields every element that may matter, in
+    document order; an element counts only when its parent is the row, cell, paragraph or run it
+    must be a child of (so nested tables and runs inside other elements are passed over, as the
+    walk from each parent down passes them)."""
+    rows: list[Any] = []
+    cells: list[list[Any]] = []
+    tr = tr_pr = tc = tc_pr = p = None
+    cell: list[Any] = [None, None, []]
+    paragraphs = 0
+    for element in table.iter(_TR, _GRID_BEFORE, _TC, _GRID_SPAN, _VMERGE, _P, *_ITEMS):
+        tag = element.tag
+        if tag == _TC:
+            if element.getparent() is tr:
+                tc, tc_pr, paragraphs, cell = element, None, 0, [None, None, []]
+                cells.append(cell)
+        elif tag == _P:
+            if element.getparent() is tc:
+                p, paragraphs = element, paragraphs + 1
+                if paragraphs > 1:
+                    cell[2].append("\n")
+        elif tag == _T:
+            run = element.getparent()
+            if run.tag == _R:
+                parent = run.getparent()
+                if parent is p or (parent.tag == _HYPERLINK and parent.getparent() is p):
+                    text = element.text
+                    if text:
+                        cell[2].append(text)
+        elif tag in (_VMERGE, _GRID_SPAN):
+            slot = 1 if tag == _VMERGE else 0
+            if cell[slot] is None:
+                properties = element.getparent()
+                if properties is tc_pr or (tc_pr is None and _first(properties, tc, _TC_PR)):
+                    tc_pr, cell[slot] = properties, element
+        elif tag == _TR:
+            if element.getparent() is table:
+                width = _row_checked(rows, number, width, budget)
+                tr, tr_pr, tc, tc_pr, cells = element, None, None, None, []
+                rows.append([None, cells])
+        elif tag == _GRID_BEFORE:
+            if rows and rows[-1][0] is None:
+                properties = element.getparent()
+                if properties is tr_pr or (tr_pr is None and _first(properties, tr, _TR_PR)):
+                    tr_pr, rows[-1][0] = properties, element
+        else:
+            text = _item(element, tag, p)
+            if text:
+                cell[2].append(text)
+    return rows, _row_checked(rows, number, width, budget, final=True)
+
+
+def _first(element: Any, parent: Any, tag: str) -> bool:
+    """True when ``element`` is ``parent``'s first child with ``tag``."""
+    if element.tag != tag or element.getparent() is not parent:
+        return False
+    return element.getprevious() is None or all(
+        sibling.tag != tag for sibling in element.itersiblings(preceding=True)
+    )
+
+
+def _row_checked(rows: list[Any], number: int, width: int, budget: _Budget, *, final: bool = False) -> int:
+    """The last row of ``rows`` checked for its cells, and (unless ``final``) the row about to
+    follow it for the rows of the document; the table's width so far."""
+    if rows:
+        count = len(rows[-1][1])
+        if count > MAX_COLUMNS:
+            budget.columns_exceeded(f"表{number} R{len(rows)}", "cells in a table row", count)
+        width = max(width, count)
+    if not final and budget.rows + len(rows) + 1 > MAX_ROWS:
+        budget.rows_exceeded(f"表{number} R{len(rows) + 1}")
+    return width
+
+
+def _item(element: Any, tag: str, p: Any) -> str:
+    """What a run's ``w:t``, ``w:tab``, ``w:br``… adds to paragraph ``p``'s text, as
+    :func:`_paragraph_text` reads it: nothing unless its run is a child of ``p`` or of a
+    ``w:hyperlink`` child of ``p``."""
+    run = element.getparent()
+    if run.tag != _R:
+        return ""
+    parent = run.getparent()
+    if parent is not p and (parent.tag != _HYPERLINK or parent.getparent() is not p):
+        return ""
+    if tag == _T:
+        return element.text or ""
+    if tag == _BR:
+        return "\n" if element.get(W + "type", "textWrapping") == "textWrapping" else ""
+    return _ITEM_TEXT[tag]
+
+
 _TR_PR, _GRID_BEFORE = W + "trPr", W + "gridBefore"
+_TBL_GRID, _GRID_COL = W + "tblGrid", W + "gridCol"
 _TC_PR, _GRID_SPAN, _VMERGE, _VAL = W + "tcPr", W + "gridSpan", W + "vMerge", W + "val"
 
 
@@ -247,7 +399,7 @@ def _child(element: Any, tag: str) -> Any:
     return None
 
 
-def _first(elements: list[Any], tag: str) -> Any:
+def _first_of(elements: list[Any], tag: str) -> Any:
     """The first of ``elements`` with ``tag``; None if none."""
     for element in elements:
         if element.tag == tag:
@@ -282,7 +434,7 @@ def _row(
         column = len(row)
         span, continues = 1, False
         children = list(tc)  # walked once, by tag: its w:tcPr and its paragraphs
-        properties = _first(children, _TC_PR)
+        properties = _first_of(children, _TC_PR)
         if properties is not None:
             room = width - column - (count - index - 1)  # what the cells after this one still need
             grid_span, vmerge = _span_and_merge(properties)

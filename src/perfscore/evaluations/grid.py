@@ -12,11 +12,13 @@ Merged cells, as the readers expand them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+from typing import Any, Union
 
 import attrs
 
-__all__ = ["Cell", "Grid"]
+__all__ = ["Cell", "Grid", "cells"]
 
 
 @attrs.frozen
@@ -32,3 +34,23 @@ class Cell:
 
 Grid = Sequence[Sequence[Cell]]
 """Rows of cells, top to bottom; rows may differ in length (a document holds several tables)."""
+
+_NEW: Any = object.__new__
+_SET_TEXT: Any = Cell.__dict__["text"].__set__
+_SET_ADDRESS: Any = Cell.__dict__["address"].__set__
+_SET_ANCHOR: Any = Cell.__dict__["anchor"].__set__
+
+
+def cells(
+    texts: Iterable[str], addresses: Sequence[str], anchors: Union[str, Iterable[str]] = ""
+) -> list[Cell]:
+    """``[Cell(text, address, anchor) …]`` for the texts, addresses and anchors taken in step
+    (``anchors`` one for all when a string): the same cells, built without a Python call per
+    cell (a reader builds thousands per form). ``texts`` and ``anchors`` must hold as many as
+    ``addresses``. Each slot is set as :class:`Cell`'s own ``__init__`` sets it; the class has
+    no validator or converter to skip (tests/test_grid_readers.py compares the two)."""
+    made = list(map(_NEW, repeat(Cell, len(addresses))))
+    any(map(_SET_TEXT, made, texts))
+    any(map(_SET_ADDRESS, made, addresses))
+    any(map(_SET_ANCHOR, made, repeat(anchors) if isinstance(anchors, str) else anchors))
+    return made

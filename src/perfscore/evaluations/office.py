@@ -52,10 +52,10 @@ class Reader(Protocol):
 
 
 def _xlsx(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Grid]:
-    from .sheets import read_sheets
+    from .sheets import read_sheets, sheet_part
 
     parts: dict[str, bytes] = {}
-    check_package(data, name, "Excel", keep=parts, archive=archive)
+    check_package(data, name, "Excel", keep=parts, archive=archive, whole=sheet_part)
     return read_sheets(data, name, "xlsx", parts, archive)
 
 
@@ -84,7 +84,7 @@ def _docx(data: bytes, name: str, archive: Optional[ZipFile] = None) -> list[Gri
     from .docx import docx_from_bytes, word_parsed
 
     parts: dict[str, bytes] = {}
-    check_package(data, name, "Word", parsed=word_parsed, keep=parts, archive=archive)
+    check_package(data, name, "Word", parsed=word_parsed, keep=parts, archive=archive, whole=word_parsed)
     return docx_from_bytes(data, name, parts=parts, archive=archive)
 
 

@@ -15,6 +15,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -46,6 +47,8 @@ _DTD_MARKERS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _PROLOG_BYTES = 65_536
+_READ_AHEAD = 4096
+"""What zipfile reads of a member at least (``ZipExtFile.MIN_READ_SIZE``)."""
 _ROOT_START = re.compile(rb"<[A-Za-z_]|<\x00[A-Za-z_]\x00|\x00<\x00[A-Za-z_]")
 """An element's start tag, in UTF-8 or UTF-16: the root element ends the prolog."""
 _CONTROL = re.compile(r"[\x00-\x1f]")
@@ -79,6 +82,7 @@ def check_package(
     parsed: Optional[Callable[[str], bool]] = None,
     keep: Optional[dict[str, bytes]] = None,
     archive: Optional[zipfile.ZipFile] = None,
+    whole: Optional[Callable[[str], bool]] = None,
 ) -> bytes:
     """``data`` itself, once it is known to be a zip package of sane size that holds a
     ``kind`` ("Word", "Excel" or "OpenDocument") document; else an :class:`EvaluationError`.
@@ -86,7 +90,8 @@ def check_package(
     ``parsed`` names the members the reader parses as XML (all but media when not given): only
     they are decompressed and scanned for a document type declaration; every member's size and
     ratio is checked from the central directory whatever it is. ``keep`` receives the parts the
-    check read whole (those under :data:`_PROLOG_BYTES`), so the reader need not read them again.
+    check read whole (those under :data:`_PROLOG_BYTES`, and those ``whole`` names, the parts
+    the reader reads itself, whatever their size), so the reader need not read them again.
     ``archive`` is ``data`` already opened by :func:`open_zip` (the caller keeps and closes it),
     so the central directory is not read again."""
     suffixes = {"Word": ".docx", "Excel": ".xlsx"}.get(kind, ".ods")
@@ -110,10 +115,10 @@ def check_package(
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
             unreadable(name, f"not {_a(kind)} file: a corrupt zip package ({exc})")
         with opened:
-            return check_package(data, name, kind, parsed=parsed, keep=keep, archive=opened)
+            return check_package(data, name, kind, parsed=parsed, keep=keep, archive=opened, whole=whole)
     _check_members(archive, name)
     _check_kind(archive.namelist(), name, kind)
-    _check_xml(archive, name, parsed or _parsed, {} if keep is None else keep)
+    _Members(archive, data, whole).check(name, parsed or _parsed, {} if keep is None else keep)
     return data
 
 
@@ -241,49 +246,113 @@ def _check_kind(names: list[str], name: str, kind: str) -> None:
     )
 
 
-def _check_xml(
-    archive: zipfile.ZipFile, name: str, parsed: Callable[[str], bool], keep: dict[str, bytes]
-) -> None:
-    """Every part a reader may parse is UTF-8 or UTF-16 XML without a document type declaration.
+class _Members:
+    """The package's members, read straight from its bytes where :mod:`zipfile` would read
+    the same."""
 
-    Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
-    external entities (XXE) whatever the XML parser underneath (openpyxl reads some parts with
-    the standard library's expat, python-docx with lxml). A document type declaration can only
-    stand in the prolog, before the root element: only the part's first :data:`_PROLOG_BYTES`
-    are decompressed and searched, and a part whose root element does not start within them
-    is refused.
-    """
-    for info in archive.infolist():
-        if not parsed(info.filename) or not _parsed(info.filename):
-            continue
-        with archive.open(info) as member:
-            data = member.read(_PROLOG_BYTES)
-        if len(data) == info.file_size:
-            keep[info.filename] = data
-        if info.file_size > len(data) and not _ROOT_START.search(data):
-            unreadable(
-                name,
-                f"refused: an XML part whose root element does not start in its first {_PROLOG_BYTES:,} bytes",
-                info.filename,
-            )
-        head = data[:200]
-        if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or head[:4].count(0) >= 3:
-            unreadable(name, "refused: an XML part in UTF-32 (Office writes UTF-8 or UTF-16)", info.filename)
-        declared = _DECLARED_ENCODING.search(head.replace(b"\x00", b""))
-        if declared and declared.group(1).lower().replace(b"_", b"-") not in (
-            b"utf-8",
-            b"utf8",
-            b"utf-16",
-            b"utf16",
-        ):
-            unreadable(name, "refused: an XML part in an encoding other than UTF-8 or UTF-16", info.filename)
-        if b"!" in data and any(marker in data for marker in _DTD_MARKERS):  # every marker has "!"
-            unreadable(
-                name,
-                "refused: an XML part with a document type declaration (Office never writes one; "
-                "it can expand entities or read other files)",
-                info.filename,
-            )
+    def __init__(self, archive: zipfile.ZipFile, data: bytes, whole: Optional[Callable[[str], bool]]) -> None:
+        self.archive, self.data, self.whole = archive, data, whole
+
+    def check(self, name: str, parsed: Callable[[str], bool], keep: dict[str, bytes]) -> None:
+        """Every part a reader may parse is UTF-8 or UTF-16 XML without a document type declaration.
+
+        Office never writes a DTD; refusing one closes entity expansion ("billion laughs") and
+        external entities (XXE) whatever the XML parser underneath (openpyxl reads some parts with
+        the standard library's expat, python-docx with lxml). A document type declaration can only
+        stand in the prolog, before the root element: only the part's first :data:`_PROLOG_BYTES`
+        are searched (and decompressed, unless ``whole`` names the part and it reads cleanly),
+        and a part whose root element does not start within them is refused.
+        """
+        for info in self.archive.infolist():
+            if not parsed(info.filename) or not _parsed(info.filename):
+                continue
+            data = self.read(info)
+            if len(data) == info.file_size:
+                keep[info.filename] = data
+            _check_prolog(data[:_PROLOG_BYTES], info, name)
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """The member whole when ``whole`` names it and it reads cleanly from the bytes, else
+        its first :data:`_PROLOG_BYTES`, as ``archive.open(info).read(_PROLOG_BYTES)`` gives them
+        (:mod:`zipfile` itself reads them whenever :func:`_direct` cannot, and says what is wrong)."""
+        if self.whole is not None and info.file_size > _PROLOG_BYTES and self.whole(info.filename):
+            found = _direct(self.data, info, info.file_size)
+            if found is not None:
+                return found
+        found = _direct(self.data, info, _PROLOG_BYTES)
+        if found is not None:
+            return found
+        with self.archive.open(info) as member:
+            return member.read(_PROLOG_BYTES)
+
+
+def _direct(data: bytes, info: zipfile.ZipInfo, limit: int) -> Optional[bytes]:
+    """A member's first ``limit`` bytes decompressed straight from the package's bytes, exactly
+    what ``archive.open(info).read(limit)`` returns, when :mod:`zipfile` would return them
+    without a word: the local header one it opens (its signature, the same name, no encryption
+    or patch flag), the member stored or deflated and all there; read to its end, its CRC
+    right; read in part, zipfile's first read (:data:`_READ_AHEAD` or ``limit`` bytes, whichever
+    is more) stopping short of the end, so zipfile would not check the CRC either. None
+    otherwise: zipfile then reads it, and says what is wrong."""
+    at = info.header_offset
+    header = data[at : at + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04" or info.flag_bits & 0x61:
+        return None
+    flags, names, extra = struct.unpack_from("<H", header, 6)[0], *struct.unpack_from("<HH", header, 26)
+    try:
+        local = data[at + 30 : at + 30 + names].decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    start, want = at + 30 + names + extra, min(limit, info.file_size)
+    packed = data[start : start + info.compress_size]
+    if local != info.orig_filename or len(packed) != info.compress_size or want <= 0:
+        return None
+    stored, chunk = info.compress_type == zipfile.ZIP_STORED, max(limit, _READ_AHEAD)
+    if not stored and info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    stream = zlib.decompressobj(-15)
+    try:
+        if want == info.file_size:  # the whole member
+            found = packed[:want] if stored else stream.decompress(packed, want)
+            return found if len(found) == want and zlib.crc32(found) == info.CRC else None
+        if stored:
+            return packed[:want] if info.compress_size > chunk else None
+        found = stream.decompress(packed[:chunk], chunk)
+    except zlib.error:
+        return None
+    if len(found) < want or stream.eof or (info.compress_size <= chunk and not stream.unconsumed_tail):
+        return None
+    return found[:want]
+
+
+def _check_prolog(data: bytes, info: zipfile.ZipInfo, name: str) -> None:
+    """A part's first :data:`_PROLOG_BYTES` (or all of a smaller part): refused when its root
+    element does not start there, or it is UTF-32, in another declared encoding, or holds a
+    document type or entity declaration."""
+    if info.file_size > len(data) and not _ROOT_START.search(data):
+        unreadable(
+            name,
+            f"refused: an XML part whose root element does not start in its first {_PROLOG_BYTES:,} bytes",
+            info.filename,
+        )
+    head = data[:200]
+    if head.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or head[:4].count(0) >= 3:
+        unreadable(name, "refused: an XML part in UTF-32 (Office writes UTF-8 or UTF-16)", info.filename)
+    declared = _DECLARED_ENCODING.search(head.replace(b"\x00", b""))
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (
+        b"utf-8",
+        b"utf8",
+        b"utf-16",
+        b"utf16",
+    ):
+        unreadable(name, "refused: an XML part in an encoding other than UTF-8 or UTF-16", info.filename)
+    if b"!" in data and any(marker in data for marker in _DTD_MARKERS):  # every marker has "!"
+        unreadable(
+            name,
+            "refused: an XML part with a document type declaration (Office never writes one; "
+            "it can expand entities or read other files)",
+            info.filename,
+        )
 
 
 def _a(kind: str) -> str:

@@ -27,14 +27,16 @@ import posixpath
 import re
 import zipfile
 from decimal import Decimal
+from itertools import chain, cycle, repeat
+from operator import add
 from typing import Any, NoReturn, Optional
 
 from ..decimals import CONTEXT
-from .grid import Cell, Grid
+from .grid import Grid, cells
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEET_ELEMENTS
 from .problems import too_large
 
-__all__ = ["read_sheets"]
+__all__ = ["read_sheets", "sheet_part"]
 
 _ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(?:c|row|mergeCell)\b")
 _FAR_CELL = re.compile(
@@ -46,6 +48,9 @@ _FAR_ROW = re.compile(
     rb"(.*?)</(?:[A-Za-z_][\w.-]{0,20}:)?row>",
     re.DOTALL,
 )
+_FAR = re.compile(rb"""r\s{0,5}=\s{0,5}["']\$?(?:[A-Za-z]{2}|[A-Za-z]?\$?[0-9]{5})""")
+"""What every match of :data:`_FAR_CELL` and of :data:`_FAR_ROW` holds (a reference of two
+letters or five digits): a sheet without it is scanned by neither."""
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(?:v|is)\b")
 _R = re.compile(rb"""\br\s{0,5}=\s{0,5}["']\$?([A-Za-z]{1,4})\$?([0-9]{1,9})["']""")
 _S = re.compile(rb"""\bs\s{0,5}=\s{0,5}["']([0-9]{1,9})["']""")
@@ -81,6 +86,11 @@ def read_sheets(
         return grids
     finally:
         workbook.close()
+
+
+def sheet_part(member: str) -> bool:
+    """A worksheet part, which :func:`read_sheets` scans whole: the package check reads it once."""
+    return "/worksheets/" in "/" + member.lower()
 
 
 class _Scan:
@@ -126,28 +136,59 @@ class _Sheet:
                 f"{sheet.height:,} rows × {sheet.width:,} columns",
                 f"at most {MAX_CELLS:,} (MAX_CELLS)",
             )
-        texts: dict[tuple[int, int], str] = {}
+        texts, last_row, last_column = self.texts(sheet.to_python(skip_empty_area=True), top, left)
+        self.prefixes = ["", *(f"{self.ref}!{_letters(c)}" for c in range(1, last_column + 1))]
+        ranges = self.merges if self.merges is not None else sheet.merged_cell_ranges or ()
+        if not last_row:
+            return []  # values, but every one blank
+        anchors = self.merged(ranges, texts, last_row, last_column)
+        blank, numbers = [""] * last_column, range(1, last_row + 1)
+        made = cells(
+            chain.from_iterable([texts.get(r, blank) for r in numbers]),
+            list(
+                map(
+                    add,
+                    cycle(self.prefixes[1:]),
+                    chain.from_iterable([repeat(str(r), last_column) for r in numbers]),
+                )
+            ),
+            chain.from_iterable([anchors.get(r, blank) for r in numbers]),
+        )
+        return [made[at : at + last_column] for at in range(0, len(made), last_column)]
+
+    def texts(self, rows: Any, top: int, left: int) -> tuple[dict[int, list[str]], int, int]:
+        """Each row that holds a value, by its number, as the texts of its columns from A (every
+        row as long as the widest); the last row and column that hold a value (a text of spaces
+        included). ``rows`` are the values from calamine's ``start`` (0-based ``top``, ``left``)."""
+        texts: dict[int, list[str]] = {}
         last_row = last_column = 0
-        for r, values in enumerate(sheet.to_python(skip_empty_area=True), top + 1):
+        percent = self.percent
+        floats: dict[float, str] = {}  # 10.0 → "10", read once (0.0 and -0.0 are both "0")
+        for r, values in enumerate(rows, top + 1):
+            row = None
             for c, value in enumerate(values, left + 1):
-                if value == "" or value is None:
+                kind = type(value)
+                if kind is str:
+                    if not value:
+                        continue
+                    text = value.strip()
+                elif value is None:
                     continue
-                text = value.strip() if type(value) is str else _text(value, (r, c) in self.percent)
+                elif kind is float and (not percent or (r, c) not in percent):
+                    text = floats.get(value) or floats.setdefault(value, _float_text(value))
+                else:
+                    text = _text(value, (r, c) in percent)
                 if len(text) > MAX_CELL_CHARS:
                     self.text(text, r, c)  # refused, naming the cell
-                texts[(r, c)] = text
+                if row is None:
+                    row = texts[r] = [""] * (left + len(values))
+                row[c - 1] = text
                 last_row = r
                 if c > last_column:
                     last_column = c
-        self.prefixes = ["", *(f"{self.ref}!{_letters(c)}" for c in range(1, last_column + 1))]
-        ranges = self.merges if self.merges is not None else sheet.merged_cell_ranges or ()
-        merged = self.merged(ranges, texts, last_row, last_column)
-        columns = list(enumerate(self.prefixes))[1:]
-        get_merged, get_text = merged.get, texts.get
-        return [
-            [get_merged((r, c)) or Cell(get_text((r, c), ""), f"{prefix}{r}") for c, prefix in columns]
-            for r in range(1, last_row + 1)
-        ]
+        for r, row in texts.items():
+            texts[r] = (row + [""] * last_column)[:last_column]
+        return texts, last_row, last_column
 
     def bounds(self, rows: int, columns: int) -> None:
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
@@ -167,11 +208,13 @@ class _Sheet:
         return text
 
     def merged(
-        self, ranges: Any, texts: dict[tuple[int, int], str], last_row: int, last_column: int
-    ) -> dict[tuple[int, int], Cell]:
-        """Every cell of a merged range but its top-left one: the value repeated down the
-        range's leftmost column, blank elsewhere, ``anchor`` the top-left cell."""
-        merged: dict[tuple[int, int], Cell] = {}
+        self, ranges: Any, texts: dict[int, list[str]], last_row: int, last_column: int
+    ) -> dict[int, list[str]]:
+        """The merged ranges written into ``texts``: every cell of a range but its top-left one
+        shows the range's value down its leftmost column, blank elsewhere; returned, each row's
+        anchors (the top-left cell's address; blank outside the ranges). A cell two ranges
+        cover is the later range's; each range's value is its top-left cell's own."""
+        kept = []
         covered = 0
         for (top, left), (bottom, right) in ranges:
             top, left, bottom, right = top + 1, left + 1, bottom + 1, right + 1
@@ -186,14 +229,24 @@ class _Sheet:
                     f"more than {MAX_CELLS:,}",
                     f"at most {MAX_CELLS:,} (MAX_CELLS)",
                 )
-            anchor = self.address(top, left)
-            text = texts.get((top, left), "")
-            prefixes = self.prefixes
+            text = texts[top][left - 1] if top in texts else ""
+            kept.append((top, left, bottom, right, text, self.address(top, left)))
+        anchors: dict[int, list[str]] = {}
+        for top, left, bottom, right, text, anchor in kept:
+            at, blanks, marked = left - 1, [""] * (right - left), [anchor] * (right - left)
             for r in range(top, bottom + 1):
-                for c in range(left, right + 1):
-                    if (r, c) != (top, left):
-                        merged[(r, c)] = Cell(text if c == left else "", f"{prefixes[c]}{r}", anchor)
-        return merged
+                row, marks = texts.get(r), anchors.get(r)
+                if row is None:
+                    row = texts[r] = [""] * last_column
+                if marks is None:
+                    marks = anchors[r] = [""] * last_column
+                if r != top:
+                    row[at] = text
+                    marks[at] = anchor
+                if blanks:
+                    row[left:right] = blanks
+                    marks[left:right] = marked
+        return anchors
 
 
 class _Parts:
@@ -239,9 +292,9 @@ def _xls_scans(data: bytes, name: str) -> dict[str, _Scan]:
     from .compound import xls_percent_cells
 
     scans: dict[str, _Scan] = {}
-    for title, cells in xls_percent_cells(data).items():
+    for title, percent in xls_percent_cells(data).items():
         scans[title] = _Scan()
-        scans[title].percent = cells
+        scans[title].percent = percent
     return scans
 
 
@@ -384,7 +437,8 @@ def _scan_sheet(xml: bytes, name: str, title: str, percent_styles: set[int]) -> 
     found: a few regular-expression passes over the XML, a Python step only for a match that
     may be out of bounds or is percent-styled."""
     scan = _Scan()
-    elements = len(_ELEMENT.findall(xml))
+    # every element counted starts with "<": a sheet with fewer "<" than the limit is not counted
+    elements = len(_ELEMENT.findall(xml)) if xml.count(b"<") > MAX_SHEET_ELEMENTS else 0
     if elements > MAX_SHEET_ELEMENTS:
         too_large(
             name,
@@ -393,15 +447,18 @@ def _scan_sheet(xml: bytes, name: str, title: str, percent_styles: set[int]) -> 
             f"{elements:,}",
             f"at most {MAX_SHEET_ELEMENTS:,} (MAX_SHEET_ELEMENTS)",
         )
-    for match in _FAR_CELL.finditer(xml):  # two or more column letters, or five or more row digits
-        if not match.group(2):  # <c …/>: formatting only, no value
-            _check_reference(match.group(1), name, title)
-    for match in _FAR_ROW.finditer(xml):
-        row = int(match.group(1))
-        if row > MAX_ROWS and _VALUE.search(match.group(2)):
-            _beyond(name, title, row, 1)
+    if _FAR.search(xml):  # else neither pattern below can match
+        for match in _FAR_CELL.finditer(xml):  # two or more column letters, or five or more row digits
+            if not match.group(2):  # <c …/>: formatting only, no value
+                _check_reference(match.group(1), name, title)
+        for match in _FAR_ROW.finditer(xml):
+            row = int(match.group(1))
+            if row > MAX_ROWS and _VALUE.search(match.group(2)):
+                _beyond(name, title, row, 1)
     if percent_styles:
         styles = b"|".join(str(style).encode() for style in sorted(percent_styles))
+        if not re.search(rb"s\s{0,5}=\s{0,5}[\"'](?:" + styles + rb")[\"']", xml):
+            return scan  # what every match below holds: no cell has a percent style
         percent = re.compile(
             rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,2000}?\bs\s{0,5}=\s{0,5}[\"'](?:"
             + styles
@@ -463,6 +520,19 @@ def _text(value: Any, percent: bool) -> str:
     if isinstance(value, datetime.timedelta):
         return str(value)
     return str(value).strip()
+
+
+def _float_text(value: float) -> str:
+    """:func:`_text` of a float not shown as a percentage: its shortest repr (what
+    ``Decimal(repr(value))`` holds, within :data:`~perfscore.decimals.CONTEXT`'s 28 digits), less
+    a trailing ``.0``, which is all that normalizing it removes; an exponent, inf or nan is
+    left to :func:`_text`."""
+    text = repr(value)
+    if "e" in text or "n" in text:
+        return _text(value, False)
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
 
 
 def _plain(number: Decimal) -> str:
