@@ -156,11 +156,12 @@ class _Continued:
             part = block.rows
             if block.table:
                 if self.first and _furniture(blocks[:position]) and self.continues(block):
+                    part = _relaid(part, block.columns, self.columns)
                     part = self.joined(self.without_header(part))
                     self.first.extend(part)
                 else:
                     self.first = list(block.rows)
-                self.columns = block.columns
+                    self.columns = block.columns
                 self.last = part[-1] if part else self.last
             elif not _furniture((block,)):
                 self.first = []
@@ -168,9 +169,10 @@ class _Continued:
         return rows
 
     def continues(self, block: _Block) -> bool:
-        return len(block.columns) == len(self.columns) and all(
-            abs(a - b) <= _SAME_COLUMN for a, b in zip(block.columns, self.columns)
-        )
+        """The new part's column starts are the table's, or some of them: a Word table whose
+        meta or budget rows split the columns differently has more starts in its first part
+        than the indicator rows carried over to the next page."""
+        return bool(block.columns) and _positions(block.columns, self.columns) is not None
 
     def without_header(self, part: list[list[Cell]]) -> list[list[Cell]]:
         """``part`` without the rows that repeat the table's first rows (its header)."""
@@ -220,6 +222,45 @@ class _Continued:
                 if cell.anchor in moved:
                     row[c] = Cell(cell.text, cell.address, moved[cell.anchor])
         return rest
+
+
+def _positions(columns: Sequence[float], grid: Sequence[float]) -> Optional[list[int]]:
+    """The index in ``grid`` of each of ``columns`` (None when one is not there): the first
+    column starts where the table does."""
+    positions: list[int] = []
+    for x in columns:
+        found = [i for i, start in enumerate(grid) if abs(start - x) <= _SAME_COLUMN]
+        if not found or (positions and found[0] <= positions[-1]):
+            return None
+        positions.append(found[0])
+    return positions if positions and positions[0] == 0 else None
+
+
+def _relaid(part: list[list[Cell]], columns: Sequence[float], grid: Sequence[float]) -> list[list[Cell]]:
+    """``part`` (read on its own ``columns``) laid on the finer ``grid`` of the table it
+    continues: a cell covering several of the grid's columns spans them as a merged cell does
+    (blank, anchored to it), and addresses are renumbered on the grid."""
+    positions = _positions(columns, grid)
+    if positions is None or len(positions) == len(grid):
+        return part
+    ends = [*positions[1:], len(grid)]
+    renamed: dict[str, str] = {}
+    for row in part:
+        for c, cell in enumerate(row[: len(positions)]):
+            renamed[cell.address] = f"{cell.address.rsplit('C', 1)[0]}C{positions[c] + 1}"
+    laid: list[list[Cell]] = []
+    for row in part:
+        out: list[Cell] = []
+        for c, cell in enumerate(row[: len(positions)]):
+            address = renamed[cell.address]
+            anchor = renamed.get(cell.anchor, cell.anchor)
+            out.append(Cell(cell.text, address, anchor))
+            prefix = address.rsplit("C", 1)[0]
+            out.extend(
+                Cell("", f"{prefix}C{k + 1}", anchor or address) for k in range(positions[c] + 1, ends[c])
+            )
+        laid.append(out)
+    return laid
 
 
 def _furniture(blocks: Sequence[_Block]) -> bool:
