@@ -53,6 +53,9 @@ PRINTED_SHEETS = (
 WORD_97 = ("gd-standard", "sweep-beijing", "sweep-two-row")
 """The documents whose .doc is committed (their test needs LibreOffice to read them)."""
 
+UNRULED = "sweep-score-below.docx"
+"""Saved as ``unruled.pdf`` with its tables unruled (python-docx's default table style)."""
+
 
 def committed(name: str) -> bool:
     """Whether the converted file ``name`` is committed: every .xls, .ods and document PDF, the
@@ -213,6 +216,15 @@ def build(out: Path, every: bool = False) -> list[Path]:
                     name = f"{path.stem}{suffix}.pdf" if kind == "pdf" else path.name
                     if every or committed(name):
                         _copy(path, out / name)
+        unruled = work / "unruled"  # a Word table with no borders, saved as PDF: refused, said why
+        convert(
+            program,
+            work / "profile",
+            [_sent_docx(written[UNRULED], work / "unruled.docx", False)],
+            "pdf",
+            unruled,
+        )
+        shutil.copy(unruled / "unruled.pdf", out / "unruled.pdf")
     return sorted(out.iterdir())
 
 

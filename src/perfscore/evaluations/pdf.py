@@ -16,7 +16,9 @@ every cell left of the name, are empty while another cell has text (the tail of 
 its texts are added to that row's cells in reading order. A first row whose name cell has text is
 a row of its own, never joined. A page number between the two parts is no obstacle.
 
-A PDF without a text layer (a scanned image) is refused with "扫描件，需要 OCR"; pages and
+A PDF without a text layer (a scanned image) is refused with "扫描件，需要 OCR", one with text
+but no ruled table with "未找到带边框线的表格" (where words stand does not tell which cell they
+are in: a wrapped line and a new row look alike); pages and
 characters per page are bounded by :mod:`.limits`.
 """
 
@@ -61,7 +63,7 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
 
     rows: list[list[Cell]] = []
     continued = _Continued(name)
-    text_found = False
+    text_found = ruled = False
     try:
         document = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's own errors: a password, a damaged file
@@ -85,7 +87,9 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
                     f"at most {MAX_PDF_PAGE_CHARS:,} (MAX_PDF_PAGE_CHARS)",
                 )
             text_found = text_found or chars > 0
-            rows.extend(continued.page(_page(page, number, name)))
+            blocks = _page(page, number, name)
+            ruled = ruled or any(block.table for block in blocks)
+            rows.extend(continued.page(blocks))
             page.close()
             if len(rows) > MAX_ROWS:
                 too_large(
@@ -95,6 +99,8 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
                     f"more than {MAX_ROWS:,}",
                     f"at most {MAX_ROWS:,} (MAX_ROWS)",
                 )
+    if text_found and not ruled:
+        _unruled(name)
     if not text_found:
         unreadable(
             name,
@@ -110,6 +116,17 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
             f"at most {MAX_CELLS:,} (MAX_CELLS)",
         )
     return [rows]
+
+
+def _unruled(name: str) -> None:
+    """A PDF with text and no ruled table: its tables (if any) print no ruling lines, so which
+    text stands in which cell cannot be told; said so, never guessed from where words stand."""
+    unreadable(
+        name,
+        "a PDF with no ruled table: 未找到带边框线的表格，表格无框线时无法确定每个单元格"
+        "（请提供 Word/Excel 原件，或给表格加上框线后再导出 PDF）; "
+        "its tables print no ruling lines, so their cells cannot be told apart",
+    )
 
 
 def _page(page: Any, number: int, name: str) -> list[_Block]:
