@@ -41,16 +41,26 @@ from typing import Any, Optional
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "tests" / "data" / "formats"
 LAYOUTS = ROOT / "tests" / "data" / "layouts"
-ALL = {".xlsx": ("xls", "ods", "pdf"), ".docx": ("doc", "odt", "pdf")}
-PRINTED_SHEETS = (
-    "chongqing",
-    "gd-standard",
-    "sweep-jiangxi",
-    "sweep-sub-target",
+ALL = {".xlsx": ("xls", "ods", "pdf", "wide"), ".docx": ("doc", "odt", "pdf")}
+"""``wide``: the sheet printed as it stands, portrait and not fitted to the page, so a sheet
+wider than the page prints over several (Excel's "down, then over"), saved as NAME.wide.pdf."""
+PRINTED_SHEETS = ("chongqing", "gd-standard")
+"""The workbooks whose PDF printed one page wide is committed too (each ~40 KB: its CJK font
+subset)."""
+WIDE = (
+    "layout-flat-list",
+    "layout-goal-blocks",
+    "layout-split-sign-unit",
+    "sweep-beijing",
+    "sweep-score-below-merged",
     "sweep-two-row",
+    "sweep-yuan-line",
 )
-"""The workbooks whose printed PDF is committed too (each ~40 KB: its CJK font subset)."""
-WORD_97 = ("gd-standard", "sweep-beijing", "sweep-two-row")
+"""The workbooks whose PDF printed over several pages (``wide``) is committed."""
+SAME_IN_WORD = ("sweep-bj-zero", "sweep-score-below-merged")
+"""Documents whose PDF is not committed: laid out in Word as another one is (北京, the score
+below the rows)."""
+WORD_97 = ("gd-standard", "sweep-two-row")
 """The documents whose .doc is committed (their test needs LibreOffice to read them)."""
 
 UNRULED = "sweep-score-below.docx"
@@ -58,13 +68,15 @@ UNRULED = "sweep-score-below.docx"
 
 
 def committed(name: str) -> bool:
-    """Whether the converted file ``name`` is committed: every .xls, .ods and document PDF, the
-    printed PDFs of :data:`PRINTED_SHEETS` and the .doc of :data:`WORD_97` (the tests read .odt
+    """Whether the converted file ``name`` is committed (about 1.5 MB in all): every .xls and
+    .ods, the document PDFs but those of :data:`SAME_IN_WORD`, the sheet PDFs of
+    :data:`PRINTED_SHEETS` and :data:`WIDE`, the .doc of :data:`WORD_97` (the tests read .odt
     and the other .doc only here: reading one converts it through LibreOffice, seconds each)."""
     stem, _, kind = name.partition(".")
     return (
-        kind in ("xls", "ods", "docx.pdf")
+        (kind in ("xls", "ods") or (kind == "docx.pdf" and stem not in SAME_IN_WORD))
         or (kind == "xlsx.pdf" and stem in PRINTED_SHEETS)
+        or (kind == "wide.pdf" and stem in WIDE)
         or (kind == "doc" and stem in WORD_97)
     )
 
@@ -108,10 +120,11 @@ def _width(sheet: Any, column: int) -> float:
     return float(sheet.column_dimensions[get_column_letter(column)].width or 8)
 
 
-def _printed_xlsx(source: Path, target: Path) -> Path:
+def _printed_xlsx(source: Path, target: Path, fit: bool = True) -> Path:
     """The workbook as a unit prints it: each table row (two texts or more, or merged) ruled,
     every cell wrapping its text in a column as wide as its texts (at most 24 characters), the
-    sheet printed landscape one page wide."""
+    sheet printed landscape one page wide (with ``fit``; else portrait, over as many pages as
+    it needs)."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Side
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -144,10 +157,11 @@ def _printed_xlsx(source: Path, target: Path) -> Path:
                 for cell in sheet[r]
             )
             sheet.row_dimensions[r].height = 15 * max(1, lines)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        if fit:
+            sheet.page_setup.orientation = "landscape"
+            sheet.page_setup.fitToWidth = 1
+            sheet.page_setup.fitToHeight = 0
+            sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     book.save(target)
     return target
 
@@ -174,8 +188,8 @@ def as_sent(path: Path, kind: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".docx":
         return _sent_docx(path, folder / path.name, ruled=kind == "pdf")
-    if kind == "pdf":
-        return _printed_xlsx(path, folder / path.name)
+    if kind in ("pdf", "wide"):
+        return _printed_xlsx(path, folder / path.name, fit=kind == "pdf")
     return path
 
 
@@ -210,10 +224,12 @@ def build(out: Path, every: bool = False) -> list[Path]:
                 staged.mkdir()
                 sent = work / f"sent-{suffix[1:]}-{kind}"
                 paths = sorted(as_sent(p, kind, sent) for p in written.values() if p.suffix == suffix)
-                convert(program, work / "profile", paths, kind, staged)
+                convert(program, work / "profile", paths, "pdf" if kind == "wide" else kind, staged)
                 for path in sorted(staged.iterdir()):
                     # a workbook and a document of one name both print to NAME.pdf
-                    name = f"{path.stem}{suffix}.pdf" if kind == "pdf" else path.name
+                    name = {"pdf": f"{path.stem}{suffix}.pdf", "wide": f"{path.stem}.wide.pdf"}.get(
+                        kind, path.name
+                    )
                     if every or committed(name):
                         _copy(path, out / name)
         unruled = work / "unruled"  # a Word table with no borders, saved as PDF: refused, said why

@@ -4,8 +4,9 @@ source and reviews as its source does.
 tests/data/formats was saved once by LibreOffice (scripts/build_format_fixtures.py) from the
 .xlsx/.docx forms the other tests write (北京, 江西, 四川, 云南, 年初预算数 0, two-row headers,
 sub-columns, 折算得分, the score below the rows, 广东's scoring-standard table, budgets after the
-rows, 重庆's flat list, the layout forms): each workbook as .xls, .ods and (some) printed to PDF,
-each document as PDF and (some) as .doc. The sources are built afresh here, so each converted
+rows, 重庆's flat list, the layout forms): each workbook as .xls, .ods and (some) printed to PDF
+one page wide (NAME.xlsx.pdf) or as it stands, over several pages (NAME.wide.pdf), each document
+as PDF and (some) as .doc. The sources are built afresh here, so each converted
 file must read to exactly the evaluation of its source (addresses aside), and its review must
 give the same errors and warnings (none, for these consistent forms).
 """
@@ -25,6 +26,8 @@ import pytest
 import perfscore
 from conftest import ROOT
 from perfscore import Evaluation, EvaluationError
+from perfscore.evaluations import pdf, pdfcells
+from perfscore.evaluations.grid import Cell
 
 FORMATS = ROOT / "tests" / "data" / "formats"
 LAYOUTS = ROOT / "tests" / "data" / "layouts"
@@ -55,11 +58,11 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _source_of(name: str) -> str:
-    """``sweep-beijing.docx.pdf`` → ``sweep-beijing.docx``; ``chongqing.xls`` → ``chongqing.xlsx``."""
+    """``sweep-beijing.docx.pdf`` → ``sweep-beijing.docx``; ``chongqing.xls`` or
+    ``chongqing.wide.pdf`` → ``chongqing.xlsx``."""
     stem, _, kind = name.partition(".")
-    return {"xls": f"{stem}.xlsx", "ods": f"{stem}.xlsx", "doc": f"{stem}.docx"}.get(
-        kind, f"{stem}.{kind[:-4]}"
-    )
+    workbook = kind in ("xls", "ods", "xlsx.pdf", "wide.pdf")
+    return f"{stem}.xlsx" if workbook else f"{stem}.docx"
 
 
 def _region(name: str) -> str:
@@ -152,3 +155,73 @@ def test_the_consistent_forms_review_clean_in_every_format() -> None:
         if not name.startswith("layout-"):
             for evaluation in perfscore.read_evaluations(FORMATS / name):
                 assert _alarms(evaluation) == [], name
+
+
+# -- a sheet printed over several pages (Excel's "down, then over") ----------------------------
+
+WIDE = [name for name in FILES if name.endswith(".wide.pdf")]
+
+
+@pytest.mark.parametrize("name", WIDE)
+def test_the_wide_sheets_do_print_over_pages(name: str) -> None:
+    """The fixtures test what they claim: each sheet's columns go on over a second page."""
+    import pdfplumber
+
+    with pdfplumber.open(FORMATS / name) as document:
+        assert len(document.pages) >= 2, name
+        texts = [page.extract_text() or "" for page in document.pages[1:]]
+    assert any("得分" in text for text in texts), name  # the score column is on a later page
+
+
+def _block(top: float, *rows: tuple[str, ...], tops: tuple[float, ...] = (), page: int = 1) -> pdf._Block:
+    cells = [
+        [Cell(t, f"页{page} 表1 R{r}C{c + 1}") for c, t in enumerate(row)] for r, row in enumerate(rows, 1)
+    ]
+    heights = tops or tuple(top + 15 * r for r in range(len(rows)))
+    return pdf._Block(top, True, cells, (54.0,), heights, heights[-1] + 15)
+
+
+def test_columns_at_the_same_heights_join_the_rows_of_the_page_before() -> None:
+    continued = pdf._Continued("x.pdf")
+    first = continued.page([_block(100, ("三级指标", "指标值"), ("培训", "10次"))])
+    second = continued.page([_block(100, ("分值", "得分"), ("5", "4"), page=2)])
+    assert second == [] and [[c.text for c in row] for row in first] == [
+        ["三级指标", "指标值", "分值", "得分"],
+        ["培训", "10次", "5", "4"],
+    ]
+    assert first[1][3].address == "页1 表1 R2C4"  # renumbered as the columns after the row's own
+
+
+def test_a_table_going_on_down_the_next_page_is_not_put_beside_it() -> None:
+    """Rows at other heights (a table continued down from the page's top), or repeating a row
+    of the page before (a repeated header), are never joined side by side."""
+    for second in (
+        _block(55, ("培训", "10次"), ("会议", "2次"), page=2),
+        _block(100, ("三级指标", "指标值"), ("会议", "2次"), page=2),
+    ):
+        continued = pdf._Continued("x.pdf")
+        first = continued.page([_block(100, ("三级指标", "指标值"), ("培训", "10次"))])
+        assert len(continued.page([second])) >= 1 and all(len(row) == 2 for row in first)
+
+
+def test_a_row_split_on_the_next_page_gets_the_cells_merged_down_over_it() -> None:
+    """A two-row header whose first columns are merged down on the page before: the next page
+    rules a row the first page did not, and the first page's cells are merged down over it."""
+    rows: list[list[Cell]] = []
+    continued = pdf._Continued("x.pdf", rows)
+    rows.extend(continued.page([_block(100, ("三级指标",), ("培训",), tops=(100.0, 130.0))]))
+    rows.extend(
+        continued.page([_block(100, ("自评情况",), ("分值",), ("5",), tops=(100.0, 115.0, 130.0), page=2)])
+    )
+    assert [[c.text for c in row] for row in rows] == [
+        ["三级指标", "自评情况"],
+        ["三级指标", "分值"],
+        ["培训", "5"],
+    ]
+    assert rows[1][0].anchor == "页1 表1 R1C1"
+
+
+def test_a_line_off_the_page_is_not_read() -> None:
+    page = type("Page", (), {"bbox": (0.0, 0.0, 612.0, 792.0)})()
+    assert pdfcells.off_page({"x0": -267.0, "x1": -190.0}, page)
+    assert not pdfcells.off_page({"x0": 55.0, "x1": 200.0}, page)
