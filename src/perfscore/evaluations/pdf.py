@@ -14,9 +14,19 @@ break is joined again. The first row on the new page continues the last one on t
 when the indicator header (found in the table's first part) says its name and level cells, and
 every cell left of the name, are empty while another cell has text (the tail of a long 偏差原因);
 its texts are added to that row's cells in reading order. A first row whose name cell has text is
-a row of its own, never joined. A page number between the two parts is no obstacle.
+a row of its own, never joined. A page number between the two parts is no obstacle. A part whose
+column starts are only some of the first part's (meta or budget rows split the columns finer) is
+laid on the first part's grid (:func:`.pdfcells.relaid`).
 
-A PDF without a text layer (a scanned image) is refused with "扫描件，需要 OCR"; pages and
+A sheet too wide for its page prints over several (Excel's "down, then over"): the first table
+of a page whose rows stand at the very heights of a table of the page before holds that table's
+columns to the right, and is added to its rows (:func:`_beside`). Text printed off the page is
+not read, and rules running past the last vertical line (a cell merged across the printed edge)
+are closed there (:mod:`.pdfcells`).
+
+A PDF without a text layer (a scanned image) is refused with "扫描件，需要 OCR", one with text
+but no ruled table with "未找到带边框线的表格" (where words stand does not tell which cell they
+are in: a wrapped line and a new row look alike); pages and
 characters per page are bounded by :mod:`.limits`.
 """
 
@@ -30,6 +40,7 @@ from typing import Any, NamedTuple, Optional
 from .grid import Cell, Grid
 from .layout import NATIONAL
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_PDF_PAGE_CHARS, MAX_PDF_PAGES, MAX_ROWS
+from .pdfcells import SAME_COLUMN, off_page, open_edge, positions, relaid
 from .problems import too_large, unreadable
 
 __all__ = ["read_pdf"]
@@ -41,8 +52,7 @@ _PAGE_NUMBER = re.compile(
 )
 """A page number printed in a header or footer ("- 3 -", "第 3 页", "3/12"): it does not stop a
 table from continuing on the next page. Matched only against a line of at most 20 characters."""
-_SAME_COLUMN = 1.0
-"""Points two column starts may differ by and still be the same column on the next page."""
+_SAME_COLUMN = SAME_COLUMN
 
 
 class _Block(NamedTuple):
@@ -53,6 +63,9 @@ class _Block(NamedTuple):
     rows: list[list[Cell]]
     columns: tuple[float, ...] = ()
     """A table's column starts (its x positions), to tell the same table on the next page."""
+    tops: tuple[float, ...] = ()
+    """A table's row tops: the next page's part of a sheet printed over by columns has the same."""
+    bottom: float = 0.0
 
 
 def read_pdf(data: bytes, name: str) -> list[Grid]:
@@ -60,8 +73,8 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
     import pdfplumber
 
     rows: list[list[Cell]] = []
-    continued = _Continued(name)
-    text_found = False
+    continued = _Continued(name, rows)
+    text_found = ruled = False
     try:
         document = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's own errors: a password, a damaged file
@@ -85,7 +98,9 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
                     f"at most {MAX_PDF_PAGE_CHARS:,} (MAX_PDF_PAGE_CHARS)",
                 )
             text_found = text_found or chars > 0
-            rows.extend(continued.page(_page(page, number, name)))
+            blocks = _page(page, number, name)
+            ruled = ruled or any(block.table for block in blocks)
+            rows.extend(continued.page(blocks))
             page.close()
             if len(rows) > MAX_ROWS:
                 too_large(
@@ -95,6 +110,8 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
                     f"more than {MAX_ROWS:,}",
                     f"at most {MAX_ROWS:,} (MAX_ROWS)",
                 )
+    if text_found and not ruled:
+        _unruled(name)
     if not text_found:
         unreadable(
             name,
@@ -112,19 +129,40 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
     return [rows]
 
 
+def _unruled(name: str) -> None:
+    """A PDF with text and no ruled table: its tables (if any) print no ruling lines, so which
+    text stands in which cell cannot be told; said so, never guessed from where words stand."""
+    unreadable(
+        name,
+        "a PDF with no ruled table: 未找到带边框线的表格，表格无框线时无法确定每个单元格"
+        "（请提供 Word/Excel 原件，或给表格加上框线后再导出 PDF）; "
+        "its tables print no ruling lines, so their cells cannot be told apart",
+    )
+
+
 def _page(page: Any, number: int, name: str) -> list[_Block]:
     """The page's lines outside tables and its tables, top to bottom."""
-    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    tables = page.find_tables(
+        {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "explicit_vertical_lines": open_edge(page),
+        }
+    )
     items: list[_Block] = []
     boxes = [table.bbox for table in tables]
     for index, table in enumerate(tables, 1):
         rows, columns = _table(table, f"页{number} 表{index} R", name)
-        items.append(_Block(table.bbox[1], True, rows, columns))
+        tops = tuple(float(row.bbox[1]) for row in table.rows)
+        tops = tops if len(tops) == len(rows) else ()
+        items.append(_Block(table.bbox[1], True, rows, columns, tops, float(table.bbox[3])))
     line_number = 0
     for line in page.extract_text_lines(return_chars=False):
         middle_x = (line["x0"] + line["x1"]) / 2
         middle_y = (line["top"] + line["bottom"]) / 2
         if any(x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in boxes):
+            continue
+        if off_page(line, page):
             continue
         text = str(line["text"]).strip()
         if text:
@@ -140,37 +178,96 @@ class _Continued:
     page before when nothing but a page number stands between them and their columns start at
     the same places."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, rows: Optional[list[list[Cell]]] = None) -> None:
         self.name = name
         self.first: list[list[Cell]] = []
         """The rows of the open table read so far, from its first part on ([] for none)."""
         self.columns: tuple[float, ...] = ()
+        self.rows: list[list[Cell]] = [] if rows is None else rows
+        """Every row read so far (the reader's list: a row merged down is inserted into it)."""
+        self.printed: list[_Block] = []
+        """The tables of the page read last, in order (a table whose columns went on over the
+        next page has them added to its rows)."""
         self.last: Optional[list[Cell]] = None
         """The table's last row read so far: a row broken over the page break is joined to it."""
 
     def page(self, blocks: Sequence[_Block]) -> list[list[Cell]]:
         """The page's rows, the first table's repeated header dropped and its first row joined
-        to the last row of the page before when it is that row's tail."""
+        to the last row of the page before when it is that row's tail; tables holding the
+        columns to the right of the page before's tables added to their rows (:func:`_beside`),
+        in :attr:`rows`."""
         rows: list[list[Cell]] = []
+        before, self.printed = self.printed, []
+        over = 0  # the page's first blocks: page numbers, or the columns of before's tables
         for position, block in enumerate(blocks):
             part = block.rows
             if block.table:
+                found = _beside_any(before, block) if over == position else None
+                if found is not None:
+                    index, heights = found
+                    self.printed.append(self.side_by_side(before[index], block, heights))
+                    del before[: index + 1]  # the next table's columns continue a later table
+                    over += 1
+                    continue
                 if self.first and _furniture(blocks[:position]) and self.continues(block):
+                    part = relaid(part, block.columns, self.columns)
                     part = self.joined(self.without_header(part))
                     self.first.extend(part)
                 else:
                     self.first = list(block.rows)
-                self.columns = block.columns
+                    self.columns = block.columns
+                self.printed.append(block)
                 self.last = part[-1] if part else self.last
             elif not _furniture((block,)):
                 self.first = []
+            elif over == position:
+                over += 1
             rows.extend(part)
         return rows
 
+    def side_by_side(self, left: _Block, right: _Block, heights: Sequence[Optional[int]]) -> _Block:
+        """``left``'s rows (already read) extended by the cells of ``right`` at their height,
+        renumbered as the columns after its own; a row of ``right`` standing within a taller
+        row of ``left`` (cells merged down on the page before) gets a row of its own, the cells
+        of ``left`` merged down over it. The table as now read (the page after may hold more
+        columns)."""
+        width = max(len(row) for row in left.rows)
+        laid: list[list[Cell]] = []
+        tops: list[float] = []
+        for extra, at, top in zip(right.rows, heights, right.tops):
+            if at is None and not any(_texts(extra)):
+                continue  # an empty row below the table on the page before
+            if at is None:  # left's cells merged down over it
+                above = laid[-1]
+                prefix = extra[0].address.rsplit("C", 1)[0]
+                row = [
+                    Cell(c.text, f"{prefix}C{k + 1}", c.anchor or c.address)
+                    for k, c in enumerate(above[:width])
+                ]
+                index = next((i for i, r in enumerate(self.rows) if r is above), len(self.rows) - 1)
+                self.rows.insert(index + 1, row)
+            else:
+                row = left.rows[at]
+                row.extend(
+                    Cell("", f"{row[0].address.rsplit('C', 1)[0]}C{k + 1}") for k in range(len(row), width)
+                )
+            laid.append(row)
+            tops.append(top)
+        kept = [extra for extra, at in zip(right.rows, heights) if at is not None or any(_texts(extra))]
+        renamed = {
+            cell.address: f"{row[0].address.rsplit('C', 1)[0]}C{width + c + 1}"
+            for row, extra in zip(laid, kept)
+            for c, cell in enumerate(extra)
+        }
+        for row, extra in zip(laid, kept):
+            row.extend(Cell(c.text, renamed[c.address], renamed.get(c.anchor, c.anchor)) for c in extra)
+        return left._replace(rows=laid, tops=tuple(tops))
+
     def continues(self, block: _Block) -> bool:
-        return len(block.columns) == len(self.columns) and all(
-            abs(a - b) <= _SAME_COLUMN for a, b in zip(block.columns, self.columns)
-        )
+        """The new part's column starts are the table's, or some of them: a Word table whose
+        meta or budget rows split the columns differently has more starts in its first part
+        than the indicator rows carried over to the next page."""
+        return bool(block.columns) and positions(block.columns, self.columns) is not None
 
     def without_header(self, part: list[list[Cell]]) -> list[list[Cell]]:
         """``part`` without the rows that repeat the table's first rows (its header)."""
@@ -220,6 +317,50 @@ class _Continued:
                 if cell.anchor in moved:
                     row[c] = Cell(cell.text, cell.address, moved[cell.anchor])
         return rest
+
+
+def _beside_any(tables: Sequence[_Block], right: _Block) -> Optional[tuple[int, list[Optional[int]]]]:
+    """The first of ``tables`` (the page before's, not yet continued) whose columns ``right``
+    continues, and the rows at its heights (:func:`_beside`); None for none."""
+    for index, left in enumerate(tables):
+        heights = _beside(left, right)
+        if heights is not None:
+            return index, heights
+    return None
+
+
+def _beside(left: _Block, right: _Block) -> Optional[list[Optional[int]]]:
+    """Whether ``right`` holds the columns to the right of ``left``, as Excel prints a sheet
+    too wide for its page (down, then over): for each of its rows, the row of ``left`` at the
+    same height (None: within a taller row of ``left``, or an empty row below it); None when it
+    does not. Each of ``left``'s rows from ``right``'s first on has its row in ``right``; both
+    start at the same height, or, when the first rows of ``left`` print no lines on the next
+    page (cells merged on to the right), end at the same height; ``right`` repeats no row of
+    ``left``. (Lines of text after ``left``, printed from the sheet's
+    first columns, are no obstacle.)"""
+    if not left.tops or not right.tops or len(right.tops) != len(right.rows):
+        return None
+    heights: list[Optional[int]] = []
+    for top in right.tops:
+        found = [i for i, t in enumerate(left.tops) if abs(t - top) <= _SAME_COLUMN]
+        heights.append(found[0] if found else None)
+    matched = [at for at in heights if at is not None]
+    if (
+        heights[0] is None
+        or matched != list(range(matched[0], len(left.rows)))
+        or not (heights[0] == 0 or abs(right.bottom - left.bottom) <= _SAME_COLUMN)
+    ):
+        return None  # rows above left's last ones may print no lines on the next page (merged on)
+    for extra, at, top in zip(right.rows, heights, right.tops):
+        if at is None and any(_texts(extra)) and top >= left.bottom - _SAME_COLUMN:
+            return None  # a row of text below the table on the page before
+    if any(_texts(a) == _texts(b) and any(_texts(a)) for a, b in zip(left.rows, right.rows)):
+        return None
+    return heights
+
+
+def _texts(row: Sequence[Cell]) -> list[str]:
+    return [cell.text for cell in row]
 
 
 def _furniture(blocks: Sequence[_Block]) -> bool:
