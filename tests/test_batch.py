@@ -214,6 +214,8 @@ def test_cli_summary_counts_reviewed_skipped_failed(
     main(["review", str(tmp_path), "--verbose", "--fail-on", "never"])
     out = capsys.readouterr().out
     assert "notes.txt: 跳过 skipped: 不是可读取的自评表格式（.txt）" in out and ".DS_Store: 跳过" in out
+    # --verbose listed them: the last line must not say they were not listed
+    assert out.splitlines()[-1].startswith("4 file(s): 1 reviewed, 2 skipped, 1 could not be reviewed;")
 
 
 def _two_tables(monkeypatch: pytest.MonkeyPatch) -> None:

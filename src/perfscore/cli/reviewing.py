@@ -55,7 +55,7 @@ class Shown(NamedTuple):
     status: str
     """``reviewed``, ``skipped`` or ``failed``"""
     quiet: bool
-    """a skipped file listed only with ``--verbose``"""
+    """a skipped file left unlisted (listed only with ``--verbose``, which was not given)"""
     errors: int
     fails: bool
     """fails ``--fail-on``"""
@@ -87,7 +87,7 @@ def show(options: Options, r: FileReview) -> Shown:
         row = _row(r, options.wide) if text else ""
     return Shown(
         status=r.status,
-        quiet=r.skipped in _QUIET,
+        quiet=r.skipped in _QUIET and not options.verbose,
         errors=r.review.errors if r.review is not None else 0,
         fails=_fails(r, _RANK.get(options.fail_on)),
         text=text,
