@@ -214,6 +214,29 @@ def test_cli_summary_counts_reviewed_skipped_failed(
     main(["review", str(tmp_path), "--verbose", "--fail-on", "never"])
     out = capsys.readouterr().out
     assert "notes.txt: 跳过 skipped: 不是可读取的自评表格式（.txt）" in out and ".DS_Store: 跳过" in out
+    # --verbose listed them: the last line must not say they were not listed
+    assert out.splitlines()[-1].startswith("4 file(s): 1 reviewed, 2 skipped, 1 could not be reviewed;")
+
+
+def test_cli_summary_lines_speak_the_language_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reviewer reading --lang zh sees the summary table in Chinese: no 'cannot review' or
+    'skipped' left in English; --lang en has no Chinese label there."""
+    _good(tmp_path)
+    (tmp_path / "bad.toml").write_text("[evaluation\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # short names: the summary's file column is 48 wide
+    main(["review", ".", "--verbose", "--lang", "zh", "--fail-on", "never"])
+    table = capsys.readouterr().out.split("\n文件")[1]
+    bad = next(line for line in table.splitlines() if "bad.toml" in line)
+    assert bad.endswith("无法复核") and "cannot review" not in table
+    assert "跳过：不是可读取的自评表格式（.txt）" in table and "skipped" not in table
+    main(["review", ".", "--verbose", "--lang", "en", "--fail-on", "never"])
+    table = capsys.readouterr().out.split("\nfile ")[1]
+    bad = next(line for line in table.splitlines() if "bad.toml" in line)
+    assert bad.endswith("cannot review") and "skipped: not a format perfscore reads (.txt)" in table
+    assert "跳过" not in table and "无法复核" not in table
 
 
 def _two_tables(monkeypatch: pytest.MonkeyPatch) -> None:

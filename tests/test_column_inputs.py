@@ -178,3 +178,4 @@ def test_a_form_whose_title_names_no_form_asks_for_one(tmp_path: Path) -> None:
         perfscore.review(evaluation)
     assert [(p.code, p.path) for p in caught.value.problems] == [("form-missing", "evaluation.form")]
     assert "--form" in str(caught.value.problems[0])
+    assert caught.value.problems[0].message.startswith("表中未写表格类型")  # Chinese first

@@ -328,6 +328,7 @@ def test_a_table_naming_no_region_that_decides_is_refused_with_what_to_pass(unit
     (problem,) = raised.value.problems
     assert (problem.code, problem.path) == ("region-missing", "evaluation.region")
     assert "--region" in problem.message
+    assert problem.message.startswith("表中未写行政区划代码")  # Chinese first: a reviewer reads it
     if unit.startswith("朝阳区"):
         assert "110105" in problem.message and "220104" in problem.message  # the candidates, not a guess
 

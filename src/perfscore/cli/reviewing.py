@@ -55,7 +55,7 @@ class Shown(NamedTuple):
     status: str
     """``reviewed``, ``skipped`` or ``failed``"""
     quiet: bool
-    """a skipped file listed only with ``--verbose``"""
+    """a skipped file left unlisted (listed only with ``--verbose``, which was not given)"""
     errors: int
     fails: bool
     """fails ``--fail-on``"""
@@ -84,10 +84,10 @@ def show(options: Options, r: FileReview) -> Shown:
         row = ""
     else:
         text = _text(r, options.verbose, options.lang)
-        row = _row(r, options.wide) if text else ""
+        row = _row(r, options.wide, options.lang) if text else ""
     return Shown(
         status=r.status,
-        quiet=r.skipped in _QUIET,
+        quiet=r.skipped in _QUIET and not options.verbose,
         errors=r.review.errors if r.review is not None else 0,
         fails=_fails(r, _RANK.get(options.fail_on)),
         text=text,
@@ -264,13 +264,15 @@ def _review_text(reviewed: Review, label: str, lang: str) -> str:
     return "\n".join([head, *(f"  {finding_text(f, lang)}" for f in reviewed.findings)]) + "\n"
 
 
-def _row(r: FileReview, wide_: bool = False) -> str:
-    """The file's line in the summary table."""
+def _row(r: FileReview, wide_: bool = False, lang: str = "both") -> str:
+    """The file's line in the summary table (its labels in the language(s) ``lang`` asks)."""
     name = fit(r.path, 48, wide_)
     if r.skipped:
-        return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  跳过 skipped: {r.reason_zh}"
+        said = {"zh": f"跳过：{r.reason_zh}", "en": f"skipped: {r.reason_en}"}
+        return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  {said.get(lang, f'跳过 skipped: {r.reason_zh}')}"
     if r.review is None:
-        return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  cannot review"
+        said = {"zh": "无法复核"}
+        return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  {said.get(lang, 'cannot review')}"
     rep = r.review.report
     computed = f"{rep.total}{'' if rep.complete else '*'}"
     reported = "—" if rep.reported_total is None else str(rep.reported_total)

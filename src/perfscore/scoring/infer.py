@@ -60,7 +60,7 @@ def _missing(evaluation: Evaluation, candidates: list[str]) -> EvaluationError:
     zh, en = messages("region-missing", candidates=zh_more, candidates_en=en_more)
     problem = Problem(
         "region-missing",
-        f"{en} / {zh}",
+        f"{zh} / {en}",
         file=evaluation.source or None,
         path="evaluation.region",
         expected="a GB/T 2260 code, or a unit or place name in the table",

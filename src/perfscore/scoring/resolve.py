@@ -238,7 +238,7 @@ def _by_region(
     region, form, year = evaluation.region, evaluation.form, evaluation.year
     if not form:  # a form read from Word/Excel whose title names none
         zh, en = messages("form-missing")
-        missing = Problem("form-missing", f"{en} / {zh}", file=evaluation.source or None, path="evaluation.form",
+        missing = Problem("form-missing", f"{zh} / {en}", file=evaluation.source or None, path="evaluation.form",
                           expected="project, department or special_fund")  # fmt: skip
         raise EvaluationError([missing], f"{evaluation.source or 'evaluation'}: 1 problem(s)")
     known = [info for info in available_rulesets(paths) if not info.error]
