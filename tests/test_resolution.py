@@ -338,3 +338,19 @@ def test_a_region_given_is_never_replaced_by_an_inferred_one() -> None:
     report = perfscore.score(evaluation)
     assert "region-inferred" not in codes(report)
     assert report.ruleset == "430602-project"
+
+
+def test_a_region_given_over_the_one_a_file_states_is_said(tmp_path: Path) -> None:
+    from perfscore.evaluations import read_evaluations
+
+    path = write(tmp_path, "430602", 2023)
+    (given,) = read_evaluations(path, region="420000", year=2023)  # the same year: nothing to say
+    report = perfscore.score(given)
+    said = [
+        (f.code, f.severity, f.location, f.found) for f in report.findings if f.code == "given-over-stated"
+    ]
+    assert said == [("given-over-stated", "warning", "evaluation.region", "420000")]
+    assert report.region == "420000"
+    assert any(f.message_zh.startswith("表中写明地区 430602，按指定的 420000 计分") for f in report.findings)
+    (own,) = read_evaluations(path)
+    assert not [f for f in perfscore.score(own).findings if f.code == "given-over-stated"]

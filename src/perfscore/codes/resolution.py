@@ -12,6 +12,13 @@ CODES: tuple[Code, ...] = (
         "the table gives no region code: {region} {name} inferred from '{names}' in the {label_en} '{text}'; "
         "pass --region if that is wrong",
     ),
+    finding(
+        "given-over-stated",
+        "warning",
+        "表中写明{what} {stated}，按指定的 {given} 计分（如需按表中所写，请去掉 --{option} 或页面上的该项）",
+        "the table states {what_en} {stated}; scored as {given}, as given (drop --{option}, or the page's"
+        " field, to score it as the table states)",
+    ),
     problem(
         "region-missing",
         "表中未写行政区划代码，也无法从实施单位、主管部门、项目名称或标题推断{candidates}：请用 --region 代码 指定（Python：region=）",

@@ -55,7 +55,8 @@ def read_evaluations(
 ) -> list[Evaluation]:
     """Every evaluation in a file: one from ``.toml``/``.json``; one per self-evaluation table
     found in a Word or Excel form (附件4 holds one table per 一级项目). ``region``, ``form`` and
-    ``year`` fill in what a form does not say (and override what a file states).
+    ``year`` fill in what a form does not say, and replace what a file states (said at scoring
+    by a ``given-over-stated`` warning).
 
     Only a regular file within :data:`MAX_EVALUATION_BYTES` (:data:`MAX_FORM_BYTES` for a
     form) is read: a directory, FIFO, device, socket or dangling link is refused unread.
@@ -81,11 +82,15 @@ def read_evaluations(
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         refused = problem("file-unreadable", file=str(path), reason=f"cannot parse: {reason}")
         raise EvaluationError([refused], f"{path}: cannot parse") from None
+    given = {"region": region, "form": form, "year": year}
+    stated = {"region": evaluation.region, "form": evaluation.form, "year": evaluation.year}
+    replaced = tuple((k, str(stated[k])) for k, v in given.items() if v and stated[k] and v != stated[k])
     return [
         attrs.evolve(
             evaluation,
             region=region or evaluation.region,
             form=form or evaluation.form,
             year=year or evaluation.year,
+            overridden=replaced,
         )
     ]

@@ -296,6 +296,10 @@ class Evaluation:
     """Cells outside rows and budget that could not be read as numbers (the 总分 cell)"""
     source: str = ""
     """The file it was read from, if any"""
+    overridden: tuple[tuple[str, str], ...] = attrs.field(default=(), eq=False)
+    """(field, the value the file states) for each of ``region``, ``form``, ``year`` that the
+    caller's value replaced (``read_evaluations(..., region=)``, ``--region``, the page's field):
+    scoring says so in a warning (``given-over-stated``). Not compared, not written."""
     columns: tuple[str, ...] = attrs.field(default=(), eq=False)
     """The roles of the columns a form's indicator table has (``name``, ``target``, ``note``…), as
     its header row names them; empty for an evaluation written by hand, whose every column counts

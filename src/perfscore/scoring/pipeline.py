@@ -30,6 +30,8 @@ from .values import budget_base
 
 __all__ = ["score"]
 
+_FIELD_WORDS = {"region": ("地区", "region"), "form": ("表格类型", "form"), "year": ("年度", "year")}
+
 
 @in_context
 def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
@@ -154,6 +156,12 @@ def _check_table(ruleset: Ruleset, evaluation: Evaluation, findings: Findings) -
         findings.add(
             "ruleset-of-another-region", "evaluation.region", expected=ruleset.region, found=evaluation.region,
             region=evaluation.region, ruleset_region=ruleset.region, ruleset=ruleset.id,
+        )  # fmt: skip
+    for field, stated in evaluation.overridden:  # --region (or the page's field) over what the file states
+        what, what_en = _FIELD_WORDS[field]
+        findings.add(
+            "given-over-stated", f"evaluation.{field}", expected=stated, found=str(getattr(evaluation, field)),
+            what=what, what_en=what_en, stated=stated, given=getattr(evaluation, field), option=field,
         )  # fmt: skip
     _unreadable(findings, evaluation.unreadable, "evaluation")
     if evaluation.budget is not None:
