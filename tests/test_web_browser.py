@@ -147,6 +147,11 @@ def test_review_in_the_browser(server: str, tmp_path: Path) -> None:
     try:
         driver.get(server + "/")
         assert "复核工作台" in driver.title + driver.page_source
+        # 表格类型 sits beside 行政区划代码 and 年度, on their line, and reads Chinese first
+        region, form = (driver.find_element(By.NAME, n) for n in ("region", "form"))
+        assert form.is_displayed() and form.location["y"] == region.location["y"]
+        label = form.find_element(By.XPATH, "..").text
+        assert label.startswith("表格类型") and "部门整体支出 (department)" in label
         if shots:
             driver.save_screenshot(str(Path(shots) / "workbench-upload.png"))
         files = [

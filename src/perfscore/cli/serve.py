@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .exits import EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_serve", "cmd_serve", "is_loopback"]
 
@@ -65,9 +65,12 @@ def cmd_serve(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
         import uvicorn
 
         from ..web import Settings, create_app
-    except ImportError as exc:
-        print(f"perfscore serve needs the web extra: pip install 'perfscore[web]' ({exc})", file=sys.stderr)
-        return EXIT_FAILED
+    except ImportError as exc:  # as batch does: a missing extra is a usage error, and says which
+        print(
+            f"perfscore serve 需要 web 扩展 / needs the web extra: pip install 'perfscore[web]' ({exc})",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     hosts = LOOPBACK_NAMES if is_loopback(args.host) else ()
     settings = Settings(
         token=token, rulesets=tuple(rulesets), seconds_per_file=args.seconds_per_file, hosts=hosts

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .. import __version__
+from ..rules import FORMS
 from .service import BadRequest, Service
 
 __all__ = ["api_routes", "openapi"]
@@ -47,9 +48,9 @@ async def score(request: Request) -> JSONResponse:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return _bad(BadRequest("the body must be an evaluation as JSON / 请求体应为 JSON 格式的自评表"))
+        return _bad(BadRequest("请求体应为 JSON 格式的自评表 / the body must be an evaluation as JSON"))
     if not isinstance(data, dict):
-        return _bad(BadRequest("the body must be a JSON object / 请求体应为 JSON 对象"))
+        return _bad(BadRequest("请求体应为 JSON 对象 / the body must be a JSON object"))
     try:
         options = service.options(dict(request.query_params))
     except BadRequest as exc:
@@ -71,10 +72,16 @@ _OPTIONS = [
         "description": "GB/T 2260 code, for forms that do not say",
         "schema": {"type": "string"},
     },
+    {
+        "name": "form",
+        "description": "project, department or special_fund, for forms whose title does not say",
+        "schema": {"enum": ["", *FORMS]},
+    },
     {"name": "year", "description": "the year, for forms that do not say", "schema": {"type": "integer"}},
     {
         "name": "ruleset",
-        "description": "a ruleset id or alias from /api/rulesets",
+        "description": "a ruleset id or alias from /api/rulesets (its edition in force in the table's year),"
+        " or ID@EDITION for one edition (510000-department@2017)",
         "schema": {"type": "string"},
     },
 ]

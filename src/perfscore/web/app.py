@@ -27,7 +27,7 @@ HERE = Path(__file__).parent
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": "not found / 未找到"}, status_code=404)
+    return JSONResponse({"error": "未找到 / not found"}, status_code=404)
 
 
 def create_app(settings: Optional[Settings] = None, *, workers: int = 2) -> Any:

@@ -71,13 +71,13 @@ class Guard:
             await self.app(scope, receive, send)
             return
         if self.hosts and _host(scope) not in self.hosts:
-            await _refuse(send, 400, "unknown Host / 主机名不符")
+            await _refuse(send, 400, "主机名不符 / unknown Host")
             return
         remember = False
         if self.token:
             offered, remember = _offered(scope)
             if not hmac.compare_digest(offered.encode(), self.token.encode()):
-                await _refuse(send, 401, "a token is required / 需要访问令牌 (X-Perfscore-Token)")
+                await _refuse(send, 401, "需要访问令牌 / a token is required (X-Perfscore-Token)")
                 return
         for key, value in scope.get("headers", []):
             if key.lower() == b"content-length":
@@ -86,7 +86,11 @@ class Guard:
                 except ValueError:
                     too_large = True
                 if too_large:
-                    await _refuse(send, 413, f"request larger than {self.max_bytes} bytes / 上传过大")
+                    await _refuse(
+                        send,
+                        413,
+                        f"上传过大（上限 {self.max_bytes} 字节）/ request larger than {self.max_bytes} bytes",
+                    )
                     return
         await self._bounded(scope, receive, send, remember)
 
@@ -112,7 +116,11 @@ class Guard:
             if over:
                 if not answered:
                     answered = True
-                    await _refuse(send, 413, f"request larger than {self.max_bytes} bytes / 上传过大")
+                    await _refuse(
+                        send,
+                        413,
+                        f"上传过大（上限 {self.max_bytes} 字节）/ request larger than {self.max_bytes} bytes",
+                    )
                 return
             if message["type"] == "http.response.start" and remember:
                 cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
@@ -127,4 +135,8 @@ class Guard:
             if not over:
                 raise
             if not answered:
-                await _refuse(send, 413, f"request larger than {self.max_bytes} bytes / 上传过大")
+                await _refuse(
+                    send,
+                    413,
+                    f"上传过大（上限 {self.max_bytes} 字节）/ request larger than {self.max_bytes} bytes",
+                )

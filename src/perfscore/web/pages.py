@@ -15,11 +15,12 @@ from starlette.templating import Jinja2Templates
 
 from ..report.summary import summary_workbook
 from ..reviewing import EVALUATION_SUFFIXES
+from ..rules import FORMS
 from .detail import table_view
 from .results import Batch, Line
 from .service import BadRequest, Service
 
-__all__ = ["page_routes"]
+__all__ = ["page_routes", "ruleset_choices"]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,10 +55,31 @@ def _download(data: bytes, filename: str, media: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
+def ruleset_choices(rulesets: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The page's ruleset list as (value, label): one ``ID@EDITION`` per edition, so that each
+    option picks its own edition, and before the editions of an id that has several, the id
+    alone, whose edition the table's year chooses."""
+    editions: dict[str, list[str]] = {}
+    for r in rulesets:
+        editions.setdefault(r["id"], []).append(r["edition"])
+    choices: list[tuple[str, str]] = []
+    for r in rulesets:
+        those = editions[r["id"]]
+        if len(those) > 1 and r["edition"] == those[0]:
+            label = f"{r['id']} 按表年度选用 {'、'.join(those)} 版之一 (edition by the table's year)"
+            choices.append((r["id"], label))
+        choices.append((f"{r['id']}@{r['edition']}", f"{r['id']} {r['edition']} 版 · {r['name_zh']}"))
+    return choices
+
+
 async def index(request: Request) -> Response:
     rulesets = await run_in_threadpool(_service(request).rulesets)
-    kinds = " ".join(EVALUATION_SUFFIXES)
-    return _templates(request).TemplateResponse(request, "index.html", {"rulesets": rulesets, "kinds": kinds})
+    context = {
+        "rulesets": ruleset_choices(rulesets),
+        "forms": list(FORMS.items()),
+        "kinds": " ".join(EVALUATION_SUFFIXES),
+    }
+    return _templates(request).TemplateResponse(request, "index.html", context)
 
 
 async def new_batch(request: Request) -> JSONResponse:
@@ -74,7 +96,7 @@ async def add_files(request: Request) -> JSONResponse:
     service = _service(request)
     batch = _batch(request)
     if batch.files >= service.settings.max_batch_files:
-        return JSONResponse({"error": "too many files in one batch / 本批文件过多"}, status_code=413)
+        return JSONResponse({"error": "本批文件过多 / too many files in one batch"}, status_code=413)
     try:
         files, _ = await service.uploads(request)
     except BadRequest as exc:

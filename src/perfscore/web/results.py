@@ -60,7 +60,7 @@ def lines_of(file: str, result: dict[str, Any]) -> list[Line]:
         else:
             out.append(Line(_line(file, n, t["review"]), review=t["review"], xlsx=t.get("xlsx")))
     if not out:
-        out.append(Line(_error(file, None, "no self-evaluation table found / 未找到自评表")))
+        out.append(Line(_error(file, None, "未找到自评表 / no self-evaluation table found")))
     return out
 
 

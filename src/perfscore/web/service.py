@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from .. import available_rulesets
 from ..reviewing import EVALUATION_SUFFIXES
+from ..rules import FORMS
 from .results import Line, lines_of
 from .settings import Settings
 from .worker import Worker, safe_name
@@ -57,27 +58,48 @@ class Service:
         ]
 
     def options(self, form: Any) -> dict[str, Any]:
-        """region, year and ruleset from a form or JSON object, checked: a ruleset is named by id
-        or alias of one the server offers, never by a file."""
+        """region, form, year and ruleset from a form or JSON object, checked: a ruleset is named
+        by id or alias of one the server offers, ``ID@EDITION`` for one edition of it (as the CLI
+        takes it), never by a file."""
         region = str(form.get("region") or "").strip()
         if not _REGION.fullmatch(region):
             raise BadRequest(
-                f"region must be a 6-digit GB/T 2260 code / 行政区划代码应为 6 位数字: {region[:20]!r}"
+                f"行政区划代码应为 6 位数字 / region must be a 6-digit GB/T 2260 code: {region[:20]!r}"
+            )
+        kind = str(form.get("form") or "").strip()
+        if kind and kind not in FORMS:
+            choices = "、".join(f"{k}（{v}）" for k, v in FORMS.items())
+            raise BadRequest(
+                f"表格类型应为 {choices} / form must be one of {', '.join(FORMS)}: {kind[:20]!r}"
             )
         year_text = str(form.get("year") or "0").strip()
         if not year_text.isdigit() or not (int(year_text) == 0 or 1990 <= int(year_text) <= 2100):
-            raise BadRequest(f"year must be a year such as 2023 / 年度应为如 2023 的年份: {year_text[:20]!r}")
+            raise BadRequest(f"年度应为如 2023 的年份 / year must be a year such as 2023: {year_text[:20]!r}")
         ruleset = str(form.get("ruleset") or "").strip()
-        if ruleset:
-            names = {n for r in self.rulesets() for n in (r["id"], *r["aliases"])}
-            if ruleset not in names:
-                raise BadRequest(f"no such ruleset / 无此规则集: {ruleset[:60]!r} (GET /api/rulesets)")
         return {
             "region": region,
+            "form": kind,
             "year": int(year_text),
             "ruleset": ruleset,
+            "ruleset_file": self._edition_file(ruleset) if ruleset else "",
             "paths": list(self.settings.rulesets),
         }
+
+    def _edition_file(self, ruleset: str) -> str:
+        """The file of the edition ``ID@EDITION`` names ("" for a plain id or alias, whose edition
+        the table's year chooses); BadRequest for a name the server does not offer. The file
+        stays on the server: the API lists ids and editions, never paths."""
+        offered = [info for info in available_rulesets(self.settings.rulesets) if not info.error]
+        if any(ruleset in (info.id, *info.aliases) for info in offered):
+            return ""
+        ident, at, edition = ruleset.rpartition("@")
+        editions = [info for info in offered if at and ident in (info.id, *info.aliases)]
+        chosen = [info for info in editions if info.edition == edition]
+        if chosen:
+            return str(Path(chosen[0].file).resolve())  # the child works in its own folder
+        known = ", ".join(info.label for info in editions)
+        known = f"；现有版本 / editions: {known}" if known else ""
+        raise BadRequest(f"无此规则集 / no such ruleset: {ruleset[:60]!r}{known}（GET /api/rulesets）")
 
     async def uploads(
         self, request: Request
@@ -89,7 +111,7 @@ class Service:
             form = await request.form(max_files=limits.max_files, max_fields=20)
         except Exception as exc:  # malformed multipart, too many files or fields
             raise BadRequest(
-                f"cannot read the upload / 无法读取上传内容: {getattr(exc, 'detail', exc)}"
+                f"无法读取上传内容 / cannot read the upload: {getattr(exc, 'detail', exc)}"
             ) from None
         try:
             files = [await self._read(item) for item in form.getlist("files")]
@@ -97,19 +119,23 @@ class Service:
         finally:
             await form.close()  # the spooled uploads go now, not when collected
         if not files:
-            raise BadRequest("no file in field 'files' / 未上传文件（字段 files）")
+            raise BadRequest("未上传文件（字段 files）/ no file in field 'files'")
         return files, fields
 
     async def _read(self, item: Any) -> tuple[str, Optional[bytes], str]:
         limits = self.settings
         if not isinstance(item, UploadFile):
-            raise BadRequest("field 'files' must hold files / files 字段应为文件")
+            raise BadRequest("files 字段应为文件 / field 'files' must hold files")
         name = safe_name(item.filename or "upload")
         data = await item.read(limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:
-            return name, None, f"file larger than {limits.max_file_bytes} bytes / 文件过大"
+            return (
+                name,
+                None,
+                f"文件过大（上限 {limits.max_file_bytes} 字节）/ file larger than {limits.max_file_bytes} bytes",
+            )
         if Path(name).suffix.lower() not in EVALUATION_SUFFIXES:
-            return name, None, f"not an evaluation file ({' '.join(EVALUATION_SUFFIXES)}) / 不支持的文件类型"
+            return name, None, f"不支持的文件类型 / not an evaluation file ({' '.join(EVALUATION_SUFFIXES)})"
         return name, data, ""
 
     def review(self, files: list[tuple[str, Optional[bytes], str]], options: dict[str, Any]) -> list[Line]:

@@ -21,7 +21,7 @@ import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from .settings import Settings
 
@@ -56,6 +56,14 @@ def _limit_memory(mib: Optional[int]) -> None:
         pass
 
 
+def _ruleset(options: dict[str, Any]) -> Union[str, Path, None]:
+    """The ruleset the request named: the file of an edition (``ID@EDITION``, found by the
+    server among those it offers), an id or alias, or None for the table's own."""
+    if options.get("ruleset_file"):
+        return Path(options["ruleset_file"])
+    return options["ruleset"] or None
+
+
 def _review_file(name: str, options: dict[str, Any]) -> dict[str, Any]:
     """In the child, inside the file's folder: every table of ``name``, reviewed and exported."""
     from .. import read_evaluations, review
@@ -63,13 +71,15 @@ def _review_file(name: str, options: dict[str, Any]) -> dict[str, Any]:
     from ..report.export import to_xlsx
 
     try:
-        found = read_evaluations(name, region=options["region"], year=options["year"])
+        found = read_evaluations(
+            name, region=options["region"], form=options.get("form", ""), year=options["year"]
+        )
     except PerfscoreError as exc:
         return {"error": str(exc)}
     tables: list[dict[str, Any]] = []
     for n, evaluation in enumerate(found, 1):
         try:
-            done = review(evaluation, options["ruleset"] or None, paths=options["paths"])
+            done = review(evaluation, _ruleset(options), paths=options["paths"])
         except PerfscoreError as exc:
             tables.append({"table": n, "error": str(exc)})
             continue
@@ -87,7 +97,7 @@ def _review_file(name: str, options: dict[str, Any]) -> dict[str, Any]:
 def _score(evaluation: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     from .. import score
 
-    return {"report": score(evaluation, options["ruleset"] or None, paths=options["paths"]).to_dict()}
+    return {"report": score(evaluation, _ruleset(options), paths=options["paths"]).to_dict()}
 
 
 class _Pipe:
@@ -133,9 +143,11 @@ def _child(conn: Any, mib: Optional[int]) -> None:  # pragma: no cover - runs in
         except PerfscoreError as exc:
             result = {"error": str(exc)}
         except MemoryError:
-            result = {"error": "too large: the file needs more memory than the server allows / 文件过大"}
+            result = {
+                "error": "文件过大：所需内存超过服务器上限 / too large: the file needs more memory than the server allows"
+            }
         except Exception as exc:  # a bug or a hostile file: its own error, never the server's
-            result = {"error": f"cannot be read: {type(exc).__name__}: {exc}"[:2000]}
+            result = {"error": f"无法读取 / cannot be read: {type(exc).__name__}: {exc}"[:2000]}
         conn.send(result)
 
 
@@ -191,10 +203,12 @@ class Worker:
                 return result
         except (EOFError, OSError):
             self._kill()
-            return {"error": "the file stopped the reader (out of memory?) / 文件无法读取（内存不足？）"}
+            return {"error": "文件无法读取（内存不足？）/ the file stopped the reader (out of memory?)"}
         self._kill()
         spent = time.monotonic() - started
-        return {"error": f"took longer than {spent:.0f} s, the limit per file / 处理超时（每个文件上限）"}
+        return {
+            "error": f"处理超时（每个文件上限 {spent:.0f} 秒）/ took longer than {spent:.0f} s, the limit per file"
+        }
 
     def _kill(self) -> None:
         if self._process is not None:
