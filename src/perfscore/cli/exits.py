@@ -27,7 +27,8 @@ EXIT_FAILED = 1
 ``--fail-on`` (default: error), or a file that could not be reviewed; any other perfscore error
 (an export that cannot be written)"""
 EXIT_USAGE = 2
-"""bad command line (argparse exits with it)"""
+"""bad command line (argparse exits with it); ``batch``/``serve`` without the extra they need
+(the message names it)"""
 EXIT_RULESET = 3
 """a ruleset is invalid (every problem is printed)"""
 EXIT_EVALUATION = 4
