@@ -12,25 +12,24 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import perfscore
+from conftest import ROOT
 from perfscore.codes import CODES, WORDS, Words, words
 from perfscore.decimals import ROUNDING_MODES
 from perfscore.report import Finding
 from perfscore.report.text import finding_text
 from perfscore.rules.model import Rounding
 
-ROOT = Path(__file__).resolve().parent.parent
-
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|‘[^’]*’")
 _TOKENS = re.compile(
     r"--[\w-]+"  # an option
     r"|\S*[/\\]\S*"  # a path
     r"|\b\w+\.(?:md|toml|json|xlsx|docx|pdf)\b"  # a file name
+    r"|(?<!\w)\.[a-z]{2,5}\b"  # a suffix
     r"|\b[A-Za-z_]\w*(?:[._\[(]\S*)+"  # a key path, identifier or call
     r"|\b[a-z0-9]+(?:-[a-z0-9]+)+\b"  # an id such as cn-project
     r"|\b[A-Z]{2,}\b"  # an acronym
@@ -202,3 +201,68 @@ def test_every_golden_finding_reads_in_chinese_without_english() -> None:
         if english_in(line):
             wrong.append(f"{name}: {line}")
     assert wrong == []
+
+
+# -- files a reviewer gives and the lines the CLI prints ------------------------------------------
+
+#: Names of programs and formats a Chinese sentence says as they are.
+_NAMES = frozenset({"Excel", "Word", "Office", "OpenDocument", "PowerPoint", "LibreOffice", "zip"})
+
+
+def _chinese_part(message: str) -> str:
+    zh, sep, en = message.partition(" / ")
+    assert sep and en, message
+    return zh
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("plain.xlsx", b"just some text\n"),
+        ("plain.docx", b"just some text\n"),
+        ("empty.xlsx", b""),
+        ("slides.bin", b"%PDF-"),
+        ("cut.docx", b"PK\x03\x04"),
+        ("notes.foo", b"x = 1\n"),
+    ],
+)
+def test_a_file_refused_is_told_in_chinese_first(tmp_path: Any, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(perfscore.EvaluationError) as caught:
+        perfscore.read_evaluations(path) if not name.endswith(".foo") else perfscore.read_evaluation(path)
+    for problem in caught.value.problems:
+        assert set(english_in(_chinese_part(problem.message))) <= _NAMES, problem.message
+
+
+def test_a_reason_given_only_in_english_stays_out_of_the_chinese() -> None:
+    from perfscore.evaluations.problems import problem
+
+    told = problem("file-unreadable", file="a.xlsx", reason="a library's own words")
+    assert told.message == "无法读取文件 / a library's own words"
+    said = problem("file-unreadable", file="a.xlsx", reason=Words("文件已损坏", "a damaged file"))
+    assert said.message == "无法读取文件：文件已损坏 / a damaged file"
+
+
+def test_every_kind_of_file_has_its_chinese_name() -> None:
+    from perfscore.evaluations import office, sniff
+
+    assert sorted(sniff.KINDS) == sorted(sniff.KINDS_ZH)
+    assert sorted(office._HOW) == sorted(office._HOW_ZH)
+    for kind, zh in {**sniff.KINDS_ZH, **office._HOW_ZH}.items():
+        assert set(english_in(zh)) <= _NAMES, kind
+
+
+def test_the_cli_says_what_it_wrote_in_chinese_first(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perfscore.cli import main
+
+    out = tmp_path / "scored.md"
+    example = ROOT / "examples" / "430602" / "project-2023-district-fund.toml"
+    assert main(["export", str(example), "--to", "md", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"已写入 / wrote {out}\n"
+    summary = tmp_path / "sum.xlsx"
+    main(["review", str(example), "--summary", str(summary), "--no-progress", "--fail-on", "never"])
+    err = capsys.readouterr().err
+    assert f"已写入 {summary}（1 个表）/ wrote {summary} (1 table(s))" in err
