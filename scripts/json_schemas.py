@@ -129,8 +129,12 @@ class Shapes:
             hints = typing.get_type_hints(cls, include_extras=True)
             notes = docstrings(cls)
             fields: dict[str, Any] = {}
+            omitted: set[str] = set()  # left out of JSON while None: not required, never null
             if attrs.has(cls):
                 for field in attrs.fields(cls):
+                    if field.metadata.get("omit_none"):
+                        omitted.add(field.name)
+                        hints[field.name] = str
                     part = field.metadata.get("flatten")
                     if part is not None:  # a row's Explanation: its parts beside the row's fields
                         fields.update({n: (h, "") for n, h in part.FIELDS.items()})
@@ -143,7 +147,7 @@ class Shapes:
                 "type": "object",
                 **({"description": " ".join(cls.__doc__.split())} if cls.__doc__ else {}),
                 "properties": properties,
-                "required": list(properties),
+                "required": [n for n in properties if n not in omitted],
                 "additionalProperties": False,
             }
         return {"$ref": f"#/$defs/{name}"}

@@ -254,7 +254,7 @@ def test_export_of_several_tables_writes_a_workbook_each(
     out = tmp_path / "form.scored.xlsx"
     assert main(["export", str(PROJECT), "--to", "xlsx", "-o", str(out)]) == 0
     one, two = tmp_path / "form.scored.table1.xlsx", tmp_path / "form.scored.table2.xlsx"
-    assert capsys.readouterr().out == f"wrote {one}\nwrote {two}\n"
+    assert capsys.readouterr().out == f"已写入 / wrote {one}\n已写入 / wrote {two}\n"
     assert not out.exists()
     titles = [openpyxl.load_workbook(p)["自评表"]["A2"].value for p in (one, two)]
     assert titles[0] != titles[1]

@@ -71,7 +71,7 @@ def test_export_to_a_folder_that_does_not_exist_fails_cleanly(
 ) -> None:
     out = tmp_path / "no-such-folder" / f"scored.{fmt}"
     assert main(["export", str(EXAMPLE), "--to", fmt, "-o", str(out)]) == 1
-    assert capsys.readouterr().err == f"perfscore: cannot write {out}: No such file or directory\n"
+    assert capsys.readouterr().err == f"perfscore: 无法写入 / cannot write {out}: No such file or directory\n"
 
 
 def test_exit_codes_for_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -244,7 +244,7 @@ def test_review_summary_that_cannot_be_written_says_so(
     pytest.importorskip("openpyxl")
     out = tmp_path / "no-such-folder" / "summary.xlsx"
     assert main(["review", str(EXAMPLE), "--summary", str(out)]) == 1
-    assert f"perfscore: cannot write {out}: No such file or directory" in capsys.readouterr().err
+    assert f"perfscore: 无法写入 / cannot write {out}: No such file or directory" in capsys.readouterr().err
 
 
 def test_the_parser_spells_the_report_languages_and_export_formats_as_they_are() -> None:

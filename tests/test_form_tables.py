@@ -128,12 +128,19 @@ def test_a_grid_without_a_table_and_an_unknown_suffix_are_unknown_formats(tmp_pa
     with pytest.raises(EvaluationError) as from_grid:
         evaluations_from_grid([_row("姓名", "电话")], source="x.xlsx")
     (problem,) = from_grid.value.problems
-    assert problem.code == "unknown-format" and problem.message.startswith("not a self-evaluation table")
+    assert (
+        problem.code == "unknown-format"
+        and problem.message.startswith("不是可读取的自评表：")
+        and "/ not a self-evaluation table" in problem.message
+    )
     (tmp_path / "form.bin").write_bytes(b"\x00\x01 not a form")  # .et is read now (issue 14)
     with pytest.raises(EvaluationError) as unknown:
         read_evaluations(tmp_path / "form.bin")
     assert unknown.value.problems[0].code == "unknown-format"
-    assert unknown.value.problems[0].message.startswith("a file of unknown format: not a zip package")
+    assert (
+        unknown.value.problems[0].message.startswith("不是可读取的自评表：格式不明的文件：")
+        and "/ a file of unknown format: not a zip package" in unknown.value.problems[0].message
+    )
 
 
 def _columns_by_search(row: list[Cell], names: dict[str, tuple[str, ...]]) -> dict[str, int]:

@@ -133,7 +133,7 @@ def test_an_unexpected_error_in_a_worker_is_that_file_s_error(
 
     _patched(monkeypatch, "02.toml", bug)
     code, out, _ = _run(capsys, str(tmp_path), "--jobs", "2", "--fail-on", "never")
-    assert "02.toml: cannot review: 内部错误 / internal error: ZeroDivisionError: a bug" in out
+    assert "02.toml: 无法复核 / cannot review: 内部错误 / internal error: ZeroDivisionError: a bug" in out
     assert out.splitlines()[-1].startswith("6 file(s): 5 reviewed, 0 skipped, 1 could not be reviewed;")
     assert code == 0
 
@@ -148,7 +148,7 @@ def test_an_unexpected_error_without_workers_is_that_file_s_error_too(
 
     _patched(monkeypatch, "02.toml", bug)
     code, out, _ = _run(capsys, str(tmp_path), "--jobs", "1", "--fail-on", "never")
-    assert "02.toml: cannot review: 内部错误 / internal error: ZeroDivisionError: a bug" in out
+    assert "02.toml: 无法复核 / cannot review: 内部错误 / internal error: ZeroDivisionError: a bug" in out
     assert out.splitlines()[-1].startswith("3 file(s): 2 reviewed, 0 skipped, 1 could not be reviewed;")
     assert code == 0  # --fail-on never: the file that could not be reviewed is said, not failed
     monkeypatch.setenv("PERFSCORE_DEBUG", "1")  # a developer wants the traceback
@@ -209,8 +209,10 @@ def test_text_output_is_written_as_it_comes(
     assert printed[2].startswith(f"{tmp_path / '01.toml'}: ")
     assert rest.startswith(f"{tmp_path / '02.toml'}: ")
     assert rest.splitlines()[-1].startswith("3 file(s): 3 reviewed")
-    table = rest[rest.index("file  ") :].splitlines()
-    assert len(table) == 5 and all(" 优 / —" in line for line in table[1:4])
+    table = rest[
+        rest.index("file  ") :
+    ].splitlines()  # the header, 3 tables, the counts in Chinese, in English
+    assert len(table) == 6 and all(" 优 / —" in line for line in table[1:4])
 
 
 def test_the_summary_workbook_is_the_same_with_jobs_2(

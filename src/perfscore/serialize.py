@@ -2,7 +2,8 @@
 
 Decimals become strings (``"14.70"``) so that nothing is lost through a float; tuples become
 lists; read-only mappings become dicts; a field whose metadata names a ``flatten`` class (a row's
-Explanation) has that class's ``FIELDS`` written beside the owner's own. :func:`load` is driven by
+Explanation) has that class's ``FIELDS`` written beside the owner's own; a field whose metadata
+says ``omit_none`` is left out while it is None (and reads back as its default). :func:`load` is driven by
 the classes' type hints. Generic: it imports no model, so every model may import it.
 """
 
@@ -53,6 +54,8 @@ def dump(value: Any) -> Any:
     out = {}
     for name, part in layout:
         item = getattr(value, name)
+        if item is None and name in _OMITTED.get(kind, ()):
+            continue  # a field that is left out of JSON when None (a finding's expected_zh)
         if part:  # e.g. a row's Explanation: its parts sit beside the row's fields
             for inner in part:
                 out[inner] = dump(getattr(item, inner))
@@ -65,6 +68,7 @@ def dump(value: Any) -> Any:
 
 _AS_IS = frozenset({str, int, bool, float})
 _LAYOUTS: dict[type, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+_OMITTED: dict[type, frozenset[str]] = {}
 
 
 def _layout(kind: type) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -75,6 +79,7 @@ def _layout(kind: type) -> tuple[tuple[str, tuple[str, ...]], ...]:
         for field in attrs.fields(kind)
     )
     _LAYOUTS[kind] = layout
+    _OMITTED[kind] = frozenset(field.name for field in attrs.fields(kind) if field.metadata.get("omit_none"))
     return layout
 
 

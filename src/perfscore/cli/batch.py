@@ -33,11 +33,12 @@ def cmd_batch(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
         from ..batch.stream import score_folder
     except ImportError as exc:  # pragma: no cover - the batch extra is installed in tests
         print(
-            f"perfscore batch needs the batch extra: pip install 'perfscore[batch]' ({exc})", file=sys.stderr
+            f"perfscore batch 需要安装 batch 扩展 / needs the batch extra: pip install 'perfscore[batch]' ({exc})",
+            file=sys.stderr,
         )
         return EXIT_USAGE
     if args.batch_rows < 1:
-        print("perfscore batch: --batch-rows must be at least 1", file=sys.stderr)
+        print("perfscore batch: --batch-rows 至少为 1 / must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     ruleset = args.ruleset
     if ruleset is not None and rulesets:
@@ -51,7 +52,11 @@ def cmd_batch(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
             args.source, args.output, ruleset=ruleset, size=args.batch_rows, kind=args.format
         ):
             if show:
-                print(f"\r已评分 / scored: {done[0]} evaluations, {done[1]} rows", end="", file=sys.stderr)
+                print(
+                    f"\r已评分 {done[0]} 个自评表、{done[1]} 行 / scored: {done[0]} evaluations, {done[1]} rows",
+                    end="",
+                    file=sys.stderr,
+                )
     except FileNotFoundError as exc:
         print(f"perfscore batch: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -65,5 +70,5 @@ def cmd_batch(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
         return EXIT_USAGE
     if show:
         print(file=sys.stderr)
-    print(f"{done[0]} evaluations, {done[1]} rows → {args.output}")
+    print(f"{done[0]} 个自评表、{done[1]} 行 / {done[0]} evaluations, {done[1]} rows → {args.output}")
     return EXIT_OK

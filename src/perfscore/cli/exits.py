@@ -45,10 +45,10 @@ def exit_for(error: PerfscoreError) -> int:
     from ..errors import EditionNotFoundError, EvaluationError, RulesetError, RulesetNotFoundError
 
     if isinstance(error, RulesetError):
-        print(f"perfscore: invalid ruleset: {error}", file=sys.stderr)
+        print(f"perfscore: 规则集无效 / invalid ruleset: {error}", file=sys.stderr)
         return EXIT_RULESET
     if isinstance(error, EvaluationError):
-        print(f"perfscore: invalid evaluation: {error}", file=sys.stderr)
+        print(f"perfscore: 自评表无效 / invalid evaluation: {error}", file=sys.stderr)
         return EXIT_EVALUATION
     print(f"perfscore: {error}", file=sys.stderr)
     if isinstance(error, (RulesetNotFoundError, EditionNotFoundError)):
@@ -57,4 +57,4 @@ def exit_for(error: PerfscoreError) -> int:
 
 
 def warn(message: str) -> None:
-    print(f"perfscore: warning: {message}", file=sys.stderr)
+    print(f"perfscore: 警告 / warning: {message}", file=sys.stderr)

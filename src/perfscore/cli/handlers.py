@@ -138,7 +138,7 @@ def export_command(args: argparse.Namespace, paths: Sequence[str]) -> int:
         output = str(Path(args.evaluation).with_suffix(".scored.xlsx"))
     written, text = export_tables(tables, args.to, output)
     for path in written:
-        print(f"wrote {path}")
+        print(f"已写入 / wrote {path}")
     if not output and text is not None:
         print(text, end="")
     return EXIT_OK

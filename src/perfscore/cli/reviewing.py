@@ -176,12 +176,14 @@ def _write_summary(path: str, lines: list[dict[str, Any]]) -> None:
     try:
         data = summary_workbook(lines)
     except ImportError as exc:
-        raise PerfscoreError(f"cannot write {path}: the summary workbook needs openpyxl ({exc})") from exc
+        raise PerfscoreError(
+            f"无法写入 {path}：汇总工作簿需要 openpyxl / cannot write {path}: the summary workbook needs openpyxl ({exc})"
+        ) from exc
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise PerfscoreError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    print(f"wrote {path} ({len(lines)} table(s))", file=sys.stderr)
+        raise PerfscoreError(f"无法写入 / cannot write {path}: {exc.strerror or exc}") from exc
+    print(f"已写入 {path}（{len(lines)} 个表）/ wrote {path} ({len(lines)} table(s))", file=sys.stderr)
 
 
 class Tally:
@@ -240,7 +242,7 @@ def _text(r: FileReview, verbose: bool, lang: str = "both") -> str:
             return ""
         reason = {"zh": r.reason_zh, "en": r.reason_en}.get(lang, f"{r.reason_zh} / {r.reason_en}")
         return f"{r.path}: {pick('跳过', 'skipped', lang)}: {reason}\n"
-    return f"{r.path}: {pick('无法复核', 'cannot review', lang) if lang != 'both' else 'cannot review'}: {r.error}\n"
+    return f"{r.path}: {pick('无法复核', 'cannot review', lang) if lang != 'both' else '无法复核 / cannot review'}: {r.error}\n"
 
 
 def _review_text(reviewed: Review, label: str, lang: str) -> str:
@@ -271,8 +273,8 @@ def _row(r: FileReview, wide_: bool = False, lang: str = "both") -> str:
         said = {"zh": f"跳过：{r.reason_zh}", "en": f"skipped: {r.reason_en}"}
         return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  {said.get(lang, f'跳过 skipped: {r.reason_zh}')}"
     if r.review is None:
-        said = {"zh": "无法复核"}
-        return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  {said.get(lang, 'cannot review')}"
+        said = {"zh": "无法复核", "en": "cannot review"}
+        return f"{name} {'—':>6} {'—':>5} {'—':>9} {'—':>9}  {said.get(lang, '无法复核 / cannot review')}"
     rep = r.review.report
     computed = f"{rep.total}{'' if rep.complete else '*'}"
     reported = "—" if rep.reported_total is None else str(rep.reported_total)
@@ -293,13 +295,14 @@ def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = 
     for row in rows:
         yield row + "\n"
     s = tally.status
-    if zh:
+    if lang != "en":  # both: the Chinese line, then the English one
         quiet = f"（{tally.quiet} 个未列出：--verbose 列出）" if tally.quiet else ""
         yield (
             f"{sum(s.values())} 个文件：{s['reviewed']} 个已复核，{s['skipped']} 个跳过{quiet}，"
             f"{s['failed']} 个无法复核；{tally.errors} 条错误发现（* = 不完整：有行无法计分）\n"
         )
-        return
+        if zh:
+            return
     quiet = f" ({tally.quiet} not listed: --verbose lists them)" if tally.quiet else ""
     yield (
         f"{sum(s.values())} file(s): {s['reviewed']} reviewed, {s['skipped']} skipped{quiet},"

@@ -50,13 +50,13 @@ def cmd_serve(args: argparse.Namespace, rulesets: Sequence[str]) -> int:
     token = args.token if args.token is not None else os.environ.get(TOKEN_VARIABLE, "")
     if not is_loopback(args.host) and not token:
         print(
-            f"perfscore serve: listening on {args.host} needs a token (--token or ${TOKEN_VARIABLE}) /"
-            " 监听非本机地址须设置访问令牌",
+            f"perfscore serve: 监听非本机地址须设置访问令牌 / listening on {args.host} needs a token"
+            f" (--token or ${TOKEN_VARIABLE})",
             file=sys.stderr,
         )
         return EXIT_USAGE
     if not 0 < args.port < 65536 or not 0 < args.seconds_per_file <= 600:
-        print("perfscore serve: --port 1–65535, --seconds-per-file 1–600", file=sys.stderr)
+        print("perfscore serve: 取值范围 / ranges: --port 1–65535, --seconds-per-file 1–600", file=sys.stderr)
         return EXIT_USAGE
     import threading
     import webbrowser

@@ -23,8 +23,9 @@ from typing import Any
 
 from . import exports, files, forms, formulas, interface, resolution, review, rulesets, scoring
 from .code import Code, Kind, Severity
+from .words import WORDS, Words, words
 
-__all__ = ["CODES", "Code", "Kind", "Severity", "code", "messages"]
+__all__ = ["CODES", "WORDS", "Code", "Kind", "Severity", "Words", "code", "messages", "words"]
 
 
 def _table(*sections: tuple[Code, ...]) -> dict[str, Code]:

@@ -8,6 +8,8 @@ from typing import Any, Literal, Optional
 
 import attrs
 
+from .words import Words
+
 __all__ = ["Code", "Kind", "Severity", "finding", "problem"]
 
 Severity = Literal["error", "warning", "info"]
@@ -34,9 +36,16 @@ class Code:
 
     def messages(self, values: Mapping[str, Any], variant: str = "") -> tuple[str, str]:
         """The Chinese and English messages with ``values`` filled in (of ``variant``, if named;
-        a KeyError names a variant the code does not have)."""
+        a KeyError names a variant the code does not have). A value said in :class:`Words`
+        fills the Chinese template with its Chinese and the English one with its English."""
         zh, en = self.variants[variant] if variant else (self.zh, self.en)
+        if any(type(value) is Words for value in values.values()):
+            return zh.format_map(_said(values, "zh")), en.format_map(_said(values, "en"))
         return zh.format_map(values), en.format_map(values)
+
+
+def _said(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    return {k: getattr(v, lang) if type(v) is Words else v for k, v in values.items()}
 
 
 def problem(id: str, zh: str, en: str, variants: Optional[Mapping[str, tuple[str, str]]] = None) -> Code:

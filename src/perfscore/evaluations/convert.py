@@ -22,9 +22,11 @@ import tempfile
 from pathlib import Path
 from typing import NoReturn
 
+from ..codes import Words
 from ..files import FileRefused, read_bytes
 from .limits import MAX_CONVERT_SECONDS, MAX_FILE_BYTES
 from .problems import problem, too_large, unreadable
+from .sniff import KINDS, KINDS_ZH
 
 __all__ = ["convert", "office_program"]
 
@@ -114,9 +116,11 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 def _needs_office(name: str, what: str, target: str) -> NoReturn:
     program = "Word or WPS 文字" if target == "docx" else "Excel or WPS 表格"
-    reason = (
-        f"{what}: 需要先另存为 .{target}（在 {program} 中“另存为”），或安装 LibreOffice 后自动转换; "
-        f"save it as .{target} in {program}, or install LibreOffice (soffice on PATH) to convert it"
+    program_zh = "Word 或 WPS 文字" if target == "docx" else "Excel 或 WPS 表格"
+    what_zh = next((KINDS_ZH[k] for k, v in KINDS.items() if v == what), what)
+    reason = Words(
+        f"{what_zh}：需要先另存为 .{target}（在 {program_zh} 中“另存为”），或安装 LibreOffice 后自动转换",
+        f"{what}: save it as .{target} in {program}, or install LibreOffice (soffice on PATH) to convert it",
     )
     from ..errors import EvaluationError
 

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union
 
-from ..codes import messages
+from ..codes import Words, messages
 from ..errors import EvaluationError, Problem
 from ..rules import TomlDocument, TomlSyntax, check_nesting, parse_failure, parse_toml, read_text
 from .model import Evaluation, from_fields
+from .problems import problem
 from .read import read_fields
 
 __all__ = ["evaluation_from_document", "read_evaluation"]
@@ -36,14 +37,11 @@ def read_evaluation(path: Union[str, Path]) -> Evaluation:
         return evaluation_from_document(doc, doc.data)
     if suffix == ".json":
         return from_fields(read_fields(_parse_json(text, name), name))
-    problem = Problem(
-        "unknown-format",
-        "unknown evaluation format",
-        file=name,
-        found=suffix or "(none)",
-        expected=".toml or .json",
+    said = Words("未知的自评表文件格式", "unknown evaluation format")
+    refused = problem(
+        "unknown-format", file=name, found=suffix or "(none)", expected=".toml or .json", reason=said
     )
-    raise EvaluationError([problem])
+    raise EvaluationError([refused])
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -56,8 +54,8 @@ def _parse_json(text: str, name: str) -> Any:
         raise EvaluationError([exc.problem]) from None
     except json.JSONDecodeError as exc:
         message = messages("json-syntax", reason=exc.msg)[1]
-        problem = Problem("json-syntax", message, file=name, line=exc.lineno, column=exc.colno)
-        raise EvaluationError([problem]) from None
+        failed = Problem("json-syntax", message, file=name, line=exc.lineno, column=exc.colno)
+        raise EvaluationError([failed]) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # an int beyond Python's digit limit
         raise EvaluationError([parse_failure(text, name, "json-syntax", exc)]) from None
 

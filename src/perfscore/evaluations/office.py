@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import NoReturn, Optional, Protocol, Union
 from zipfile import ZipFile
 
+from ..codes import Words
 from ..decimals import CONTEXT
 from ..errors import EvaluationError
 from .grid import Grid
 from .model import Evaluation
 from .package import check_package, open_zip, read_form
 from .problems import problem
-from .sniff import KINDS, sniff
+from .sniff import KINDS, KINDS_ZH, sniff
 from .tables import collect_evaluations, not_a_table
 
 __all__ = ["FORMATS", "READERS", "read_evaluations"]
@@ -145,6 +146,16 @@ _HOW = {
     "empty": "nothing to read",
     "unknown": "not a zip package, compound file or PDF: save it as .docx or .xlsx",
 }
+_HOW_ZH = {
+    "encrypted": "设有密码：请去除密码后另存为 .docx 或 .xlsx",
+    "ole": "旧格式或设有密码的 Office 文件：请去除保护后另存为 .docx 或 .xlsx",
+    "pptx": "自评表应为 Word、Excel、WPS 或 PDF 文件",
+    "zip": "自评表应为 Word、Excel、WPS 或 PDF 文件",
+    "html": "请在 Excel 或 WPS 中打开并另存为 .xlsx",
+    "text": "不是 zip 包、复合文件或 PDF；以文本写成的自评表应命名为 .toml 或 .json",
+    "empty": "没有可读取的内容",
+    "unknown": "不是 zip 包、复合文件或 PDF：请另存为 .docx 或 .xlsx",
+}
 
 
 def read_evaluations(
@@ -194,13 +205,15 @@ def _refuse(name: str, kind: str) -> NoReturn:
     claimed = READERS[FORMATS[suffix]][0] if suffix in FORMATS else ""
     article = "an" if claimed[:1] in ("E", "O") else "a"
     what = f"not {article} {claimed} file: it is {KINDS[kind]}" if claimed else KINDS[kind]
+    what_zh = f"不是 {claimed} 文件，而是{KINDS_ZH[kind]}" if claimed else KINDS_ZH[kind]
     reason = f"{what}: {_HOW[kind]}" if kind != "empty" else f"empty file: {what}"
+    said = Words(f"{what_zh}：{_HOW_ZH[kind]}" if kind != "empty" else f"空文件：{what_zh}", reason)
     if claimed:
-        refused = problem("file-unreadable", file=name, reason=reason)
+        refused = problem("file-unreadable", file=name, reason=said)
     else:
         expected = "a Word, Excel, WPS, OpenDocument or PDF form"
-        refused = problem("unknown-format", file=name, found=KINDS[kind], expected=expected, reason=reason)
-    raise EvaluationError([refused], f"{name}: {reason}")
+        refused = problem("unknown-format", file=name, found=KINDS[kind], expected=expected, reason=said)
+    raise EvaluationError([refused], f"{name}: {said}")
 
 
 def _grids(data: bytes, name: str, kind: str, archive: Optional[ZipFile] = None) -> list[Grid]:

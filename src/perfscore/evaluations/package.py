@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..codes import Words
 from ..files import FileRefused, read_bytes
 from .limits import (
     MAX_COMPRESSION_RATIO,
@@ -60,7 +61,7 @@ def read_package(path: Path, name: str, kind: str) -> bytes:
     ``kind`` ("Word" or "Excel") document; else an :class:`EvaluationError`."""
     data = read_form(path, name)
     if not data:
-        unreadable(name, f"empty file: not {_a(kind)} file")
+        unreadable(name, Words(f"空文件，不是 {kind} 文件", f"empty file: not {_a(kind)} file"))
     return check_package(data, name, kind)
 
 
@@ -98,14 +99,20 @@ def check_package(
     if data.startswith(_OLE):
         unreadable(
             name,
-            f"not a {suffixes} package: an old-format (.doc/.xls) or password-protected Office file; "
-            f"save it unprotected as {suffixes}",
+            Words(
+                f"不是 {suffixes} 文件，而是旧格式（.doc/.xls）或设有密码的 Office 文件：请去除保护后另存为 {suffixes}",
+                f"not a {suffixes} package: an old-format (.doc/.xls) or password-protected Office file; "
+                f"save it unprotected as {suffixes}",
+            ),
         )
     entries = declared_entries(data)
     if entries is None:
         unreadable(
             name,
-            f"not {_a(kind)} file: not a zip package, or a truncated one ({suffixes} files are zip packages)",
+            Words(
+                f"不是 {kind} 文件：不是 zip 包，或是不完整的 zip 包（{suffixes} 文件是 zip 包）",
+                f"not {_a(kind)} file: not a zip package, or a truncated one ({suffixes} files are zip packages)",
+            ),
         )
     if entries > MAX_MEMBERS:
         too_large(name, "", "zip members", f"{entries:,}", f"at most {MAX_MEMBERS:,} (MAX_MEMBERS)")
@@ -236,14 +243,32 @@ def _check_kind(names: list[str], name: str, kind: str) -> None:
         return
     if other in tops:
         actual = "an Excel workbook (.xlsx)" if other == "xl" else "a Word document (.docx)"
-        unreadable(name, f"not {_a(kind)} file: it is {actual} with the wrong file extension; rename it")
+        actual_zh = "Excel 工作簿（.xlsx）" if other == "xl" else "Word 文档（.docx）"
+        unreadable(
+            name,
+            Words(
+                f"不是 {kind} 文件，而是扩展名有误的{actual_zh}：请改正扩展名",
+                f"not {_a(kind)} file: it is {actual} with the wrong file extension; rename it",
+            ),
+        )
     if "ppt" in tops:
-        unreadable(name, f"not {_a(kind)} file: it is a PowerPoint presentation")
+        said = Words(
+            f"不是 {kind} 文件，而是 PowerPoint 演示文稿",
+            f"not {_a(kind)} file: it is a PowerPoint presentation",
+        )
+        unreadable(name, said)
     if "mimetype" in names or "content.xml" in names:
-        unreadable(name, f"not {_a(kind)} file: an OpenDocument file (.odt/.ods); save it as .docx or .xlsx")
-    unreadable(
-        name, f"not {_a(kind)} file: a zip package without a {'word/' if kind == 'Word' else 'xl/'} part"
+        said = Words(
+            f"不是 {kind} 文件，而是 OpenDocument 文件（.odt/.ods）：请另存为 .docx 或 .xlsx",
+            f"not {_a(kind)} file: an OpenDocument file (.odt/.ods); save it as .docx or .xlsx",
+        )
+        unreadable(name, said)
+    part = "word/" if kind == "Word" else "xl/"
+    said = Words(
+        f"不是 {kind} 文件：zip 包中没有 {part} 部分",
+        f"not {_a(kind)} file: a zip package without a {part} part",
     )
+    unreadable(name, said)
 
 
 class _Members:

@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple, Optional
 
+from ..codes import Words
 from .grid import Cell, Grid
 from .layout import NATIONAL
 from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_PDF_PAGE_CHARS, MAX_PDF_PAGES, MAX_ROWS
@@ -68,6 +69,13 @@ class _Block(NamedTuple):
     bottom: float = 0.0
 
 
+_PROTECTED = Words("设有密码的 PDF：需要先去除密码", "a password-protected PDF: save it without a password")
+_SCANNED = Words(
+    "PDF 没有文字层：扫描件，需要 OCR（先用 OCR 软件识别为文字，或提供 Word/Excel 原件）",
+    "a scanned PDF without a text layer: scanned image, needs OCR",
+)
+
+
 def read_pdf(data: bytes, name: str) -> list[Grid]:
     """The document's text lines and ruled tables, page by page, as one grid."""
     import pdfplumber
@@ -79,7 +87,7 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
         document = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's own errors: a password, a damaged file
         if "password" in type(exc).__name__.lower() or "Encrypt" in type(exc).__name__:
-            unreadable(name, "a password-protected PDF: 需要先去除密码 (save it without a password)")
+            unreadable(name, _PROTECTED)
         raise
     with document:
         pages = document.pages
@@ -113,11 +121,7 @@ def read_pdf(data: bytes, name: str) -> list[Grid]:
     if text_found and not ruled:
         _unruled(name)
     if not text_found:
-        unreadable(
-            name,
-            "a scanned PDF without a text layer: 扫描件，需要 OCR（先用 OCR 软件识别为文字，或提供 Word/Excel 原件）; "
-            "scanned image, needs OCR",
-        )
+        unreadable(name, _SCANNED)
     if sum(len(row) for row in rows) > MAX_CELLS:
         too_large(
             name,

@@ -19,7 +19,7 @@ from .compound import OLE, stream_names
 from .limits import MAX_MEMBERS
 from .package import declared_entries
 
-__all__ = ["KINDS", "sniff"]
+__all__ = ["KINDS", "KINDS_ZH", "sniff"]
 
 KINDS = {
     "xlsx": "an Excel workbook (.xlsx)",
@@ -39,6 +39,25 @@ KINDS = {
     "unknown": "a file of unknown format",
 }
 """Each kind :func:`sniff` gives, as messages name it."""
+
+KINDS_ZH = {
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "docx": "Word 文档（.docx）",
+    "ods": "OpenDocument 电子表格（.ods）",
+    "odt": "OpenDocument 文本（.odt）",
+    "xls": "Excel 97–2003 工作簿（.xls）或 WPS 表格（.et）",
+    "doc": "Word 97–2003 文档（.doc）或 WPS 文字（.wps）",
+    "encrypted": "设有密码的 Office 文件",
+    "ole": "类型不明的旧格式 Office 复合文件",
+    "pdf": "PDF 文档",
+    "pptx": "PowerPoint 演示文稿",
+    "zip": "不是 Office 文档的 zip 压缩包",
+    "html": "以 Office 扩展名保存的网页（HTML）",
+    "text": "纯文本文件",
+    "empty": "空文件",
+    "unknown": "格式不明的文件",
+}
+"""Each kind of :data:`KINDS`, in Chinese."""
 
 
 def sniff(data: bytes, archive: Optional[zipfile.ZipFile] = None) -> str:

@@ -42,6 +42,7 @@ from typing import Literal, Optional
 
 import attrs
 
+from ..codes import Words
 from ..decimals import CONTEXT
 from ..errors import EvaluationError, Problem
 from .budget import BudgetBlock, unit_line
@@ -98,7 +99,9 @@ def evaluations_from_grid(
 
 def not_a_table(source: str, where: str = "") -> Problem:
     """The ``unknown-format`` problem of a file or grid that holds no self-evaluation table."""
-    reason = "not a self-evaluation table (no indicator header row found)"
+    reason = Words(
+        "未找到指标表头行，不是绩效自评表", "not a self-evaluation table (no indicator header row found)"
+    )
     return problem(
         "unknown-format", file=source or None, path=where, expected=EXPECTED_COLUMNS, reason=reason
     )

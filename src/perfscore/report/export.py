@@ -189,9 +189,11 @@ def _writing(path: PathLike) -> Iterator[None]:
     except PerfscoreError:
         raise
     except OSError as exc:
-        raise ExportError(f"cannot write {_shown_path(path)}: {exc.strerror or exc}") from None
+        raise ExportError(f"无法写入 / cannot write {_shown_path(path)}: {exc.strerror or exc}") from None
     except Exception as exc:
-        raise ExportError(f"cannot write {_shown_path(path)}: {type(exc).__name__}: {exc}") from exc
+        raise ExportError(
+            f"无法写入 / cannot write {_shown_path(path)}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _shown_path(path: PathLike) -> str:

@@ -241,8 +241,8 @@ def _findings(view: ReportView) -> list[str]:
             + f"<td><code>{_e(f.location)}</code></td>"
             + _td(f.message_zh)
             + _td(f.message_en)
-            + _td(f.expected or "")
-            + _td(f.found or "")
+            + _td(f.expected_in(True) or "")
+            + _td(f.found_in(True) or "")
             + "</tr>"
         )
     return [*out, "</tbody>", "</table>"]

@@ -176,8 +176,8 @@ def _findings(view: ReportView) -> list[str]:
             _md_code(f.location),
             f.message_zh,
             f.message_en,
-            f.expected or "",
-            f.found or "",
+            f.expected_in(True) or "",
+            f.found_in(True) or "",
         )
         for f in view.findings
     ]

@@ -16,7 +16,7 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 
 import attrs
 
-from ..codes import code
+from ..codes import Words, code
 from ..decimals import CONTEXT
 from ..serialize import dump, load
 from .status import NOT_APPLICABLE, Status
@@ -37,7 +37,14 @@ class Finding:
     message_zh: str
     message_en: str
     expected: Optional[str] = None
+    """What the table should hold: a value (``15``, ``'9次'``, key paths), or, when it is words,
+    the English of them (Chinese in ``expected_zh``)"""
     found: Optional[str] = None
+    """What the table holds, as ``expected``"""
+    expected_zh: Optional[str] = attrs.field(default=None, metadata={"omit_none": True})
+    """The Chinese of ``expected`` when it is words; absent (None) when it reads the same"""
+    found_zh: Optional[str] = attrs.field(default=None, metadata={"omit_none": True})
+    """The Chinese of ``found`` when it is words, as ``expected_zh``"""
 
     @classmethod
     def coded(
@@ -45,16 +52,29 @@ class Finding:
         id: str,
         location: str,
         *,
-        expected: Optional[str] = None,
-        found: Optional[str] = None,
+        expected: Union[str, Words, None] = None,
+        found: Union[str, Words, None] = None,
         variant: str = "",
         **values: Any,
     ) -> Finding:
         """The finding of code ``id`` at ``location``: its severity and both messages (of
-        ``variant``, if named, filled in with ``values``) from :mod:`perfscore.codes`."""
+        ``variant``, if named, filled in with ``values``) from :mod:`perfscore.codes`; an
+        ``expected`` or ``found`` said in :class:`~perfscore.codes.Words` is kept in both languages."""
         entry = code(id)
         zh, en = entry.messages(values, variant)
-        return cls(id, entry.severity, location, zh, en, expected, found)
+        if type(expected) is Words or type(found) is Words:
+            ex, ex_zh = _split(expected)
+            fo, fo_zh = _split(found)
+            return cls(id, entry.severity, location, zh, en, ex, fo, ex_zh, fo_zh)
+        return cls(id, entry.severity, location, zh, en, expected, found)  # type: ignore[arg-type]
+
+    def expected_in(self, zh: bool) -> Optional[str]:
+        """``expected`` in Chinese (``zh``) or as it is."""
+        return self.expected_zh if zh and self.expected_zh is not None else self.expected
+
+    def found_in(self, zh: bool) -> Optional[str]:
+        """``found`` in Chinese (``zh``) or as it is."""
+        return self.found_zh if zh and self.found_zh is not None else self.found
 
     def __str__(self) -> str:
         extra = ""
@@ -65,6 +85,14 @@ class Finding:
         return (
             f"[{self.severity}] {self.code} @ {self.location}: {self.message_zh} / {self.message_en}{extra}"
         )
+
+
+def _split(value: Union[str, Words, None]) -> tuple[Optional[str], Optional[str]]:
+    """A finding's ``expected`` or ``found`` as its value (English, when words) and its Chinese
+    (None when it reads the same)."""
+    if isinstance(value, Words):
+        return value.en, value.zh
+    return value, None
 
 
 _NOTHING: Mapping[str, str] = MappingProxyType({})

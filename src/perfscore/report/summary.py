@@ -183,7 +183,7 @@ def _finding_sheets(wb: Any, lines: Sequence[Mapping[str, Any]], taken: set[str]
                     f["location"],
                     f["message_zh"],
                     f["message_en"],
-                    f.get("expected", ""),
-                    f.get("found", ""),
+                    f.get("expected_zh") or f.get("expected", ""),
+                    f.get("found_zh") or f.get("found", ""),
                 ),
             )

@@ -159,9 +159,9 @@ def finding_text(finding: Finding, lang: str = "both") -> str:
     zh = lang == "zh"
     extra = ""
     if finding.expected is not None:
-        extra += f"；应为 {finding.expected}" if zh else f"; expected {finding.expected}"
+        extra += f"；应为 {finding.expected_in(zh)}" if zh else f"; expected {finding.expected}"
     if finding.found is not None:
-        extra += f"；实为 {finding.found}" if zh else f"; found {finding.found}"
+        extra += f"；实为 {finding.found_in(zh)}" if zh else f"; found {finding.found}"
     message = finding.message_zh if zh else finding.message_en or finding.message_zh
     return f"[{finding.severity}] {finding.code} @ {finding.location}: {message}{extra}"
 

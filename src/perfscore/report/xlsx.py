@@ -230,8 +230,8 @@ def _write_findings(sheet: Sheet, view: ReportView) -> None:
         sheet.put(r, 3, finding.location)
         sheet.put(r, 4, finding.message_zh)
         sheet.put(r, 5, finding.message_en)
-        sheet.put(r, 6, finding.expected)
-        sheet.put(r, 7, finding.found)
+        sheet.put(r, 6, finding.expected_in(True))
+        sheet.put(r, 7, finding.found_in(True))
     last = len(view.findings) + 1
     sheet.ws.freeze_panes = "A2"
     sheet.ws.auto_filter.ref = f"A1:G{last}"

@@ -90,6 +90,23 @@ class Rounding:
     def __str__(self) -> str:
         return f"{self.places} dp {self.mode}"
 
+    @property
+    def zh(self) -> str:
+        """The rounding in Chinese: 四舍五入保留 2 位小数, 向下取整."""
+        whole, kept = _MODES_ZH.get(self.mode, (self.mode, self.mode))
+        return f"{whole}取整" if self.places == 0 else f"{kept}保留 {self.places} 位小数"
+
+
+#: Each rounding mode in Chinese, as a reason says it before 取整 and before 保留 n 位小数.
+_MODES_ZH = {
+    "half_up": ("四舍五入", "四舍五入"),
+    "half_even": ("四舍六入五成双", "四舍六入五成双"),
+    "down": ("截尾", "截尾"),
+    "up": ("进一", "进一"),
+    "floor": ("向下", "向下舍入"),
+    "ceiling": ("向上", "向上舍入"),
+}
+
 
 @attrs.frozen
 class Case:

@@ -9,6 +9,7 @@ from typing import Optional
 import attrs
 
 from ..cells import ValueKind
+from ..codes import words
 from ..decimals import quantize
 from ..errors import FormulaEvaluationError
 from ..evaluations import BudgetTable, Evaluation, IndicatorRow
@@ -145,13 +146,13 @@ def _raw(rule: BudgetRule, env: Mapping[str, Optional[Decimal]]) -> Decimal:
     """The budget formula's value for ``env``, or NotScorable."""
     base, executed, rate = env["base"], env["executed"], env["rate"]
     if rate is not None and not LOW <= rate <= HIGH:  # 1e15 / 1e-20: past the number gate
-        found = f"base={fmt(base)}, executed={fmt(executed)}"
+        found = words("budget-found", base=fmt(base), executed=fmt(executed))
         beyond = finding("budget-not-scorable", "budget", variant="range", found=found, bound=fmt(HIGH))
         raise NotScorable("budget-out-of-range", beyond, bound=fmt(HIGH))
     if rate is None:
         missing = finding(
-            "budget-not-scorable", "budget", expected="a base amount > 0 and an executed amount",
-            found=f"base={fmt(base)}, executed={fmt(executed)}",
+            "budget-not-scorable", "budget", expected=words("budget-amounts"),
+            found=words("budget-found", base=fmt(base), executed=fmt(executed)),
         )  # fmt: skip
         raise NotScorable("budget-not-computable", missing)
     try:

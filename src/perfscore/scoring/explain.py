@@ -184,7 +184,7 @@ def explain_budget(
     got = fmt(points)
     return Explanation(
         budget_inputs(env),
-        f"执行率 = {shown}；{steps}，按 {rule.rounding} 取 {got} 分",
+        f"执行率 = {shown}；{steps}，{rule.rounding.zh}得 {got} 分",
         f"rate = {percent + ' (as printed)' if printed else shown}; {steps}; rounded ({rule.rounding}) to {got}",
         where,
     )

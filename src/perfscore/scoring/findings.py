@@ -4,8 +4,9 @@ and :class:`NotScorable`, raised by a stage for a row it cannot score."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
+from ..codes import Words
 from ..report import Finding
 
 __all__ = ["CELL_NOTES_ZH", "Findings", "NotScorable", "cell_note_zh", "finding"]
@@ -17,8 +18,8 @@ def finding(
     /,
     *,
     variant: str = "",
-    expected: Optional[str] = None,
-    found: Optional[str] = None,
+    expected: Union[str, Words, None] = None,
+    found: Union[str, Words, None] = None,
     **values: Any,
 ) -> Finding:
     """The finding of code ``id`` at ``location``, its messages (of ``variant``, if named) filled
@@ -65,8 +66,8 @@ class Findings:
         /,
         *,
         variant: str = "",
-        expected: Optional[str] = None,
-        found: Optional[str] = None,
+        expected: Union[str, Words, None] = None,
+        found: Union[str, Words, None] = None,
         **values: Any,
     ) -> None:
         self.items.append(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any, Optional
 
 from ..cells import CellValue, ValueKind
+from ..codes import words
 from ..evaluations import IndicatorRow
 from ..report import Finding
 from ..rules.plan import BlockPlan, Choice, IndicatorPlan, Plan, normalize_label, selection_key, selector
@@ -87,7 +88,7 @@ def choose_method(
     key = selection_key(target)
     if key is None or key == "blank":  # an empty target no selection takes: a missing value
         unparsed = finding(
-            "unparseable-target", f"{row.where}.target", expected="a value such as ≥95%, 9次 or a description",
+            "unparseable-target", f"{row.where}.target", expected=words("target-value"),
             found=repr(row.target), problem=target.problem or "empty",
         )  # fmt: skip
         raise _no_method("unparseable-target", unparsed, target, target=row.target)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Optional
 
+from ..codes import words
 from ..decimals import in_context
 from ..evaluations import Evaluation, IndicatorRow, Unreadable
 from ..report import BlockResult, BudgetResult, Report, RowResult
@@ -173,4 +174,4 @@ def _unreadable(findings: Findings, cells: tuple[Unreadable, ...], where: str) -
     for cell in cells:
         at = cell.address or f"{where}.{cell.column}"
         column = cell.column.replace("_", " ")
-        findings.add("unreadable-cell", at, expected="a number", found=repr(cell.text), column=column)
+        findings.add("unreadable-cell", at, expected=words("a-number"), found=repr(cell.text), column=column)

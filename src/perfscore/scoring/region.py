@@ -29,7 +29,7 @@ def region_findings(evaluation: Evaluation, *, strict: bool = False) -> tuple[Fi
         if strict:
             problem = Problem(
                 "region-unknown",
-                messages("region-unknown", variant=variant, region=region, date=table_date())[1],
+                " / ".join(messages("region-unknown", variant=variant, region=region, date=table_date())),
                 file=evaluation.source or None,
                 path=LOCATION,
                 found=repr(region),

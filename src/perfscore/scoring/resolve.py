@@ -136,7 +136,7 @@ def _check_ruleset_name(evaluation: Evaluation) -> None:
     shown = name if len(name) <= 60 else name[:57] + "..."
     problem = Problem(
         "ruleset-not-an-id",
-        messages("ruleset-not-an-id")[1],
+        " / ".join(messages("ruleset-not-an-id")),
         file=evaluation.source or None,
         line=line,
         column=column,

@@ -13,6 +13,7 @@ from typing import Optional
 import attrs
 
 from ..cells import CellValue, ValueKind
+from ..codes import words
 from ..errors import FormulaEvaluationError
 from ..evaluations import IndicatorRow
 from ..report import NOT_APPLICABLE, NOT_SCORABLE, SCORED, Deferred, Explanation, RowResult, Status
@@ -118,7 +119,7 @@ def _not_applicable_row(run: Run, row: IndicatorRow, block: str) -> RowResult:
     """A 不适用 row: it carries no weight (a finding when it has one and the policy says so)."""
     if row.weight and run.plan.not_applicable == "no_weight":
         at = f"{row.where}.weight"
-        run.findings.add("weight-on-not-applicable", at, expected="no weight", found=fmt(row.weight))
+        run.findings.add("weight-on-not-applicable", at, expected=words("no-weight"), found=fmt(row.weight))
     zh, en = reason("not-applicable", {})
     return _unscored(row, block, row.weight, NOT_APPLICABLE, zh, en)
 
@@ -169,7 +170,7 @@ def _weight(findings: Findings, row: IndicatorRow, indicator: Optional[Indicator
 def _implausible(row: IndicatorRow, weight: Decimal, points: Decimal) -> NotScorable:
     """A weight not above 0, or above its block's points."""
     implausible = finding(
-        "implausible-weight", f"{row.where}.weight", expected=f"0 < weight ≤ {fmt(points)}",
+        "implausible-weight", f"{row.where}.weight", expected=words("weight-range", points=fmt(points)),
         found=fmt(weight), weight=fmt(weight), points=fmt(points),
     )  # fmt: skip
     return NotScorable("implausible-weight", implausible, weight=fmt(weight))
@@ -190,7 +191,7 @@ def _level(plan: MethodPlan, row: IndicatorRow, actual: CellValue) -> tuple[Leve
         return levels[0], "实际完成值与年度指标值一致"
     unknown = finding(
         "level-unknown", f"{row.where}.actual",
-        expected="the target's own words, a level label, or a level column", found=repr(row.actual),
+        expected=words("actual-words"), found=repr(row.actual),
     )  # fmt: skip
     raise NotScorable("level-unknown", unknown)
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Optional
 
+from ..codes import words
 from ..decimals import quantize
 from ..report import NOT_APPLICABLE, BlockResult, BudgetResult, CategoryResult, RowResult
 from ..rules import GradeBand, Ruleset
@@ -38,9 +39,9 @@ def block_result(
             findings.add("missing-indicator", spec.key, name=indicator.name.zh, name_en=ind_en)
     if not spec.indicators and not rows:  # its points would otherwise be a silent 0: say so, no grade
         findings.complete = False
-        worth = f"rows worth {fmt(spec.points)} points"
+        worth = words("rows-worth", points=fmt(spec.points))
         findings.add(
-            "empty-block", spec.key, expected=worth, found="none", name=spec.name.zh, name_en=name_en
+            "empty-block", spec.key, expected=worth, found=words("none"), name=spec.name.zh, name_en=name_en
         )
     expected, each = _expected_weights(block, rows, budget)
     cap = max(spec.points, expected)  # weights divided and rounded may drift above the points

@@ -16,6 +16,7 @@ from typing import Optional
 import attrs
 
 from ..cells import CellValue, ValueKind, convert, parse_cell, units_compatible
+from ..codes import words
 from ..decimals import MAX_AMOUNT
 from ..evaluations import BudgetTable, IndicatorRow
 from ..rules import BudgetRule, Indicator
@@ -157,7 +158,7 @@ def _amount(cell: CellValue, column: str, row: IndicatorRow, base: Optional[Deci
     if cell.kind is _BUDGET_REF:
         if base is None:
             missing = finding(
-                "missing-value", location, variant="budget", expected="a budget table with the base amount",
+                "missing-value", location, variant="budget", expected=words("budget-with-base"),
                 found=repr(text), role=role,
             )  # fmt: skip
             raise NotScorable("no-budget", missing, role=role)
@@ -165,7 +166,7 @@ def _amount(cell: CellValue, column: str, row: IndicatorRow, base: Optional[Deci
     if cell.kind is ValueKind.GARBLED:
         note = cell_note_zh(cell.problem or "", "疑似录入错误")
         garbled = finding(
-            "garbled-cell", location, expected="one number", found=repr(text),
+            "garbled-cell", location, expected=words("one-number"), found=repr(text),
             role=role, column=column, note=note, problem=cell.problem,
         )  # fmt: skip
         raise NotScorable("garbled", garbled, role=role, text=text)
@@ -175,7 +176,7 @@ def _amount(cell: CellValue, column: str, row: IndicatorRow, base: Optional[Deci
         "not-a-number",
         location,
         variant="quantitative",
-        expected="a number",
+        expected=words("a-number"),
         found=repr(text),
         role=role,
         column=column,
