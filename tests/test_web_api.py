@@ -256,3 +256,17 @@ def test_on_loopback_only_loopback_names() -> None:
         assert client.get("/api/rulesets").status_code == 200
         assert client.get("/api/rulesets", headers={"Host": "[::1]:8765"}).status_code == 200
         assert client.get("/api/rulesets", headers={"Host": "evil.example:8765"}).status_code == 400
+
+
+def test_a_findings_expected_and_found_words_show_in_chinese(client: TestClient) -> None:
+    table = (
+        '[evaluation]\nregion = "430000"\nform = "project"\nyear = 2023\n[budget]\nfull_year = 100\nexecuted = 100\n'
+        '[[rows]]\nblock = "效益指标"\ncategory = "社会效益指标"\nname = "群众满意度"\ntarget = "≥90%"\n'
+        'actual = "95%"\nweight = 40\n'
+    )
+    batch = client.post("/batches", data={}).json()
+    upload = ("files", ("weights.toml", table.encode()))
+    assert client.post(f"/batches/{batch['id']}/files", files=[upload]).status_code == 200
+    page = client.get(f"{batch['url']}/tables/0").text
+    assert "应为 0 &lt; 权重 ≤ 30，实为 40" in page and "应为 合计 50 分的指标行" in page
+    assert "rows worth" not in page and "weight ≤" not in page
