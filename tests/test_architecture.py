@@ -1,5 +1,6 @@
 """The package's shape, measured from its own AST (scripts/metrics.py): imports point one way
-between layers, function-level imports included, with no cycle; only the CLI prints."""
+between layers, function-level imports included, with no cycle; only the CLI prints; no module
+over 500 lines, no class over 300, no function over 60 (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,15 @@ def test_imports_point_down(module: str) -> None:
     here = layer_of(module)
     upward = [t for t in MEASURED["graph"][module] if layer_of(t) > here]
     assert not upward, f"{module} (layer {here}) imports a higher layer: {upward}"
+
+
+SIZE_LIMITS = {"modules": 500, "classes": 300, "functions": 60}
+
+
+@pytest.mark.parametrize("kind", sorted(SIZE_LIMITS))
+def test_sizes_stay_within_the_documented_limits(kind: str) -> None:
+    over = [(name, size) for name, size in MEASURED[kind] if size > SIZE_LIMITS[kind]]
+    assert over == [], f"{kind} over {SIZE_LIMITS[kind]} lines: split them (docs/architecture.md)"
 
 
 def test_no_import_cycle() -> None:

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfscore.errors import EvaluationError
-from perfscore.evaluations import docx, limits, package, sheets
+from perfscore.evaluations import docx, limits, package, sheets, sheetscan
 from perfscore.evaluations.grid import Cell, cells
 from perfscore.evaluations.problems import too_large
 
@@ -170,7 +170,7 @@ def _old_grid(sheet: Any, fake: _FakeSheet) -> list[list[Cell]]:
                 sheet.text(text, r, c)
             texts[(r, c)] = text
             last_row, last_column = r, max(last_column, c)
-    sheet.prefixes = ["", *(f"{sheet.ref}!{sheets._letters(c)}" for c in range(1, last_column + 1))]
+    sheet.prefixes = ["", *(f"{sheet.ref}!{sheetscan.column_letters(c)}" for c in range(1, last_column + 1))]
     merged: dict[tuple[int, int], Cell] = {}
     covered = 0
     for (t, lf), (b, rt) in fake.merged_cell_ranges:
@@ -232,7 +232,7 @@ def test_the_sheet_grid_is_the_one_built_a_cell_at_a_time(
 ) -> None:
     width = max((len(row) for row in values), default=0)
     fake = _FakeSheet([row + [""] * (width - len(row)) for row in values], *corner, merges)
-    scan = sheets._Scan()
+    scan = sheetscan.Scan()
     scan.percent = percent
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sheets, "MAX_CELL_CHARS", chars)
@@ -284,24 +284,24 @@ _QUOTE = st.sampled_from(['"', "'"])
     st.sets(st.integers(0, 20), min_size=1, max_size=3),
 )
 def test_the_sheet_scan_skips_a_pattern_only_when_it_cannot_match(xml: bytes, styles: set[int]) -> None:
-    if sheets._FAR_CELL.search(xml) or sheets._FAR_ROW.search(xml):
-        assert sheets._FAR.search(xml)
-    assert len(sheets._ELEMENT.findall(xml)) <= xml.count(b"<")
-    new = _outcome(lambda: sheets._scan_sheet(xml, "f", "S", styles).percent)
+    if sheetscan._FAR_CELL.search(xml) or sheetscan._FAR_ROW.search(xml):
+        assert sheetscan._FAR.search(xml)
+    assert len(sheetscan._ELEMENT.findall(xml)) <= xml.count(b"<")
+    new = _outcome(lambda: sheetscan._scan_sheet(xml, "f", "S", styles).percent)
     assert new == _outcome(_old_scan, xml, styles)
 
 
 def _old_scan(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
-    """sheets._scan_sheet before: every pattern run over the whole sheet."""
-    elements = len(sheets._ELEMENT.findall(xml))
+    """sheetscan._scan_sheet before: every pattern run over the whole sheet."""
+    elements = len(sheetscan._ELEMENT.findall(xml))
     if elements > limits.MAX_SHEET_ELEMENTS:
         too_large("f", "S", "rows, cells and merged ranges stored in a worksheet", f"{elements:,}", "")
-    for match in sheets._FAR_CELL.finditer(xml):
+    for match in sheetscan._FAR_CELL.finditer(xml):
         if not match.group(2):
-            sheets._check_reference(match.group(1), "f", "S")
-    for match in sheets._FAR_ROW.finditer(xml):
-        if int(match.group(1)) > limits.MAX_ROWS and sheets._VALUE.search(match.group(2)):
-            sheets._beyond("f", "S", int(match.group(1)), 1)
+            sheetscan._check_reference(match.group(1), "f", "S")
+    for match in sheetscan._FAR_ROW.finditer(xml):
+        if int(match.group(1)) > limits.MAX_ROWS and sheetscan._VALUE.search(match.group(2)):
+            sheetscan._beyond("f", "S", int(match.group(1)), 1)
     joined = b"|".join(str(style).encode() for style in sorted(styles))
     percent = re.compile(
         rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c\b[^>]{0,2000}?\bs\s{0,5}=\s{0,5}[\"'](?:"
@@ -310,9 +310,9 @@ def _old_scan(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
     )
     found = set()
     for match in percent.finditer(xml):
-        where = sheets._R.search(match.group(0))
+        where = sheetscan._R.search(match.group(0))
         if where is not None:
-            found.add((int(where.group(2)), sheets._column_number(where.group(1).decode("ascii").upper())))
+            found.add((int(where.group(2)), sheetscan._column_number(where.group(1).decode("ascii").upper())))
     return found
 
 

@@ -63,20 +63,7 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
         stated_only=stated,
         group_weights=_group_weights(rows) if stated else {},
     )
-    grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
-    unmatched: list[RowResult] = []
-    for row in rows:
-        if row.unreadable:
-            _unreadable(findings, row.unreadable, row.where)
-        result = score_row(run, row)
-        grouped.get(result.block, unmatched).append(result)
-    if run.stated_rows:  # a scoring-standard table: its rows at their own scores, said once
-        count = len(run.stated_rows)
-        findings.add("self-stated", "rows", variant="standard", found=str(count), count=count)
-    for block in plan.fixed:  # indicators whose actual is derived need no row of their own
-        for row, indicator in derived_rows(plan, block, matched[block.block.key]):
-            grouped[block.block.key].append(score_row(run, row, (block, indicator)))
-
+    grouped, unmatched = _score_rows(run, rows)
     rule = ruleset.budget
     budget = score_budget(rule, table, plan.budget_provenance, findings, stated) if rule else None
     home = rule.block if budget is not None and rule is not None else ""
@@ -96,6 +83,28 @@ def score(evaluation: Evaluation, ruleset: Ruleset) -> Report:
     points = total(ruleset, blocks, budget, budget_inside=home != "")
     band = grade(ruleset, points, findings)
     return _report(ruleset, evaluation, blocks, budget, points, band, findings, derived)
+
+
+def _score_rows(
+    run: Run, rows: tuple[IndicatorRow, ...]
+) -> tuple[dict[str, list[RowResult]], list[RowResult]]:
+    """Each row scored, by block key (the rows of no block apart), then the framework's
+    indicators whose actual is derived (no row of the table names them)."""
+    plan, findings = run.plan, run.findings
+    grouped: dict[str, list[RowResult]] = {b.block.key: [] for b in plan.in_order}
+    unmatched: list[RowResult] = []
+    for row in rows:
+        if row.unreadable:
+            _unreadable(findings, row.unreadable, row.where)
+        result = score_row(run, row)
+        grouped.get(result.block, unmatched).append(result)
+    if run.stated_rows:  # a scoring-standard table: its rows at their own scores, said once
+        count = len(run.stated_rows)
+        findings.add("self-stated", "rows", variant="standard", found=str(count), count=count)
+    for block in plan.fixed:
+        for row, indicator in derived_rows(plan, block, run.matched[block.block.key]):
+            grouped[block.block.key].append(score_row(run, row, (block, indicator)))
+    return grouped, unmatched
 
 
 def _stated_only(evaluation: Evaluation) -> bool:
