@@ -24,13 +24,12 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Callable, Optional, cast
+from typing import Any, Callable, Optional, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "tests" / "data" / "forms"
@@ -44,13 +43,7 @@ cannot be made here."""
 
 
 def _build_sources(folder: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "build_form_fixtures", ROOT / "scripts" / "build_form_fixtures.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cast(Callable[[Path], dict[str, Path]], module.build_all)(folder)
+    cast(Callable[[Path], dict[str, Path]], _script("build_form_fixtures").build_all)(folder)
 
 
 def _rewrite_document(source: Path, target: Path, change: Callable[[str], str]) -> Path:
@@ -77,19 +70,17 @@ def _one_page(xml: str) -> str:
     )
 
 
+def _script(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _convert(program: str, profile: Path, source: Path, target: str, out: Path) -> None:
-    command = [
-        program,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        target,
-        "--outdir",
-        str(out),
-        str(source),
-    ]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
+    """``source`` saved as ``target`` into ``out`` (build_format_fixtures.convert, one file)."""
+    _script("build_format_fixtures").convert(program, profile, [source], target, out)
 
 
 def build(out: Path) -> list[Path]:
