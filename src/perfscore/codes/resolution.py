@@ -16,7 +16,7 @@ CODES: tuple[Code, ...] = (
         "given-over-stated",
         "warning",
         "表中写明{what} {stated}，按指定的 {given} 计分（如需按表中所写，请去掉 --{option} 或页面上的该项）",
-        "the table states {what_en} {stated}; scored as {given}, as given (drop --{option}, or the page's"
+        "the table states {what_en} {stated_en}; scored as {given_en}, as given (drop --{option}, or the page's"
         " field, to score it as the table states)",
     ),
     problem(

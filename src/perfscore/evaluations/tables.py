@@ -312,11 +312,14 @@ class TableReader:
         """Close the current table (if it has its header row) and start a new one."""
         table = self.table
         if table.columns:
+            form, year = infer_form(table.title), infer_year(table.title) or table.year  # as the title says
+            given = (("form", self.form, form), ("year", self.year, year))
             self.evaluations.append(
                 Evaluation(
                     region=self.region,
-                    form=self.form or infer_form(table.title),
-                    year=self.year or infer_year(table.title) or table.year,
+                    form=self.form or form,
+                    year=self.year or year,
+                    overridden=tuple((k, str(said)) for k, v, said in given if v and said and v != said),
                     title=table.title,
                     unit=table.meta.get("unit", ""),
                     department=table.meta.get("department", ""),

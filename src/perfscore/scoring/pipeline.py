@@ -17,7 +17,7 @@ from ..codes import words
 from ..decimals import in_context
 from ..evaluations import Evaluation, IndicatorRow, Unreadable
 from ..report import BlockResult, BudgetResult, Report, RowResult
-from ..rules import GradeBand, Ruleset
+from ..rules import FORMS, GradeBand, Ruleset
 from .budget import budget_row, score_budget
 from .derive import derive
 from .findings import Findings
@@ -169,9 +169,12 @@ def _check_table(ruleset: Ruleset, evaluation: Evaluation, findings: Findings) -
         )  # fmt: skip
     for field, stated in evaluation.overridden:  # --region (or the page's field) over what the file states
         what, what_en = _FIELD_WORDS[field]
+        given = str(getattr(evaluation, field))
+        shown = {v: f"{FORMS[v]}（{v}）" if field == "form" and v in FORMS else v for v in (stated, given)}
         findings.add(
-            "given-over-stated", f"evaluation.{field}", expected=stated, found=str(getattr(evaluation, field)),
-            what=what, what_en=what_en, stated=stated, given=getattr(evaluation, field), option=field,
+            "given-over-stated", f"evaluation.{field}", expected=stated, found=given,
+            what=what, what_en=what_en, stated=shown[stated], given=shown[given], stated_en=stated,
+            given_en=given, option=field,
         )  # fmt: skip
     _unreadable(findings, evaluation.unreadable, "evaluation")
     if evaluation.budget is not None:
