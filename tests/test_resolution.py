@@ -362,8 +362,12 @@ def test_a_year_or_form_given_over_a_forms_title_is_said() -> None:
 
     form = DATA / "layouts" / "flat-list.xlsx"  # titled 2022年度部门整体支出绩效自评表
     (given,) = read_evaluations(form, region="500000", year=2019, form="project")
-    said = {f.location: f.message_zh for f in perfscore.score(given).findings if f.code == "given-over-stated"}
+    said = {
+        f.location: f.message_zh for f in perfscore.score(given).findings if f.code == "given-over-stated"
+    }
     assert said["evaluation.year"].startswith("表中写明年度 2022，按指定的 2019 计分")
-    assert said["evaluation.form"].startswith("表中写明表格类型 部门整体支出（department），按指定的 项目支出（project） 计分")
+    assert said["evaluation.form"].startswith(
+        "表中写明表格类型 部门整体支出（department），按指定的 项目支出（project） 计分"
+    )
     (same,) = read_evaluations(form, region="500000", year=2022, form="department")
     assert not [f for f in perfscore.score(same).findings if f.code == "given-over-stated"]

@@ -210,9 +210,18 @@ def test_text_output_is_written_as_it_comes(
     assert rest.startswith(f"{tmp_path / '02.toml'}: ")
     assert rest.splitlines()[-1].startswith("3 file(s): 3 reviewed")
     table = rest[
-        rest.index("file  ") :
-    ].splitlines()  # the header, 3 tables, the counts in Chinese, in English
-    assert len(table) == 6 and all(" 优 / —" in line for line in table[1:4])
+        rest.index("文件  ") :
+    ].splitlines()  # the header in Chinese, in English, 3 tables, the counts in Chinese, in English
+    assert table[1].startswith("file  ") and table[0].split() == [
+        "文件",
+        "错误",
+        "警告",
+        "计算得分",
+        "自评得分",
+        "等级",
+        "计算/自评",
+    ]
+    assert len(table) == 7 and all(" 优 / —" in line for line in table[2:5])
 
 
 def test_the_summary_workbook_is_the_same_with_jobs_2(

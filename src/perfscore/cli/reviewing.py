@@ -288,10 +288,10 @@ def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = 
     """The summary table (one line per entry shown), then the counts: read, skipped, failed;
     a line at a time (each ending in a newline)."""
     zh = lang == "zh"
-    heads = ("文件", "错误", "警告", "计算", "自评", "等级") if zh else _HEADS
     sizes = (6, 5, 9, 9)
-    cells = " ".join(right(h, n, wide_) for h, n in zip(heads[1:5], sizes))
-    yield f"{fit(heads[0], 48, wide_)} {cells}  {heads[5]}\n"
+    for heads in ([_HEADS_ZH] if zh else [_HEADS] if lang == "en" else [_HEADS_ZH, _HEADS]):  # both: 中文 first
+        cells = " ".join(right(h, n, wide_) for h, n in zip(heads[1:5], sizes))
+        yield f"{fit(heads[0], 48, wide_)} {cells}  {heads[5]}\n"
     for row in rows:
         yield row + "\n"
     s = tally.status
@@ -312,3 +312,4 @@ def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = 
 
 
 _HEADS = ("file", "errors", "warn", "computed", "reported", "grade")
+_HEADS_ZH = ("文件", "错误", "警告", "计算得分", "自评得分", "等级 计算/自评")
