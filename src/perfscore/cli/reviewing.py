@@ -289,7 +289,7 @@ def summary(rows: Iterable[str], tally: Tally, wide_: bool = False, lang: str = 
     a line at a time (each ending in a newline)."""
     zh = lang == "zh"
     sizes = (6, 5, 9, 9)
-    for heads in ([_HEADS_ZH] if zh else [_HEADS] if lang == "en" else [_HEADS_ZH, _HEADS]):  # both: 中文 first
+    for heads in [_HEADS_ZH] if zh else [_HEADS] if lang == "en" else [_HEADS_ZH, _HEADS]:  # both: 中文 first
         cells = " ".join(right(h, n, wide_) for h, n in zip(heads[1:5], sizes))
         yield f"{fit(heads[0], 48, wide_)} {cells}  {heads[5]}\n"
     for row in rows:
