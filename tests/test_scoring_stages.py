@@ -96,10 +96,19 @@ def test_a_ruleset_built_directly_builds_its_plan_on_first_use_once(national: Ru
 
 def test_a_rounded_row_score_is_one_shared_object_per_value(national: Ruleset) -> None:
     plan = build_plan(national)  # a plan of its own: nothing remembered yet
-    first, again = plan.round_row(D("2.715")), plan.round_row(D("2.7150"))
+    ten = D(10)
+    first, again = plan.round_row(D("2.715"), ten), plan.round_row(D("2.7150"), ten)
     assert first == D("2.72") and str(first) == "2.72" and again is first
-    assert str(plan.round_row(D("2.7"))) == "2.70"  # the row exponent, whatever the value's own
-    assert str(plan.round_row(D("0"))) == "0.00"
+    assert str(plan.round_row(D("2.7"), ten)) == "2.70"  # the row exponent, whatever the value's own
+    assert str(plan.round_row(D("0"), ten)) == "0.00"
+    assert plan.round_row(D("2.996"), D(3)) == D(3) and str(plan.round_row(D("2.996"), D("2.99"))) == "2.99"
+
+
+def test_a_formulas_raw_score_is_clipped_to_the_weight_and_never_minus_zero(national: Ruleset) -> None:
+    plan = national.plan
+    assert plan.clip_row(D("12.5"), D(10)) == D(10) and plan.clip_row(D("-3"), D(10)) == 0
+    assert str(plan.round_row(plan.clip_row(D("-0"), D(10)), D(10))) == "0.00"
+    assert plan.clip_row(D("7.25"), D(10)) == D("7.25")
 
 
 def test_the_plan_knows_every_name_a_block_answers_to(national: Ruleset) -> None:

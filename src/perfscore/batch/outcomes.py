@@ -189,8 +189,7 @@ def _by_level(
         chosen = plan.method.levels[0]
     if chosen is None:
         return None  # self-stated or unknown: findings the engine words
-    points = (chosen.score * weight).quantize(ruleset.plan.row_exponent, ruleset.plan.row_mode)
-    return weight if points > weight else points
+    return ruleset.plan.round_row(chosen.score * weight, weight)
 
 
 def _by_formula(
@@ -216,11 +215,7 @@ def _by_formula(
         _, raw = plan.cases(plan.params, weight, t_value, a_value)
     except FormulaEvaluationError:
         return None
-    capped = raw if raw <= weight else weight
-    if capped < _ZERO:
-        capped = _ZERO
-    points = capped.quantize(ruleset.plan.row_exponent, ruleset.plan.row_mode)
-    return weight if points > weight else points
+    return ruleset.plan.round_row(ruleset.plan.clip_row(raw, weight), weight)
 
 
 @attrs.frozen

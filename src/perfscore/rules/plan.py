@@ -185,12 +185,20 @@ class Plan:
     _rounded: dict[Decimal, Decimal] = attrs.field(factory=dict, eq=False, repr=False, alias="_rounded")
     """Each row score rounded so far, once: see :meth:`round_row`"""
 
-    def round_row(self, value: Decimal) -> Decimal:
-        """``value`` (not negative) under the row rounding, as one shared object per score: a
-        kept report holds the same few hundred scores (5, 4.5, 3.75…) over and over, and a
-        Decimal costs 104 bytes. Every rounded score has the row exponent, so equal ones print
-        alike; at most :data:`_ROUNDED_KEPT` are remembered."""
+    def clip_row(self, raw: Decimal, weight: Decimal) -> Decimal:
+        """A formula's ``raw`` score clipped to [0, ``weight``] (−0 as 0: a score never prints −0)."""
+        capped = raw if raw <= weight else weight
+        return _ZERO if capped <= _ZERO else capped
+
+    def round_row(self, value: Decimal, weight: Decimal) -> Decimal:
+        """``value`` (not negative) under the row rounding, never above ``weight`` (2.5, not 3),
+        as one shared object per score: a kept report holds the same few hundred scores (5, 4.5,
+        3.75…) over and over, and a Decimal costs 104 bytes. Every rounded score has the row
+        exponent, so equal ones print alike; at most :data:`_ROUNDED_KEPT` are remembered. The
+        engine and the batch path both score a row's points through here."""
         points = value.quantize(self.row_exponent, self.row_mode)
+        if points > weight:
+            return weight
         rounded = self._rounded
         found = rounded.get(points)
         if found is not None:
@@ -201,6 +209,7 @@ class Plan:
 
 
 _ROUNDED_KEPT = 4096
+_ZERO = Decimal(0)
 
 
 def build_plan(ruleset: Ruleset) -> Plan:

@@ -255,9 +255,7 @@ def _by_level(
             return _self_stated(run, row, block, weight, plan)
         raise
     raw = level.score * weight
-    points = run.plan.round_row(raw)
-    if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
-        points = weight
+    points = run.plan.round_row(raw, weight)
     explanation = Deferred((explain_level, plan, level, how, weight, points, *source))
     formula = f"{fmt(level.score)} × W"
     return _scored(row, block, weight, plan, formula, explanation, (raw, raw, points))
@@ -293,12 +291,8 @@ def _by_formula(
         found = ", ".join(f"{k}={v}" for k, v in shown.items())
         failed = finding("not-scorable", row.where, found=found, reason=exc.reason)
         raise NotScorable("formula-failed", failed, inputs=shown, reason=exc.reason) from None
-    capped = raw if raw <= weight else weight
-    if capped <= ZERO:  # -0 too: a score prints 0, never -0
-        capped = ZERO
-    points = run.plan.round_row(capped)
-    if points > weight:  # rounding never lifts a score above its weight (2.5, not 3)
-        points = weight
+    capped = run.plan.clip_row(raw, weight)
+    points = run.plan.round_row(capped, weight)
     case = plan.method.cases[index]
     inputs = snapshot(row.inputs)
     scores = (raw, capped, points)
