@@ -14,7 +14,7 @@ from ..errors import EvaluationError, PerfscoreError
 from ..files import MAX_FORM_BYTES, refusal
 from .document import read_evaluation
 from .limits import MAX_EVALUATION_BYTES
-from .model import Evaluation
+from .model import Evaluation, replaced
 from .problems import problem
 
 __all__ = ["OFFICE_SUFFIXES", "input_limit", "read_evaluations"]
@@ -82,15 +82,17 @@ def read_evaluations(
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         refused = problem("file-unreadable", file=str(path), reason=f"cannot parse: {reason}")
         raise EvaluationError([refused], f"{path}: cannot parse") from None
-    given = {"region": region, "form": form, "year": year}
-    stated = {"region": evaluation.region, "form": evaluation.form, "year": evaluation.year}
-    replaced = tuple((k, str(stated[k])) for k, v in given.items() if v and stated[k] and v != stated[k])
+    given = (
+        ("region", region, evaluation.region),
+        ("form", form, evaluation.form),
+        ("year", year, evaluation.year),
+    )
     return [
         attrs.evolve(
             evaluation,
             region=region or evaluation.region,
             form=form or evaluation.form,
             year=year or evaluation.year,
-            overridden=replaced,
+            overridden=replaced(*given),
         )
     ]

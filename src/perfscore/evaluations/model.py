@@ -14,7 +14,7 @@ import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import attrs
 
@@ -29,6 +29,7 @@ __all__ = [
     "IndicatorRow",
     "Unreadable",
     "from_fields",
+    "replaced",
 ]
 
 
@@ -353,6 +354,14 @@ class Evaluation:
         Raises :class:`EvaluationError` listing every problem, each with its key path.
         """
         return from_fields(read_fields(data, source))
+
+
+def replaced(*fields: tuple[str, Union[str, int], Union[str, int]]) -> tuple[tuple[str, str], ...]:
+    """:attr:`Evaluation.overridden` from (field, the value given, the value the table states):
+    each field whose given value replaces a different one the table states."""
+    return tuple(
+        (name, str(stated)) for name, given, stated in fields if given and stated and given != stated
+    )
 
 
 def from_fields(fields: Mapping[str, Any]) -> Evaluation:

@@ -60,7 +60,7 @@ from .layout import (
     row_keys,
     title_line,
 )
-from .model import Evaluation, IndicatorRow, Unreadable
+from .model import Evaluation, IndicatorRow, Unreadable, replaced
 from .problems import problem
 from .values import POINTS, CellValues, cell_at
 
@@ -319,7 +319,7 @@ class TableReader:
                     region=self.region,
                     form=self.form or form,
                     year=self.year or year,
-                    overridden=tuple((k, str(said)) for k, v, said in given if v and said and v != said),
+                    overridden=replaced(*given),
                     title=table.title,
                     unit=table.meta.get("unit", ""),
                     department=table.meta.get("department", ""),
